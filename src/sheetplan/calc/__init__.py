@@ -1,0 +1,1 @@
+"""Pure calculators: numbers in, tables out. No Excel library, no I/O."""
