@@ -1,0 +1,16 @@
+"""VIP outreach capacity: how many calls each caller makes per day."""
+
+from __future__ import annotations
+
+import math
+
+
+def calls_per_caller_per_day(customers: float, callers: float, days: float) -> float:
+    """4000 VIPs, 20 callers, 4 days → 50 (seed 000). Rounded up: a call is not split."""
+    if customers < 0:
+        raise ValueError("customers must not be negative")
+    if callers <= 0:
+        raise ValueError("callers must be greater than 0")
+    if days <= 0:
+        raise ValueError("days must be greater than 0")
+    return float(math.ceil(customers / (callers * days) - 1e-9))

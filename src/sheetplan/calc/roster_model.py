@@ -1,0 +1,785 @@
+"""Named duty rosters on one continuous campaign timeline, solved with OR-Tools CP-SAT.
+
+Time is one line of intervals from 00:00 of the first campaign day (interval 0). A shift
+template instantiated on day ``d`` starts at ``24·d + start_hour`` hours and simply runs on:
+a 20:00 + 8 h night shift on day 0 covers 00:00–04:00 of day 1. Nothing wraps within a day
+(the bug a popular workforce library has).
+
+Model, kept small on purpose so that 300 people × 8 days solve within seconds:
+
+* one boolean ``x[person, shift instance, post]`` only for combinations that are allowed
+  (skill, person kind, unavailable days, lending windows, hour caps) and useful (the post
+  needs someone during the shift) — or that a planner fixed;
+* rest and overlap: the instances of one person conflict exactly when their "extended"
+  intervals ``[start, end + min_rest)`` overlap. That is an interval graph, so one
+  at-most-one constraint per distinct start time (the maximal cliques) replaces all pairs;
+* cover is soft: intervals whose set of covering shift instances is identical share one
+  cover variable; each distinct requirement value in such a group gets one shortfall
+  variable weighted by how often it occurs;
+* objective by weights: shortfall ≫ paid cost ≫ unfairness (max − min of night and
+  peak-day shift counts within each person kind). The default shortfall weight exceeds
+  every possible cost plus unfairness, so the order is truly lexicographic.
+
+Hours of a shift count towards the day it starts on (the duty day). A person who is
+unavailable on a day works no hour of that day, so a night shift that runs into it is not
+allowed either.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from ortools.sat.python import cp_model
+
+__all__ = [
+    "KINDS",
+    "Assignment",
+    "Conflict",
+    "FixedAssignment",
+    "Gap",
+    "Person",
+    "RosterResult",
+    "RosterRules",
+    "ShiftTemplate",
+    "assignment_rows",
+    "block_reason",
+    "normalize_kind",
+    "requirement_from_headcounts",
+    "shift_instances",
+    "solve_roster",
+]
+
+Kind = Literal["fulltime", "student", "borrowed"]
+Status = Literal["optimal", "feasible", "partial", "infeasible"]
+KINDS: tuple[Kind, ...] = ("fulltime", "student", "borrowed")
+_KIND_ALIASES: dict[str, Kind] = {
+    "fulltime": "fulltime",
+    "full-time": "fulltime",
+    "full time": "fulltime",
+    "全职": "fulltime",
+    "正式": "fulltime",
+    "student": "student",
+    "学生": "student",
+    "学生工": "student",
+    "borrowed": "borrowed",
+    "借调": "borrowed",
+}
+_EPS = 1e-6
+_COST_SCALE = 100  # costs are modelled in hundredths (cents) so they are integers
+
+
+def normalize_kind(value: str) -> Kind:
+    """Map 全职/学生/借调 (or the English words) to the canonical person kind."""
+    key = str(value).strip().lower()
+    if key not in _KIND_ALIASES:
+        raise ValueError(f"unknown person kind {value!r}; use one of 全职/学生/借调 or {KINDS}")
+    return _KIND_ALIASES[key]
+
+
+@dataclass(frozen=True)
+class Person:
+    """A named member of staff. ``posts`` are the skills; ``available_windows`` are interval
+    ranges ``[start, end)`` on the campaign timeline when a borrowed person is lent."""
+
+    name: str
+    department: str
+    posts: tuple[str, ...]
+    kind: Kind = "fulltime"
+    max_hours_per_day: float = 12
+    max_hours_total: float | None = None
+    unavailable_days: frozenset[int] = frozenset()
+    available_windows: tuple[tuple[int, int], ...] | None = None
+    cost_per_hour: float = 1.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", normalize_kind(self.kind))
+        object.__setattr__(self, "posts", tuple(self.posts))
+        object.__setattr__(self, "unavailable_days", frozenset(self.unavailable_days))
+        if self.available_windows is not None:
+            wins = tuple((int(a), int(b)) for a, b in self.available_windows)
+            object.__setattr__(self, "available_windows", wins)
+        if not self.name:
+            raise ValueError("person name must not be empty")
+        if self.max_hours_per_day <= 0:
+            raise ValueError(f"{self.name}: max_hours_per_day must be positive")
+        if self.max_hours_total is not None and self.max_hours_total < 0:
+            raise ValueError(f"{self.name}: max_hours_total must not be negative")
+        if self.cost_per_hour < 0:
+            raise ValueError(f"{self.name}: cost_per_hour must not be negative")
+
+
+@dataclass(frozen=True)
+class ShiftTemplate:
+    """A shift pattern repeated every day: starts at ``start_hour`` (hour of day), lasts
+    ``hours``; may cross midnight. ``kinds`` says which person kinds may work it."""
+
+    code: str
+    start_hour: float
+    hours: float
+    kinds: frozenset[str] = frozenset(KINDS)
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        kinds = frozenset(normalize_kind(k) for k in self.kinds) or frozenset(KINDS)
+        object.__setattr__(self, "kinds", kinds)
+        if not 0 <= self.start_hour < 24:
+            raise ValueError(f"shift {self.code}: start_hour must be in [0, 24)")
+        if not 0 < self.hours <= 24:
+            raise ValueError(f"shift {self.code}: hours must be in (0, 24]")
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.start_hour + self.hours > 24 + _EPS
+
+
+@dataclass(frozen=True)
+class FixedAssignment:
+    """A planner-typed assignment that the roster must contain exactly."""
+
+    person: str
+    day: int
+    shift_code: str
+    post: str
+
+
+@dataclass(frozen=True)
+class RosterRules:
+    """Hard rules and objective weights. ``night_codes=None`` means: every shift that
+    crosses midnight counts as a night shift. Weights are in cost units (cost_per_hour·h)."""
+
+    min_rest_hours: float = 11
+    one_shift_per_day: bool = True
+    night_codes: frozenset[str] | None = None
+    peak_days: frozenset[int] = frozenset()
+    fairness_weight: float = 0.1
+    shortfall_weight: float | None = None  # per person-interval; None = strictly dominant
+    time_limit_s: float = 20
+    num_workers: int = 2
+    random_seed: int = 0
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One person on one post for one shift. Times are absolute hours from campaign start."""
+
+    person: str
+    department: str
+    post: str
+    day: int
+    shift_code: str
+    start_interval: int
+    end_interval: int
+    start_hour_abs: float
+    hours: float
+
+    @property
+    def end_hour_abs(self) -> float:
+        return self.start_hour_abs + self.hours
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Consecutive intervals ``[start_interval, end_interval)`` of one post that are short by
+    the same number of people."""
+
+    post: str
+    start_interval: int
+    end_interval: int
+    shortfall: int
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Why a fixed assignment cannot be kept. ``reason`` is one of skill, kind, unavailable,
+    window, day_hours, total_hours, rest, same_day, solver."""
+
+    fixed: FixedAssignment | None
+    reason: str
+    other: FixedAssignment | None = None
+
+
+@dataclass
+class RosterResult:
+    """Everything a renderer or an explanation needs about one solve."""
+
+    status: Status
+    assignments: list[Assignment]
+    cover: dict[str, list[int]]
+    gaps: list[Gap]
+    objective: float
+    best_bound: float
+    gap_pct: float
+    solve_seconds: float
+    horizon_days: int
+    interval_minutes: int
+    cost: float = 0.0
+    shortfall_hours: float = 0.0
+    required_hours: float = 0.0
+    unfairness: dict[str, int] = field(default_factory=dict)
+    num_variables: int = 0
+    num_constraints: int = 0
+    solver_status: str = ""
+    proven_optimal: bool = False
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    @property
+    def coverage_pct(self) -> float:
+        """Share of required person-hours that are staffed."""
+        if self.required_hours <= 0:
+            return 100.0
+        return 100.0 * (1 - self.shortfall_hours / self.required_hours)
+
+    @property
+    def people_used(self) -> int:
+        return len({a.person for a in self.assignments})
+
+
+def assignment_rows(result: RosterResult) -> list[dict[str, object]]:
+    """Flat rows (one per assignment) in the shape the roster checker and the 排班明细 sheet
+    use: absolute start/end hours from 00:00 of the first campaign day."""
+    return [
+        {
+            "person": a.person,
+            "department": a.department,
+            "post": a.post,
+            "day": a.day,
+            "shift_code": a.shift_code,
+            "start": a.start_hour_abs,
+            "end": a.end_hour_abs,
+            "hours": a.hours,
+        }
+        for a in result.assignments
+    ]
+
+
+def requirement_from_headcounts(
+    horizon_days: int,
+    per_day: Mapping[int, Mapping[str, int]],
+    open_hours: Mapping[int, tuple[float, float]],
+    interval_minutes: int = 60,
+) -> dict[str, list[int]]:
+    """Turn fixed head counts per post per day (e.g. 售前 10 / 催单 2 / 售后 2) into an interval
+    requirement. ``open_hours[d] = (start, end)`` in hours of day ``d``; ``end`` may exceed
+    24 to run into the next day. Days without an entry are open 00:00–24:00."""
+    iph = _intervals_per_hour(interval_minutes)
+    n = horizon_days * 24 * iph
+    posts = sorted({p for counts in per_day.values() for p in counts})
+    req = {p: [0] * n for p in posts}
+    for day, counts in per_day.items():
+        if not 0 <= day < horizon_days:
+            raise ValueError(f"day {day} outside the campaign (0..{horizon_days - 1})")
+        lo, hi = open_hours.get(day, (0.0, 24.0))
+        if not 0 <= lo < hi <= 48:
+            raise ValueError(f"open_hours for day {day} must satisfy 0 <= start < end <= 48")
+        a = _to_interval(24 * day + lo, iph, f"open_hours[{day}] start")
+        b = min(n, _to_interval(24 * day + hi, iph, f"open_hours[{day}] end"))
+        for post, count in counts.items():
+            if count < 0:
+                raise ValueError(f"head count for {post} on day {day} is negative")
+            for t in range(a, b):
+                req[post][t] = max(req[post][t], int(count))
+    return req
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def _intervals_per_hour(interval_minutes: int) -> int:
+    if interval_minutes <= 0 or 60 % interval_minutes:
+        raise ValueError("interval_minutes must divide 60 (5, 10, 15, 20, 30 or 60)")
+    return 60 // interval_minutes
+
+
+def _to_interval(hour_abs: float, iph: int, what: str) -> int:
+    value = hour_abs * iph
+    rounded = round(value)
+    if abs(value - rounded) > 1e-6:
+        raise ValueError(f"{what} ({hour_abs} h) is not on the {60 // iph}-minute grid")
+    return int(rounded)
+
+
+@dataclass(frozen=True)
+class _Instance:
+    """A shift template placed on one day of the timeline."""
+
+    idx: int
+    day: int
+    template: ShiftTemplate
+    start_h: float
+    end_h: float
+    start_i: int
+    end_i: int
+
+    @property
+    def hours(self) -> float:
+        return self.template.hours
+
+
+def shift_instances(
+    shifts: Sequence[ShiftTemplate], horizon_days: int, interval_minutes: int = 60
+) -> list[_Instance]:
+    """Every (day, template) on the continuous timeline, sorted by start."""
+    iph = _intervals_per_hour(interval_minutes)
+    out: list[_Instance] = []
+    for day in range(horizon_days):
+        for tpl in shifts:
+            start = 24 * day + tpl.start_hour
+            si = _to_interval(start, iph, f"shift {tpl.code} start")
+            ei = _to_interval(start + tpl.hours, iph, f"shift {tpl.code} end")
+            out.append(_Instance(0, day, tpl, start, start + tpl.hours, si, ei))
+    out.sort(key=lambda i: (i.start_h, i.end_h, i.template.code))
+    return [replace(inst, idx=k) for k, inst in enumerate(out)]
+
+
+def block_reason(person: Person, inst: _Instance) -> str | None:
+    """Why ``person`` may not work shift instance ``inst`` at all (None = allowed)."""
+    if person.kind not in inst.template.kinds:
+        return "kind"
+    first_day = math.floor(inst.start_h / 24)
+    last_day = math.ceil(inst.end_h / 24 - _EPS) - 1
+    if any(d in person.unavailable_days for d in range(first_day, last_day + 1)):
+        return "unavailable"
+    if person.available_windows is not None and not any(
+        a <= inst.start_i and inst.end_i <= b for a, b in person.available_windows
+    ):
+        return "window"
+    if inst.hours > person.max_hours_per_day + _EPS:
+        return "day_hours"
+    if person.max_hours_total is not None and inst.hours > person.max_hours_total + _EPS:
+        return "total_hours"
+    return None
+
+
+def _conflicts_in_time(a: _Instance, b: _Instance, rules: RosterRules) -> bool:
+    """True when one person cannot work both instances (overlap, short rest, same day)."""
+    if a.idx == b.idx:
+        return False
+    if rules.one_shift_per_day and a.day == b.day:
+        return True
+    first, second = (a, b) if a.start_h <= b.start_h else (b, a)
+    return second.start_h < first.end_h + rules.min_rest_hours - _EPS
+
+
+def _night_codes(shifts: Sequence[ShiftTemplate], rules: RosterRules) -> frozenset[str]:
+    if rules.night_codes is not None:
+        return frozenset(rules.night_codes)
+    return frozenset(s.code for s in shifts if s.crosses_midnight)
+
+
+def _check_inputs(
+    people: Sequence[Person],
+    shifts: Sequence[ShiftTemplate],
+    requirement: Mapping[str, Sequence[int]],
+    horizon_days: int,
+    n_intervals: int,
+    fixed: Sequence[FixedAssignment],
+) -> None:
+    if horizon_days <= 0:
+        raise ValueError("horizon_days must be positive")
+    names = Counter(p.name for p in people)
+    dupes = sorted(n for n, c in names.items() if c > 1)
+    if dupes:
+        raise ValueError(f"duplicate person names: {', '.join(dupes)}")
+    codes = Counter(s.code for s in shifts)
+    dupes = sorted(c for c, k in codes.items() if k > 1)
+    if dupes:
+        raise ValueError(f"duplicate shift codes: {', '.join(dupes)}")
+    for post, values in requirement.items():
+        if len(values) != n_intervals:
+            raise ValueError(
+                f"requirement for {post} has {len(values)} intervals, expected {n_intervals}"
+            )
+        if any(v < 0 for v in values):
+            raise ValueError(f"requirement for {post} has negative values")
+    known = set(names)
+    for f in fixed:
+        if f.person not in known:
+            raise ValueError(f"fixed assignment names unknown person {f.person!r}")
+        if f.shift_code not in codes:
+            raise ValueError(f"fixed assignment names unknown shift {f.shift_code!r}")
+        if not 0 <= f.day < horizon_days:
+            raise ValueError(f"fixed assignment day {f.day} outside 0..{horizon_days - 1}")
+
+
+def _fixed_conflicts(
+    people: Mapping[str, Person],
+    by_key: Mapping[tuple[int, str], _Instance],
+    fixed: Sequence[FixedAssignment],
+    rules: RosterRules,
+) -> list[Conflict]:
+    """Hard-rule violations among the fixed assignments, found before solving so that the
+    planner sees which typed row is at fault rather than a bare 'infeasible'."""
+    out: list[Conflict] = []
+    per_person: dict[str, list[FixedAssignment]] = defaultdict(list)
+    for f in dict.fromkeys(fixed):  # exact duplicates are harmless
+        person = people[f.person]
+        inst = by_key[(f.day, f.shift_code)]
+        if f.post not in person.posts:
+            out.append(Conflict(f, "skill"))
+        reason = block_reason(person, inst)
+        if reason:
+            out.append(Conflict(f, reason))
+        per_person[f.person].append(f)
+    for name, rows in per_person.items():
+        person = people[name]
+        rows.sort(key=lambda f: by_key[(f.day, f.shift_code)].start_h)
+        for i, a in enumerate(rows):
+            ia = by_key[(a.day, a.shift_code)]
+            for b in rows[i + 1 :]:
+                ib = by_key[(b.day, b.shift_code)]
+                if ia.idx == ib.idx:
+                    out.append(Conflict(b, "same_day" if a.post != b.post else "rest", a))
+                elif _conflicts_in_time(ia, ib, rules):
+                    same_day = rules.one_shift_per_day and ia.day == ib.day
+                    out.append(Conflict(b, "same_day" if same_day else "rest", a))
+        hours = sum(by_key[(f.day, f.shift_code)].hours for f in rows)
+        if person.max_hours_total is not None and hours > person.max_hours_total + _EPS:
+            out.append(Conflict(rows[-1], "total_hours"))
+        per_day: dict[int, float] = defaultdict(float)
+        for f in rows:
+            per_day[f.day] += by_key[(f.day, f.shift_code)].hours
+        for day, h in per_day.items():
+            if h > person.max_hours_per_day + _EPS:
+                last = [f for f in rows if f.day == day][-1]
+                if Conflict(last, "day_hours") not in out:
+                    out.append(Conflict(last, "day_hours"))
+    return out
+
+
+@dataclass
+class _Built:
+    model: cp_model.CpModel
+    x: dict[tuple[str, int, str], cp_model.IntVar]
+    instances: list[_Instance]
+    shortfall_const: int
+    unfair_vars: dict[str, tuple[cp_model.IntVar, cp_model.IntVar]]
+
+
+def _build_model(
+    people: Sequence[Person],
+    instances: list[_Instance],
+    requirement: Mapping[str, Sequence[int]],
+    rules: RosterRules,
+    fixed: Sequence[FixedAssignment],
+    night: frozenset[str],
+    n_intervals: int,
+) -> _Built:
+    model = cp_model.CpModel()
+    by_key = {(i.day, i.template.code): i for i in instances}
+    fixed_keys = {(f.person, by_key[(f.day, f.shift_code)].idx, f.post) for f in fixed}
+    forced_posts: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for name, k, q in fixed_keys:
+        forced_posts[(name, k)].add(q)
+    prefix = {q: [0, *_accumulate(v)] for q, v in requirement.items()}
+
+    def needed(post: str, inst: _Instance) -> bool:
+        pre = prefix.get(post)
+        if pre is None:
+            return False
+        a, b = max(0, inst.start_i), min(n_intervals, inst.end_i)
+        return a < b and pre[b] - pre[a] > 0
+
+    x: dict[tuple[str, int, str], cp_model.IntVar] = {}
+    cost_terms: list[tuple[cp_model.IntVar, int]] = []
+    per_person: dict[str, list[tuple[_Instance, list[cp_model.IntVar]]]] = {}
+    max_cost = 0
+    for person in people:
+        rows: list[tuple[_Instance, list[cp_model.IntVar]]] = []
+        for inst in instances:
+            forced = forced_posts.get((person.name, inst.idx), set())
+            if block_reason(person, inst) is None:
+                posts = [q for q in person.posts if needed(q, inst) or q in forced]
+            else:
+                posts = sorted(forced)
+            lits = []
+            for q in posts:
+                var = model.new_bool_var(f"x|{person.name}|{inst.day}|{inst.template.code}|{q}")
+                x[(person.name, inst.idx, q)] = var
+                lits.append(var)
+                c = round(inst.hours * person.cost_per_hour * _COST_SCALE)
+                cost_terms.append((var, c))
+            if lits:
+                rows.append((inst, lits))
+        per_person[person.name] = rows
+        # upper bound of this person's cost, used for the dominant shortfall weight
+        best_per_day: dict[int, int] = defaultdict(int)
+        for inst, _ in rows:
+            c = round(inst.hours * person.cost_per_hour * _COST_SCALE)
+            best_per_day[inst.day] = max(best_per_day[inst.day], c)
+        max_cost += sum(best_per_day.values()) if rules.one_shift_per_day else sum(
+            round(inst.hours * person.cost_per_hour * _COST_SCALE) for inst, _ in rows
+        )
+
+    for key in fixed_keys:
+        model.add(x[key] == 1)
+
+    # rest / overlap: one at-most-one per distinct start (maximal cliques of the interval
+    # graph of [start, end + rest)); one shift per duty day; hour caps.
+    for person in people:
+        rows = per_person[person.name]
+        if not rows:
+            continue
+        starts = sorted({inst.start_h for inst, _ in rows})
+        for s in starts:
+            clique = [
+                v
+                for inst, lits in rows
+                if inst.start_h <= s + _EPS and s < inst.end_h + rules.min_rest_hours - _EPS
+                for v in lits
+            ]
+            if len(clique) > 1:
+                model.add_at_most_one(clique)
+        by_day: dict[int, list[tuple[_Instance, list[cp_model.IntVar]]]] = defaultdict(list)
+        for inst, lits in rows:
+            by_day[inst.day].append((inst, lits))
+        for day_rows in by_day.values():
+            if rules.one_shift_per_day:
+                lits = [v for _, ls in day_rows for v in ls]
+                if len(lits) > 1:
+                    model.add_at_most_one(lits)
+            else:
+                total = sum(i.hours for i, _ in day_rows)
+                if total > person.max_hours_per_day + _EPS:
+                    model.add(
+                        sum(round(i.hours * 60) * v for i, ls in day_rows for v in ls)
+                        <= math.floor(person.max_hours_per_day * 60 + _EPS)
+                    )
+        if person.max_hours_total is not None:
+            model.add(
+                sum(round(i.hours * 60) * v for i, ls in rows for v in ls)
+                <= math.floor(person.max_hours_total * 60 + _EPS)
+            )
+
+    # fairness: spread of night / peak-day shift counts within each person kind
+    fair_w = max(0, round(rules.fairness_weight * _COST_SCALE))
+    unfair_vars: dict[str, tuple[cp_model.IntVar, cp_model.IntVar]] = {}
+    fair_terms: list[tuple[cp_model.IntVar, int]] = []
+    for label, pred in (
+        ("night", lambda i: i.template.code in night),
+        ("peak", lambda i: i.day in rules.peak_days),
+    ):
+        for kind in KINDS:
+            counts = []
+            for person in people:
+                if person.kind != kind:
+                    continue
+                lits = [v for inst, ls in per_person[person.name] if pred(inst) for v in ls]
+                if lits:
+                    counts.append(lits)
+            if len(counts) < 2 or fair_w == 0:
+                continue
+            ub = len(instances)
+            hi = model.new_int_var(0, ub, f"max_{label}_{kind}")
+            lo = model.new_int_var(0, ub, f"min_{label}_{kind}")
+            for lits in counts:
+                model.add(sum(lits) <= hi)
+                model.add(sum(lits) >= lo)
+            unfair_vars[f"{label}:{kind}"] = (hi, lo)
+            fair_terms += [(hi, fair_w), (lo, -fair_w)]
+    max_fair = fair_w * len(unfair_vars) * len(instances)
+
+    if rules.shortfall_weight is not None:
+        w_short = max(1, round(rules.shortfall_weight * _COST_SCALE))
+    else:
+        w_short = max_cost + max_fair + 1
+
+    # cover: share one cover variable per group of intervals with identical coverers
+    covering: list[list[int]] = [[] for _ in range(n_intervals)]
+    for inst in instances:
+        for t in range(max(0, inst.start_i), min(n_intervals, inst.end_i)):
+            covering[t].append(inst.idx)
+    vars_by_post_inst: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (_, k, q), var in x.items():
+        vars_by_post_inst[(q, k)].append(var)
+    short_terms: list[tuple[cp_model.IntVar, int]] = []
+    shortfall_const = 0
+    for post in sorted(requirement):
+        values = requirement[post]
+        groups: dict[tuple[int, ...], Counter[int]] = defaultdict(Counter)
+        for t, r in enumerate(values):
+            if r > 0:
+                key = tuple(k for k in covering[t] if (post, k) in vars_by_post_inst)
+                groups[key][int(r)] += 1
+        for g, (key, reqs) in enumerate(groups.items()):
+            lits = [v for k in key for v in vars_by_post_inst[(post, k)]]
+            if not lits:
+                shortfall_const += sum(r * m for r, m in reqs.items())
+                continue
+            cover = model.new_int_var(0, len(lits), f"cover|{post}|{g}")
+            model.add(cover == sum(lits))
+            for r, m in sorted(reqs.items()):
+                s = model.new_int_var(0, r, f"short|{post}|{g}|{r}")
+                model.add(s + cover >= r)
+                short_terms.append((s, m))
+
+    model.minimize(
+        sum(w_short * m * s for s, m in short_terms)
+        + sum(c * v for v, c in cost_terms)
+        + sum(w * v for v, w in fair_terms)
+        + w_short * shortfall_const
+    )
+    return _Built(model, x, instances, shortfall_const, unfair_vars)
+
+
+def _accumulate(values: Iterable[int]) -> list[int]:
+    out, total = [], 0
+    for v in values:
+        total += int(v)
+        out.append(total)
+    return out
+
+
+def _gaps_from(
+    requirement: Mapping[str, Sequence[int]], cover: Mapping[str, list[int]]
+) -> list[Gap]:
+    gaps: list[Gap] = []
+    for post in sorted(requirement):
+        req, cov = requirement[post], cover[post]
+        t, n = 0, len(req)
+        while t < n:
+            short = max(0, int(req[t]) - cov[t])
+            if short == 0:
+                t += 1
+                continue
+            end = t + 1
+            while end < n and max(0, int(req[end]) - cov[end]) == short:
+                end += 1
+            gaps.append(Gap(post, t, end, short))
+            t = end
+    return gaps
+
+
+def solve_roster(
+    people: Sequence[Person],
+    shifts: Sequence[ShiftTemplate],
+    requirement: Mapping[str, Sequence[int]],
+    horizon_days: int,
+    rules: RosterRules = RosterRules(),
+    fixed: Sequence[FixedAssignment] = (),
+    interval_minutes: int = 60,
+    *,
+    hint: Sequence[Assignment] = (),
+) -> RosterResult:
+    """Assign named people to (day, shift, post) so that every post is covered in every
+    interval at least cost, fairly. Cover is soft: an understaffed department still gets its
+    best partial roster, with the shortfall listed in ``gaps``. ``hint`` warm-starts the
+    search (e.g. with a previous result)."""
+    t0 = time.perf_counter()
+    iph = _intervals_per_hour(interval_minutes)
+    n_intervals = horizon_days * 24 * iph
+    people = list(people)
+    fixed = list(fixed)
+    _check_inputs(people, shifts, requirement, horizon_days, n_intervals, fixed)
+    instances = shift_instances(shifts, horizon_days, interval_minutes)
+    by_key = {(i.day, i.template.code): i for i in instances}
+    people_by_name = {p.name: p for p in people}
+    requirement = {q: [int(v) for v in vals] for q, vals in requirement.items()}
+    required_hours = sum(sum(v) for v in requirement.values()) / iph
+
+    def empty(status: Status, conflicts: list[Conflict], solver_status: str) -> RosterResult:
+        cover = {q: [0] * n_intervals for q in requirement}
+        return RosterResult(
+            status=status,
+            assignments=[],
+            cover=cover,
+            gaps=_gaps_from(requirement, cover),
+            objective=math.nan,
+            best_bound=math.nan,
+            gap_pct=math.nan,
+            solve_seconds=time.perf_counter() - t0,
+            horizon_days=horizon_days,
+            interval_minutes=interval_minutes,
+            shortfall_hours=required_hours,
+            required_hours=required_hours,
+            solver_status=solver_status,
+            conflicts=conflicts,
+        )
+
+    conflicts = _fixed_conflicts(people_by_name, by_key, fixed, rules)
+    if conflicts:
+        return empty("infeasible", conflicts, "NOT_SOLVED")
+
+    night = _night_codes(shifts, rules)
+    built = _build_model(people, instances, requirement, rules, fixed, night, n_intervals)
+    hinted = {
+        (a.person, by_key[(a.day, a.shift_code)].idx, a.post)
+        for a in hint
+        if (a.day, a.shift_code) in by_key
+    }
+    for key, var in built.x.items():
+        built.model.add_hint(var, key in hinted)
+
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.max_time_in_seconds = max(0.1, float(rules.time_limit_s))
+    params.num_workers = max(1, min(int(rules.num_workers), 8))
+    params.random_seed = int(rules.random_seed)
+    status_code = solver.solve(built.model)
+    status_name = solver.status_name(status_code)
+    if status_code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return empty("infeasible", [Conflict(None, "solver")], status_name)
+
+    assignments: list[Assignment] = []
+    for (name, k, post), var in built.x.items():
+        if solver.boolean_value(var):
+            inst = instances[k]
+            assignments.append(
+                Assignment(
+                    person=name,
+                    department=people_by_name[name].department,
+                    post=post,
+                    day=inst.day,
+                    shift_code=inst.template.code,
+                    start_interval=inst.start_i,
+                    end_interval=inst.end_i,
+                    start_hour_abs=inst.start_h,
+                    hours=inst.hours,
+                )
+            )
+    assignments.sort(key=lambda a: (a.start_hour_abs, a.post, a.person))
+    cover = {q: [0] * n_intervals for q in requirement}
+    for a in assignments:
+        if a.post in cover:
+            row = cover[a.post]
+            for t in range(max(0, a.start_interval), min(n_intervals, a.end_interval)):
+                row[t] += 1
+    gaps = _gaps_from(requirement, cover)
+    short_hours = sum((g.end_interval - g.start_interval) * g.shortfall for g in gaps) / iph
+    objective = solver.objective_value / _COST_SCALE
+    bound = solver.best_objective_bound / _COST_SCALE
+    gap_pct = 0.0 if objective <= _EPS else max(0.0, 100.0 * (objective - bound) / objective)
+    optimal = status_code == cp_model.OPTIMAL
+    if gaps:
+        status: Status = "partial"
+    else:
+        status = "optimal" if optimal else "feasible"
+    unfair = {
+        key: int(solver.value(hi) - solver.value(lo))
+        for key, (hi, lo) in built.unfair_vars.items()
+    }
+    proto = built.model.proto
+    return RosterResult(
+        status=status,
+        assignments=assignments,
+        cover=cover,
+        gaps=gaps,
+        objective=objective,
+        best_bound=bound,
+        gap_pct=0.0 if optimal else gap_pct,
+        solve_seconds=time.perf_counter() - t0,
+        horizon_days=horizon_days,
+        interval_minutes=interval_minutes,
+        cost=sum(a.hours * people_by_name[a.person].cost_per_hour for a in assignments),
+        shortfall_hours=short_hours,
+        required_hours=required_hours,
+        unfairness=unfair,
+        num_variables=len(proto.variables),
+        num_constraints=len(proto.constraints),
+        solver_status=status_name,
+        proven_optimal=optimal,
+    )

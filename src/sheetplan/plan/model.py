@@ -1,0 +1,155 @@
+"""The plan as typed objects, read from the plan workbook and handed to the calculators."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Settings:
+    name: str
+    start: dt.date
+    end: dt.date
+    sale_day: dt.date
+    daily_orders: float
+    coefficient: float
+    platform: str = "天猫"
+    language: str = "zh"
+    stress_factor: float = 2.0
+    share_method: str = "exact"
+    share_decimals: int = 1
+    vip_customers: int = 0
+    callers: int = 0
+    call_days: float = 0
+    aht_seconds: float = 180
+    target_sl: float = 0.8
+    answer_seconds: float = 20
+    interval_minutes: int = 60
+    concurrency: int = 2
+    max_occupancy: float = 0.85
+    shrinkage: float = 0.15
+    min_rest_hours: float = 11
+
+    @property
+    def days(self) -> list[dt.date]:
+        n = (self.end - self.start).days + 1
+        return [self.start + dt.timedelta(days=i) for i in range(n)]
+
+
+@dataclass(frozen=True)
+class Phase:
+    phase: str
+    start: dt.date
+    end: dt.date
+    goal: str = ""
+
+
+@dataclass(frozen=True)
+class Window:
+    window: str
+    start: dt.time
+    end: dt.time  # 00:00 as an end means midnight (24:00)
+    focus: str = ""
+
+
+@dataclass(frozen=True)
+class Department:
+    department: str
+    head: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Duty:
+    department: str
+    no: int
+    duty: str
+    owner: str = ""
+    deadline: dt.date | None = None
+    phase: str = ""
+    status: str = ""
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    name: str
+    department: str
+    posts: tuple[str, ...]
+    type: str  # 全职 / 学生 / 借调
+    max_hours_day: float | None = None
+    max_hours_total: float | None = None
+    unavailable: tuple[dt.date, ...] = ()
+    cost_per_hour: float | None = None
+
+
+@dataclass(frozen=True)
+class ShiftTemplate:
+    code: str
+    start: dt.time
+    hours: float
+    name: str = ""
+    types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WarehousePost:
+    group: str
+    post: str
+    per_person: float | None = None
+    fixed: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ServiceDay:
+    date: dt.date
+    chats: float
+    open: dt.time
+    close: dt.time
+    profile: str = "平日"
+    presales: int | None = None
+    reminders: int | None = None
+    aftersales: int | None = None
+
+
+@dataclass(frozen=True)
+class InventoryRow:
+    category: str
+    quantity: float
+    amount: float
+
+
+@dataclass(frozen=True)
+class Product:
+    sku: str
+    name: str = ""
+    category: str = ""
+    price: float | None = None
+    stock: float | None = None
+    sales: float | None = None
+    favourites: float | None = None
+    carts: float | None = None
+    views: float | None = None
+    conversion: float | None = None
+    tier: str = ""
+
+
+@dataclass
+class Plan:
+    settings: Settings
+    phases: list[Phase] = field(default_factory=list)
+    windows: list[Window] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)
+    duties: list[Duty] = field(default_factory=list)
+    staff: list[StaffMember] = field(default_factory=list)
+    shifts: list[ShiftTemplate] = field(default_factory=list)
+    posts: list[WarehousePost] = field(default_factory=list)
+    service: list[ServiceDay] = field(default_factory=list)
+    inventory: list[InventoryRow] = field(default_factory=list)
+    products: list[Product] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # where the example filled a gap in the seeds
+
+    @property
+    def lang(self) -> str:
+        return self.settings.language

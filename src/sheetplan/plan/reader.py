@@ -1,0 +1,362 @@
+"""Read and validate the plan workbook. Every problem names its sheet and cell and is
+reported at once, in the plan's language; nothing here writes to the file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..calc.calendar import check_phases, check_windows
+from ..messages import msg
+from . import model as m
+from .cells import CellError, is_blank, to_date, to_int, to_list, to_number, to_text, to_time
+from .schema import SETTINGS, SETTINGS_SHEET, SHEETS, STAFF_TYPES, STAFF_TYPES_EN, Column, Sheet, _norm
+from .source import SourceError, sniff
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the plan; `where` is 'Sheet!C7', 'Sheet' or the file name."""
+
+    where: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class PlanError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+@dataclass
+class Row:
+    """A data row: typed values by column key, and the cell address of each key."""
+
+    values: dict[str, Any]
+    cells: dict[str, str]
+    row: int
+
+
+def read_plan(path: str | Path, lang: str | None = None) -> m.Plan:
+    """The plan, or PlanError listing every error (warnings alone do not stop a build)."""
+    plan, problems = check_plan(path, lang)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or plan is None:
+        raise PlanError(errors or problems)
+    return plan
+
+
+def check_plan(path: str | Path, lang: str | None = None) -> tuple[m.Plan | None, list[Problem]]:
+    path = Path(path)
+    try:
+        sniff(path, lang or "zh")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about data validation extensions
+            wb = load_workbook(path, data_only=True)
+    except SourceError as e:
+        return None, [Problem(path.name, str(e))]
+    except Exception as e:  # openpyxl raises many kinds on damaged packages
+        return None, [Problem(path.name, msg("not_workbook", lang or "zh", file=path.name, why=e))]
+    return _Reader(wb, path, lang).read()
+
+
+class _Reader:
+    def __init__(self, wb: Any, path: Path, lang: str | None) -> None:
+        self.wb = wb
+        self.path = path
+        self.problems: list[Problem] = []
+        self._formulas: Any = None
+        self.lang = lang or self._guess_lang()
+        self.year = dt.date.today().year
+
+    # ---- helpers -------------------------------------------------------------------------
+    def _guess_lang(self) -> str:
+        names = {_norm(n) for n in self.wb.sheetnames}
+        en = sum(_norm(s.en) in names for s in SHEETS)
+        zh = sum(_norm(s.zh) in names for s in SHEETS)
+        return "en" if en > zh else "zh"
+
+    def add(self, where: str, key: str, severity: Literal["error", "warning"] = "error", **kw: object) -> None:
+        self.problems.append(Problem(where, msg(key, self.lang, **kw), severity))
+
+    def sheet(self, spec: Sheet) -> Worksheet | None:
+        for ws in self.wb.worksheets:
+            if _norm(ws.title) in spec.names():
+                return ws
+        if spec.required:
+            self.add(self.path.name, "missing_sheet", sheet=spec.label(self.lang))
+        return None
+
+    def formula_at(self, ws: Worksheet, coord: str) -> str | None:
+        """The formula text of a cell that has no cached value (loaded only when needed)."""
+        if self._formulas is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self._formulas = load_workbook(self.path, data_only=False)
+        v = self._formulas[ws.title][coord].value
+        return v if isinstance(v, str) and v.startswith("=") else None
+
+    def convert(self, col: Column, v: Any) -> Any:
+        kind = col.kind
+        if kind in ("number", "percent"):
+            x = to_number(v, percent=kind == "percent")
+        elif kind == "int":
+            x = to_int(v)
+        elif kind == "date":
+            return to_date(v, self.year)
+        elif kind == "time":
+            return to_time(v)
+        elif kind == "list":
+            return to_list(v)
+        else:
+            x = to_text(v)
+            if kind == "choice" and col.choices and x not in col.choices:
+                if col.key == "type" and x.lower() in STAFF_TYPES_EN:
+                    return STAFF_TYPES_EN[x.lower()]
+                raise CellError("bad_choice", value=x, choices="/".join(col.choices))
+            return x
+        if col.minimum is not None and x < col.minimum:
+            raise CellError("too_small", value=_fmt(x), min=_fmt(col.minimum))
+        if col.maximum is not None and x > col.maximum:
+            raise CellError("too_large", value=_fmt(x), max=_fmt(col.maximum))
+        return x
+
+    def cell_value(self, ws: Worksheet, col: Column, raw: Any, coord: str) -> tuple[bool, Any]:
+        where = f"{ws.title}!{coord}"
+        label = col.label(self.lang)
+        if is_blank(raw):
+            if col.required:
+                if self.formula_at(ws, coord):
+                    self.add(where, "formula_no_value", column=label)
+                else:
+                    self.add(where, "required", column=label)
+                return False, None
+            return True, None
+        try:
+            return True, self.convert(col, raw)
+        except CellError as e:
+            self.add(where, e.key, column=label, **e.kw)
+            return False, None
+
+    # ---- tables ----------------------------------------------------------------------------
+    def table(self, spec: Sheet) -> Iterator[Row]:
+        ws = self.sheet(spec)
+        if ws is None:
+            return
+        header_row, mapping = self._header(ws, spec)
+        if header_row is None:
+            wanted = "、".join(c.label(self.lang) for c in spec.columns if c.required)
+            self.add(ws.title, "no_header", columns=wanted)
+            return
+        for c in spec.columns:
+            if c.required and c.key not in mapping.values():
+                self.add(f"{ws.title}!A{header_row}", "missing_column", column=c.label(self.lang), row=header_row)
+        if any(c.required and c.key not in mapping.values() for c in spec.columns):
+            return
+        for rng in ws.merged_cells.ranges:
+            if rng.max_row > header_row and any(rng.min_col <= ci <= rng.max_col for ci in mapping):
+                self.add(f"{ws.title}!{rng.coord}", "merged", range=rng.coord)
+        seen_rows = 0
+        for r, cells in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
+            raw = {key: (cells[ci - 1] if ci - 1 < len(cells) else None) for ci, key in mapping.items()}
+            if all(is_blank(v) for v in raw.values()):
+                continue
+            seen_rows += 1
+            values: dict[str, Any] = {}
+            coords: dict[str, str] = {}
+            ok = True
+            for ci, key in mapping.items():
+                coord = f"{get_column_letter(ci)}{r}"
+                coords[key] = coord
+                good, values[key] = self.cell_value(ws, spec.column(key), raw[key], coord)
+                ok &= good
+            if ok:
+                yield Row(values, {k: f"{ws.title}!{c}" for k, c in coords.items()}, r)
+        if seen_rows == 0 and spec.key in ("departments", "inventory", "posts"):
+            self.add(ws.title, "no_rows", severity="warning")
+
+    def _header(self, ws: Worksheet, spec: Sheet) -> tuple[int | None, dict[int, str]]:
+        best: tuple[int, int | None, dict[int, str]] = (0, None, {})
+        for r, cells in enumerate(ws.iter_rows(min_row=1, max_row=10, values_only=True), start=1):
+            mapping: dict[int, str] = {}
+            for ci, v in enumerate(cells, start=1):
+                if is_blank(v):
+                    continue
+                name = _norm(str(v)).rstrip("*")
+                for c in spec.columns:
+                    if name in c.names() and c.key not in mapping.values():
+                        mapping[ci] = c.key
+                        break
+            if len(mapping) > best[0]:
+                best = (len(mapping), r, mapping)
+        return best[1], best[2]
+
+    # ---- the plan --------------------------------------------------------------------------
+    def settings(self) -> m.Settings | None:
+        values: dict[str, Any] = {}
+        by_name = {n: c for c in SETTINGS for n in c.names()}
+        rows = list(self.table(SETTINGS_SHEET))
+        # A first pass for the start date, so that '11-11' elsewhere gets the campaign's year.
+        for row in rows:
+            col = by_name.get(_norm(str(row.values["item"])).rstrip("*"))
+            if col is not None and col.key == "start":
+                try:
+                    self.year = to_date(row.values["value"], self.year).year
+                except CellError:
+                    pass
+        for row in rows:
+            item = str(row.values["item"])
+            col = by_name.get(_norm(item).rstrip("*"))
+            where = row.cells["value"]
+            if col is None:
+                self.add(row.cells["item"], "unknown_setting", severity="warning", value=item)
+                continue
+            try:
+                v = self.convert(col, row.values["value"])
+            except CellError as e:
+                self.add(where, e.key, column=col.label(self.lang), **e.kw)
+                continue
+            values[col.key] = v
+            if col.key == "language" and v in ("zh", "en"):
+                self.lang = v
+        if not rows and not self.problems:
+            return None
+        missing = [c for c in SETTINGS if c.required and c.key not in values]
+        for c in missing:
+            if not any(_norm(c.label(self.lang)) in p.message for p in self.problems):
+                self.add(SETTINGS_SHEET.label(self.lang), "missing_setting", column=c.label(self.lang))
+        if missing:
+            return None
+        if "interval_minutes" in values:
+            values["interval_minutes"] = int(values["interval_minutes"])
+        s = m.Settings(**values)
+        if s.end < s.start:
+            self.add(SETTINGS_SHEET.label(self.lang), "end_before_start", start=s.start, end=s.end)
+            return None
+        if not s.start <= s.sale_day <= s.end:
+            self.add(SETTINGS_SHEET.label(self.lang), "sale_day_outside", value=s.sale_day, start=s.start, end=s.end)
+        return s
+
+    def read(self) -> tuple[m.Plan | None, list[Problem]]:
+        settings = self.settings()
+        phases = self._rows("phases", m.Phase)
+        windows = self._rows("windows", m.Window)
+        departments = self._rows("departments", m.Department)
+        duties = self._rows("duties", m.Duty)
+        staff = self._rows("staff", self._staff)
+        shifts = self._rows("shifts", self._shift)
+        posts = self._rows("posts", self._post)
+        service = self._rows("service", m.ServiceDay)
+        inventory = self._rows("inventory", m.InventoryRow)
+        products = self._rows("products", m.Product)
+        if settings is None:
+            return None, self.problems
+        plan = m.Plan(
+            settings, [p for p, _ in phases], [w for w, _ in windows], [d for d, _ in departments],
+            [d for d, _ in duties], [s for s, _ in staff], [s for s, _ in shifts], [p for p, _ in posts],
+            [s for s, _ in service], [i for i, _ in inventory], [p for p, _ in products],
+        )
+        self._cross_checks(plan, phases, windows, departments, duties, staff, service)
+        return plan, self.problems
+
+    def _rows(self, key: str, make: Callable[..., Any]) -> list[tuple[Any, Row]]:
+        spec = next(s for s in SHEETS if s.key == key)
+        out = []
+        for row in self.table(spec):
+            vals = {k: v for k, v in row.values.items() if v is not None}
+            try:
+                out.append((make(**vals), row))
+            except CellError as e:
+                self.add(row.cells[e.kw.pop("key")], e.key, **e.kw)  # type: ignore[arg-type]
+        return out
+
+    def _staff(self, **v: Any) -> m.StaffMember:
+        dates = []
+        for d in v.pop("unavailable", ()):
+            try:
+                dates.append(to_date(d, self.year))
+            except CellError:
+                raise CellError("not_date", key="unavailable", column=self._label("staff", "unavailable"), value=d) from None
+        return m.StaffMember(unavailable=tuple(dates), **v)
+
+    def _shift(self, **v: Any) -> m.ShiftTemplate:
+        types = []
+        for t in v.pop("types", ()):
+            t = STAFF_TYPES_EN.get(t.lower(), t)
+            if t not in STAFF_TYPES:
+                raise CellError("unknown_shift_type", key="types", value=t)
+            types.append(t)
+        return m.ShiftTemplate(types=tuple(types), **v)
+
+    def _post(self, **v: Any) -> m.WarehousePost:
+        if not v.get("per_person") and v.get("fixed") is None:
+            raise CellError("no_productivity", key="post")
+        return m.WarehousePost(**v)
+
+    def _label(self, sheet: str, col: str) -> str:
+        return next(s for s in SHEETS if s.key == sheet).column(col).label(self.lang)
+
+    def _cross_checks(self, plan: m.Plan, phases: list, windows: list, departments: list,
+                      duties: list, staff: list, service: list) -> None:
+        s = plan.settings
+        known: dict[str, str] = {}
+        for d, row in departments:
+            if d.department in known:
+                self.add(row.cells["department"], "duplicate", value=d.department, first=known[d.department])
+            known.setdefault(d.department, row.cells["department"])
+        if known:
+            for obj, row in [*duties, *staff]:
+                if obj.department not in known:
+                    self.add(row.cells["department"], "unknown_department", value=obj.department)
+        first_no: dict[tuple[str, int], str] = {}
+        for d, row in duties:
+            k = (d.department, d.no)
+            if k in first_no:
+                self.add(row.cells["no"], "duplicate", value=f"{d.department} {d.no}", first=first_no[k])
+            first_no.setdefault(k, row.cells["no"])
+        earliest = min([s.start, *(p.start for p in plan.phases)])
+        for d, row in duties:
+            if d.deadline and not earliest <= d.deadline <= s.end:
+                self.add(row.cells["deadline"], "outside_campaign", value=d.deadline, start=earliest, end=s.end)
+        for p, row in phases:
+            if p.end < p.start:
+                self.add(row.cells["end"], "end_before_start", start=p.start, end=p.end)
+        names: dict[str, str] = {}
+        for person, row in staff:
+            if person.name in names:
+                self.add(row.cells["name"], "duplicate", value=person.name, first=names[person.name])
+            names.setdefault(person.name, row.cells["name"])
+            for d in person.unavailable:
+                if not s.start <= d <= s.end:
+                    self.add(row.cells["unavailable"], "outside_campaign", severity="warning", value=d, start=s.start, end=s.end)
+        seen_days: dict[dt.date, str] = {}
+        for day, row in service:
+            if not s.start <= day.date <= s.end:
+                self.add(row.cells["date"], "outside_campaign", value=day.date, start=s.start, end=s.end)
+            if day.date in seen_days:
+                self.add(row.cells["date"], "duplicate", value=day.date, first=seen_days[day.date])
+            seen_days.setdefault(day.date, row.cells["date"])
+        sheet_ph = next(x for x in SHEETS if x.key == "phases").label(self.lang)
+        for issue in check_phases([(p.phase, p.start, p.end) for p in plan.phases if p.end >= p.start]):
+            self.add(sheet_ph, f"phase_{issue.kind}", severity="error" if issue.kind == "overlap" else "warning",
+                     a=issue.a, b=issue.b, start=issue.start, end=issue.end)
+        sheet_w = next(x for x in SHEETS if x.key == "windows").label(self.lang)
+        for issue in check_windows([(w.window, w.start, w.end) for w in plan.windows]) if plan.windows else []:
+            self.add(sheet_w, f"window_{issue.kind}", severity="error" if issue.kind == "overlap" else "warning",
+                     a=issue.a, b=issue.b, start=issue.start, end=issue.end)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"

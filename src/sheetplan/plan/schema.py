@@ -1,0 +1,194 @@
+"""The plan workbook's sheets and columns: one definition used by the template writer,
+the reader/validator and the README. Headers match in Chinese or English, any order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["text", "int", "number", "percent", "date", "time", "datetime", "choice", "list"]
+
+STAFF_TYPES = ("全职", "学生", "借调")
+STAFF_TYPES_EN = {"fulltime": "全职", "full-time": "全职", "student": "学生", "borrowed": "借调"}
+PHASES = ("准备期", "蓄水期", "预热期", "大促当天", "返场期")
+STATUSES = ("未开始", "进行中", "已完成", "延期")
+PLATFORMS = ("天猫", "淘宝", "京东", "唯品会", "抖音", "拼多多", "其他")
+LANGUAGES = ("zh", "en")
+PROFILES = ("大促", "平日")
+SHARE_METHODS = ("exact", "largest_remainder")
+TIERS = ("预爆款", "主推", "常规款")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    en: str
+    kind: Kind = "text"
+    required: bool = False
+    hint_zh: str = ""
+    hint_en: str = ""
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    width: float = 12
+    aliases: tuple[str, ...] = ()
+
+    def names(self) -> set[str]:
+        return {_norm(n) for n in (self.zh, self.en, self.key, *self.aliases)}
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def hint(self, lang: str) -> str:
+        return self.hint_zh if lang == "zh" else self.hint_en
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    zh: str
+    en: str
+    columns: tuple[Column, ...]
+    required: bool = True
+    note_zh: str = ""
+    note_en: str = ""
+    aliases: tuple[str, ...] = field(default=())
+
+    def names(self) -> set[str]:
+        return {_norm(n) for n in (self.zh, self.en, self.key, *self.aliases)}
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+def _norm(name: str) -> str:
+    return "".join(str(name).split()).lower().replace("（", "(").replace("）", ")")
+
+
+def C(key: str, zh: str, en: str, kind: Kind = "text", **kw: object) -> Column:
+    return Column(key, zh, en, kind, **kw)  # type: ignore[arg-type]
+
+
+# The campaign sheet is a two-column list of settings (项目 / 值); these are its rows.
+SETTINGS: tuple[Column, ...] = (
+    C("name", "活动名称", "Campaign", required=True, hint_zh="例如 2026 双十一", hint_en="e.g. Double 11 2026"),
+    C("platform", "平台", "Platform", "choice", choices=PLATFORMS),
+    C("start", "开始日期", "Start date", "date", required=True, hint_zh="活动排班的第一天", hint_en="first day of the rostered campaign"),
+    C("end", "结束日期", "End date", "date", required=True, hint_zh="活动排班的最后一天", hint_en="last day of the rostered campaign"),
+    C("sale_day", "大促日", "Sale day", "date", required=True, hint_zh="大促当天，如 11-11", hint_en="the peak day, e.g. 11-11"),
+    C("language", "语言", "Language", "choice", choices=LANGUAGES, hint_zh="zh 中文 / en English"),
+    C("daily_orders", "日均配货单量", "Daily orders", "number", required=True, minimum=0, hint_zh="平时日均配货单量 X", hint_en="normal orders per day, X"),
+    C("coefficient", "活动效果系数", "Campaign coefficient", "number", required=True, minimum=0.0001, hint_zh="大促当日单量 = X × 系数", hint_en="sale-day orders = X × coefficient"),
+    C("stress_factor", "压力测试倍数", "Stress factor", "number", minimum=1, hint_zh="默认 2 倍预测单量", hint_en="default 2× forecast"),
+    C("share_method", "占比算法", "Share method", "choice", choices=SHARE_METHODS, hint_zh="exact 精确 / largest_remainder 合计恰为100%", hint_en="exact / largest_remainder (adds to 100%)"),
+    C("share_decimals", "占比小数位", "Share decimals", "int", minimum=0, maximum=4),
+    C("vip_customers", "VIP客户数", "VIP customers", "int", minimum=0),
+    C("callers", "外呼人数", "Callers", "int", minimum=0),
+    C("call_days", "外呼天数", "Call days", "number", minimum=0),
+    C("aht_seconds", "平均处理时长(秒)", "AHT (s)", "number", minimum=1),
+    C("target_sl", "服务水平目标", "Service level target", "percent", minimum=0.01, maximum=0.999),
+    C("answer_seconds", "响应时限(秒)", "Answer within (s)", "number", minimum=1),
+    C("interval_minutes", "时段长度(分钟)", "Interval (min)", "choice", choices=("15", "30", "60")),
+    C("concurrency", "同时接待数", "Chats at once", "int", minimum=1, maximum=4),
+    C("max_occupancy", "最大占用率", "Max occupancy", "percent", minimum=0.1, maximum=1),
+    C("shrinkage", "损耗率", "Shrinkage", "percent", minimum=0, maximum=0.9),
+    C("min_rest_hours", "最短休息(小时)", "Min rest (h)", "number", minimum=0, maximum=24),
+)
+
+SETTINGS_SHEET = Sheet(
+    "campaign", "活动", "Campaign",
+    (
+        C("item", "项目", "Item", required=True, width=22),
+        C("value", "值", "Value", required=True, width=22),
+        C("note", "说明", "Note", width=44),
+    ),
+    note_zh="每行一个设置；带 * 的必填。", note_en="One setting per row; * marks required ones.",
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    SETTINGS_SHEET,
+    Sheet("phases", "阶段", "Phases", (
+        C("phase", "阶段", "Phase", required=True, width=14, hint_zh="准备期/蓄水期/预热期/大促当天/返场期"),
+        C("start", "开始", "Start", "date", required=True),
+        C("end", "结束", "End", "date", required=True),
+        C("goal", "目标", "Goal", width=50),
+    )),
+    Sheet("windows", "大促时段", "Sale-day windows", (
+        C("window", "时段", "Window", required=True, width=14),
+        C("start", "开始", "Start", "time", required=True),
+        C("end", "结束", "End", "time", required=True, hint_zh="24:00 写作 0:00 或 24:00", hint_en="write 24:00 as 0:00 or 24:00"),
+        C("focus", "重点", "Focus", width=50),
+    )),
+    Sheet("departments", "部门", "Departments", (
+        C("department", "部门", "Department", required=True, width=14),
+        C("head", "负责人", "Head", width=12),
+        C("note", "说明", "Note", width=40),
+    )),
+    Sheet("duties", "部门职责", "Duties", (
+        C("department", "部门", "Department", "choice", required=True, width=12),
+        C("no", "编号", "No.", "int", required=True, minimum=1, width=6),
+        C("duty", "职责", "Duty", required=True, width=60),
+        C("owner", "负责人", "Owner", width=10),
+        C("deadline", "截止日期", "Deadline", "date", width=12),
+        C("phase", "阶段", "Phase", "choice", choices=PHASES, width=10),
+        C("status", "状态", "Status", "choice", choices=STATUSES, width=10),
+    )),
+    Sheet("staff", "人员", "Staff", (
+        C("name", "姓名", "Name", required=True, width=10),
+        C("department", "部门", "Department", "choice", required=True, width=12),
+        C("posts", "岗位", "Posts", "list", required=True, width=18, hint_zh="多个用、或,分隔", hint_en="separate with commas"),
+        C("type", "类型", "Type", "choice", required=True, choices=STAFF_TYPES, width=8),
+        C("max_hours_day", "每日最多小时", "Max h/day", "number", minimum=1, maximum=24, width=10),
+        C("max_hours_total", "活动最多小时", "Max h total", "number", minimum=0, width=10),
+        C("unavailable", "不可上班日期", "Unavailable", "list", width=18, hint_zh="如 11-12、11-13", hint_en="e.g. 11-12, 11-13"),
+        C("cost_per_hour", "时薪", "Cost/h", "number", minimum=0, width=8),
+    ), required=False),
+    Sheet("shifts", "班次", "Shifts", (
+        C("code", "代码", "Code", required=True, width=8),
+        C("name", "名称", "Name", width=10),
+        C("start", "开始", "Start", "time", required=True),
+        C("hours", "时长(小时)", "Hours", "number", required=True, minimum=1, maximum=16),
+        C("types", "可上班类型", "Staff types", "list", width=16, hint_zh="空 = 全职、借调", hint_en="empty = full-time and borrowed"),
+    ), required=False),
+    Sheet("posts", "仓库岗位", "Warehouse posts", (
+        C("group", "分组", "Group", required=True, width=12),
+        C("post", "岗位", "Post", required=True, width=12),
+        C("per_person", "人效(单/人/天)", "Orders/person/day", "number", minimum=0, width=14),
+        C("fixed", "固定人数", "Fixed heads", "int", minimum=0, width=10),
+        C("note", "说明", "Note", width=30),
+    )),
+    Sheet("service", "客服需求", "Service demand", (
+        C("date", "日期", "Date", "date", required=True),
+        C("chats", "咨询量", "Chats", "number", required=True, minimum=0, width=10),
+        C("open", "上线", "Open", "time", required=True),
+        C("close", "下线", "Close", "time", required=True, hint_zh="0:00 或 24:00 = 通宵", hint_en="0:00 or 24:00 = until midnight"),
+        C("profile", "曲线", "Profile", "choice", choices=PROFILES, width=8),
+        C("presales", "售前(定编)", "Pre-sales (fixed)", "int", minimum=0, width=10),
+        C("reminders", "催单(定编)", "Reminders (fixed)", "int", minimum=0, width=10),
+        C("aftersales", "售后(定编)", "After-sales (fixed)", "int", minimum=0, width=10),
+    ), required=False),
+    Sheet("inventory", "库存", "Inventory", (
+        C("category", "类目", "Category", required=True, width=14),
+        C("quantity", "件数", "Units", "number", required=True, minimum=0, width=10),
+        C("amount", "折后金额", "Discounted value", "number", required=True, minimum=0, width=14),
+    )),
+    Sheet("products", "商品", "Products", (
+        C("sku", "SKU", "SKU", required=True, width=12),
+        C("name", "商品名称", "Product", width=24),
+        C("category", "类目", "Category", width=10),
+        C("price", "价格", "Price", "number", minimum=0, width=8),
+        C("stock", "库存", "Stock", "number", minimum=0, width=8),
+        C("sales", "销量", "Sales", "number", minimum=0, width=8),
+        C("favourites", "收藏", "Favourites", "number", minimum=0, width=8),
+        C("carts", "加购", "Add-to-cart", "number", minimum=0, width=8),
+        C("views", "浏览量", "Page views", "number", minimum=0, width=10),
+        C("conversion", "转化率", "Conversion", "percent", minimum=0, maximum=1, width=8),
+        C("tier", "层级", "Tier", "choice", choices=TIERS, width=8),
+    ), required=False),
+)
+
+SHEET_BY_KEY = {s.key: s for s in SHEETS}

@@ -1,0 +1,65 @@
+"""Open a plan file safely: tell a workbook from a .xls, a CSV, an encrypted file or a zip
+bomb before any parser sees it, and say which in the user's language."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ..messages import msg
+
+MAX_UNZIPPED_MB = 1024  # a 200k-SKU product sheet is ~150 MB of XML; more is not a plan
+MAX_RATIO = 200  # normal xlsx XML compresses 5-20x; a bomb compresses 1000x+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
+
+
+class SourceError(Exception):
+    """The file is not something we can read as a plan; the message says why."""
+
+
+def sniff(path: Path, lang: str = "zh") -> None:
+    """Raise SourceError unless `path` looks like a sane .xlsx/.xlsm zip package."""
+    name = path.name
+    if not path.exists():
+        raise SourceError(msg("not_workbook", lang, file=name, why="file not found / 文件不存在"))
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+            f.seek(0)
+            blob = f.read(1 << 20) if head == OLE_MAGIC else b""
+    except OSError as e:
+        raise SourceError(msg("locked", lang, file=name, why=e.strerror or e)) from None
+    if head == OLE_MAGIC:
+        key = "encrypted" if ENCRYPTED_MARK in blob else "old_xls"
+        raise SourceError(msg(key, lang, file=name))
+    if not head.startswith(b"PK\x03\x04"):
+        if not head:
+            raise SourceError(msg("not_workbook", lang, file=name, why="empty file / 空文件"))
+        if _looks_like_text(path):
+            raise SourceError(msg("csv", lang, file=name))
+        raise SourceError(msg("not_workbook", lang, file=name, why="not a zip package / 不是 zip 包"))
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            names = {i.filename for i in infos}
+    except (zipfile.BadZipFile, OSError) as e:
+        raise SourceError(msg("not_workbook", lang, file=name, why=e)) from None
+    if "xl/workbook.xml" not in names:
+        raise SourceError(msg("not_workbook", lang, file=name, why="no xl/workbook.xml"))
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > MAX_UNZIPPED_MB * 2**20 or (total > 50 * 2**20 and total / packed > MAX_RATIO):
+        raise SourceError(msg("too_big", lang, file=name, size=total // 2**20))
+
+
+def _looks_like_text(path: Path) -> bool:
+    sample = path.read_bytes()[:4096]
+    for enc in ("utf-8", "gb18030", "utf-16"):
+        try:
+            text = sample.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if text and sum(c.isprintable() or c in "\r\n\t" for c in text) / len(text) > 0.95:
+            return True
+    return False

@@ -1,0 +1,122 @@
+"""A thin, deterministic, atomic layer over xlsxwriter: the only module that opens a writer.
+
+- Deterministic: fixed document properties and zip timestamps, so the same plan gives
+  byte-identical files.
+- Atomic: the workbook is written to a temporary file beside the target and renamed over it
+  only when complete; a crash mid-write leaves the previous output intact.
+- Safe: text is always written as text (a planner's '=cmd|...' never becomes a formula).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from .. import __version__
+from .styles import style
+
+FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
+A4 = 9
+
+
+class Book:
+    def __init__(self, path: str | Path, *, title: str = "", constant_memory: bool = False) -> None:
+        self.target = Path(path)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.target.stem}.", suffix=".tmp.xlsx", dir=self.target.parent)
+        os.close(fd)
+        self.tmp = Path(tmp)
+        self.wb = xlsxwriter.Workbook(
+            str(self.tmp),
+            {
+                "constant_memory": constant_memory,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "default_date_format": "yyyy-mm-dd",
+            },
+        )
+        self.wb.set_properties(
+            {"title": title, "author": "sheetplan", "comments": f"sheetplan {__version__}", "created": FIXED_TIME}
+        )
+        self._formats: dict[tuple[Any, ...], Format] = {}
+
+    def fmt(self, name: str, num: str | None = None, **extra: Any) -> Format:
+        key = (name, num, *sorted(extra.items()))
+        if key not in self._formats:
+            self._formats[key] = self.wb.add_format(style(name, num, **extra))
+        return self._formats[key]
+
+    def sheet(self, name: str) -> Worksheet:
+        return self.wb.add_worksheet(name)
+
+    def close(self) -> Path:
+        self.wb.close()
+        os.replace(self.tmp, self.target)
+        return self.target
+
+    def abort(self) -> None:
+        self.tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> Book:
+        return self
+
+    def __exit__(self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+        if et is None:
+            self.close()
+        else:
+            self.abort()
+
+
+def print_setup(ws: Worksheet, *, landscape: bool = False, repeat_rows: tuple[int, int] | None = None,
+                footer: str = "") -> None:
+    """A4, fit to one page wide, header rows repeated on every page, page numbers."""
+    ws.set_paper(A4)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    ws.center_horizontally()
+    if repeat_rows:
+        ws.repeat_rows(*repeat_rows)
+    if footer:
+        ws.set_footer(footer)
+
+
+def write_title(book: Book, ws: Worksheet, title: str, subtitle: str = "", width: int = 6) -> int:
+    """Title and subtitle rows; returns the first free row."""
+    ws.set_row(0, 26)
+    ws.write_string(0, 0, title, book.fmt("title"))
+    if subtitle:
+        ws.write_string(1, 0, subtitle, book.fmt("subtitle"))
+    return 3
+
+
+def write_header(book: Book, ws: Worksheet, row: int, labels: list[str], col: int = 0) -> None:
+    ws.set_row(row, 30)
+    for i, text in enumerate(labels):
+        ws.write_string(row, col + i, text, book.fmt("header"))
+
+
+def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> None:
+    """Type-directed write: text stays text, dates become Excel dates, None a styled blank."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, fmt)
+    elif isinstance(value, dt.datetime | dt.date | dt.time):
+        ws.write_datetime(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, str(value), fmt)

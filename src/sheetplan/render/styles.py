@@ -1,0 +1,68 @@
+"""Every colour, font and number format of the output workbooks (one place)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+FONT = "Noto Sans CJK SC"  # Chinese-capable; Excel falls back to 等线/微软雅黑 where missing
+FONT_SIZE = 10
+
+NAVY = "#1F3864"
+BLUE = "#2F5597"
+LIGHT = "#DDEBF7"
+BAND = "#F2F6FC"
+GREY = "#7F7F7F"
+BORDER = "#BFBFBF"
+SUBTOTAL = "#FFF2CC"
+TOTAL = "#FCE4D6"
+GOOD = "#C6EFCE"
+GOOD_TEXT = "#006100"
+BAD = "#FFC7CE"
+BAD_TEXT = "#9C0006"
+WARN = "#FFEB9C"
+CHART_COLOURS = ("#2F5597", "#ED7D31", "#A5A5A5", "#FFC000", "#5B9BD5", "#70AD47")
+SHIFT_COLOURS = ("#DDEBF7", "#FCE4D6", "#E2EFDA", "#FFF2CC", "#EDE1F5", "#D9D9D9", "#F8CBAD", "#C9E7F5")
+
+NUM_FORMATS = {
+    "int": "#,##0",
+    "number": "#,##0.##",
+    "money": "#,##0",
+    "price": "#,##0.00",
+    "percent": "0.0%",
+    "percent0": "0%",
+    "date": "yyyy-mm-dd",
+    "md": "m-d",
+    "time": "hh:mm",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "text": "@",
+}
+
+_BASE: dict[str, Any] = {"font_name": FONT, "font_size": FONT_SIZE, "valign": "vcenter"}
+_CELL: dict[str, Any] = {**_BASE, "border": 1, "border_color": BORDER}
+
+STYLES: dict[str, dict[str, Any]] = {
+    "title": {**_BASE, "bold": True, "font_size": 16, "font_color": NAVY},
+    "subtitle": {**_BASE, "font_color": GREY},
+    "section": {**_BASE, "bold": True, "font_size": 12, "font_color": BLUE, "bottom": 2, "bottom_color": BLUE},
+    "header": {**_CELL, "bold": True, "font_color": "#FFFFFF", "bg_color": BLUE, "align": "center", "text_wrap": True},
+    "text": {**_CELL},
+    "wrap": {**_CELL, "text_wrap": True},
+    "center": {**_CELL, "align": "center"},
+    "subtotal": {**_CELL, "bold": True, "bg_color": SUBTOTAL},
+    "total": {**_CELL, "bold": True, "bg_color": TOTAL, "top": 2},
+    "note": {**_BASE, "font_color": GREY, "italic": True},
+    "link": {**_BASE, "font_color": "#0563C1", "underline": 1},
+    "good": {"bg_color": GOOD, "font_color": GOOD_TEXT},
+    "bad": {"bg_color": BAD, "font_color": BAD_TEXT},
+    "warn": {"bg_color": WARN},
+    "band": {"bg_color": BAND},
+}
+
+
+def style(name: str, num: str | None = None, **extra: Any) -> dict[str, Any]:
+    """A format dict: a named style, optionally with a number format and extra properties."""
+    props = dict(STYLES[name])
+    if num:
+        props["num_format"] = NUM_FORMATS[num]
+    props.update(extra)
+    return props
