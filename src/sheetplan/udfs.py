@@ -1,0 +1,461 @@
+"""xlwings UDFs (``=SP_...`` in Excel cells): thin adapters over :mod:`sheetplan.calc`.
+
+Every function here parses what Excel passes (a cell, a row, a column, a 2-D range, blanks,
+numbers typed as text, dates as serials, error cells), calls one calculator, and shapes the
+answer for the sheet. A UDF never raises into Excel: bad input comes back as one short text
+in one cell, ``#SP! <argument>: <why>``, so a planner sees which argument to fix.
+
+All arguments use ``ndim=2`` (always a list of rows, whatever the caller selected),
+``err_to_str`` (error cells arrive as ``"#N/A"`` instead of an indistinguishable ``None``)
+and a date builder that turns date cells into Excel serial numbers, which is what a native
+formula would see. Table answers use ``expand="table"`` so they also spill in Excel versions
+without dynamic arrays. The functions are plain Python as well (``SP_HEADCOUNT(12000, 1.5,
+200)`` works on any OS); there xlwings' decorators are no-ops.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import xlwings as xw
+
+from sheetplan.calc import outreach as _outreach
+from sheetplan.calc import service as _service
+from sheetplan.calc import shares as _shares
+from sheetplan.calc import warehouse as _warehouse
+
+__all__ = [
+    "SP_ABC",
+    "SP_AGENTS",
+    "SP_HEADCOUNT",
+    "SP_OUTREACH",
+    "SP_SERVICE_LEVEL",
+    "SP_SHARE",
+    "SP_SHARE_TABLE",
+    "SP_SHIFT_PLAN",
+]
+
+CATEGORY = "SheetPlan"
+ERROR_PREFIX = "#SP!"
+EXCEL_ERRORS = frozenset(
+    {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+)
+
+# Column headers of the tables the UDFs return (the seed's own words).
+SHARE_TABLE_HEADER = ("类目", "件数", "折后金额", "件数占比", "金额占比", "件单价", "ABC")
+SHARE_TABLE_TOTAL = "合计"
+SHIFT_PLAN_HEADER = ("开始(小时)", "班长(小时)", "人数")
+SHIFT_PLAN_UNCOVERED = "未覆盖"  # last row when no shift can reach some demand
+
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_F = TypeVar("_F", bound=Callable[..., Any])
+Grid = list[list[Any]]
+
+
+class ArgError(ValueError):
+    """Bad input, attributed to one argument; becomes ``#SP! arg: why`` in the cell."""
+
+    def __init__(self, arg: str | None, why: str) -> None:
+        super().__init__(f"{arg}: {why}" if arg else why)
+        self.arg = arg
+        self.why = why
+
+
+def error_text(arg: str | None, why: str) -> str:
+    """The one format of every UDF error (a single cell of text)."""
+    return f"{ERROR_PREFIX} {arg}: {why}" if arg else f"{ERROR_PREFIX} {why}"
+
+
+def _serial(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0,
+            microsecond: int = 0, tzinfo: Any = None) -> float:
+    """Date builder for xlwings' reader: a date cell becomes its Excel serial number."""
+    delta = dt.datetime(year, month, day, hour, minute, second, microsecond) - _EXCEL_EPOCH
+    return delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
+
+
+def _safe(func: _F) -> _F:
+    """Turn every exception into an error text; calculator messages name their argument."""
+    names = func.__code__.co_varnames[: func.__code__.co_argcount]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any) -> Any:
+        try:
+            return func(*args)
+        except ArgError as e:
+            return error_text(e.arg, e.why)
+        except ValueError as e:
+            text = str(e)
+            head, _, rest = text.partition(" ")
+            if head in names and rest:
+                return error_text(head, rest)
+            return error_text(None, text)
+        except Exception as e:  # never raise into Excel
+            return error_text(None, f"internal error ({type(e).__name__}: {e})"[:200])
+
+    return wrapper  # type: ignore[return-value]
+
+
+# ----------------------------------------------------------------------------- input parsing
+def _grid(value: Any) -> Grid:
+    """Whatever arrived (2-D list from xlwings, 1-D list, scalar from plain Python) as rows."""
+    if isinstance(value, list | tuple):
+        if not value:
+            return []
+        if all(isinstance(r, list | tuple) for r in value):
+            return [list(r) for r in value]
+        return [list(value)]
+    return [[value]]
+
+
+def _flat(value: Any) -> list[Any]:
+    return [c for row in _grid(value) for c in row]
+
+
+def _blank(x: Any) -> bool:
+    return x is None or (isinstance(x, str) and not x.strip())
+
+
+def _to_float(arg: str, x: Any, where: str = "") -> float:
+    """One cell as a number: numbers, numbers stored as text ("1,200", "80%"), dates."""
+    at = f"{where} " if where else ""
+    if _blank(x):
+        raise ArgError(arg, f"{at}is empty".strip())
+    if isinstance(x, bool):
+        raise ArgError(arg, f"{at}must be a number, not {str(x).upper()}")
+    if isinstance(x, dt.datetime | dt.date):
+        x = _serial(x.year, x.month, x.day, getattr(x, "hour", 0), getattr(x, "minute", 0))
+    if isinstance(x, int | float):
+        v = float(x)
+    elif isinstance(x, str):
+        s = unicodedata.normalize("NFKC", x).strip()
+        if s.upper() in EXCEL_ERRORS:
+            raise ArgError(arg, f"{at}holds the error {s.upper()}")
+        pct = s.endswith("%")
+        s = s.rstrip("%").replace(",", "").replace(" ", "")
+        try:
+            v = float(s)
+        except ValueError:
+            raise ArgError(arg, f"{at}must be a number, not '{x[:20]}'") from None
+        if pct:
+            v /= 100
+    else:
+        raise ArgError(arg, f"{at}must be a number")
+    if not math.isfinite(v):
+        raise ArgError(arg, f"{at}must be a finite number")
+    return v
+
+
+def _single(arg: str, value: Any) -> Any:
+    cells = _flat(value)
+    if len(cells) != 1:
+        raise ArgError(arg, "must be a single cell")
+    return cells[0]
+
+
+def _number(arg: str, value: Any, default: float | None = None) -> float:
+    """A scalar argument; a blank or omitted optional one takes its default."""
+    x = _single(arg, value)
+    if _blank(x) and default is not None:
+        return default
+    return _to_float(arg, x)
+
+
+def _numbers(
+    arg: str, value: Any, non_negative: bool = False
+) -> tuple[Grid, list[tuple[int, int]], list[float]]:
+    """A range of numbers: the grid, the positions of the non-blank cells, their values."""
+    grid = _grid(value)
+    pos: list[tuple[int, int]] = []
+    vals: list[float] = []
+    for r, row in enumerate(grid):
+        for c, x in enumerate(row):
+            if _blank(x):
+                continue
+            where = f"cell {r * len(row) + c + 1}" if len(grid) * len(row) > 1 else ""
+            v = _to_float(arg, x, where)
+            if non_negative and v < 0:
+                raise ArgError(arg, f"{where} must not be negative".strip())
+            vals.append(v)
+            pos.append((r, c))
+    if not vals:
+        raise ArgError(arg, "has no numbers")
+    return grid, pos, vals
+
+
+def _place(grid: Grid, pos: Sequence[tuple[int, int]], results: Sequence[Any]) -> Grid:
+    """Results back at their input positions; blanks stay blank (same shape as the input)."""
+    out: Grid = [["" for _ in row] for row in grid]
+    for (r, c), v in zip(pos, results, strict=True):
+        out[r][c] = v
+    return out
+
+
+def _column(arg: str, value: Any, trim: bool = True) -> list[Any]:
+    """A one-dimensional range (row or column), trailing blank cells dropped if ``trim``."""
+    grid = _grid(value)
+    if len(grid) > 1 and len(grid[0]) > 1:
+        raise ArgError(arg, "must be one row or one column")
+    cells = _flat(grid)
+    while trim and cells and _blank(cells[-1]):
+        cells.pop()
+    return cells
+
+
+def _text(arg: str, value: Any, default: str) -> str:
+    x = _single(arg, value)
+    if _blank(x):
+        return default
+    if isinstance(x, str) and x.strip().upper() in EXCEL_ERRORS:
+        raise ArgError(arg, f"holds the error {x.strip().upper()}")
+    return str(x).strip()
+
+
+_METHODS = {
+    "exact": "exact", "精确": "exact", "精确占比": "exact", "0": "exact",
+    "largest_remainder": "largest_remainder", "largest remainder": "largest_remainder",
+    "lr": "largest_remainder", "hamilton": "largest_remainder", "最大余数": "largest_remainder",
+    "最大余数法": "largest_remainder", "1": "largest_remainder",
+}
+
+
+def _method(value: Any) -> str:
+    m = _text("method", value, "exact").lower()
+    try:
+        return _METHODS[m.removesuffix(".0")]
+    except KeyError:
+        why = f"must be exact/精确 or largest_remainder/最大余数, not '{m[:20]}'"
+        raise ArgError("method", why) from None
+
+
+def _whole(arg: str, value: Any, default: int, low: int, high: int) -> int:
+    v = _number(arg, value, float(default))
+    if v != int(v) or not low <= v <= high:
+        raise ArgError(arg, f"must be a whole number from {low} to {high}")
+    return int(v)
+
+
+# --------------------------------------------------------------------------------- the UDFs
+_ARG = {"ndim": 2, "err_to_str": True, "dates": _serial}
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("orders", doc="Daily orders X (订单量), a number ≥ 0", **_ARG)
+@xw.arg("coefficient", doc="Campaign-effect coefficient (活动效果系数), > 0, e.g. 1.5", **_ARG)
+@xw.arg("per_person", doc="Orders one person handles per day at this post (人效 Y), > 0", **_ARG)
+@_safe
+def SP_HEADCOUNT(orders: Any, coefficient: Any, per_person: Any) -> Any:
+    """Warehouse heads for one post: ⌈orders × coefficient ÷ per_person⌉ (配货人数)."""
+    return _warehouse.headcount(
+        _number("orders", orders), _number("coefficient", coefficient), _number("per_person", per_person)
+    )
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("values", doc="Quantities or amounts to share (a row, a column or a range; blanks skipped)", **_ARG)
+@xw.arg("decimals", doc="Percent decimals for largest_remainder (default 1 → 17.1%)", **_ARG)
+@xw.arg("method", doc='"exact" (default, 精确) or "largest_remainder" (最大余数: sums to 100%)', **_ARG)
+@xw.ret(expand="table")
+@_safe
+def SP_SHARE(values: Any, decimals: Any = 1, method: Any = "exact") -> Any:
+    """Each value's share of the total, as fractions in the shape of the input (占比)."""
+    grid, pos, vals = _numbers("values", values, non_negative=True)
+    out = _shares.shares(vals, _whole("decimals", decimals, 1, 0, 6), _method(method))  # type: ignore[arg-type]
+    return _place(grid, pos, out)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("labels", doc="Category names (类目), one row or column", **_ARG)
+@xw.arg("quantities", doc="Units per category (件数), same length as labels", **_ARG)
+@xw.arg("amounts", doc="Discounted value per category (折后金额), same length as labels", **_ARG)
+@xw.arg("decimals", doc="Percent decimals for largest_remainder (default 1)", **_ARG)
+@xw.arg("method", doc='"exact" (default, 精确) or "largest_remainder" (最大余数)', **_ARG)
+@xw.ret(expand="table")
+@_safe
+def SP_SHARE_TABLE(
+    labels: Any, quantities: Any, amounts: Any, decimals: Any = 1, method: Any = "exact"
+) -> Any:
+    """Share table with header and 合计 row: units, value, their shares, unit price, ABC."""
+    cols = [_column(name, v, trim=False) for name, v in (("labels", labels), ("quantities", quantities),
+                                                          ("amounts", amounts))]
+    n = max(len(c) for c in cols)
+    lab, qty, amt = ([*c, *[None] * (n - len(c))] for c in cols)
+    while n and all(_blank(c[n - 1]) for c in (lab, qty, amt)):
+        n -= 1  # a selection longer than the data
+    if n == 0:
+        raise ArgError("labels", "has no rows")
+    q = [_to_float("quantities", x, f"row {i + 1}") for i, x in enumerate(qty[:n])]
+    a = [_to_float("amounts", x, f"row {i + 1}") for i, x in enumerate(amt[:n])]
+    for name, vals in (("quantities", q), ("amounts", a)):
+        for i, v in enumerate(vals):
+            if v < 0:
+                raise ArgError(name, f"row {i + 1} must not be negative")
+    labels_s = ["" if _blank(x) else str(x) for x in lab[:n]]
+    table = _shares.share_table(
+        labels_s, q, a, _whole("decimals", decimals, 1, 0, 6), _method(method)  # type: ignore[arg-type]
+    )
+    rows: Grid = [list(SHARE_TABLE_HEADER)]
+    for r in table.rows:
+        rows.append([r.label, r.quantity, r.amount, r.quantity_share, r.amount_share, r.unit_price, r.abc])
+    rows.append([
+        SHARE_TABLE_TOTAL,
+        table.total_quantity,
+        table.total_amount,
+        1.0 if table.total_quantity else 0.0,
+        1.0 if table.total_amount else 0.0,
+        table.total_unit_price,
+        "",
+    ])
+    return rows
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("customers", doc="Customers to call (e.g. 4000 VIP buyers)", **_ARG)
+@xw.arg("callers", doc="People making calls (e.g. 20), > 0", **_ARG)
+@xw.arg("days", doc="Days available (e.g. 4), > 0", **_ARG)
+@_safe
+def SP_OUTREACH(customers: Any, callers: Any, days: Any) -> Any:
+    """Calls each caller makes per day, rounded up (4000 VIPs, 20 callers, 4 days → 50)."""
+    return _outreach.calls_per_caller_per_day(
+        _number("customers", customers), _number("callers", callers), _number("days", days)
+    )
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("values", doc="Values to classify (e.g. 折后金额 per item); blanks skipped", **_ARG)
+@xw.arg("a_share", doc="Share of value in class A (default 0.7)", **_ARG)
+@xw.arg("b_share", doc="Share of value in class B (default 0.2)", **_ARG)
+@xw.ret(expand="table")
+@_safe
+def SP_ABC(values: Any, a_share: Any = 0.7, b_share: Any = 0.2) -> Any:
+    """ABC class (A/B/C) of each value by its cumulative share of the total, input-shaped."""
+    grid, pos, vals = _numbers("values", values, non_negative=True)
+    a = _number("a_share", a_share, 0.7)
+    b = _number("b_share", b_share, 0.2)
+    if not 0 < a < 1:
+        raise ArgError("a_share", "must be between 0 and 1")
+    if not 0 <= b < 1 or a + b > 1:
+        raise ArgError("b_share", "must be between 0 and 1 with a_share + b_share ≤ 1")
+    return _place(grid, pos, _shares.abc_classes(vals, a, b))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("arrivals", doc="Contacts arriving per interval (a cell, row, column or range)", **_ARG)
+@xw.arg("aht_seconds", doc="Average handle time in seconds, > 0", **_ARG)
+@xw.arg("target_sl", doc="Service-level target as a fraction, e.g. 0.8 (80%)", **_ARG)
+@xw.arg("answer_seconds", doc="Answer-time target in seconds, e.g. 20", **_ARG)
+@xw.arg("interval_minutes", doc="Interval length in minutes (default 60)", **_ARG)
+@xw.arg("concurrency", doc="Chats held at once as a handle-time divisor (default 1; 2 chats ≈ 1.7)", **_ARG)
+@xw.arg("max_occupancy", doc="Occupancy cap, e.g. 0.85 (default 1 = no cap)", **_ARG)
+@xw.arg("shrinkage", doc="Share of paid time off the phones, e.g. 0.3 (default 0)", **_ARG)
+@xw.ret(expand="table")
+@_safe
+def SP_AGENTS(
+    arrivals: Any,
+    aht_seconds: Any,
+    target_sl: Any,
+    answer_seconds: Any,
+    interval_minutes: Any = 60,
+    concurrency: Any = 1.0,
+    max_occupancy: Any = 1.0,
+    shrinkage: Any = 0.0,
+) -> Any:
+    """Agents needed per interval (Erlang C) to answer target_sl within answer_seconds."""
+    grid, pos, vals = _numbers("arrivals", arrivals)
+    params = {
+        "aht_seconds": _number("aht_seconds", aht_seconds),
+        "target_sl": _number("target_sl", target_sl),
+        "answer_seconds": _number("answer_seconds", answer_seconds),
+        "interval_minutes": _number("interval_minutes", interval_minutes, 60.0),
+        "concurrency": _number("concurrency", concurrency, 1.0),
+        "max_occupancy": _number("max_occupancy", max_occupancy, 1.0),
+        "shrinkage": _number("shrinkage", shrinkage, 0.0),
+    }
+    return _place(grid, pos, [_service.agents_required(v, **params) for v in vals])
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("agents", doc="Agents on the phones: one number, or one per arrivals cell", **_ARG)
+@xw.arg("arrivals", doc="Contacts arriving per interval (a cell, row, column or range)", **_ARG)
+@xw.arg("aht_seconds", doc="Average handle time in seconds, > 0", **_ARG)
+@xw.arg("answer_seconds", doc="Answer-time target in seconds, e.g. 20", **_ARG)
+@xw.arg("interval_minutes", doc="Interval length in minutes (default 60)", **_ARG)
+@xw.arg("concurrency", doc="Chats held at once as a handle-time divisor (default 1)", **_ARG)
+@xw.ret(expand="table")
+@_safe
+def SP_SERVICE_LEVEL(
+    agents: Any,
+    arrivals: Any,
+    aht_seconds: Any,
+    answer_seconds: Any,
+    interval_minutes: Any = 60,
+    concurrency: Any = 1.0,
+) -> Any:
+    """Share of contacts answered within answer_seconds by the given agents (Erlang C)."""
+    grid, pos, vals = _numbers("arrivals", arrivals)
+    agent_cells = [c for c in _flat(agents) if not _blank(c)]
+    if len(agent_cells) == 1:
+        staff = [_to_float("agents", agent_cells[0])] * len(vals)
+    elif len(agent_cells) == len(vals):
+        staff = [_to_float("agents", x, f"cell {i + 1}") for i, x in enumerate(agent_cells)]
+    else:
+        raise ArgError("agents", f"must be one number or {len(vals)} numbers (one per arrivals cell)")
+    aht = _number("aht_seconds", aht_seconds)
+    answer = _number("answer_seconds", answer_seconds)
+    minutes = _number("interval_minutes", interval_minutes, 60.0)
+    conc = _number("concurrency", concurrency, 1.0)
+    for n in staff:
+        if n < 0 or n != int(n):
+            raise ArgError("agents", "must be whole numbers ≥ 0")
+    out = [
+        _service.service_level(int(n), v, aht, answer, minutes, conc)
+        for n, v in zip(staff, vals, strict=True)
+    ]
+    return _place(grid, pos, out)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("requirement", doc="People needed per interval, in time order (a row or a column)", **_ARG)
+@xw.arg("shift_hours", doc="Shift length in hours, or a range of allowed lengths (e.g. 8 and 4)", **_ARG)
+@xw.arg("interval_minutes", doc="Interval length in minutes (default 60)", **_ARG)
+@xw.ret(expand="table")
+@_safe
+def SP_SHIFT_PLAN(requirement: Any, shift_hours: Any, interval_minutes: Any = 60) -> Any:
+    """Cheapest shift starts covering the requirement: start (h from first interval), length, people."""
+    cells = _column("requirement", requirement)
+    if not cells:
+        raise ArgError("requirement", "has no numbers")
+    need = [0.0 if _blank(x) else _to_float("requirement", x, f"cell {i + 1}") for i, x in enumerate(cells)]
+    if any(v < 0 for v in need):
+        raise ArgError("requirement", "must not be negative")
+    minutes = _number("interval_minutes", interval_minutes, 60.0)
+    if minutes <= 0 or 1440 % minutes:
+        raise ArgError("interval_minutes", "must divide a day, e.g. 15, 30 or 60")
+    lengths = sorted({_to_float("shift_hours", x) for x in _flat(shift_hours) if not _blank(x)}, reverse=True)
+    if not lengths:
+        raise ArgError("shift_hours", "is empty")
+    for h in lengths:
+        if h <= 0 or (h * 60) % minutes:
+            raise ArgError("shift_hours", f"must be > 0 and a whole number of intervals, not {h:g}")
+    return _shift_plan(need, lengths, minutes)
+
+
+def _shift_plan(need: list[float], lengths: list[float], minutes: float) -> Grid:
+    """Adapter to :mod:`sheetplan.calc.shifts` (imported late: it loads the LP/CP-SAT solver)."""
+    from sheetplan.calc import shifts
+
+    step = minutes / 60
+    types_ = [shifts.ShiftType(code=f"{h:g}h", hours=h, start_step_hours=step) for h in lengths]
+    result = shifts.plan_shifts([math.ceil(v - 1e-9) for v in need], int(minutes), types_, time_limit_s=5)
+    hours_of = {t.code: t.hours for t in types_}
+    rows: Grid = [list(SHIFT_PLAN_HEADER)]
+    for start, code, people in sorted(result.starts):
+        if people:
+            rows.append([start * step, hours_of[code], people])
+    if result.uncovered:
+        rows.append([SHIFT_PLAN_UNCOVERED, "", sum(short for _, short in result.uncovered)])
+    return rows
