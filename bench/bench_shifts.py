@@ -129,7 +129,7 @@ def _capped_row() -> str:
     assert result is not None
     status = f"{result.status}/{result.solver}"
     return (f"{minutes:>6} m {60:>4} m {len(req):>7} {'+caps':>7} {max(req):>5} | "
-            f"{status:<16} {result.paid_hours:>8.0f} {best:>7.3f} | "
+            f"{status:<19} {result.paid_hours:>8.0f} {best:>7.3f} | "
             "n/a (pyworkforce has no head-count or share caps)")
 
 
@@ -138,7 +138,7 @@ def main() -> None:
     print("sheetplan: LP (GLOP) on the interval matrix; pyworkforce 0.5.1: CP-SAT, flat horizon")
     print()
     head = (f"{'interval':>8} {'starts':>6} {'periods':>7} {'columns':>7} {'peak':>5} | "
-            f"{'sheetplan':<16} {'paid h':>8} {'time s':>7} | "
+            f"{'sheetplan':<19} {'paid h':>8} {'time s':>7} | "
             f"{'pyworkforce':<11} {'paid h':>8} {'time s':>7} | {'hours x':>7} {'time x':>7}")
     print(head)
     print("-" * len(head))
@@ -149,7 +149,7 @@ def main() -> None:
         columns = sum((len(req) - n) // round(step * 60 / minutes) + 1
                       for n in result.shift_intervals.values())
         left = (f"{minutes:>6} m {step * 60:>4.0f} m {len(req):>7} {columns:>7} {max(req):>5} | "
-                f"{ours.status:<16} {ours.paid_hours:>8.0f} {ours.seconds:>7.3f} | ")
+                f"{ours.status:<19} {ours.paid_hours:>8.0f} {ours.seconds:>7.3f} | ")
         if isinstance(theirs, str):
             print(left + theirs)
             continue
