@@ -52,6 +52,9 @@ SHARE_TABLE_TOTAL = "合计"
 SHIFT_PLAN_HEADER = ("开始(小时)", "班长(小时)", "人数")
 SHIFT_PLAN_UNCOVERED = "未覆盖"  # last row when no shift can reach some demand
 
+#: Larger loads would keep Excel busy for minutes (Erlang B walks every agent count).
+MAX_ERLANGS = 100_000
+
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _F = TypeVar("_F", bound=Callable[..., Any])
 Grid = list[list[Any]]
@@ -375,7 +378,13 @@ def SP_AGENTS(
         "max_occupancy": _number("max_occupancy", max_occupancy, 1.0),
         "shrinkage": _number("shrinkage", shrinkage, 0.0),
     }
+    _check_load(vals, params["aht_seconds"], params["interval_minutes"], params["concurrency"])
     return _place(grid, pos, [_service.agents_required(v, **params) for v in vals])
+
+
+def _check_load(arrivals: Sequence[float], aht: float, minutes: float, conc: float) -> None:
+    if aht > 0 and minutes > 0 and conc >= 1 and max(arrivals) * aht / conc / (minutes * 60) > MAX_ERLANGS:
+        raise ArgError("arrivals", f"load over {MAX_ERLANGS} agents; split the demand")
 
 
 @xw.func(category=CATEGORY)
@@ -409,8 +418,9 @@ def SP_SERVICE_LEVEL(
     minutes = _number("interval_minutes", interval_minutes, 60.0)
     conc = _number("concurrency", concurrency, 1.0)
     for n in staff:
-        if n < 0 or n != int(n):
-            raise ArgError("agents", "must be whole numbers ≥ 0")
+        if n < 0 or n != int(n) or n > MAX_ERLANGS:
+            raise ArgError("agents", f"must be whole numbers from 0 to {MAX_ERLANGS}")
+    _check_load(vals, aht, minutes, conc)
     out = [
         _service.service_level(int(n), v, aht, answer, minutes, conc)
         for n, v in zip(staff, vals, strict=True)

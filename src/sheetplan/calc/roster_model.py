@@ -719,6 +719,8 @@ def solve_roster(
     params.max_time_in_seconds = max(0.1, float(rules.time_limit_s))
     params.num_workers = max(1, min(int(rules.num_workers), 8))
     params.random_seed = int(rules.random_seed)
+    import os
+    params.log_search_progress = bool(os.environ.get("ROSTER_LOG"))
     status_code = solver.solve(built.model)
     status_name = solver.status_name(status_code)
     if status_code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -361,8 +361,11 @@ def _solve_sat(
     int_cost = np.round(p.cols.cost * scale).astype(np.int64).tolist()
     cost_expr = sum(int_cost[j] * x[j] for j in range(n))
     shortfall_expr = sum(slack) if slack else 0
-    if lp_bound is not None and not soft:
-        model.add(cost_expr >= math.ceil(lp_bound * scale - 1e-6))
+    if lp_bound is not None and not soft and scale < 1_000_000:
+        # The LP optimum is a valid lower bound; the relative margin absorbs GLOP's tolerance
+        # so the cut can never exclude the integer optimum.
+        scaled = lp_bound * scale
+        model.add(cost_expr >= math.ceil(scaled - 1e-6 * max(1.0, abs(scaled))))
     if soft and max_shortfall is None:
         model.minimize(shortfall_expr)
     else:
@@ -485,6 +488,9 @@ def _soft(
                         max_shortfall=first.shortfall)
     best = second if second.status in ("optimal", "feasible") else first
     proven = first.status == "optimal" and second.status == "optimal"
+    if first.shortfall == 0:  # full cover after all: an ordinary plan
+        status = "optimal" if proven else "feasible"
+        return best.x, status, proven, "cp-sat", best.bound, ""
     how = "shortfall minimised" + (" (proven)" if first.status == "optimal" else " (not proven)")
     return best.x, "infeasible", proven, "cp-sat", None, note + how
 

@@ -216,12 +216,18 @@ class _Reader:
                     self.year = to_date(row.values["value"], self.year).year
                 except CellError:
                     pass
+        seen: set[str] = set()
         for row in rows:
             item = str(row.values["item"])
             col = by_name.get(_norm(item).rstrip("*"))
             where = row.cells["value"]
             if col is None:
                 self.add(row.cells["item"], "unknown_setting", severity="warning", value=item)
+                continue
+            seen.add(col.key)
+            if is_blank(row.values["value"]):
+                if col.required:
+                    self.add(where, "required", column=col.label(self.lang))
                 continue
             try:
                 v = self.convert(col, row.values["value"])
@@ -235,7 +241,7 @@ class _Reader:
             return None
         missing = [c for c in SETTINGS if c.required and c.key not in values]
         for c in missing:
-            if not any(_norm(c.label(self.lang)) in p.message for p in self.problems):
+            if c.key not in seen:
                 self.add(SETTINGS_SHEET.label(self.lang), "missing_setting", column=c.label(self.lang))
         if missing:
             return None

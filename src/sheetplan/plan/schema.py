@@ -103,7 +103,7 @@ SETTINGS_SHEET = Sheet(
     "campaign", "活动", "Campaign",
     (
         C("item", "项目", "Item", required=True, width=22),
-        C("value", "值", "Value", required=True, width=22),
+        C("value", "值", "Value", width=22),
         C("note", "说明", "Note", width=44),
     ),
     note_zh="每行一个设置；带 * 的必填。", note_en="One setting per row; * marks required ones.",

@@ -52,7 +52,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "duty_deadline": ("截止日期", "Deadline"),
     "duty_phase": ("阶段", "Phase"),
     "duty_status": ("状态", "Status"),
-    "duty_count": ("共 {n} 项", "{n} duties"),
+    "duty_count": ("职责项数", "Number of duties"),
     # warehouse
     "wh_group": ("分组", "Group"),
     "wh_post": ("岗位", "Post"),

@@ -1,0 +1,116 @@
+"""Plan -> every output workbook. Used by the CLI, the batch runner and the ribbon alike."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .calc.outreach import calls_per_caller_per_day
+from .calc.shares import ShareTable, share_table
+from .calc.warehouse import Post, WarehouseStaffing, staff_warehouse
+from .plan.model import Plan
+from .plan.reader import read_plan
+from .render.book import Book
+from .render.calendar import write_calendar
+from .render.duties import write_duties
+from .render.labels import label
+from .render.shares import write_shares
+from .render.summary import Kpi, write_summary
+from .render.warehouse import write_warehouse
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+@dataclass(frozen=True)
+class Results:
+    """Every number the outputs show, computed once by the calculators."""
+
+    warehouse: WarehouseStaffing
+    warehouse_stress: WarehouseStaffing
+    shares: ShareTable
+    outreach: float | None
+
+
+def compute(plan: Plan) -> Results:
+    s = plan.settings
+    posts = [Post(p.group, p.post, p.per_person or 0.0, p.fixed or 0) for p in plan.posts]
+    inv = plan.inventory
+    outreach = (calls_per_caller_per_day(s.vip_customers, s.callers, s.call_days)
+                if s.vip_customers and s.callers and s.call_days else None)
+    return Results(
+        warehouse=staff_warehouse(s.daily_orders, s.coefficient, posts, 1.0),
+        warehouse_stress=staff_warehouse(s.daily_orders, s.coefficient, posts, s.stress_factor),
+        shares=share_table([r.category for r in inv], [r.quantity for r in inv], [r.amount for r in inv],
+                           s.share_decimals, s.share_method),  # type: ignore[arg-type]
+        outreach=outreach,
+    )
+
+
+def output_names(stem: str, plan: Plan) -> tuple[str, dict[str, str]]:
+    """File names: '<stem>-总表.xlsx' and '<stem>-<部门>.xlsx' (file-system safe)."""
+    main = f"{stem}-{'总表' if plan.lang == 'zh' else 'plan'}.xlsx"
+    return main, {d: f"{stem}-{_UNSAFE.sub('_', d)}.xlsx" for d in departments(plan)}
+
+
+def departments(plan: Plan) -> list[str]:
+    names = [d.department for d in plan.departments]
+    names += [d.department for d in plan.duties if d.department not in names]
+    return list(dict.fromkeys(names))
+
+
+def build_file(plan_path: str | Path, out_dir: str | Path, lang: str | None = None) -> list[Path]:
+    """Read, validate and build one plan file; raises PlanError when the plan has errors."""
+    plan = read_plan(plan_path, lang)
+    return build_plan(plan, out_dir, Path(plan_path).stem)
+
+
+def build_plan(plan: Plan, out_dir: str | Path, stem: str) -> list[Path]:
+    out_dir = Path(out_dir)
+    results = compute(plan)
+    main, per_dept = output_names(stem, plan)
+    written = [write_plan_output(plan, results, out_dir / main)]
+    for dept, fname in per_dept.items():
+        written.append(write_department(plan, dept, out_dir / fname))
+    return written
+
+
+def write_plan_output(plan: Plan, results: Results, path: Path) -> Path:
+    lang = plan.lang
+    s = plan.settings
+    with Book(path, title=s.name) as book:
+        names = [label(k, lang) for k in ("sheet_summary", "sheet_calendar", "sheet_duties", "sheet_warehouse",
+                                          "sheet_shares")]
+        ws_sum, ws_cal, ws_duty, ws_wh, ws_sh = (book.sheet(n) for n in names)
+        write_calendar(book, ws_cal, plan)
+        duty_count = write_duties(book, ws_duty, plan, plan.duties, None)
+        wh = write_warehouse(book, ws_wh, plan, results.warehouse, results.warehouse_stress)
+        sh = write_shares(book, ws_sh, plan, results.shares)
+        kpis = [
+            Kpi("sum_days", len(s.days), f"{s.end.toordinal() - s.start.toordinal() + 1}", note=f"{s.start:%m-%d} – {s.end:%m-%d}"),
+            Kpi("sum_departments", len(departments(plan))),
+            Kpi("sum_duties", len(plan.duties), duty_count),
+            Kpi("sum_orders", results.warehouse.orders, wh.sale_orders,
+                note=f"X {s.daily_orders:g} × {s.coefficient:g}"),
+            Kpi("sum_heads", results.warehouse.heads, wh.heads),
+            Kpi("sum_heads_stress", results.warehouse_stress.heads, wh.heads_stress,
+                label_kw={"factor": s.stress_factor}),
+            Kpi("sum_units", results.shares.total_quantity, sh.units),
+            Kpi("sum_amount", results.shares.total_amount, sh.amount, num="money"),
+        ]
+        if results.outreach is not None:
+            kpis.append(Kpi("sum_outreach", results.outreach,
+                            f"ROUNDUP({s.vip_customers}/({s.callers}*{s.call_days:g}),0)",
+                            note=label("sum_outreach_note", lang, customers=s.vip_customers, callers=s.callers,
+                                       days=s.call_days)))
+        write_summary(book, ws_sum, plan, kpis, names[1:])
+        ws_sum.activate()
+    return path
+
+
+def write_department(plan: Plan, department: str, path: Path) -> Path:
+    duties = [d for d in plan.duties if d.department == department]
+    with Book(path, title=f"{plan.settings.name} · {department}") as book:
+        ws = book.sheet(label("sheet_duties", plan.lang))
+        write_duties(book, ws, plan, duties, department)
+    return path

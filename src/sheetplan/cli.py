@@ -1,0 +1,115 @@
+"""The `sheetplan` command: new, check, build, demo, addin. An adapter: parse, call, report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .build import build_file, build_plan
+from .plan.reader import PlanError, Problem, check_plan, read_plan
+from .plan.template import write_example, write_plan
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="sheetplan: mega-sale plans computed into Excel.")
+addin_app = typer.Typer(no_args_is_help=True, help="The sheetplan.xlam Excel add-in.")
+app.add_typer(addin_app, name="addin")
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+Lang = Annotated[str | None, typer.Option("--lang", help="zh or en (default: the plan's own language)")]
+
+
+def _report(problems: list[Problem]) -> None:
+    for p in problems:
+        style = "red" if p.severity == "error" else "yellow"
+        err.print(f"[{style}]{p}[/{style}]", highlight=False)
+
+
+def _written(paths: list[Path]) -> None:
+    for p in paths:
+        out.print(f"  {p}", highlight=False)
+
+
+@app.command()
+def new(path: Path, lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
+        example: Annotated[bool, typer.Option("--example", help="fill in the worked Double-11 example")] = False,
+        force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False) -> None:
+    """Write an empty plan workbook (or the worked example) to fill in."""
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter("--lang must be zh or en")
+    if path.exists() and not force:
+        err.print(f"{path} 已存在，未覆盖（用 --force 覆盖） / {path} exists; not overwritten (use --force)")
+        raise typer.Exit(2)
+    (write_example if example else write_plan)(path, lang)
+    out.print(f"{path}")
+
+
+@app.command()
+def check(path: Path, lang: Lang = None) -> None:
+    """Validate a plan workbook; every problem on its own line with sheet and cell. Exit 2 on errors."""
+    _, problems = check_plan(path, lang)
+    _report(problems)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        err.print(f"{len(errors)} error(s) / 个错误", highlight=False)
+        raise typer.Exit(2)
+    out.print("OK" + (f" ({len(problems)} warning(s) / 个提示)" if problems else ""))
+
+
+@app.command()
+def build(path: Path, out_dir: Annotated[Path, typer.Option("-o", "--out", help="output folder")] = Path("out"),
+          lang: Lang = None) -> None:
+    """Build the plan output workbook and one workbook per department. The input is never modified."""
+    try:
+        paths = build_file(path, out_dir, lang)
+    except PlanError as e:
+        _report(e.problems)
+        raise typer.Exit(2) from None
+    out.print(f"{len(paths)} workbook(s) written / 已生成:")
+    _written(paths)
+
+
+@app.command()
+def demo(out_dir: Annotated[Path, typer.Option("-o", "--out", help="output folder")] = Path("out/demo"),
+         lang: Annotated[str, typer.Option("--lang")] = "zh") -> None:
+    """Build the bundled Double-11 example (its plan workbook is written next to the outputs)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    plan_path = write_example(out_dir / ("示例计划.xlsx" if lang == "zh" else "example-plan.xlsx"), lang)
+    plan = read_plan(plan_path)
+    paths = build_plan(plan, out_dir, plan_path.stem)
+    out.print(f"example plan / 示例计划: {plan_path}")
+    out.print(f"{len(paths)} workbook(s) written / 已生成:")
+    _written(paths)
+
+
+@addin_app.command("build")
+def addin_build(out_path: Annotated[Path, typer.Option("-o", "--out")] = Path("addin/sheetplan.xlam")) -> None:
+    """Build sheetplan.xlam from addin/ribbon.xml, macros/*.bas and the UDFs."""
+    from .addin import build_addin
+
+    out.print(str(build_addin(out_path)))
+
+
+@addin_app.command("install")
+def addin_install() -> None:
+    """Install the add-in into Excel (Windows); elsewhere explain what to do."""
+    from .addin import install_addin
+
+    out.print(install_addin())
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(__version__)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

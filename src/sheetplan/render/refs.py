@@ -1,0 +1,18 @@
+"""A1 references for formulas that point across sheets."""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+
+def cell(row: int, col: int, *, absolute: bool = False) -> str:
+    return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
+
+
+def on(sheet: str, row: int, col: int) -> str:
+    """'Sheet'!$B$4 — quoted because our sheet names are Chinese or contain spaces."""
+    return f"'{sheet}'!{cell(row, col, absolute=True)}"
+
+
+def span(r1: int, c1: int, r2: int, c2: int) -> str:
+    return f"{cell(r1, c1)}:{cell(r2, c2)}"

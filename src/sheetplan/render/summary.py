@@ -1,0 +1,60 @@
+"""总览: the key numbers, each a live link to the sheet that computes it, and a contents list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from xlsxwriter.worksheet import Worksheet
+
+from .. import __version__
+from ..plan.model import Plan
+from .book import Book, print_setup, write_header, write_title
+from .labels import label
+from .refs import cell
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    value: float | int | str
+    formula: str | None = None  # without '='; None writes the value
+    num: str = "int"
+    note: str = ""
+    label_kw: dict | None = None
+
+
+def write_summary(book: Book, ws: Worksheet, plan: Plan, kpis: Sequence[Kpi], sheets: Sequence[str]) -> None:
+    lang, s = plan.lang, plan.settings
+    sub = label("subtitle", lang, platform=s.platform, start=f"{s.start:%Y-%m-%d}", end=f"{s.end:%Y-%m-%d}",
+                sale_day=f"{s.sale_day:%m-%d}")
+    row = write_title(book, ws, label("title_summary", lang, name=s.name), sub)
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 16)
+    ws.set_column(2, 2, 44)
+    write_header(book, ws, row, [label(k, lang) for k in ("summary_item", "summary_value", "summary_note")])
+    header = row
+    for k in kpis:
+        row += 1
+        ws.write_string(row, 0, label(k.key, lang, **(k.label_kw or {})), book.fmt("text", bold=True))
+        fmt = book.fmt("center", k.num)
+        if k.formula is not None:
+            ws.write_formula(row, 1, "=" + k.formula, fmt, k.value)
+        elif isinstance(k.value, str):
+            ws.write_string(row, 1, k.value, fmt)
+        else:
+            ws.write_number(row, 1, k.value, fmt)
+        ws.write_string(row, 2, k.note, book.fmt("text", font_color="#595959"))
+    row += 2
+    ws.write_string(row, 0, label("sum_contents", lang), book.fmt("section"))
+    for name in sheets:
+        row += 1
+        ws.write_url(row, 0, f"internal:'{name}'!A1", book.fmt("link"), string=name)
+    row += 2
+    ws.write_string(row, 0, label("generated_by", lang, version=__version__), book.fmt("note"))
+    ws.freeze_panes(header + 1, 0)
+    print_setup(ws, footer=label("page_footer", lang, name=s.name))
+
+
+def ref_cell(row: int, col: int) -> str:
+    return cell(row, col)
