@@ -291,3 +291,38 @@ def test_empty_and_zero_requirements() -> None:
     short = plan_shifts([1, 1], 60, [FULL])  # horizon shorter than any shift
     assert short.uncovered == [(0, 1), (1, 1)] and short.status == "infeasible"
     assert math.isclose(short.cost, 0)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(req=st.lists(st.integers(0, 12), min_size=8, max_size=48),
+       cap=st.integers(0, 6), pt_people=st.integers(0, 8),
+       share=st.sampled_from([None, 0.0, 0.3, 0.6]))
+def test_capped_plans_obey_caps_and_report_shortfall_exactly(
+    req: list[int], cap: int, pt_people: int, share: float | None
+) -> None:
+    types = [ShiftType("FT8", 8, max_people=cap), ShiftType("PT4", 4, part_time=True)]
+    result = plan_shifts(req, 60, types, max_part_time_people=pt_people,
+                         max_part_time_share=share, time_limit_s=2)
+    cover = independent_cover(result, types)
+    short = [(t, r - c) for t, (r, c) in enumerate(zip(req, cover, strict=True)) if c < r]
+    assert result.uncovered == short
+    assert (result.status == "infeasible") == bool(short)
+    for day in range(2):
+        in_day = [(c, n) for s, c, n in result.starts if s // 24 == day]
+        assert sum(n for c, n in in_day if c == "FT8") <= cap
+        assert sum(n for c, n in in_day if c == "PT4") <= pt_people
+    if share is not None:
+        pt_hours = sum(4 * n for _, c, n in result.starts if c == "PT4")
+        assert pt_hours <= share * result.paid_hours + 1e-9
+
+
+def test_tiny_time_limit_still_returns_a_consistent_plan() -> None:
+    req = campaign_requirement(15)
+    types = [FULL, ShiftType("PT4", 4, cost_per_hour=0.7, part_time=True, max_people=25)]
+    result = plan_shifts(req, 15, types, max_part_time_share=0.2, time_limit_s=0.05)
+    cover = independent_cover(result, types)
+    short = [(t, r - c) for t, (r, c) in enumerate(zip(req, cover, strict=True)) if c < r]
+    assert result.uncovered == short
+    assert result.status in ("optimal", "feasible", "infeasible")
+    if result.status == "feasible":
+        assert result.gap is not None and result.gap >= 0
