@@ -1,0 +1,274 @@
+"""Every SP_* UDF through xlwings' conversion pipeline with Excel-shaped raw values.
+
+Raw values are what pywin32 hands to ``xlwings.udfs.call_udf``: a scalar for a literal
+argument, a tuple of row tuples for a range, ``None`` for blank cells, COM error codes
+(ints) for error cells, ``pywintypes.TimeType`` for date cells and ``MISSING_ARG`` for an
+omitted optional argument. The expected values are what the cells would display.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import types
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sheetplan.calc import service
+from sheetplan.vba.offline_xlwings import MISSING_ARG, TimeType
+
+NA, DIV0 = -2146826246, -2146826281  # #N/A, #DIV/0! as COM passes them
+
+SEED_QTY = (6000.0, 3000.0, 2000.0, 2000.0, 8000.0, 6000.0, 4000.0, 4000.0)
+SEED_AMT = (1.8e6, 1.2e6, 1.0e6, 1.0e6, 2.4e6, 1.5e6, 0.6e6, 0.5e6)
+SEED_LABELS = ("女装", "男装", "童装", "鞋", "包", "配饰", "家居", "美妆")
+
+
+def col(*values: Any) -> tuple[tuple[Any, ...], ...]:
+    """A column range as pywin32 passes it."""
+    return tuple((v,) for v in values)
+
+
+def err(arg: str, why: str) -> list[list[str]]:
+    return [[f"#SP! {arg}: {why}"]]
+
+
+def flat(grid: list[list[Any]]) -> list[Any]:
+    return [c for row in grid for c in row]
+
+
+# name -> list of (raw args, expected display or a predicate on it)
+CASES: dict[str, list[tuple[tuple[Any, ...], Any]]] = {
+    "SP_HEADCOUNT": [
+        ((12000.0, 1.5, 200.0), [[90]]),
+        ((col(12000.0), ((1.5,),), 200.0), [[90]]),  # single-cell ranges
+        (("12,000", " 1.5 ", "200"), [[90]]),  # numbers stored as text
+        ((TimeType(2024, 1, 1), 1.0, 1.0), [[45292]]),  # a date cell is its serial
+        ((-1.0, 1.5, 200.0), err("orders", "must not be negative")),
+        ((None, 1.5, 200.0), err("orders", "is empty")),
+        ((NA, 1.5, 200.0), err("orders", "holds the error #N/A")),
+        (("abc", 1.5, 200.0), err("orders", "must be a number, not 'abc'")),
+        ((col(1.0, 2.0), 1.5, 200.0), err("orders", "must be a single cell")),
+        ((100.0, 1.5, 0.0), err("per_person", "must be greater than 0")),
+        ((100.0, True, 1.0), err("coefficient", "must be a number, not TRUE")),
+    ],
+    "SP_SHARE": [
+        ((col(*SEED_QTY), MISSING_ARG, MISSING_ARG),
+         [[v / 35000] for v in SEED_QTY]),
+        ((col(*SEED_QTY), 1.0, "最大余数"), "sums_to_one"),
+        (((SEED_QTY[:3],), 1.0, "exact"), [[6 / 11, 3 / 11, 2 / 11]]),  # a row stays a row
+        ((col(1.0, None, 3.0), MISSING_ARG, MISSING_ARG), [[0.25], [""], [0.75]]),  # blanks stay blank
+        ((col(1.0, "3"), None, None), [[0.25], [0.75]]),  # blank optional cells take the default
+        ((col(1.0, DIV0), MISSING_ARG, MISSING_ARG), err("values", "cell 2 holds the error #DIV/0!")),
+        ((col(1.0, -2.0), MISSING_ARG, MISSING_ARG), err("values", "cell 2 must not be negative")),
+        ((col(None, None), MISSING_ARG, MISSING_ARG), err("values", "has no numbers")),
+        ((col(1.0), 7.0, "lr"), err("decimals", "must be a whole number from 0 to 6")),
+        ((col(1.0), 1.0, "median"),
+         err("method", "must be exact/精确 or largest_remainder/最大余数, not 'median'")),
+    ],
+    "SP_SHARE_TABLE": [
+        ((col(*SEED_LABELS), col(*SEED_QTY), col(*SEED_AMT), MISSING_ARG, MISSING_ARG), "seed_table"),
+        ((col(*SEED_LABELS, None), col(*SEED_QTY, None), col(*SEED_AMT, None), 1.0, "精确"), "seed_table"),
+        ((col("a", "b"), col(1.0, None), col(1.0, 2.0)), err("quantities", "row 2 is empty")),
+        ((col("a", "b"), col(1.0, 2.0), col(1.0, NA)), err("amounts", "row 2 holds the error #N/A")),
+        ((col("a"), col(-1.0), col(1.0)), err("quantities", "row 1 must not be negative")),
+        ((((1.0, 2.0), (3.0, 4.0)), col(1.0), col(1.0)), err("labels", "must be one row or one column")),
+        ((col(None), col(None), col(None)), err("labels", "has no rows")),
+    ],
+    "SP_OUTREACH": [
+        ((4000.0, 20.0, 4.0), [[50.0]]),
+        ((4001.0, 20.0, 4.0), [[51.0]]),
+        ((4000.0, 0.0, 4.0), err("callers", "must be greater than 0")),
+        ((4000.0, 20.0, "four"), err("days", "must be a number, not 'four'")),
+    ],
+    "SP_ABC": [
+        ((col(*SEED_AMT), MISSING_ARG, MISSING_ARG), [[c] for c in "AAABAABC"]),
+        ((col(5.0, None, 3.0, 1.0, 1.0), 0.5, 0.3), [["A"], [""], ["B"], ["C"], ["C"]]),
+        ((col(1.0), 1.5, MISSING_ARG), err("a_share", "must be between 0 and 1")),
+        ((col(1.0), 0.7, 0.5), err("b_share", "must be between 0 and 1 with a_share + b_share ≤ 1")),
+        ((col("x"), MISSING_ARG, MISSING_ARG), err("values", "must be a number, not 'x'")),
+    ],
+    "SP_AGENTS": [
+        ((col(100.0, 200.0, None, 0.0), 180.0, 0.8, 20.0), "agents_match_calc"),
+        ((((100.0, 200.0), (300.0, 400.0)), 180.0, "80%", 20.0, 30.0, 2.0, 0.85, 0.3), "agents_match_calc"),
+        ((col(100.0), 180.0, 1.2, 20.0), err("target_sl", "must be between 0 and 1")),
+        ((col(-5.0), 180.0, 0.8, 20.0), err("arrivals", "must not be negative")),
+        ((col(100.0), 0.0, 0.8, 20.0), err("aht_seconds", "must be greater than 0")),
+        ((col("lots"), 180.0, 0.8, 20.0), err("arrivals", "must be a number, not 'lots'")),
+        ((col(100.0), 180.0, NA, 20.0), err("target_sl", "holds the error #N/A")),
+        ((col(1e12), 180.0, 0.8, 20.0), err("arrivals", "load over 100000 agents; split the demand")),
+    ],
+    "SP_SERVICE_LEVEL": [
+        ((13.0, col(100.0, 200.0), 180.0, 20.0), "sl_match_calc"),
+        ((col(8.0, 12.0), col(100.0, 200.0), 180.0, 20.0, 60.0, 1.0), "sl_match_calc"),
+        ((col(8.0, 12.0, 1.0), col(100.0, 200.0), 180.0, 20.0),
+         err("agents", "must be one number or 2 numbers (one per arrivals cell)")),
+        ((2.5, col(100.0), 180.0, 20.0), err("agents", "must be whole numbers from 0 to 100000")),
+        ((10.0, col(100.0), 180.0, -1.0), err("answer_seconds", "must not be negative")),
+    ],
+    "SP_SHIFT_PLAN": [
+        ((col(1.0, 2.0, 3.0, 3.0, 2.0, 1.0, 0.0, 0.0, 1.0, 1.0), col(4.0, 2.0), MISSING_ARG), "shift_cover"),
+        ((((2.0, 2.0, 2.0, 2.0),), 1.0, 30.0), "shift_cover"),
+        ((col(1.0, -1.0), 4.0, MISSING_ARG), err("requirement", "must not be negative")),
+        ((col(1.0), 0.0, MISSING_ARG),
+         err("shift_hours", "must be > 0 and a whole number of intervals, not 0")),
+        ((col(1.0), 1.0, 7.0), err("interval_minutes", "must divide a day, e.g. 15, 30 or 60")),
+        ((col(1.0), None, MISSING_ARG), err("shift_hours", "is empty")),
+    ],
+}
+
+
+def _check(name: str, raw: tuple[Any, ...], got: Any, expected: Any) -> None:
+    if not isinstance(expected, str):
+        assert _approx(got, expected), (name, raw, got)
+        return
+    if expected == "sums_to_one":
+        assert math.isclose(sum(flat(got)), 1.0) and all(round(v * 1000) == v * 1000 for v in flat(got)), got
+    elif expected == "seed_table":
+        assert got[0] == ["类目", "件数", "折后金额", "件数占比", "金额占比", "件单价", "ABC"]
+        assert [r[0] for r in got[1:-1]] == list(SEED_LABELS)
+        shown_qty = [round(r[3] * 100, 1) for r in got[1:-1]]
+        assert shown_qty == [17.1, 8.6, 5.7, 5.7, 22.9, 17.1, 11.4, 11.4]  # seed 000, as Excel shows them
+        assert [round(r[4] * 100) for r in got[1:-1]] == [18, 12, 10, 10, 24, 15, 6, 5]
+        assert got[1][5] == 300.0  # implied unit price 1.8M / 6000
+        assert got[-1] == ["合计", 35000.0, 10_000_000.0, 1.0, 1.0, 10_000_000 / 35000, ""]
+    elif expected == "agents_match_calc":
+        arr, aht, sl, ans, *rest = raw
+        sl = 0.8 if sl == "80%" else sl
+        kw = dict(zip(("interval_minutes", "concurrency", "max_occupancy", "shrinkage"), rest, strict=False))
+        want = [["" if v is None else service.agents_required(v, aht, sl, ans, **kw) for v in row]
+                for row in arr]
+        assert got == want and any(isinstance(v, int) and v > 0 for v in flat(got))
+    elif expected == "sl_match_calc":
+        agents, arr, aht, ans, *rest = raw
+        per = [a for (a,) in agents] if isinstance(agents, tuple) else [agents] * len(arr)
+        want = [[service.service_level(int(n), v, aht, ans, *rest)] for n, (v,) in zip(per, arr, strict=True)]
+        assert got == want and all(0 < v <= 1 for v in flat(got))
+    elif expected == "shift_cover":
+        req = flat([list(r) for r in raw[0]])
+        minutes = 60.0 if raw[2] == MISSING_ARG else raw[2]
+        assert got[0] == ["开始(小时)", "班长(小时)", "人数"]
+        cover = [0] * len(req)
+        for start_h, length_h, people in got[1:]:
+            s, n = round(start_h * 60 / minutes), round(length_h * 60 / minutes)
+            for t in range(s, s + n):
+                cover[t] += people  # a shift beyond the horizon would raise IndexError
+        assert all(c >= r for c, r in zip(cover, req, strict=True)), (cover, req)
+    else:  # pragma: no cover
+        raise AssertionError(expected)
+
+
+def _approx(got: Any, want: Any) -> bool:
+    if isinstance(want, list):
+        return isinstance(got, list) and len(got) == len(want) and all(map(_approx, got, want))
+    if isinstance(want, float) and isinstance(got, int | float) and not isinstance(got, bool):
+        return math.isclose(got, want, rel_tol=1e-12)
+    return got == want and type(got) is type(want)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "expected"),
+    [(n, raw, exp) for n, cases in CASES.items() for raw, exp in cases],
+    ids=[f"{n}-{i}" for n, cases in CASES.items() for i in range(len(cases))],
+)
+def test_udf_in_excel(excel: Callable[..., Any], name: str, raw: tuple[Any, ...], expected: Any) -> None:
+    _check(name, raw, excel(name, *raw), expected)
+
+
+def test_every_udf_has_good_and_bad_cases(udfs: types.ModuleType) -> None:
+    names = {n for n in dir(udfs) if n.startswith("SP_")}
+    assert names == set(udfs.__all__)
+    missing = names - CASES.keys()
+    assert not missing, f"UDFs without test cases: {sorted(missing)}"
+    for n in names:
+        kinds = [not isinstance(exp, str) and str(flat(exp)[0]).startswith("#SP!") for _, exp in CASES[n]]
+        assert any(kinds) and not all(kinds), f"{n} needs good and bad inputs"
+
+
+def test_registration_metadata(udfs: types.ModuleType) -> None:
+    """What Excel's function wizard shows: category, a description, one per argument."""
+    for n in udfs.__all__:
+        info = getattr(udfs, n).__xlfunc__
+        assert info["name"] == n and info["category"] == "SheetPlan" and not info["sub"]
+        assert 10 < len(info["ret"]["doc"]) <= 255
+        for a in info["args"]:
+            assert not a["doc"].startswith("Positional argument"), (n, a["name"])
+            assert len(a["doc"]) <= 255
+            assert a["options"]["ndim"] == 2 and a["options"]["err_to_str"] is True
+        shaped = n not in ("SP_HEADCOUNT", "SP_OUTREACH")
+        assert (info["ret"]["options"].get("expand") == "table") == shaped
+
+
+def test_errors_are_one_cell(excel: Callable[..., Any]) -> None:
+    got = excel("SP_SHARE_TABLE", col("a"), col(None), col(1.0))
+    assert got == err("quantities", "row 1 is empty")
+
+
+def test_vba_wrappers_generated_offline(xl: Any, udfs: types.ModuleType) -> None:
+    text = xl.vba_wrappers("sheetplan.udfs", udfs, "sheetplan.xlam")
+    funcs = re.findall(r"^Function (SP_\w+)\((.*)\)$", text, re.M)
+    assert [f for f, _ in funcs] == sorted(udfs.__all__)
+    sigs = dict(funcs)
+    assert sigs["SP_HEADCOUNT"] == "orders, coefficient, per_person"
+    assert sigs["SP_SHARE"] == "values, Optional decimals, Optional method"
+    assert (
+        'SP_SHARE = XLPy.CallUDF("sheetplan.udfs", "SP_SHARE", Array(values, decimals, method), '
+        "ActiveWorkbook, Application.Caller)" in text
+    )
+    assert text.count("End Function") == len(udfs.__all__)
+
+
+def test_plain_python_calls() -> None:
+    """The module imports and works without xlwings' Windows parts (no __xlfunc__ here)."""
+    from sheetplan import udfs as plain
+
+    assert plain.SP_HEADCOUNT(12000, 1.5, 200) == 90
+    assert plain.SP_OUTREACH(4000, 20, 4) == 50
+    assert plain.SP_SHARE([1, 3]) == [[0.25, 0.75]]
+    assert plain.SP_AGENTS(100, 180, 1.2, 20) == "#SP! target_sl: must be between 0 and 1"
+
+
+def test_offline_shims_are_removed_afterwards() -> None:
+    import sys
+
+    from sheetplan.vba.offline_xlwings import offline_xlwings
+
+    before = {n: sys.modules.get(n) for n in ("pythoncom", "pywintypes", "win32com.client")}
+    with offline_xlwings():
+        assert "pythoncom" in sys.modules
+    assert {n: sys.modules.get(n) for n in before} == before
+
+
+excel_cell = st.one_of(
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True, width=64),
+    st.integers(-(10**6), 10**6).map(float),
+    st.sampled_from([NA, DIV0, True, False, "", " ", "abc", "1,000", "80%", "最大余数", "-3", "1e400"]),
+    st.datetimes().map(lambda d: TimeType(d.year, d.month, d.day, d.hour)),
+)
+excel_arg = st.one_of(
+    excel_cell,
+    st.lists(st.lists(excel_cell, min_size=2, max_size=2), min_size=1, max_size=3).map(
+        lambda rows: tuple(tuple(r) for r in rows)
+    ),
+    st.just(MISSING_ARG),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_never_raises_on_junk(excel: Callable[..., Any], udfs: types.ModuleType, data: st.DataObject) -> None:
+    for name in udfs.__all__:
+        if name == "SP_SHIFT_PLAN":
+            continue  # solver-backed; covered by its cases above (junk would only cost time)
+        n_args = len(getattr(udfs, name).__xlfunc__["args"])
+        raw = data.draw(st.tuples(*[excel_arg] * n_args), label=name)
+        got = excel(name, *raw)  # must not raise
+        assert isinstance(got, list) and all(isinstance(r, list) for r in got)
+        cells = flat(got)
+        if cells and isinstance(cells[0], str) and cells[0].startswith("#SP!"):
+            assert len(got) == 1 and len(got[0]) == 1 and "internal error" not in cells[0], got
