@@ -58,6 +58,16 @@ STYLES: dict[str, dict[str, Any]] = {
     "band": {"bg_color": BAND},
 }
 
+# ---- products (render/products.py): tier highlights and row formats ----
+NUM_FORMATS.update({"pr_1dp": "#,##0.0", "pr_score": "0.000"})
+STYLES.update({
+    "pr_hit": {"bg_color": TOTAL, "font_color": "#C00000", "bold": True},
+    "pr_featured": {"bg_color": LIGHT, "font_color": NAVY},
+    "pr_cell": {**_CELL, "border_color": "#D9D9D9"},
+    "pr_cell_center": {**_CELL, "border_color": "#D9D9D9", "align": "center"},
+})
+
+
 
 def style(name: str, num: str | None = None, **extra: Any) -> dict[str, Any]:
     """A format dict: a named style, optionally with a number format and extra properties."""
