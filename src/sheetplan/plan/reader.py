@@ -285,7 +285,7 @@ class _Reader:
             try:
                 out.append((make(**vals), row))
             except CellError as e:
-                self.add(row.cells[e.kw.pop("key")], e.key, **e.kw)  # type: ignore[arg-type]
+                self.add(row.cells[str(e.kw.pop("field"))], e.key, **e.kw)
         return out
 
     def _staff(self, **v: Any) -> m.StaffMember:
@@ -294,7 +294,7 @@ class _Reader:
             try:
                 dates.append(to_date(d, self.year))
             except CellError:
-                raise CellError("not_date", key="unavailable", column=self._label("staff", "unavailable"), value=d) from None
+                raise CellError("not_date", field="unavailable", column=self._label("staff", "unavailable"), value=d) from None
         return m.StaffMember(unavailable=tuple(dates), **v)
 
     def _shift(self, **v: Any) -> m.ShiftTemplate:
@@ -302,13 +302,13 @@ class _Reader:
         for t in v.pop("types", ()):
             t = STAFF_TYPES_EN.get(t.lower(), t)
             if t not in STAFF_TYPES:
-                raise CellError("unknown_shift_type", key="types", value=t)
+                raise CellError("unknown_shift_type", field="types", value=t)
             types.append(t)
         return m.ShiftTemplate(types=tuple(types), **v)
 
     def _post(self, **v: Any) -> m.WarehousePost:
         if not v.get("per_person") and v.get("fixed") is None:
-            raise CellError("no_productivity", key="post")
+            raise CellError("no_productivity", field="post")
         return m.WarehousePost(**v)
 
     def _label(self, sheet: str, col: str) -> str:

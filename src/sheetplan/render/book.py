@@ -60,6 +60,9 @@ class Book:
 
     def close(self) -> Path:
         self.wb.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the user's usual mode
         os.replace(self.tmp, self.target)
         return self.target
 

@@ -1,0 +1,121 @@
+"""`sheetplan check`: every kind of bad input gives a message naming sheet and cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sheetplan.plan.reader import check_plan, read_plan
+
+Mutation = Callable[[openpyxl.Workbook], None]
+
+
+def mutate(src: Path, dst: Path, change: Mutation) -> Path:
+    wb = openpyxl.load_workbook(src)
+    change(wb)
+    wb.save(dst)
+    return dst
+
+
+def setter(sheet: str, coord: str, value: object) -> Mutation:
+    def change(wb: openpyxl.Workbook) -> None:
+        wb[sheet][coord] = value
+    return change
+
+
+CASES: list[tuple[str, Mutation, str, str]] = [
+    ("text for a number", setter("库存", "B2", "很多"), "库存!B2", "应为数字"),
+    ("blank required", setter("部门职责", "C3", None), "部门职责!C3", "不能为空"),
+    ("negative count", setter("库存", "C4", -5), "库存!C4", "不能小于 0"),
+    ("unknown department", setter("人员", "B2", "财务部"), "人员!B2", "不在「部门」表中"),
+    ("date outside campaign", setter("客服需求", "A2", dt.datetime(2026, 12, 1)), "客服需求!A2", "不在活动期"),
+    ("bad choice", setter("人员", "D2", "临时工"), "人员!D2", "应为 全职/学生/借调 之一"),
+    ("date as free text", setter("部门职责", "E2", "下周"), "部门职责!E2", "应为日期"),
+    ("impossible time", setter("班次", "C2", "25:00"), "班次!C2", "应为时间"),
+    ("formula without value", setter("库存", "B3", "=1+1"), "库存!B3", "是公式但没有计算结果"),
+    ("error value", setter("库存", "B2", "#DIV/0!"), "库存!B2", "错误值 #DIV/0!"),
+    ("merged cells", lambda wb: wb["部门职责"].merge_cells("C2:C3"), "部门职责!C2:C3", "合并单元格"),
+    ("missing sheet", lambda wb: wb.remove(wb["库存"]), "示例计划-bad.xlsx", "缺少工作表「库存」"),
+    ("missing column", setter("库存", "B1", "备注"), "库存!A1", "缺少列「件数」"),
+    ("duplicate person", setter("人员", "A3", "张伟"), "人员!A3", "重复"),
+    ("end before start", setter("活动", "B5", dt.datetime(2026, 11, 1)), "活动", "早于开始"),
+    ("sale day outside", setter("活动", "B6", dt.datetime(2026, 12, 12)), "活动", "大促日"),
+    ("service level of 1.2", setter("活动", "B17", 1.2), "活动!B17", "不能大于"),
+    ("unknown post type", setter("班次", "E2", "实习生"), "班次!E2", "全职/学生/借调"),
+    ("duplicate duty number", setter("部门职责", "B3", 1), "部门职责!B3", "重复"),
+    ("overlapping windows", setter("大促时段", "C3", dt.time(3, 0)), "大促时段", "重叠"),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "where", "text"), CASES, ids=[c[0] for c in CASES])
+def test_bad_input_is_named(example_plan: Path, tmp_path: Path, name: str, change: Mutation, where: str,
+                            text: str) -> None:
+    bad = mutate(example_plan, tmp_path / "示例计划-bad.xlsx", change)
+    _, problems = check_plan(bad)
+    errors = [p for p in problems if p.severity == "error"]
+    assert any(p.where == where and text in p.message for p in errors), [str(p) for p in problems]
+
+
+def test_example_is_clean(example_plan: Path) -> None:
+    plan, problems = check_plan(example_plan)
+    assert plan is not None and problems == []
+    assert len(plan.departments) == 6 and len(plan.inventory) == 8
+
+
+def test_numbers_as_text_and_english_headers_in_any_order(example_plan: Path, tmp_path: Path) -> None:
+    def change(wb: openpyxl.Workbook) -> None:
+        ws = wb["库存"]
+        ws.title = "Inventory"
+        ws.move_range("A1:A9", cols=3)  # category column moved to the far right
+        for c, name in zip("BCD", ["Units", "Discounted value", "Category"], strict=True):
+            ws[f"{c}1"] = name
+        ws["B2"] = "6,000"
+        ws["E1"] = "我的备注"  # an extra column is kept and ignored
+    plan = read_plan(mutate(example_plan, tmp_path / "p.xlsx", change))
+    assert plan.inventory[0].quantity == 6000 and plan.inventory[0].category == "合金车模"
+
+
+def test_messages_follow_plan_language(example_plan: Path, tmp_path: Path) -> None:
+    def change(wb: openpyxl.Workbook) -> None:
+        wb["活动"]["B7"] = "en"
+        wb["库存"]["B2"] = "lots"
+    _, problems = check_plan(mutate(example_plan, tmp_path / "p.xlsx", change))
+    assert [str(p) for p in problems] == ["库存!B2: 'Units' must be a number, not 'lots'"]
+
+
+@pytest.mark.parametrize(("content", "text"), [
+    (b"", "空文件"),
+    (b"name,qty\n\xe5\xa5\xb3\xe8\xa3\x85,6000\n", "CSV"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".xls"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\0" * 600, "密码"),
+    (bytes(range(256)) * 8, "不是 Excel 工作簿"),
+    (b"PK\x03\x04garbage", "不是 Excel 工作簿"),
+])
+def test_not_a_workbook(tmp_path: Path, content: bytes, text: str) -> None:
+    f = tmp_path / "plan.xlsx"
+    f.write_bytes(content)
+    _, problems = check_plan(f)
+    assert len(problems) == 1 and text in problems[0].message and problems[0].where == "plan.xlsx"
+
+
+def test_cli_check_exit_codes(example_plan: Path, tmp_path: Path) -> None:
+    before = hashlib.sha256(example_plan.read_bytes()).hexdigest()
+    ok = subprocess.run([sys.executable, "-m", "sheetplan", "check", str(example_plan)], capture_output=True,
+                        text=True)
+    assert ok.returncode == 0 and "OK" in ok.stdout
+    assert hashlib.sha256(example_plan.read_bytes()).hexdigest() == before
+    bad = mutate(example_plan, tmp_path / "bad.xlsx", setter("库存", "B2", "很多"))
+    res = subprocess.run([sys.executable, "-m", "sheetplan", "check", str(bad)], capture_output=True, text=True)
+    assert res.returncode == 2
+    assert "库存!B2: 「件数」应为数字，实为「很多」" in res.stderr
+    assert "Traceback" not in res.stderr
+    missing = subprocess.run([sys.executable, "-m", "sheetplan", "check", str(tmp_path / "nope.xlsx")],
+                             capture_output=True, text=True)
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
