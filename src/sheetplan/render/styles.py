@@ -63,10 +63,10 @@ NUM_FORMATS.update({"pr_1dp": "#,##0.0", "pr_score": "0.000"})
 STYLES.update({
     "pr_hit": {"bg_color": TOTAL, "font_color": "#C00000", "bold": True},
     "pr_featured": {"bg_color": LIGHT, "font_color": NAVY},
-    "pr_cell": {**_CELL, "border_color": "#D9D9D9"},
-    "pr_cell_center": {**_CELL, "border_color": "#D9D9D9", "align": "center"},
+    # SKU rows: no borders, so blank cells need not be written (200k rows; see render/products.py)
+    "pr_cell": {**_BASE},
+    "pr_cell_center": {**_BASE, "align": "center"},
 })
-
 
 
 def style(name: str, num: str | None = None, **extra: Any) -> dict[str, Any]:
