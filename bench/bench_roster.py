@@ -108,7 +108,7 @@ def warehouse(n: int, rng: random.Random) -> tuple[list[Person], dict[str, list[
     for t in range(HOURS):
         day, hour = divmod(t, 24)
         rush = day in (1, 2, 3)
-        if not (8 <= hour < 22 or (rush and (hour >= 22 or hour < 4 and day > 1))):
+        if not (8 <= hour < 22 or (rush and (hour >= 22 or (hour < 4 and day > 1)))):
             continue
         level = n * 0.20 * (1.3 if rush else 0.8) * (0.6 if hour < 8 or hour >= 22 else 1.0)
         for q in posts:

@@ -205,7 +205,12 @@ class Conflict:
 
 @dataclass
 class RosterResult:
-    """Everything a renderer or an explanation needs about one solve."""
+    """Everything a renderer or an explanation needs about one solve.
+
+    ``objective`` is paid cost + fairness penalty in cost units (plus the weighted shortfall
+    when ``RosterRules.shortfall_weight`` is set); shortfall itself is minimised first and
+    reported as ``shortfall_hours`` (person-hours). ``best_bound``/``gap_pct`` refer to
+    ``objective`` at the shortfall found (NaN when the cost phase found nothing better)."""
 
     status: Status
     assignments: list[Assignment]
@@ -456,8 +461,11 @@ class _Built:
     model: cp_model.CpModel
     x: dict[tuple[str, int, str], cp_model.IntVar]
     instances: list[_Instance]
-    shortfall_const: int
+    shortfall_const: int  # person-intervals no shift template can cover at all
     unfair_vars: dict[str, tuple[cp_model.IntVar, cp_model.IntVar]]
+    shortfall: cp_model.LinearExprT  # person-intervals short (variable part)
+    cost_fair: cp_model.LinearExprT  # cost + fairness penalty, in hundredths
+    w_short: int
 
 
 def _build_model(
@@ -617,13 +625,11 @@ def _build_model(
                 model.add(s + cover >= r)
                 short_terms.append((s, m))
 
-    model.minimize(
-        sum(w_short * m * s for s, m in short_terms)
-        + sum(c * v for v, c in cost_terms)
-        + sum(w * v for v, w in fair_terms)
-        + w_short * shortfall_const
+    shortfall = sum(m * s for s, m in short_terms)
+    cost_fair = sum(c * v for v, c in cost_terms) + sum(w * v for v, w in fair_terms)
+    return _Built(
+        model, x, instances, shortfall_const, unfair_vars, shortfall, cost_fair, w_short
     )
-    return _Built(model, x, instances, shortfall_const, unfair_vars)
 
 
 def _accumulate(values: Iterable[int]) -> list[int]:
@@ -711,19 +717,52 @@ def solve_roster(
         for a in hint
         if (a.day, a.shift_code) in by_key
     }
-    for key, var in built.x.items():
-        built.model.add_hint(var, key in hinted)
+    # the time limit covers the whole call: model building, both phases and extraction
+    deadline = t0 + max(0.2, float(rules.time_limit_s) - 0.15)
+    model = built.model
+    if hinted:  # an all-zero hint misleads the search, so hint only when there is one
+        for key, var in built.x.items():
+            model.add_hint(var, key in hinted)
 
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.max_time_in_seconds = max(0.1, float(rules.time_limit_s))
-    params.num_workers = max(1, min(int(rules.num_workers), 8))
-    params.random_seed = int(rules.random_seed)
-    import os
-    params.log_search_progress = bool(os.environ.get("ROSTER_LOG"))
-    status_code = solver.solve(built.model)
-    status_name = solver.status_name(status_code)
-    if status_code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    def run(limit: float) -> tuple[cp_model.CpSolver, int]:
+        solver = cp_model.CpSolver()
+        params = solver.parameters
+        params.max_time_in_seconds = max(0.1, limit)
+        params.num_workers = max(1, min(int(rules.num_workers), 8))
+        params.random_seed = int(rules.random_seed)
+        return solver, solver.solve(model)
+
+    good = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    short_optimal = True
+    if rules.shortfall_weight is None:
+        # lexicographic: 1) least shortfall, 2) least cost + unfairness at that shortfall.
+        # Two phases prove far better bounds than one objective with a huge weight.
+        model.minimize(built.shortfall)
+        solver, code = run(0.6 * (deadline - time.perf_counter()))
+        if code not in good:
+            return empty("infeasible", [Conflict(None, "solver")], solver.status_name(code))
+        short_optimal = code == cp_model.OPTIMAL
+        best_short = round(solver.objective_value)
+        # hint every variable (not only x): CP-SAT then starts phase 2 from a complete,
+        # feasible solution instead of having to repair one
+        values = list(solver.response_proto.solution)
+        model.clear_hints()
+        for i, value in enumerate(values):
+            model.add_hint(model.get_int_var_from_proto_index(i), value)
+        model.add(built.shortfall <= best_short)
+        model.minimize(built.cost_fair)
+        solver2, code2 = run(deadline - time.perf_counter())
+        if code2 in good:
+            solver, code = solver2, code2
+            bound = solver.best_objective_bound / _COST_SCALE
+        else:  # keep phase 1's roster; it is valid, only not cost-optimised
+            code, bound = cp_model.FEASIBLE, math.nan
+    else:
+        model.minimize(built.w_short * built.shortfall + built.cost_fair)
+        solver, code = run(deadline - time.perf_counter())
+        bound = solver.best_objective_bound / _COST_SCALE
+    status_name = solver.status_name(code)
+    if code not in good:
         return empty("infeasible", [Conflict(None, "solver")], status_name)
 
     assignments: list[Assignment] = []
@@ -751,19 +790,26 @@ def solve_roster(
             for t in range(max(0, a.start_interval), min(n_intervals, a.end_interval)):
                 row[t] += 1
     gaps = _gaps_from(requirement, cover)
-    short_hours = sum((g.end_interval - g.start_interval) * g.shortfall for g in gaps) / iph
-    objective = solver.objective_value / _COST_SCALE
-    bound = solver.best_objective_bound / _COST_SCALE
-    gap_pct = 0.0 if objective <= _EPS else max(0.0, 100.0 * (objective - bound) / objective)
-    optimal = status_code == cp_model.OPTIMAL
-    if gaps:
-        status: Status = "partial"
-    else:
-        status = "optimal" if optimal else "feasible"
+    short_iv = {q: sum(max(0, r - c) for r, c in zip(requirement[q], cover[q], strict=True))
+                for q in requirement}
+    short_hours = sum(short_iv.values()) / iph
+    optimal = code == cp_model.OPTIMAL and short_optimal
     unfair = {
         key: int(solver.value(hi) - solver.value(lo))
         for key, (hi, lo) in built.unfair_vars.items()
     }
+    cost = sum(a.hours * people_by_name[a.person].cost_per_hour for a in assignments)
+    objective = cost + rules.fairness_weight * sum(unfair.values())
+    if rules.shortfall_weight is not None:
+        objective += rules.shortfall_weight * (sum(short_iv.values()) - built.shortfall_const)
+    if math.isnan(bound) or objective <= _EPS:
+        gap_pct = math.nan if math.isnan(bound) else 0.0
+    else:
+        gap_pct = max(0.0, 100.0 * (objective - bound) / objective)
+    if gaps:
+        status: Status = "partial"
+    else:
+        status = "optimal" if optimal else "feasible"
     proto = built.model.proto
     return RosterResult(
         status=status,
@@ -776,7 +822,7 @@ def solve_roster(
         solve_seconds=time.perf_counter() - t0,
         horizon_days=horizon_days,
         interval_minutes=interval_minutes,
-        cost=sum(a.hours * people_by_name[a.person].cost_per_hour for a in assignments),
+        cost=cost,
         shortfall_hours=short_hours,
         required_hours=required_hours,
         unfairness=unfair,
