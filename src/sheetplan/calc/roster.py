@@ -6,6 +6,7 @@ explanations in :mod:`sheetplan.calc.roster_explain`; import everything from her
 
 from __future__ import annotations
 
+from sheetplan.calc.roster_explain import explain, format_span
 from sheetplan.calc.roster_model import (
     KINDS,
     Assignment,
@@ -33,6 +34,8 @@ __all__ = [
     "RosterRules",
     "ShiftTemplate",
     "assignment_rows",
+    "explain",
+    "format_span",
     "normalize_kind",
     "requirement_from_headcounts",
     "solve_roster",

@@ -1,0 +1,376 @@
+"""Explain a roster to a department head: which post is short when, by how many, and what
+would fix it.
+
+For every run of understaffed hours of one post the explanation offers, in this order:
+
+* hours that no shift template covers at all → add a shift template for them;
+* how many more people with that skill would close the gap — the fewest extra shifts found by
+  the greedy "furthest-reaching shift first" cover of the missing head count, counted per day
+  because one person works one shift a day;
+* a cross-training move when another post is over-staffed during the whole run;
+* each rule that is actually binding and whose relaxation closes or shrinks the gap, found by
+  re-solving quickly with only that rule relaxed (warm-started from the current roster, so
+  the answer is never worse than today's);
+* when fewer people hold the skill and can work those hours than the requirement asks for,
+  that fact, since no solver can fix it.
+
+Texts are Chinese (``lang="zh"``) or English (``lang="en"``); times use the caller's
+``day_labels`` (e.g. ``["11-10", "11-11", ...]``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from sheetplan.calc.roster_model import (
+    Conflict,
+    FixedAssignment,
+    Person,
+    RosterResult,
+    RosterRules,
+    ShiftTemplate,
+    block_reason,
+    shift_instances,
+    solve_roster,
+)
+
+__all__ = ["explain", "format_span"]
+
+_KIND_ZH = {"fulltime": "全职", "student": "学生", "borrowed": "借调"}
+_KIND_EN = {"fulltime": "full-time staff", "student": "students", "borrowed": "borrowed staff"}
+_STATUS_ZH = {"optimal": "最优", "feasible": "可行", "partial": "部分满足", "infeasible": "无解"}
+
+
+def _day_label(day: int, day_labels: Sequence[str] | None, lang: str) -> str:
+    if day_labels is not None and 0 <= day < len(day_labels):
+        return str(day_labels[day])
+    return f"第{day + 1}天" if lang == "zh" else f"Day {day + 1}"
+
+
+def format_span(
+    start_interval: int,
+    end_interval: int,
+    interval_minutes: int = 60,
+    day_labels: Sequence[str] | None = None,
+    lang: str = "zh",
+) -> str:
+    """``11-11 00:00–04:00``; a span that ends at midnight reads ``20:00–24:00`` and one that
+    crosses midnight names both days: ``11-10 20:00–11-11 04:00``."""
+    a = start_interval * interval_minutes
+    b = end_interval * interval_minutes
+    d0, m0 = divmod(a, 24 * 60)
+    d1, m1 = divmod(b, 24 * 60)
+    if m1 == 0 and d1 == d0 + 1:
+        d1, m1 = d0, 24 * 60
+    first = f"{_day_label(d0, day_labels, lang)} {m0 // 60:02d}:{m0 % 60:02d}"
+    end_time = f"{m1 // 60:02d}:{m1 % 60:02d}"
+    if d1 == d0:
+        return f"{first}–{end_time}"
+    return f"{first}–{_day_label(d1, day_labels, lang)} {end_time}"
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Consecutive short intervals of one post (gaps of varying size merged)."""
+
+    post: str
+    start: int
+    end: int
+    short: tuple[int, ...]  # per interval
+
+    @property
+    def person_intervals(self) -> int:
+        return sum(self.short)
+
+
+def _runs(result: RosterResult) -> list[_Run]:
+    runs: list[_Run] = []
+    for g in sorted(result.gaps, key=lambda g: (g.post, g.start_interval)):
+        width = g.end_interval - g.start_interval
+        last = runs[-1] if runs else None
+        if last and last.post == g.post and last.end == g.start_interval:
+            runs[-1] = _Run(g.post, last.start, g.end_interval, last.short + (g.shortfall,) * width)
+        else:
+            runs.append(_Run(g.post, g.start_interval, g.end_interval, (g.shortfall,) * width))
+    runs.sort(key=lambda r: (r.start, r.post))
+    return runs
+
+
+def _extra_people(run: _Run, instances: Sequence) -> tuple[int, list[tuple[int, int]], set[int]]:
+    """Fewest extra shifts covering the run's missing head count (greedy: at the first
+    uncovered interval take the shift that reaches furthest). Returns people needed (max
+    shifts on one day), the days involved and the intervals that no shift covers."""
+    need = list(run.short)
+    per_day: dict[int, int] = defaultdict(int)
+    uncoverable: set[int] = set()
+    for off in range(len(need)):
+        if need[off] <= 0:
+            continue
+        t = run.start + off
+        options = [i for i in instances if i.start_i <= t < i.end_i]
+        if not options:
+            uncoverable.add(t)
+            continue
+        best = max(options, key=lambda i: (i.end_i, i.start_i))
+        k = need[off]
+        per_day[best.day] += k
+        for o in range(off, min(len(need), best.end_i - run.start)):
+            need[o] = max(0, need[o] - k)
+    days = sorted(per_day.items())
+    return (max(per_day.values()) if per_day else 0), days, uncoverable
+
+
+def _relaxations(
+    people: Sequence[Person],
+    shifts: Sequence[ShiftTemplate],
+    rules: RosterRules,
+    instances: Sequence,
+) -> list[tuple[str, str, list[Person], RosterRules]]:
+    """(zh text, en text, people, rules) for each binding rule worth re-solving with."""
+    out: list[tuple[str, str, list[Person], RosterRules]] = []
+    people = list(people)
+    if rules.min_rest_hours > 0:
+        rest = 8.0 if rules.min_rest_hours > 8 else rules.min_rest_hours / 2
+        out.append((
+            f"放宽最短休息时间（当前 {rules.min_rest_hours:g} 小时，改为 {rest:g} 小时",
+            f"relax the minimum rest (now {rules.min_rest_hours:g} h; at {rest:g} h",
+            people,
+            replace(rules, min_rest_hours=rest),
+        ))
+    longest = max((s.hours for s in shifts), default=0)
+    if any(p.max_hours_per_day < longest for p in people) or not rules.one_shift_per_day:
+        more = [replace(p, max_hours_per_day=p.max_hours_per_day + 4) for p in people]
+        out.append((
+            "放宽每日最长工时（每人多 4 小时",
+            "allow 4 more hours per person per day (",
+            more,
+            rules,
+        ))
+    caps = [p.max_hours_total for p in people if p.max_hours_total is not None]
+    if caps:
+        uncapped = [replace(p, max_hours_total=None) for p in people]
+        out.append((
+            "取消活动期总工时上限（当前最低 " + f"{min(caps):g} 小时",
+            f"lift the campaign hour caps (lowest now {min(caps):g} h;",
+            uncapped,
+            rules,
+        ))
+    if rules.one_shift_per_day:
+        same_day_ok = any(
+            a.day == b.day
+            and a.idx != b.idx
+            and (b.start_h >= a.end_h + rules.min_rest_hours or a.start_h >= b.end_h
+                 + rules.min_rest_hours)
+            for a in instances[: 4 * max(1, len(shifts))]
+            for b in instances[: 4 * max(1, len(shifts))]
+        )
+        if same_day_ok:
+            out.append((
+                "允许一天上两个班次（当前每天最多一个",
+                "allow two shifts a day (now one;",
+                people,
+                replace(rules, one_shift_per_day=False),
+            ))
+    return out
+
+
+def _conflict_text(c: Conflict, rules: RosterRules, people: Mapping[str, Person],
+                   day_labels: Sequence[str] | None, lang: str) -> str:
+    def row(f: FixedAssignment) -> str:
+        return f"{f.person} {_day_label(f.day, day_labels, lang)} {f.shift_code} {f.post}"
+
+    f = c.fixed
+    if f is None:
+        return ("求解器在时限内未找到满足全部固定排班的方案，请检查固定排班或延长求解时间"
+                if lang == "zh" else
+                "the solver found no roster that keeps every fixed assignment within the "
+                "time limit; check the fixed rows or allow more time")
+    p = people.get(f.person)
+    zh = {
+        "skill": f"此人不具备「{f.post}」技能",
+        "kind": f"该班次不允许{_KIND_ZH.get(p.kind, '') if p else ''}人员上",
+        "unavailable": "此人当日不可上班",
+        "window": "超出此人的借调时间窗口",
+        "day_hours": f"超过每日最长工时（{p.max_hours_per_day:g} 小时）" if p else "超过每日最长工时",
+        "total_hours": (f"超过活动期总工时上限（{p.max_hours_total:g} 小时）"
+                        if p and p.max_hours_total is not None else "超过总工时上限"),
+        "rest": (f"与「{row(c.other)}」间隔不足最短休息 {rules.min_rest_hours:g} 小时"
+                 if c.other else "休息时间不足"),
+        "same_day": f"与「{row(c.other)}」在同一天（每天最多一个班次）" if c.other else "同一天",
+    }
+    en = {
+        "skill": f"{f.person} lacks skill {f.post}",
+        "kind": f"this shift is not open to {_KIND_EN.get(p.kind, '') if p else 'this person'}",
+        "unavailable": f"{f.person} is unavailable that day",
+        "window": f"outside {f.person}'s lending window",
+        "day_hours": (f"exceeds the daily limit of {p.max_hours_per_day:g} h" if p
+                      else "exceeds the daily limit"),
+        "total_hours": (f"exceeds the campaign cap of {p.max_hours_total:g} h"
+                        if p and p.max_hours_total is not None else "exceeds the hour cap"),
+        "rest": (f"less than {rules.min_rest_hours:g} h rest after/before «{row(c.other)}»"
+                 if c.other else "rest too short"),
+        "same_day": (f"same day as «{row(c.other)}» (one shift a day)" if c.other
+                     else "same day"),
+    }
+    if lang == "zh":
+        return f"固定排班「{row(f)}」无法保留：{zh.get(c.reason, c.reason)}"
+    return f"fixed assignment «{row(f)}» cannot be kept: {en.get(c.reason, c.reason)}"
+
+
+def _run_short(run: _Run, requirement: Mapping[str, Sequence[int]],
+               cover: Mapping[str, Sequence[int]]) -> int:
+    req, cov = requirement[run.post], cover.get(run.post)
+    if cov is None:
+        return run.person_intervals
+    return sum(max(0, int(req[t]) - int(cov[t])) for t in range(run.start, run.end))
+
+
+def explain(
+    result: RosterResult,
+    people: Sequence[Person],
+    shifts: Sequence[ShiftTemplate],
+    requirement: Mapping[str, Sequence[int]],
+    rules: RosterRules | None = None,
+    lang: str = "zh",
+    *,
+    day_labels: Sequence[str] | None = None,
+    fixed: Sequence[FixedAssignment] = (),
+    resolve: bool = True,
+    resolve_time_s: float | None = None,
+    max_lines: int = 30,
+) -> list[str]:
+    """Sentences for a department head, first a summary, then one per understaffed run.
+    ``resolve`` re-solves with each binding rule relaxed (``resolve_time_s`` each, default
+    ``min(5, rules.time_limit_s)``) to say which relaxation would close which gap."""
+    if lang not in ("zh", "en"):
+        raise ValueError("lang must be 'zh' or 'en'")
+    rules = rules or RosterRules()
+    zh = lang == "zh"
+    by_name = {p.name: p for p in people}
+    if result.status == "infeasible":
+        head = ("排班无解：" if zh else "No roster: ") + (
+            "以下固定排班与规则冲突" if zh else "these fixed assignments break the rules"
+        )
+        return [head] + [_conflict_text(c, rules, by_name, day_labels, lang)
+                         for c in result.conflicts]
+
+    n_people = result.people_used
+    hours = sum(a.hours for a in result.assignments)
+    if zh:
+        lines = [
+            f"排班 {len(result.assignments)} 人次（{n_people} 人），工时 {hours:g} 小时，"
+            f"成本 {result.cost:,.2f}，需求覆盖率 {result.coverage_pct:.1f}%，"
+            f"缺口 {result.shortfall_hours:g} 人·小时（{_STATUS_ZH[result.status]}）"
+        ]
+    else:
+        lines = [
+            f"{len(result.assignments)} shifts for {n_people} people, {hours:g} paid hours, "
+            f"cost {result.cost:,.2f}, {result.coverage_pct:.1f}% of required hours covered, "
+            f"{result.shortfall_hours:g} person-hours short ({result.status})"
+        ]
+    runs = _runs(result)
+    if not runs:
+        lines.append("所有岗位在所有时段均已满足需求。" if zh
+                     else "Every post is covered in every interval.")
+        return lines
+
+    imin = result.interval_minutes
+    instances = shift_instances(shifts, result.horizon_days, imin)
+    relaxed: list[tuple[str, str, RosterResult]] = []
+    if resolve:
+        limit = min(5.0, rules.time_limit_s) if resolve_time_s is None else resolve_time_s
+        for text_zh, text_en, p2, r2 in _relaxations(people, shifts, rules, instances):
+            res2 = solve_roster(
+                p2, shifts, requirement, result.horizon_days, replace(r2, time_limit_s=limit),
+                fixed, imin, hint=result.assignments,
+            )
+            if res2.status != "infeasible":
+                relaxed.append((text_zh, text_en, res2))
+
+    iph = 60 // imin
+    for run in runs[:max_lines]:
+        span = format_span(run.start, run.end, imin, day_labels, lang)
+        lo, hi = min(run.short), max(run.short)
+        person_hours = run.person_intervals / iph
+        if zh:
+            size = f"缺 {hi} 人" if lo == hi else f"缺 {lo}–{hi} 人（共 {person_hours:g} 人·小时）"
+        else:
+            size = (f"short by {hi}" if lo == hi
+                    else f"short by {lo}–{hi} ({person_hours:g} person-hours)")
+        clauses: list[str] = []
+        n_extra, days, uncoverable = _extra_people(run, instances)
+        if uncoverable:
+            a, b = min(uncoverable), max(uncoverable) + 1
+            hole = format_span(a, b, imin, day_labels, lang)
+            clauses.append(f"没有任何班次覆盖 {hole}，需增加覆盖该时段的班次" if zh
+                           else f"no shift template covers {hole}: add one that does")
+        if n_extra:
+            day_names = [_day_label(d, day_labels, lang) for d, _ in days]
+            one_day = len(day_names) == 1
+            if zh:
+                when = "当日" if one_day else f"在 {'、'.join(day_names)}"
+                clauses.append(f"可增加 {n_extra} 名具备「{run.post}」技能、{when}可上班的人员")
+            else:
+                when = "that day" if one_day else f"on {', '.join(day_names)}"
+                who = "person" if n_extra == 1 else "people"
+                clauses.append(f"add {n_extra} {who} with skill {run.post} who can work {when}")
+        # cross-training: another post over-staffed throughout the run
+        for other in sorted(result.cover):
+            if other == run.post or other not in requirement:
+                continue
+            surplus = min(result.cover[other][t] - int(requirement[other][t])
+                          for t in range(run.start, run.end))
+            if surplus > 0:
+                k = min(surplus, hi)
+                clauses.append(f"或从富余的「{other}」调 {k} 人并培训其兼任「{run.post}」" if zh
+                               else f"or cross-train {k} of the spare {other} staff for "
+                                    f"{run.post}")
+        before = run.person_intervals
+        for text_zh, text_en, res2 in relaxed:
+            after = _run_short(run, requirement, res2.cover)
+            if after >= before:
+                continue
+            if zh:
+                effect = "可消除该缺口" if after == 0 else f"缺口降至 {after / iph:g} 人·小时"
+                clauses.append(f"或{text_zh}，{effect}）")
+            else:
+                effect = ("the gap closes" if after == 0
+                          else f"the gap falls to {after / iph:g} person-hours")
+                clauses.append(f"or {text_en} {effect})")
+        qualified = _qualified(run, people, instances)
+        peak = max(int(requirement[run.post][t]) for t in range(run.start, run.end))
+        if qualified < peak:
+            clauses.append(f"目前具备「{run.post}」技能且能上这些时段的只有 {qualified} 人" if zh
+                           else f"only {qualified} people with skill {run.post} can work "
+                                f"these hours at all")
+        joined = ("，" if zh else "; ").join(_strip_or(c, i, zh) for i, c in enumerate(clauses))
+        sep = "：" if zh else ": "
+        lines.append(f"{run.post} {span} {size}" + (sep + joined if joined else ""))
+    if len(runs) > max_lines:
+        rest = len(runs) - max_lines
+        lines.append(f"……另有 {rest} 处缺口未列出" if zh else f"… and {rest} more gaps")
+    return lines
+
+
+def _strip_or(clause: str, index: int, zh: bool) -> str:
+    """The first suggestion reads without a leading 'or'."""
+    if index == 0:
+        if zh and clause.startswith("或"):
+            return clause[1:]
+        if not zh and clause.startswith("or "):
+            return clause[3:]
+    elif not zh and not clause.startswith("or ") and not clause.startswith("only "):
+        return "or " + clause
+    return clause
+
+
+def _qualified(run: _Run, people: Sequence[Person], instances: Sequence) -> int:
+    """People who hold the post's skill and may work some shift touching the run."""
+    touching = [i for i in instances if i.start_i < run.end and run.start < i.end_i]
+    return sum(
+        1
+        for p in people
+        if run.post in p.posts and any(block_reason(p, i) is None for i in touching)
+    )
