@@ -126,3 +126,12 @@ def test_largest_remainder_plan(example_plan: Path, tmp_path: Path) -> None:
     out = build_file(src, tmp_path / "out")
     ws = openpyxl.load_workbook(out[0])["库存占比"]
     assert "SUMPRODUCT" in ws["D5"].value
+
+
+def test_customer_service_sheet(demo_outputs: list[Path]) -> None:
+    wb = openpyxl.load_workbook(demo_outputs[0])
+    ws = wb["客服排班"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("=SUMPRODUCT(") for t in texts)  # cover stays live over the shift plan
+    assert any("已证明最优" in t for t in texts)
+    assert "客服排班" in openpyxl.load_workbook(next(p for p in demo_outputs if "客服部" in p.name)).sheetnames

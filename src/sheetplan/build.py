@@ -6,8 +6,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .calc.calendar import minutes_of
+from .calc.campaign_service import DayDemand, ServiceParams, ServicePlan, plan_service
 from .calc.outreach import calls_per_caller_per_day
 from .calc.shares import ShareTable, share_table
+from .calc.shifts import ShiftType
 from .calc.warehouse import Post, WarehouseStaffing, staff_warehouse
 from .plan.model import Plan
 from .plan.reader import read_plan
@@ -15,6 +18,7 @@ from .render.book import Book
 from .render.calendar import write_calendar
 from .render.duties import write_duties
 from .render.labels import label
+from .render.service import write_service
 from .render.shares import write_shares
 from .render.summary import Kpi, write_summary
 from .render.warehouse import write_warehouse
@@ -30,6 +34,38 @@ class Results:
     warehouse_stress: WarehouseStaffing
     shares: ShareTable
     outreach: float | None
+    service: ServicePlan | None
+
+
+def service_plan(plan: Plan) -> ServicePlan | None:
+    """Erlang C requirement and the optimal shift plan over the campaign's service days."""
+    if not plan.service:
+        return None
+    s = plan.settings
+    by_date = {d.date: d for d in plan.service}
+    days = []
+    for day in s.days:  # one continuous timeline: a day without a row is closed
+        d = by_date.get(day)
+        if d is None:
+            days.append(DayDemand(0, 0, 1440))
+            continue
+        fixed = (d.presales or 0, d.reminders or 0, d.aftersales or 0)
+        days.append(DayDemand(d.chats, minutes_of(d.open), minutes_of(d.close, is_end=True), d.profile,
+                              fixed if any(fixed) else None))
+    params = ServiceParams(s.aht_seconds, s.target_sl, s.answer_seconds, s.interval_minutes, s.concurrency,
+                           s.max_occupancy, s.shrinkage)
+    return plan_service(days, params, shift_types(plan))
+
+
+def shift_types(plan: Plan) -> list[ShiftType]:
+    """Shift lengths the plan allows, free to start on any hour; student-only lengths are part-time."""
+    by_hours: dict[float, bool] = {}
+    for t in plan.shifts:
+        student_only = bool(t.types) and set(t.types) == {"学生"}
+        by_hours[t.hours] = by_hours.get(t.hours, True) and student_only
+    if not by_hours:
+        by_hours = {8.0: False, 4.0: True}
+    return [ShiftType(f"{h:g}h", h, part_time=pt) for h, pt in sorted(by_hours.items(), reverse=True)]
 
 
 def compute(plan: Plan) -> Results:
@@ -44,6 +80,7 @@ def compute(plan: Plan) -> Results:
         shares=share_table([r.category for r in inv], [r.quantity for r in inv], [r.amount for r in inv],
                            s.share_decimals, s.share_method),  # type: ignore[arg-type]
         outreach=outreach,
+        service=service_plan(plan),
     )
 
 
@@ -71,7 +108,7 @@ def build_plan(plan: Plan, out_dir: str | Path, stem: str) -> list[Path]:
     main, per_dept = output_names(stem, plan)
     written = [write_plan_output(plan, results, out_dir / main)]
     for dept, fname in per_dept.items():
-        written.append(write_department(plan, dept, out_dir / fname))
+        written.append(write_department(plan, results, dept, out_dir / fname))
     return written
 
 
@@ -79,9 +116,11 @@ def write_plan_output(plan: Plan, results: Results, path: Path) -> Path:
     lang = plan.lang
     s = plan.settings
     with Book(path, title=s.name) as book:
-        names = [label(k, lang) for k in ("sheet_summary", "sheet_calendar", "sheet_duties", "sheet_warehouse",
-                                          "sheet_shares")]
-        ws_sum, ws_cal, ws_duty, ws_wh, ws_sh = (book.sheet(n) for n in names)
+        keys = ["sheet_summary", "sheet_calendar", "sheet_duties", "sheet_warehouse", "sheet_shares"]
+        if results.service:
+            keys.append("sheet_service")
+        names = [label(k, lang) for k in keys]
+        ws_sum, ws_cal, ws_duty, ws_wh, ws_sh, *rest = (book.sheet(n) for n in names)
         write_calendar(book, ws_cal, plan)
         duty_count = write_duties(book, ws_duty, plan, plan.duties, None)
         wh = write_warehouse(book, ws_wh, plan, results.warehouse, results.warehouse_stress)
@@ -103,14 +142,27 @@ def write_plan_output(plan: Plan, results: Results, path: Path) -> Path:
                             f"ROUNDUP({s.vip_customers}/({s.callers}*{s.call_days:g}),0)",
                             note=label("sum_outreach_note", lang, customers=s.vip_customers, callers=s.callers,
                                        days=s.call_days)))
+        if results.service:
+            sp = results.service
+            write_service(book, rest[0], plan, sp)
+            kpis += [
+                Kpi("sum_cs_peak", max(sp.requirement, default=0)),
+                Kpi("sum_cs_hours", sp.shifts.paid_hours, note=label(f"status_{sp.shifts.status}", lang)),
+                Kpi("sum_cs_sl", sp.audit.worst_service_level or 0, num="percent"),
+            ]
         write_summary(book, ws_sum, plan, kpis, names[1:])
         ws_sum.activate()
     return path
 
 
-def write_department(plan: Plan, department: str, path: Path) -> Path:
+def write_department(plan: Plan, results: Results, department: str, path: Path) -> Path:
     duties = [d for d in plan.duties if d.department == department]
     with Book(path, title=f"{plan.settings.name} · {department}") as book:
         ws = book.sheet(label("sheet_duties", plan.lang))
         write_duties(book, ws, plan, duties, department)
+        if department in SERVICE_DEPARTMENTS and results.service:
+            write_service(book, book.sheet(label("sheet_service", plan.lang)), plan, results.service)
     return path
+
+
+SERVICE_DEPARTMENTS = ("客服部", "Customer service", "客服")

@@ -26,6 +26,7 @@ SHIFT_COLOURS = ("#DDEBF7", "#FCE4D6", "#E2EFDA", "#FFF2CC", "#EDE1F5", "#D9D9D9
 NUM_FORMATS = {
     "int": "#,##0",
     "number": "#,##0.##",
+    "one": "#,##0.0",
     "money": "#,##0",
     "price": "#,##0.00",
     "percent": "0.0%",

@@ -1,0 +1,94 @@
+"""Customer service over the whole campaign: demand per interval on one timeline, the agents
+Erlang C requires, the cheapest shift plan that covers them, and its audit.
+
+Pure composition of `profiles`, `service` and `shifts`; inputs are plain numbers so the
+build, the UDFs and the benchmarks can all call it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .profiles import daily_arrivals
+from .service import concurrency_factor, requirement_series
+from .shifts import CoverageAudit, ShiftPlanResult, ShiftType, coverage_audit, plan_shifts
+
+PROFILE_NAMES = {"大促": "sale_day", "平日": "normal_day", "sale_day": "sale_day", "normal_day": "normal_day"}
+
+
+@dataclass(frozen=True)
+class DayDemand:
+    """One campaign day: chat volume, service window [open, close) in minutes (close 1440 =
+    midnight), intra-day profile, and the planner's fixed head counts per group if any."""
+
+    chats: float
+    open_minute: int
+    close_minute: int
+    profile: str = "平日"
+    fixed: tuple[int, int, int] | None = None  # 售前, 催单, 售后
+
+
+@dataclass(frozen=True)
+class ServiceParams:
+    aht_seconds: float = 240
+    target_sl: float = 0.8
+    answer_seconds: float = 30
+    interval_minutes: int = 60
+    chats_at_once: int = 2
+    max_occupancy: float = 0.85
+    shrinkage: float = 0.15
+
+
+@dataclass(frozen=True)
+class ServicePlan:
+    params: ServiceParams
+    arrivals: list[float]
+    open_mask: list[bool]
+    requirement: list[int]
+    fixed: list[int]  # the planner's fixed total head count per interval (0 when closed / none)
+    shifts: ShiftPlanResult
+    audit: CoverageAudit
+
+    @property
+    def per_day(self) -> int:
+        return 1440 // self.params.interval_minutes
+
+
+def campaign_demand(days: Sequence[DayDemand], interval_minutes: int) -> tuple[list[float], list[bool], list[int]]:
+    """Arrivals, open mask and fixed head count per interval, day after day on one timeline.
+
+    Contacts that the profile puts outside the service window are not served that day
+    (they are the shop's closed hours); arrivals there are kept for information only.
+    """
+    arrivals: list[float] = []
+    mask: list[bool] = []
+    fixed: list[int] = []
+    for d in days:
+        if not 0 <= d.open_minute < d.close_minute <= 1440:
+            raise ValueError("service window must open before it closes within the day")
+        profile = PROFILE_NAMES.get(d.profile, "normal_day")
+        day = daily_arrivals(d.chats, profile, interval_minutes)
+        for i, a in enumerate(day):
+            start = i * interval_minutes
+            is_open = d.open_minute <= start < d.close_minute
+            arrivals.append(a)
+            mask.append(is_open)
+            fixed.append(sum(d.fixed) if d.fixed and is_open else 0)
+    return arrivals, mask, fixed
+
+
+def plan_service(days: Sequence[DayDemand], params: ServiceParams, shift_types: Sequence[ShiftType],
+                 time_limit_s: float = 10) -> ServicePlan:
+    arrivals, mask, fixed = campaign_demand(days, params.interval_minutes)
+    kw = {
+        "aht_seconds": params.aht_seconds, "answer_seconds": params.answer_seconds,
+        "concurrency": concurrency_factor(params.chats_at_once),
+    }
+    requirement = requirement_series(arrivals, mask, target_sl=params.target_sl,
+                                     interval_minutes=params.interval_minutes, max_occupancy=params.max_occupancy,
+                                     shrinkage=params.shrinkage, **kw)
+    result = plan_shifts(requirement, params.interval_minutes, shift_types, time_limit_s=time_limit_s)
+    served = [a if m else 0.0 for a, m in zip(arrivals, mask, strict=True)]
+    audit = coverage_audit(result, served, {**kw, "shrinkage": params.shrinkage})
+    return ServicePlan(params, arrivals, mask, requirement, fixed, result, audit)
