@@ -237,7 +237,7 @@ def _config_parts(config: Mapping[str, str] | None, template_sheet: str) -> tupl
     return name, sheet.encode(), sst_xml.encode()
 
 
-def _parts(config: Mapping[str, str] | None) -> dict[str, bytes]:
+def _parts(config: Mapping[str, str] | None, modules: list[VbaModule]) -> dict[str, bytes]:
     with zipfile.ZipFile(TEMPLATE) as z:
         parts = {n: z.read(n) for n in sorted(z.namelist())}
     parts.pop("customUI/customUI.xml")
@@ -256,24 +256,27 @@ def _parts(config: Mapping[str, str] | None) -> dict[str, bytes]:
     wb, n = re.subn(r'<sheet name="[^"]*"', f'<sheet name="{escape(name)}"', wb)
     assert n == 1, "template workbook.xml changed"
     parts["xl/workbook.xml"] = wb.encode()
-    parts["xl/vbaProject.bin"] = build_vba_project(vba_modules())
+    parts["xl/vbaProject.bin"] = build_vba_project(modules)
     return parts
 
 
 # ------------------------------------------------------------------------------ public API
-def build_addin(out: Path, config: Mapping[str, str] | None = None) -> Path:
+def build_addin(
+    out: Path, config: Mapping[str, str] | None = None, modules: list[VbaModule] | None = None
+) -> Path:
     """Write the add-in to ``out`` atomically and return its path.
 
     ``config`` (xlwings config keys such as ``Interpreter_Win``) makes the add-in carry an
     active ``sheetplan.conf`` sheet; without it the sheet is inactive and xlwings reads the
-    user's ``%USERPROFILE%\\.sheetplan\\sheetplan.conf`` or its defaults.
+    user's ``%USERPROFILE%\\.sheetplan\\sheetplan.conf`` or its defaults. ``modules``
+    replaces :func:`vba_modules` (tests build a LibreOffice probe with it).
     """
     for path in (RIBBON_XML, MACROS_DIR, TEMPLATE):
         if not path.exists():
             raise FileNotFoundError(f"add-in source missing: {path} (build from a source checkout)")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    parts = _parts(config)
+    parts = _parts(config, vba_modules() if modules is None else modules)
     first = ("[Content_Types].xml", "_rels/.rels")
     order = [*first, *sorted(p for p in parts if p not in first)]
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")

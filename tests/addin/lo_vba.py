@@ -1,0 +1,78 @@
+"""Run by LibreOffice's Python (python3-uno): open an add-in, list its VBA, run one Sub.
+
+Usage: python3 lo_vba.py ADDIN.xlam PROFILE_URL. Prints one JSON object. Started by
+test_libreoffice.py in the system Python, because python3-uno is built for that one.
+"""
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import time
+
+import uno
+from com.sun.star.beans import PropertyValue
+
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name, p.Value = name, value
+    return p
+
+
+def main():
+    path, profile = sys.argv[1], sys.argv[2]
+    pipe = f"sheetplan_lo_{os.getpid()}"
+    office = subprocess.Popen([
+        "soffice", f"-env:UserInstallation={profile}", "--headless", "--invisible", "--norestore",
+        "--nologo", "--nodefault", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
+    ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        local = uno.getComponentContext()
+        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+        for _ in range(120):
+            try:
+                ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+                break
+            except Exception:
+                time.sleep(0.5)
+        else:
+            raise SystemExit("LibreOffice did not start")
+        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(path)), "_blank", 0, (
+            prop("FilterName", "Calc MS Excel 2007 VBA XML"),
+            prop("Hidden", True),
+            prop("MacroExecutionMode", 4),  # ALWAYS_EXECUTE_NO_WARN
+        ))
+        if doc is None:
+            raise SystemExit("LibreOffice could not open the add-in")
+        libs = doc.BasicLibraries
+        # LibreOffice imports an Excel file's VBA as the Basic library "VBAProject".
+        lib = libs.getByName("VBAProject") if libs.hasByName("VBAProject") else None
+        modules = {name: lib.getByName(name) for name in lib.getElementNames()} if lib else {}
+        sheet = doc.Sheets.getByIndex(0)
+        url = "vnd.sun.star.script:VBAProject.SheetPlanRibbon.{}?language=Basic&location=document"
+        provider = doc.getScriptProvider()
+        # A library that fails to compile runs nothing and raises nothing: read the effects.
+        provider.getScript(url.format("SheetPlanSelfTest")).invoke((), (), ())
+        version = provider.getScript(url.format("SheetPlanVersion")).invoke((), (), ())[0]
+        out = {
+            "sheets": list(doc.Sheets.getElementNames()),
+            "modules": modules,
+            "d1": sheet.getCellRangeByName("D1").getString(),
+            "a1": sheet.getCellRangeByName("A1").getString(),
+            "version": version,
+        }
+        doc.close(True)
+        print(json.dumps(out))
+    finally:
+        with contextlib.suppress(Exception):
+            desktop.terminate()
+        try:
+            office.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            office.kill()
+
+
+main()
