@@ -135,3 +135,10 @@ def test_customer_service_sheet(demo_outputs: list[Path]) -> None:
     assert any(t.startswith("=SUMPRODUCT(") for t in texts)  # cover stays live over the shift plan
     assert any("已证明最优" in t for t in texts)
     assert "客服排班" in openpyxl.load_workbook(next(p for p in demo_outputs if "客服部" in p.name)).sheetnames
+
+
+def test_readme_documents_every_sheet_and_column() -> None:
+    from sheetplan.plan.schema_doc import markdown
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert markdown() in readme, "run: python -m sheetplan.plan.schema_doc README.md"
