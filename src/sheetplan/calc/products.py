@@ -439,7 +439,8 @@ def _finite(v: Any) -> bool:
 
 
 def _quota(x: float) -> int:
-    return math.ceil(float(f"{x:.12g}"))
+    """⌈x⌉, but 3.0000000000000004 (float noise in n × share) stays 3."""
+    return math.ceil(round(x, 9))
 
 
 def _common_length(metrics: dict[str, Any]) -> int:
