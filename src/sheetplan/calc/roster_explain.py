@@ -152,7 +152,7 @@ def _relaxations(
     if caps:
         uncapped = [replace(p, max_hours_total=None) for p in people]
         out.append((
-            "取消活动期总工时上限（当前最低 " + f"{min(caps):g} 小时",
+            f"取消活动期总工时上限（当前最低 {min(caps):g} 小时；取消后",
             f"lift the campaign hour caps (lowest now {min(caps):g} h;",
             uncapped,
             rules,
@@ -168,7 +168,7 @@ def _relaxations(
         )
         if same_day_ok:
             out.append((
-                "允许一天上两个班次（当前每天最多一个",
+                "允许一天上两个班次（当前每天最多一个；允许后",
                 "allow two shifts a day (now one;",
                 people,
                 replace(rules, one_shift_per_day=False),
@@ -333,8 +333,8 @@ def explain(
             if after >= before:
                 continue
             if zh:
-                effect = "可消除该缺口" if after == 0 else f"缺口降至 {after / iph:g} 人·小时"
-                clauses.append(f"或{text_zh}，{effect}）")
+                effect = "可消除该缺口" if after == 0 else f"，缺口可降至 {after / iph:g} 人·小时"
+                clauses.append(f"或{text_zh}{effect}）")
             else:
                 effect = ("the gap closes" if after == 0
                           else f"the gap falls to {after / iph:g} person-hours")
