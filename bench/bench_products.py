@@ -7,10 +7,12 @@ What it measures, for each size (default 20,000 and 200,000 SKUs of synthetic, s
   constant-memory mode;
 - bare: writing exactly the same cells (same values, same rows and columns, both sheets) with
   bare xlsxwriter in constant-memory mode, with ``write_number``/``write_string`` and no
-  formats — the floor for this library; the plan is computed before its clock starts.
+  formats — the floor for this library; the plan is computed before its clock starts;
+- bare+fmt: the same, with the same per-column cell formats (stock xlsxwriter Worksheet), to
+  show what formatting costs in xlsxwriter itself.
 
 Each run is a fresh child process, so the peak memory (ru_maxrss) is that run's own. Printed:
-seconds, the ratio ours / bare (goal ≤ 1.3) and peak memory. Then the 商品 input sheet of the
+seconds, the ratio ours / bare (goal ≤ 1.3), bare+fmt / bare, and peak memory. Then the 商品 input sheet of the
 largest size is read with our calamine reader (``read_products``: header matching, typed
 columns, validation) and with openpyxl in read-only mode (values only, no validation).
 
@@ -94,6 +96,8 @@ def child(mode: str, n: int, out: Path) -> None:
         return
     import xlsxwriter
 
+    fmt_props = {"int": "#,##0", "money": "#,##0", "price": "#,##0.00", "percent": "0.0%", "pr_1dp": "#,##0.0",
+                 "pr_score": "0.000", None: None}
     res = plan_products(df)
     cols = _columns(df, res, "zh")
     reorder = [*REORDER_COLUMNS[:-1], ("", "order_within_days", "n", None, 0)]
@@ -102,19 +106,22 @@ def child(mode: str, n: int, out: Path) -> None:
     wb = xlsxwriter.Workbook(str(out), {"constant_memory": True})
     for spec, order, header in sheets:
         ws = wb.add_worksheet()
-        plan = [([cols[key][i] for i in order] if order is not None else cols[key], kind == "n")
-                for _, key, kind, _, _ in spec]
+        plan = [([cols[key][i] for i in order] if order is not None else cols[key], kind == "n",
+                 wb.add_format({"font_name": "Noto Sans CJK SC", "font_size": 10,
+                                **({"num_format": fmt_props[num]} if num else {})})
+                 if mode == "bare+fmt" else None)
+                for _, key, kind, num, _ in spec]
         for c in range(len(plan)):
             ws.write_string(header, c, "h")
         for i in range(len(plan[0][0])):
             row = header + 1 + i
-            for c, (vals, is_num) in enumerate(plan):
+            for c, (vals, is_num, fmt) in enumerate(plan):
                 v = vals[i]
                 if is_num:
                     if v == v:
-                        ws.write_number(row, c, v)
+                        ws.write_number(row, c, v, fmt)
                 elif v:
-                    ws.write_string(row, c, v)
+                    ws.write_string(row, c, v, fmt)
     wb.close()
     print(time.perf_counter() - t0)
 
@@ -163,17 +170,19 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="bench_products_") as d:
         tmp = Path(d)
-        print(f"{'SKUs':>8} {'ours s':>8} {'bare s':>8} {'ratio':>6} {'ours MB':>8} {'bare MB':>8} "
+        print(f"{'SKUs':>8} {'ours s':>8} {'bare s':>8} {'ratio':>6} {'bare+fmt':>9} {'ours MB':>8} {'bare MB':>8} "
               f"{'file MB':>8}   (best of {args.repeat}; MB = peak RSS of the run's process)")
         for n in args.sizes:
-            runs: dict[str, list[tuple[float, float]]] = {"bare": [], "ours": []}
+            runs: dict[str, list[tuple[float, float]]] = {"bare": [], "ours": [], "bare+fmt": []}
             for _ in range(args.repeat):
                 for mode in runs:
                     runs[mode].append(run_child(mode, n, tmp / f"{mode}_{n}.xlsx"))
             t_bare, m_bare = min(runs["bare"])
             t_ours, m_ours = min(runs["ours"])
+            t_fmt = min(runs["bare+fmt"])[0]
             size = (tmp / f"ours_{n}.xlsx").stat().st_size / 2**20
-            print(f"{n:>8,} {t_ours:8.2f} {t_bare:8.2f} {t_ours / t_bare:5.2f}× {m_ours:8.0f} {m_bare:8.0f} "
+            print(f"{n:>8,} {t_ours:8.2f} {t_bare:8.2f} {t_ours / t_bare:5.2f}× {t_fmt / t_bare:8.2f}× "
+                  f"{m_ours:8.0f} {m_bare:8.0f} "
                   f"{size:8.1f}", flush=True)
         bench_read(max(args.sizes), tmp)
 

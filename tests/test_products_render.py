@@ -193,3 +193,25 @@ def test_reader_english_messages_missing_sheet_and_column(tmp_path: Path) -> Non
     assert read_products(tmp_path / "no_sheet.xlsx")[1] == []
     (tmp_path / "x.csv").write_text("sku,price\nA,1\n")
     assert "CSV" in read_products(tmp_path / "x.csv")[1][0].message
+
+
+def test_fast_sheet_writes_the_same_bytes_as_xlsxwriter(tmp_path: Path) -> None:
+    """FastSheet only skips escaping integer attributes: the sheet XML must not change."""
+    import zipfile
+
+    from sheetplan.render.products import FastSheet
+
+    def build(path: Path, cls: type | None) -> bytes:
+        wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        ws = wb.add_worksheet("S", worksheet_class=cls)
+        f = wb.add_format({"num_format": "0.0%", "bold": True})
+        for r in range(50):
+            ws.write_number(r, 0, r / 7, f)
+            ws.write_string(r, 1, f'<&"{r}"> 商品 ', f)
+            ws.write_number(r, 2, r)
+            ws.write_formula(r, 3, f"=A{r + 1}*2", f, r / 3.5)
+        wb.close()
+        with zipfile.ZipFile(path) as z:
+            return z.read("xl/worksheets/sheet1.xml")
+
+    assert build(tmp_path / "a.xlsx", None) == build(tmp_path / "b.xlsx", FastSheet)

@@ -7,6 +7,12 @@ formula costs xlsxwriter about 25 µs, so 200k rows × a few formula columns wou
 than the rest of the sheet — while every summary and total a planner may want to stay live
 (counts, units, value, shares per tier and per category) is a COUNTIF/SUMIF formula over
 the SKU rows, with the Python result as its cached value.
+
+Speed: 200k SKUs are about 6 million cells, so the per-cell cost inside xlsxwriter matters.
+Its cell writer passes every attribute, including the integer style index of a formatted cell,
+through a regex escape that fails with a caught TypeError on integers (~1 µs a cell); the
+`FastSheet` subclass returns integers straight away — same bytes out (tested), about 15 %
+less time for formatted rows. It belongs in `Book` eventually; it lives here until then.
 """
 
 from __future__ import annotations
@@ -96,6 +102,19 @@ REORDER_COLUMNS = (
 )
 
 
+class FastSheet(Worksheet):
+    """A Worksheet whose attribute escaping skips integers (style indexes never need it)."""
+
+    def _escape_attributes(self, attribute: Any) -> Any:
+        if type(attribute) is int:
+            return attribute
+        return super()._escape_attributes(attribute)
+
+
+def new_sheet(book: Book, name: str) -> Worksheet:
+    return book.wb.add_worksheet(name, worksheet_class=FastSheet)
+
+
 def write_product_sheets(book: Book, products_df: pd.DataFrame, result: ProductPlan, lang: str) -> None:
     """Add 商品结构总表 (with its category chart) and 补货表 to an open Book."""
     cols = _columns(products_df, result, lang)
@@ -148,7 +167,7 @@ def _columns(df: pd.DataFrame, res: ProductPlan, lang: str) -> dict[str, list[An
 
 # ---------------------------------------------------------------------------- 商品结构总表
 def write_structure_sheet(book: Book, cols: dict[str, list[Any]], res: ProductPlan, lang: str) -> Worksheet:
-    ws = book.sheet(label("pr_sheet_structure", lang))
+    ws = new_sheet(book, label("pr_sheet_structure", lang))
     n = len(cols["sku"])
     tr = res.tier_rules
     for c, spec in enumerate(STRUCTURE_COLUMNS):
@@ -289,7 +308,7 @@ def _stock_rule(res: ProductPlan, lang: str) -> str:
 
 # ---------------------------------------------------------------------------- 补货表
 def write_reorder_sheet(book: Book, cols: dict[str, list[Any]], res: ProductPlan, lang: str) -> Worksheet:
-    ws = book.sheet(label("pr_sheet_reorder", lang))
+    ws = new_sheet(book, label("pr_sheet_reorder", lang))
     r = res.stock_rules
     spec = list(REORDER_COLUMNS)
     if r.ref_date is None:  # no reference date: say "within so many days" instead of a date
