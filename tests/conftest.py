@@ -9,8 +9,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/lo.py, tests/roster_checker.py
 
-from sheetplan.build import build_file  # noqa: E402
-from sheetplan.plan.template import write_example  # noqa: E402
+from sheetplan.build import build_file
+from sheetplan.plan.template import write_example
 
 ROOT = Path(__file__).resolve().parents[1]
 

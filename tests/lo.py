@@ -16,8 +16,10 @@ PROFILE = Path(tempfile.gettempdir()) / "sheetplan-lo-profile"
 _XCU = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+ <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
+ <prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 </oor:items>
 """
 
@@ -39,8 +41,17 @@ def _profile() -> str:
 def convert(src: Path, fmt: str, out_dir: Path, timeout: int = 180) -> Path:
     """`soffice --convert-to fmt`; returns the converted file."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    cmd = [soffice(), f"-env:UserInstallation={_profile()}", "--headless", "--norestore",
-           "--convert-to", fmt, "--outdir", str(out_dir), str(src)]
+    cmd = [
+        soffice(),
+        f"-env:UserInstallation={_profile()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        fmt,
+        "--outdir",
+        str(out_dir),
+        str(src),
+    ]
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     out = out_dir / (src.stem + "." + fmt.split(":")[0])
     if res.returncode != 0 or not out.exists():

@@ -58,8 +58,9 @@ def test_build_never_modifies_input(example_plan: Path, tmp_path: Path) -> None:
     assert (sha(example_plan), example_plan.stat().st_mtime_ns) == before
 
 
-def test_crash_mid_write_keeps_previous_output(example_plan: Path, tmp_path: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crash_mid_write_keeps_previous_output(
+    example_plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = build_file(example_plan, tmp_path)
     old = {p: sha(p) for p in first}
 
@@ -105,7 +106,7 @@ def test_plan_errors_stop_the_build(example_plan: Path, tmp_path: Path) -> None:
 
 def test_text_that_looks_like_a_formula_stays_text(example_plan: Path, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(example_plan)
-    wb["部门职责"]["C2"] = "=HYPERLINK(\"http://evil\")"
+    wb["部门职责"]["C2"] = '=HYPERLINK("http://evil")'
     wb["部门职责"]["C2"].data_type = "s"  # typed as text by the planner (e.g. with a leading ')
     wb["部门职责"]["D2"] = "@SUM(A1)"
     src = tmp_path / "p.xlsx"
@@ -113,7 +114,7 @@ def test_text_that_looks_like_a_formula_stays_text(example_plan: Path, tmp_path:
     out = build_file(src, tmp_path / "out")
     ws = openpyxl.load_workbook(out[0])["部门职责"]
     cells = {c.value: c.data_type for row in ws.iter_rows() for c in row if c.value}
-    assert cells["=HYPERLINK(\"http://evil\")"] == "s" and cells["@SUM(A1)"] == "s"
+    assert cells['=HYPERLINK("http://evil")'] == "s" and cells["@SUM(A1)"] == "s"
 
 
 def test_largest_remainder_plan(example_plan: Path, tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ def mutate(src: Path, dst: Path, change: Mutation) -> Path:
 def setter(sheet: str, coord: str, value: object) -> Mutation:
     def change(wb: openpyxl.Workbook) -> None:
         wb[sheet][coord] = value
+
     return change
 
 
@@ -55,8 +56,9 @@ CASES: list[tuple[str, Mutation, str, str]] = [
 
 
 @pytest.mark.parametrize(("name", "change", "where", "text"), CASES, ids=[c[0] for c in CASES])
-def test_bad_input_is_named(example_plan: Path, tmp_path: Path, name: str, change: Mutation, where: str,
-                            text: str) -> None:
+def test_bad_input_is_named(
+    example_plan: Path, tmp_path: Path, name: str, change: Mutation, where: str, text: str
+) -> None:
     bad = mutate(example_plan, tmp_path / "示例计划-bad.xlsx", change)
     _, problems = check_plan(bad)
     errors = [p for p in problems if p.severity == "error"]
@@ -78,6 +80,7 @@ def test_numbers_as_text_and_english_headers_in_any_order(example_plan: Path, tm
             ws[f"{c}1"] = name
         ws["B2"] = "6,000"
         ws["E1"] = "我的备注"  # an extra column is kept and ignored
+
     plan = read_plan(mutate(example_plan, tmp_path / "p.xlsx", change))
     assert plan.inventory[0].quantity == 6000 and plan.inventory[0].category == "合金车模"
 
@@ -86,18 +89,22 @@ def test_messages_follow_plan_language(example_plan: Path, tmp_path: Path) -> No
     def change(wb: openpyxl.Workbook) -> None:
         wb["活动"]["B7"] = "en"
         wb["库存"]["B2"] = "lots"
+
     _, problems = check_plan(mutate(example_plan, tmp_path / "p.xlsx", change))
     assert [str(p) for p in problems] == ["库存!B2: 'Units' must be a number, not 'lots'"]
 
 
-@pytest.mark.parametrize(("content", "text"), [
-    (b"", "空文件"),
-    (b"name,qty\n\xe5\xa5\xb3\xe8\xa3\x85,6000\n", "CSV"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".xls"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\0" * 600, "密码"),
-    (bytes(range(256)) * 8, "不是 Excel 工作簿"),
-    (b"PK\x03\x04garbage", "不是 Excel 工作簿"),
-])
+@pytest.mark.parametrize(
+    ("content", "text"),
+    [
+        (b"", "空文件"),
+        (b"name,qty\n\xe5\xa5\xb3\xe8\xa3\x85,6000\n", "CSV"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, ".xls"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\0" * 600, "密码"),
+        (bytes(range(256)) * 8, "不是 Excel 工作簿"),
+        (b"PK\x03\x04garbage", "不是 Excel 工作簿"),
+    ],
+)
 def test_not_a_workbook(tmp_path: Path, content: bytes, text: str) -> None:
     f = tmp_path / "plan.xlsx"
     f.write_bytes(content)
@@ -107,8 +114,7 @@ def test_not_a_workbook(tmp_path: Path, content: bytes, text: str) -> None:
 
 def test_cli_check_exit_codes(example_plan: Path, tmp_path: Path) -> None:
     before = hashlib.sha256(example_plan.read_bytes()).hexdigest()
-    ok = subprocess.run([sys.executable, "-m", "sheetplan", "check", str(example_plan)], capture_output=True,
-                        text=True)
+    ok = subprocess.run([sys.executable, "-m", "sheetplan", "check", str(example_plan)], capture_output=True, text=True)
     assert ok.returncode == 0 and "OK" in ok.stdout
     assert hashlib.sha256(example_plan.read_bytes()).hexdigest() == before
     bad = mutate(example_plan, tmp_path / "bad.xlsx", setter("库存", "B2", "很多"))
@@ -116,6 +122,7 @@ def test_cli_check_exit_codes(example_plan: Path, tmp_path: Path) -> None:
     assert res.returncode == 2
     assert "库存!B2: 「件数」应为数字，实为「很多」" in res.stderr
     assert "Traceback" not in res.stderr
-    missing = subprocess.run([sys.executable, "-m", "sheetplan", "check", str(tmp_path / "nope.xlsx")],
-                             capture_output=True, text=True)
+    missing = subprocess.run(
+        [sys.executable, "-m", "sheetplan", "check", str(tmp_path / "nope.xlsx")], capture_output=True, text=True
+    )
     assert missing.returncode == 2 and "Traceback" not in missing.stderr

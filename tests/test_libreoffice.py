@@ -39,8 +39,11 @@ def same(a: Any, b: Any) -> bool:
 def mismatches(path: Path, tmp: Path) -> tuple[int, list[str]]:
     cached = formula_cells(path)
     recalc = openpyxl.load_workbook(lo.recalculated(path, tmp), data_only=True)
-    bad = [f"{s}!{c}: cached {v!r}, LibreOffice {recalc[s][c].value!r}"
-           for (s, c), v in cached.items() if not same(v, recalc[s][c].value)]
+    bad = [
+        f"{s}!{c}: cached {v!r}, LibreOffice {recalc[s][c].value!r}"
+        for (s, c), v in cached.items()
+        if not same(v, recalc[s][c].value)
+    ]
     return len(cached), bad
 
 

@@ -50,10 +50,14 @@ def service_plan(plan: Plan) -> ServicePlan | None:
             days.append(DayDemand(0, 0, 1440))
             continue
         fixed = (d.presales or 0, d.reminders or 0, d.aftersales or 0)
-        days.append(DayDemand(d.chats, minutes_of(d.open), minutes_of(d.close, is_end=True), d.profile,
-                              fixed if any(fixed) else None))
-    params = ServiceParams(s.aht_seconds, s.target_sl, s.answer_seconds, s.interval_minutes, s.concurrency,
-                           s.max_occupancy, s.shrinkage)
+        days.append(
+            DayDemand(
+                d.chats, minutes_of(d.open), minutes_of(d.close, is_end=True), d.profile, fixed if any(fixed) else None
+            )
+        )
+    params = ServiceParams(
+        s.aht_seconds, s.target_sl, s.answer_seconds, s.interval_minutes, s.concurrency, s.max_occupancy, s.shrinkage
+    )
     return plan_service(days, params, shift_types(plan))
 
 
@@ -72,13 +76,21 @@ def compute(plan: Plan) -> Results:
     s = plan.settings
     posts = [Post(p.group, p.post, p.per_person or 0.0, p.fixed or 0) for p in plan.posts]
     inv = plan.inventory
-    outreach = (calls_per_caller_per_day(s.vip_customers, s.callers, s.call_days)
-                if s.vip_customers and s.callers and s.call_days else None)
+    outreach = (
+        calls_per_caller_per_day(s.vip_customers, s.callers, s.call_days)
+        if s.vip_customers and s.callers and s.call_days
+        else None
+    )
     return Results(
         warehouse=staff_warehouse(s.daily_orders, s.coefficient, posts, 1.0),
         warehouse_stress=staff_warehouse(s.daily_orders, s.coefficient, posts, s.stress_factor),
-        shares=share_table([r.category for r in inv], [r.quantity for r in inv], [r.amount for r in inv],
-                           s.share_decimals, s.share_method),  # type: ignore[arg-type]
+        shares=share_table(
+            [r.category for r in inv],
+            [r.quantity for r in inv],
+            [r.amount for r in inv],
+            s.share_decimals,
+            s.share_method,
+        ),  # type: ignore[arg-type]
         outreach=outreach,
         service=service_plan(plan),
     )
@@ -126,22 +138,38 @@ def write_plan_output(plan: Plan, results: Results, path: Path) -> Path:
         wh = write_warehouse(book, ws_wh, plan, results.warehouse, results.warehouse_stress)
         sh = write_shares(book, ws_sh, plan, results.shares)
         kpis = [
-            Kpi("sum_days", len(s.days), f"{s.end.toordinal() - s.start.toordinal() + 1}", note=f"{s.start:%m-%d} – {s.end:%m-%d}"),
+            Kpi(
+                "sum_days",
+                len(s.days),
+                f"{s.end.toordinal() - s.start.toordinal() + 1}",
+                note=f"{s.start:%m-%d} – {s.end:%m-%d}",
+            ),
             Kpi("sum_departments", len(departments(plan))),
             Kpi("sum_duties", len(plan.duties), duty_count),
-            Kpi("sum_orders", results.warehouse.orders, wh.sale_orders,
-                note=f"X {s.daily_orders:g} × {s.coefficient:g}"),
+            Kpi(
+                "sum_orders", results.warehouse.orders, wh.sale_orders, note=f"X {s.daily_orders:g} × {s.coefficient:g}"
+            ),
             Kpi("sum_heads", results.warehouse.heads, wh.heads),
-            Kpi("sum_heads_stress", results.warehouse_stress.heads, wh.heads_stress,
-                label_kw={"factor": s.stress_factor}),
+            Kpi(
+                "sum_heads_stress",
+                results.warehouse_stress.heads,
+                wh.heads_stress,
+                label_kw={"factor": s.stress_factor},
+            ),
             Kpi("sum_units", results.shares.total_quantity, sh.units),
             Kpi("sum_amount", results.shares.total_amount, sh.amount, num="money"),
         ]
         if results.outreach is not None:
-            kpis.append(Kpi("sum_outreach", results.outreach,
-                            f"ROUNDUP({s.vip_customers}/({s.callers}*{s.call_days:g}),0)",
-                            note=label("sum_outreach_note", lang, customers=s.vip_customers, callers=s.callers,
-                                       days=s.call_days)))
+            kpis.append(
+                Kpi(
+                    "sum_outreach",
+                    results.outreach,
+                    f"ROUNDUP({s.vip_customers}/({s.callers}*{s.call_days:g}),0)",
+                    note=label(
+                        "sum_outreach_note", lang, customers=s.vip_customers, callers=s.callers, days=s.call_days
+                    ),
+                )
+            )
         if results.service:
             sp = results.service
             write_service(book, rest[0], plan, sp)

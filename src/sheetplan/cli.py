@@ -35,9 +35,12 @@ def _written(paths: list[Path]) -> None:
 
 
 @app.command()
-def new(path: Path, lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
-        example: Annotated[bool, typer.Option("--example", help="fill in the worked Double-11 example")] = False,
-        force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False) -> None:
+def new(
+    path: Path,
+    lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
+    example: Annotated[bool, typer.Option("--example", help="fill in the worked Double-11 example")] = False,
+    force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
+) -> None:
     """Write an empty plan workbook (or the worked example) to fill in."""
     if lang not in ("zh", "en"):
         raise typer.BadParameter("--lang must be zh or en")
@@ -61,8 +64,11 @@ def check(path: Path, lang: Lang = None) -> None:
 
 
 @app.command()
-def build(path: Path, out_dir: Annotated[Path, typer.Option("-o", "--out", help="output folder")] = Path("out"),
-          lang: Lang = None) -> None:
+def build(
+    path: Path,
+    out_dir: Annotated[Path, typer.Option("-o", "--out", help="output folder")] = Path("out"),
+    lang: Lang = None,
+) -> None:
     """Build the plan output workbook and one workbook per department. The input is never modified."""
     try:
         paths = build_file(path, out_dir, lang)
@@ -74,8 +80,10 @@ def build(path: Path, out_dir: Annotated[Path, typer.Option("-o", "--out", help=
 
 
 @app.command()
-def demo(out_dir: Annotated[Path, typer.Option("-o", "--out", help="output folder")] = Path("out/demo"),
-         lang: Annotated[str, typer.Option("--lang")] = "zh") -> None:
+def demo(
+    out_dir: Annotated[Path, typer.Option("-o", "--out", help="output folder")] = Path("out/demo"),
+    lang: Annotated[str, typer.Option("--lang")] = "zh",
+) -> None:
     """Build the bundled Double-11 example (its plan workbook is written next to the outputs)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     plan_path = write_example(out_dir / ("示例计划.xlsx" if lang == "zh" else "example-plan.xlsx"), lang)

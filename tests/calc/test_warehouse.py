@@ -11,8 +11,12 @@ from sheetplan.calc.rounding import ceil_count, excel_round, excel_roundup
 from sheetplan.calc.warehouse import Post, headcount, staff_warehouse
 
 SEED_POSTS = [  # seed 001's suggested groups at X = 500, coefficient 6
-    Post("订单处理", "打单", 1500), Post("配货", "拣货", 1000), Post("校验", "质检", 1500),
-    Post("校验", "打包", 500), Post("校验", "称重", 1500), Post("管理/统计", "管理", 0, fixed=1),
+    Post("订单处理", "打单", 1500),
+    Post("配货", "拣货", 1000),
+    Post("校验", "质检", 1500),
+    Post("校验", "打包", 500),
+    Post("校验", "称重", 1500),
+    Post("管理/统计", "管理", 0, fixed=1),
 ]
 
 

@@ -7,6 +7,7 @@ half-open [start, end) minutes of the day, an end of 00:00 meaning midnight (24:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -37,7 +38,7 @@ def check_phases(phases: Sequence[tuple[str, dt.date, dt.date]]) -> list[Calenda
     """Overlaps and gaps between consecutive phases (sorted by start)."""
     issues: list[CalendarIssue] = []
     ordered = sorted(phases, key=lambda p: (p[1], p[2]))
-    for (a, _, a_end), (b, b_start, b_end) in zip(ordered, ordered[1:], strict=False):
+    for (a, _, a_end), (b, b_start, b_end) in itertools.pairwise(ordered):
         if b_start <= a_end:
             issues.append(CalendarIssue("overlap", a, b, b_start.isoformat(), min(a_end, b_end).isoformat()))
         elif (b_start - a_end).days > 1:
@@ -50,7 +51,7 @@ def check_windows(windows: Sequence[tuple[str, dt.time, dt.time]]) -> list[Calen
     """Overlaps and gaps of the sale-day windows over the whole 24 h day."""
     spans = sorted((minutes_of(s), minutes_of(e, is_end=True), name) for name, s, e in windows)
     issues: list[CalendarIssue] = []
-    for (s1, e1, a), (s2, e2, b) in zip(spans, spans[1:], strict=False):
+    for (_s1, e1, a), (s2, e2, b) in itertools.pairwise(spans):
         if s2 < e1:
             issues.append(CalendarIssue("overlap", a, b, hhmm(s2), hhmm(min(e1, e2))))
         elif s2 > e1:

@@ -78,16 +78,24 @@ def campaign_demand(days: Sequence[DayDemand], interval_minutes: int) -> tuple[l
     return arrivals, mask, fixed
 
 
-def plan_service(days: Sequence[DayDemand], params: ServiceParams, shift_types: Sequence[ShiftType],
-                 time_limit_s: float = 10) -> ServicePlan:
+def plan_service(
+    days: Sequence[DayDemand], params: ServiceParams, shift_types: Sequence[ShiftType], time_limit_s: float = 10
+) -> ServicePlan:
     arrivals, mask, fixed = campaign_demand(days, params.interval_minutes)
     kw = {
-        "aht_seconds": params.aht_seconds, "answer_seconds": params.answer_seconds,
+        "aht_seconds": params.aht_seconds,
+        "answer_seconds": params.answer_seconds,
         "concurrency": concurrency_factor(params.chats_at_once),
     }
-    requirement = requirement_series(arrivals, mask, target_sl=params.target_sl,
-                                     interval_minutes=params.interval_minutes, max_occupancy=params.max_occupancy,
-                                     shrinkage=params.shrinkage, **kw)
+    requirement = requirement_series(
+        arrivals,
+        mask,
+        target_sl=params.target_sl,
+        interval_minutes=params.interval_minutes,
+        max_occupancy=params.max_occupancy,
+        shrinkage=params.shrinkage,
+        **kw,
+    )
     result = plan_shifts(requirement, params.interval_minutes, shift_types, time_limit_s=time_limit_s)
     served = [a if m else 0.0 for a, m in zip(arrivals, mask, strict=True)]
     audit = coverage_audit(result, served, {**kw, "shrinkage": params.shrinkage})

@@ -31,4 +31,4 @@ def excel_roundup(x: float, digits: int = 0) -> float:
 
 def ceil_count(x: float) -> int:
     """Head counts: round up, but 3.0000000000000004 (float noise) stays 3."""
-    return int(math.ceil(float(_to_15_digits(x))))
+    return math.ceil(float(_to_15_digits(x)))

@@ -490,7 +490,10 @@ def _soft(
     proven = first.status == "optimal" and second.status == "optimal"
     if first.shortfall == 0:  # full cover after all: an ordinary plan
         status = "optimal" if proven else "feasible"
-        return best.x, status, proven, "cp-sat", best.bound, ""
+        # Under a tight time limit the cost stage may end without a bound; 0 is always a valid
+        # lower bound (costs are non-negative), so the gap is honest (100 %) rather than missing.
+        bound = best.bound if best.bound is not None else 0.0
+        return best.x, status, proven, "cp-sat", bound, ""
     how = "shortfall minimised" + (" (proven)" if first.status == "optimal" else " (not proven)")
     return best.x, "infeasible", proven, "cp-sat", None, note + how
 

@@ -26,7 +26,7 @@ def is_blank(v: Any) -> bool:
 
 
 def to_number(v: Any, *, percent: bool = False) -> float:
-    if isinstance(v, bool) or isinstance(v, dt.date | dt.time):
+    if isinstance(v, (bool, dt.date | dt.time)):
         raise CellError("not_number", value=v)
     if isinstance(v, int | float):
         if v != v or v in (float("inf"), float("-inf")):

@@ -3,6 +3,7 @@ reported at once, in the plan's language; nothing here writes to the file."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import warnings
 from collections.abc import Callable, Iterator
@@ -212,10 +213,8 @@ class _Reader:
         for row in rows:
             col = by_name.get(_norm(str(row.values["item"])).rstrip("*"))
             if col is not None and col.key == "start":
-                try:
+                with contextlib.suppress(CellError):
                     self.year = to_date(row.values["value"], self.year).year
-                except CellError:
-                    pass
         seen: set[str] = set()
         for row in rows:
             item = str(row.values["item"])
@@ -270,9 +269,17 @@ class _Reader:
         if settings is None:
             return None, self.problems
         plan = m.Plan(
-            settings, [p for p, _ in phases], [w for w, _ in windows], [d for d, _ in departments],
-            [d for d, _ in duties], [s for s, _ in staff], [s for s, _ in shifts], [p for p, _ in posts],
-            [s for s, _ in service], [i for i, _ in inventory], [p for p, _ in products],
+            settings,
+            [p for p, _ in phases],
+            [w for w, _ in windows],
+            [d for d, _ in departments],
+            [d for d, _ in duties],
+            [s for s, _ in staff],
+            [s for s, _ in shifts],
+            [p for p, _ in posts],
+            [s for s, _ in service],
+            [i for i, _ in inventory],
+            [p for p, _ in products],
         )
         self._cross_checks(plan, phases, windows, departments, duties, staff, service)
         return plan, self.problems
@@ -294,7 +301,9 @@ class _Reader:
             try:
                 dates.append(to_date(d, self.year))
             except CellError:
-                raise CellError("not_date", field="unavailable", column=self._label("staff", "unavailable"), value=d) from None
+                raise CellError(
+                    "not_date", field="unavailable", column=self._label("staff", "unavailable"), value=d
+                ) from None
         return m.StaffMember(unavailable=tuple(dates), **v)
 
     def _shift(self, **v: Any) -> m.ShiftTemplate:
@@ -314,8 +323,9 @@ class _Reader:
     def _label(self, sheet: str, col: str) -> str:
         return next(s for s in SHEETS if s.key == sheet).column(col).label(self.lang)
 
-    def _cross_checks(self, plan: m.Plan, phases: list, windows: list, departments: list,
-                      duties: list, staff: list, service: list) -> None:
+    def _cross_checks(
+        self, plan: m.Plan, phases: list, windows: list, departments: list, duties: list, staff: list, service: list
+    ) -> None:
         s = plan.settings
         known: dict[str, str] = {}
         for d, row in departments:
@@ -346,7 +356,14 @@ class _Reader:
             names.setdefault(person.name, row.cells["name"])
             for d in person.unavailable:
                 if not s.start <= d <= s.end:
-                    self.add(row.cells["unavailable"], "outside_campaign", severity="warning", value=d, start=s.start, end=s.end)
+                    self.add(
+                        row.cells["unavailable"],
+                        "outside_campaign",
+                        severity="warning",
+                        value=d,
+                        start=s.start,
+                        end=s.end,
+                    )
         seen_days: dict[dt.date, str] = {}
         for day, row in service:
             if not s.start <= day.date <= s.end:
@@ -356,12 +373,26 @@ class _Reader:
             seen_days.setdefault(day.date, row.cells["date"])
         sheet_ph = next(x for x in SHEETS if x.key == "phases").label(self.lang)
         for issue in check_phases([(p.phase, p.start, p.end) for p in plan.phases if p.end >= p.start]):
-            self.add(sheet_ph, f"phase_{issue.kind}", severity="error" if issue.kind == "overlap" else "warning",
-                     a=issue.a, b=issue.b, start=issue.start, end=issue.end)
+            self.add(
+                sheet_ph,
+                f"phase_{issue.kind}",
+                severity="error" if issue.kind == "overlap" else "warning",
+                a=issue.a,
+                b=issue.b,
+                start=issue.start,
+                end=issue.end,
+            )
         sheet_w = next(x for x in SHEETS if x.key == "windows").label(self.lang)
         for issue in check_windows([(w.window, w.start, w.end) for w in plan.windows]) if plan.windows else []:
-            self.add(sheet_w, f"window_{issue.kind}", severity="error" if issue.kind == "overlap" else "warning",
-                     a=issue.a, b=issue.b, start=issue.start, end=issue.end)
+            self.add(
+                sheet_w,
+                f"window_{issue.kind}",
+                severity="error" if issue.kind == "overlap" else "warning",
+                a=issue.a,
+                b=issue.b,
+                start=issue.start,
+                end=issue.end,
+            )
 
 
 def _fmt(x: float) -> str:

@@ -6,9 +6,8 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-
 from dataclasses import MISSING, fields
+from pathlib import Path
 
 from .model import Settings
 from .schema import SETTINGS, SHEETS, Column
@@ -16,8 +15,17 @@ from .schema import SETTINGS, SHEETS, Column
 DEFAULTS = {f.name: f.default for f in fields(Settings) if f.default is not MISSING}
 
 START, END = "<!-- plan-schema:start -->", "<!-- plan-schema:end -->"
-KINDS = {"text": "text", "int": "whole number", "number": "number", "percent": "fraction or %",
-         "date": "date", "time": "time", "datetime": "date-time", "choice": "choice", "list": "list"}
+KINDS = {
+    "text": "text",
+    "int": "whole number",
+    "number": "number",
+    "percent": "fraction or %",
+    "date": "date",
+    "time": "time",
+    "datetime": "date-time",
+    "choice": "choice",
+    "list": "list",
+}
 
 
 def _row(c: Column) -> str:

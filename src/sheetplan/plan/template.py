@@ -22,8 +22,9 @@ _NUM = {"int": "int", "number": "number", "percent": "percent", "date": "date", 
 TEMPLATE_ROWS = 30  # empty rows the template's tables offer
 
 
-def write_plan(path: str | Path, lang: str = "zh", data: dict[str, Any] | None = None,
-               notes: Sequence[tuple[str, str]] = ()) -> Path:
+def write_plan(
+    path: str | Path, lang: str = "zh", data: dict[str, Any] | None = None, notes: Sequence[tuple[str, str]] = ()
+) -> Path:
     """Write a plan workbook; `data` maps sheet keys to row tuples (settings: a dict)."""
     data = data or {}
     with Book(path, title="sheetplan plan") as book:
@@ -42,9 +43,17 @@ def write_plan(path: str | Path, lang: str = "zh", data: dict[str, Any] | None =
 def write_example(path: str | Path, lang: str = "zh") -> Path:
     e = example
     data = {
-        "campaign": e.SETTINGS, "phases": e.PHASES, "windows": e.WINDOWS, "departments": e.DEPARTMENTS,
-        "duties": e.DUTIES, "staff": e.STAFF, "shifts": e.SHIFTS, "posts": e.POSTS, "service": e.SERVICE,
-        "inventory": e.INVENTORY, "products": e.PRODUCTS,
+        "campaign": e.SETTINGS,
+        "phases": e.PHASES,
+        "windows": e.WINDOWS,
+        "departments": e.DEPARTMENTS,
+        "duties": e.DUTIES,
+        "staff": e.STAFF,
+        "shifts": e.SHIFTS,
+        "posts": e.POSTS,
+        "service": e.SERVICE,
+        "inventory": e.INVENTORY,
+        "products": e.PRODUCTS,
     }
     return write_plan(path, lang, data, e.NOTES)
 
@@ -57,20 +66,27 @@ def _validate(ws: Worksheet, first: int, last: int, c: int, col: Column, lang: s
     elif col.kind == "choice" and col.choices:
         opts |= {"validate": "list", "source": list(col.choices)}
     elif col.kind in ("int", "number", "percent") and col.minimum is not None:
-        opts |= {"validate": "integer" if col.kind == "int" else "decimal",
-                 "criteria": "between" if col.maximum is not None else ">=",
-                 **({"minimum": col.minimum, "maximum": col.maximum} if col.maximum is not None
-                    else {"value": col.minimum})}
+        opts |= {
+            "validate": "integer" if col.kind == "int" else "decimal",
+            "criteria": "between" if col.maximum is not None else ">=",
+            **({"minimum": col.minimum, "maximum": col.maximum} if col.maximum is not None else {"value": col.minimum}),
+        }
     elif col.kind == "date":
-        opts |= {"validate": "date", "criteria": "between",
-                 "minimum": dt.date(2000, 1, 1), "maximum": dt.date(2100, 12, 31)}
+        opts |= {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": dt.date(2000, 1, 1),
+            "maximum": dt.date(2100, 12, 31),
+        }
     elif not hint:
         return
     else:
         opts |= {"validate": "any"}
     if hint:
         opts |= {"input_title": col.label(lang)[:32], "input_message": hint[:255]}
-    opts["error_message"] = ("请从列表中选择或输入有效值" if lang == "zh" else "Pick from the list or enter a valid value")
+    opts["error_message"] = (
+        "请从列表中选择或输入有效值" if lang == "zh" else "Pick from the list or enter a valid value"
+    )
     ws.data_validation(first, c, last, c, opts)
 
 
@@ -81,11 +97,17 @@ def _table_sheet(book: Book, spec: Sheet, lang: str, rows: Sequence[Sequence[Any
     for c, col in enumerate(cols):
         ws.set_column(c, c, col.width + (4 if lang == "en" else 0), book.fmt("text", _NUM.get(col.kind)))
     data = [[_cell(v) for v in row] for row in rows]
-    ws.add_table(0, 0, n, len(cols) - 1, {
-        "name": f"tbl_{spec.key}",
-        "style": "Table Style Medium 2",
-        "columns": [{"header": col.label(lang) + (" *" if col.required else "")} for col in cols],
-    })
+    ws.add_table(
+        0,
+        0,
+        n,
+        len(cols) - 1,
+        {
+            "name": f"tbl_{spec.key}",
+            "style": "Table Style Medium 2",
+            "columns": [{"header": col.label(lang) + (" *" if col.required else "")} for col in cols],
+        },
+    )
     for r, row in enumerate(data, start=1):
         for c, v in enumerate(row):
             write_cell(ws, r, c, v, book.fmt("text", _NUM.get(cols[c].kind)))
@@ -100,10 +122,17 @@ def _settings_sheet(book: Book, lang: str, values: dict[str, Any]) -> None:
     ws.set_column(0, 0, 24)
     ws.set_column(1, 1, 24)
     ws.set_column(2, 2, 60)
-    ws.add_table(0, 0, len(SETTINGS), 2, {
-        "name": "tbl_campaign", "style": "Table Style Medium 2",
-        "columns": [{"header": c.label(lang)} for c in spec.columns],
-    })
+    ws.add_table(
+        0,
+        0,
+        len(SETTINGS),
+        2,
+        {
+            "name": "tbl_campaign",
+            "style": "Table Style Medium 2",
+            "columns": [{"header": c.label(lang)} for c in spec.columns],
+        },
+    )
     for r, col in enumerate(SETTINGS, start=1):
         ws.write_string(r, 0, col.label(lang) + (" *" if col.required else ""), book.fmt("text", bold=True))
         v = _cell(values.get(col.key))
@@ -118,8 +147,9 @@ def _notes_sheet(book: Book, notes: Sequence[tuple[str, str]], lang: str) -> Non
     ws = book.sheet("说明" if lang == "zh" else "Notes")
     ws.set_column(0, 0, 14)
     ws.set_column(1, 1, 100)
-    ws.write_string(0, 0, "示例计划：数据来源与假设" if lang == "zh" else "Example plan: sources and assumptions",
-                    book.fmt("title"))
+    ws.write_string(
+        0, 0, "示例计划：数据来源与假设" if lang == "zh" else "Example plan: sources and assumptions", book.fmt("title")
+    )
     for r, (topic, text) in enumerate(notes, start=2):
         ws.write_string(r, 0, topic, book.fmt("text", bold=True))
         ws.write_string(r, 1, text, book.fmt("wrap"))

@@ -79,8 +79,9 @@ class Book:
             self.abort()
 
 
-def print_setup(ws: Worksheet, *, landscape: bool = False, repeat_rows: tuple[int, int] | None = None,
-                footer: str = "") -> None:
+def print_setup(
+    ws: Worksheet, *, landscape: bool = False, repeat_rows: tuple[int, int] | None = None, footer: str = ""
+) -> None:
     """A4, fit to one page wide, header rows repeated on every page, page numbers."""
     ws.set_paper(A4)
     if landscape:

@@ -29,7 +29,9 @@ def write_duties(book: Book, ws: Worksheet, plan: Plan, duties: Sequence[Duty], 
         ws.set_column(c, c, w)
     write_header(book, ws, row, [label(k, lang) for k in keys])
     header = row
-    ordered = sorted(duties, key=lambda d: ([x.department for x in plan.departments] + [d.department]).index(d.department))
+    ordered = sorted(
+        duties, key=lambda d: ([x.department for x in plan.departments] + [d.department]).index(d.department)
+    )
     prev = None
     for d in ordered:
         row += 1
@@ -52,15 +54,24 @@ def write_duties(book: Book, ws: Worksheet, plan: Plan, duties: Sequence[Duty], 
     status_col = len(keys) - 1
     if last > header:
         for status, style_name in STATUS_STYLE.items():
-            ws.conditional_format(header + 1, status_col, last, status_col, {
-                "type": "cell", "criteria": "==", "value": f'"{status}"',
-                "format": book.fmt(style_name)})
+            ws.conditional_format(
+                header + 1,
+                status_col,
+                last,
+                status_col,
+                {"type": "cell", "criteria": "==", "value": f'"{status}"', "format": book.fmt(style_name)},
+            )
         ws.autofilter(header, 0, last, len(keys) - 1)
     row = last + 2
     no_col = 1 if department is None else 0
     ws.write_string(row, 0, label("duty_count", lang), book.fmt("text", bold=True))
-    ws.write_formula(row, 1, f"=COUNT({cell(header + 1, no_col)}:{cell(max(last, header + 1), no_col)})",
-                     book.fmt("text", "int", bold=True, align="left"), len(duties))
+    ws.write_formula(
+        row,
+        1,
+        f"=COUNT({cell(header + 1, no_col)}:{cell(max(last, header + 1), no_col)})",
+        book.fmt("text", "int", bold=True, align="left"),
+        len(duties),
+    )
     ws.freeze_panes(header + 1, 0)
     print_setup(ws, repeat_rows=(header, header), footer=label("page_footer", lang, name=s.name))
     return on(ws.get_name(), row, 1)

@@ -60,23 +60,43 @@ def write_shares(book: Book, ws: Worksheet, plan: Plan, table: ShareTable) -> Sh
         ws.write_string(rr, 0, r.label, book.fmt("text", **band))
         ws.write_number(rr, 1, r.quantity, book.fmt("text", "int", **band))
         ws.write_number(rr, 2, r.amount, book.fmt("text", "money", **band))
-        ws.write_formula(rr, 3, share_formula(1, rr, first, last, total, s.share_method, s.share_decimals),
-                         pct_fmt, r.quantity_share)
-        ws.write_formula(rr, 4, share_formula(2, rr, first, last, total, s.share_method, s.share_decimals),
-                         pct_fmt, r.amount_share)
-        ws.write_formula(rr, 5, f'=IF({cell(rr, 1)}>0,{cell(rr, 2)}/{cell(rr, 1)},"")',
-                         book.fmt("text", "price", **band), r.unit_price if r.unit_price is not None else "")
+        ws.write_formula(
+            rr, 3, share_formula(1, rr, first, last, total, s.share_method, s.share_decimals), pct_fmt, r.quantity_share
+        )
+        ws.write_formula(
+            rr, 4, share_formula(2, rr, first, last, total, s.share_method, s.share_decimals), pct_fmt, r.amount_share
+        )
+        ws.write_formula(
+            rr,
+            5,
+            f'=IF({cell(rr, 1)}>0,{cell(rr, 2)}/{cell(rr, 1)},"")',
+            book.fmt("text", "price", **band),
+            r.unit_price if r.unit_price is not None else "",
+        )
         ws.write_string(rr, 6, r.abc, book.fmt("center", **band))
     ws.write_string(total, 0, label("sh_total", lang), book.fmt("total"))
-    sums = (table.total_quantity, table.total_amount, sum(r.quantity_share for r in table.rows),
-            sum(r.amount_share for r in table.rows))
-    total_fmts = (book.fmt("total", "int"), book.fmt("total", "money"), book.fmt("total", num_format=pct),
-                  book.fmt("total", num_format=pct))
+    sums = (
+        table.total_quantity,
+        table.total_amount,
+        sum(r.quantity_share for r in table.rows),
+        sum(r.amount_share for r in table.rows),
+    )
+    total_fmts = (
+        book.fmt("total", "int"),
+        book.fmt("total", "money"),
+        book.fmt("total", num_format=pct),
+        book.fmt("total", num_format=pct),
+    )
     for c, val, fmt in zip((1, 2, 3, 4), sums, total_fmts, strict=True):
         ws.write_formula(total, c, f"=SUM({cell(first, c)}:{cell(last, c)})", fmt, val)
     price = table.total_unit_price
-    ws.write_formula(total, 5, f'=IF({cell(total, 1)}>0,{cell(total, 2)}/{cell(total, 1)},"")',
-                     book.fmt("total", "price"), price if price is not None else "")
+    ws.write_formula(
+        total,
+        5,
+        f'=IF({cell(total, 1)}>0,{cell(total, 2)}/{cell(total, 1)},"")',
+        book.fmt("total", "price"),
+        price if price is not None else "",
+    )
     ws.write_blank(total, 6, None, book.fmt("total"))
     note = "sh_method_lr" if s.share_method == "largest_remainder" else "sh_method_exact"
     ws.write_string(total + 1, 0, label(note, lang), book.fmt("note"))
@@ -89,18 +109,25 @@ def write_shares(book: Book, ws: Worksheet, plan: Plan, table: ShareTable) -> Sh
 def _chart(book: Book, ws: Worksheet, name: str, lang: str, first: int, last: int, at_row: int) -> None:
     chart = book.wb.add_chart({"type": "column"})
     for col, key, colour in ((3, "sh_qshare", CHART_COLOURS[0]), (4, "sh_ashare", CHART_COLOURS[1])):
-        chart.add_series({
-            "name": label(key, lang),
-            "categories": [name, first, 0, last, 0],
-            "values": [name, first, col, last, col],
-            "fill": {"color": colour},
-            "data_labels": {"value": True, "num_format": "0%", "font": {"name": FONT, "size": 8}},
-            "gap": 60,
-        })
+        chart.add_series(
+            {
+                "name": label(key, lang),
+                "categories": [name, first, 0, last, 0],
+                "values": [name, first, col, last, col],
+                "fill": {"color": colour},
+                "data_labels": {"value": True, "num_format": "0%", "font": {"name": FONT, "size": 8}},
+                "gap": 60,
+            }
+        )
     chart.set_title({"name": label("sh_chart", lang), "name_font": {"name": FONT, "size": 12}})
     chart.set_x_axis({"num_font": {"name": FONT, "size": 9}})
-    chart.set_y_axis({"num_format": "0%", "num_font": {"name": FONT, "size": 9},
-                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_y_axis(
+        {
+            "num_format": "0%",
+            "num_font": {"name": FONT, "size": 9},
+            "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
+        }
+    )
     chart.set_legend({"position": "top", "font": {"name": FONT, "size": 9}})
     chart.set_size({"width": 620, "height": 300})
     ws.insert_chart(at_row, 0, chart)

@@ -26,8 +26,14 @@ class Kpi:
 
 def write_summary(book: Book, ws: Worksheet, plan: Plan, kpis: Sequence[Kpi], sheets: Sequence[str]) -> None:
     lang, s = plan.lang, plan.settings
-    sub = label("subtitle", lang, platform=s.platform, start=f"{s.start:%Y-%m-%d}", end=f"{s.end:%Y-%m-%d}",
-                sale_day=f"{s.sale_day:%m-%d}")
+    sub = label(
+        "subtitle",
+        lang,
+        platform=s.platform,
+        start=f"{s.start:%Y-%m-%d}",
+        end=f"{s.end:%Y-%m-%d}",
+        sale_day=f"{s.sale_day:%m-%d}",
+    )
     row = write_title(book, ws, label("title_summary", lang, name=s.name), sub)
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 16)

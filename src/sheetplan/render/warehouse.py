@@ -20,8 +20,9 @@ class WarehouseRefs:
     heads_stress: str
 
 
-def write_warehouse(book: Book, ws: Worksheet, plan: Plan, base: WarehouseStaffing,
-                    stress: WarehouseStaffing) -> WarehouseRefs:
+def write_warehouse(
+    book: Book, ws: Worksheet, plan: Plan, base: WarehouseStaffing, stress: WarehouseStaffing
+) -> WarehouseRefs:
     lang, s = plan.lang, plan.settings
     name = ws.get_name()
     row = write_title(book, ws, label("title_warehouse", lang), s.name)
@@ -41,15 +42,30 @@ def write_warehouse(book: Book, ws: Worksheet, plan: Plan, base: WarehouseStaffi
         ws.write_string(r, 0, label(key, lang), book.fmt("text", bold=True))
         ws.write_blank(r, 1, None, book.fmt("text"))
         if value is None:
-            ws.write_formula(r, 1, f"={cell(r_x, 1, absolute=True)}*{cell(r_k, 1, absolute=True)}",
-                             book.fmt("total", num), base.orders)
+            ws.write_formula(
+                r,
+                1,
+                f"={cell(r_x, 1, absolute=True)}*{cell(r_k, 1, absolute=True)}",
+                book.fmt("total", num),
+                base.orders,
+            )
         else:
             ws.write_number(r, 1, value, book.fmt("text", num, bg_color="#FFFFE0"))
     x, k, f = (cell(r, 1, absolute=True) for r in (r_x, r_k, r_f))
     row = r_f + 2
-    write_header(book, ws, row, [label("wh_group", lang), label("wh_post", lang), label("wh_per_person", lang),
-                                 label("wh_fixed", lang), label("wh_heads", lang, factor=1),
-                                 label("wh_heads", lang, factor=s.stress_factor)])
+    write_header(
+        book,
+        ws,
+        row,
+        [
+            label("wh_group", lang),
+            label("wh_post", lang),
+            label("wh_per_person", lang),
+            label("wh_fixed", lang),
+            label("wh_heads", lang, factor=1),
+            label("wh_heads", lang, factor=s.stress_factor),
+        ],
+    )
     header_row = row
     row += 1
     subtotal_cells: list[tuple[str, str]] = []
@@ -66,10 +82,12 @@ def write_warehouse(book: Book, ws: Worksheet, plan: Plan, base: WarehouseStaffi
             else:
                 ws.write_blank(row, 2, None, book.fmt("text"))
                 ws.write_number(row, 3, post.fixed, book.fmt("text", "int"))
-            ws.write_formula(row, 4, f"=IF(N({y})>0,ROUNDUP({x}*{k}/{y},0),N({fixed}))", book.fmt("center", "int"),
-                             p1.heads)
-            ws.write_formula(row, 5, f"=IF(N({y})>0,ROUNDUP({x}*{f}*{k}/{y},0),N({fixed}))",
-                             book.fmt("center", "int"), p2.heads)
+            ws.write_formula(
+                row, 4, f"=IF(N({y})>0,ROUNDUP({x}*{k}/{y},0),N({fixed}))", book.fmt("center", "int"), p1.heads
+            )
+            ws.write_formula(
+                row, 5, f"=IF(N({y})>0,ROUNDUP({x}*{f}*{k}/{y},0),N({fixed}))", book.fmt("center", "int"), p2.heads
+            )
             row += 1
         if row - first > 1:
             ws.merge_range(first, 0, row - 1, 0, g1.group, book.fmt("center", bold=True))
@@ -82,8 +100,13 @@ def write_warehouse(book: Book, ws: Worksheet, plan: Plan, base: WarehouseStaffi
         row += 1
     ws.merge_range(row, 0, row, 3, label("wh_total", lang), book.fmt("total"))
     for c, val, i in ((4, base.heads, 0), (5, stress.heads, 1)):
-        ws.write_formula(row, c, "=" + "+".join(sc[i] for sc in subtotal_cells) if subtotal_cells else "=0",
-                         book.fmt("total", "int"), val)
+        ws.write_formula(
+            row,
+            c,
+            "=" + "+".join(sc[i] for sc in subtotal_cells) if subtotal_cells else "=0",
+            book.fmt("total", "int"),
+            val,
+        )
     ws.freeze_panes(header_row + 1, 0)
     print_setup(ws, repeat_rows=(header_row, header_row), footer=label("page_footer", lang, name=s.name))
     return WarehouseRefs(on(name, r_o, 1), on(name, row, 4), on(name, row, 5))
