@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import math
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,11 +17,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..calc.calendar import check_phases, check_windows
+from ..calc.service import concurrency_factor
 from ..messages import msg
 from . import model as m
 from .cells import CellError, is_blank, to_date, to_int, to_list, to_number, to_text, to_time
 from .schema import SETTINGS, SETTINGS_SHEET, SHEETS, STAFF_TYPES, STAFF_TYPES_EN, Column, Sheet, _norm
 from .source import SourceError, sniff
+
+MAX_MAGNITUDE = 1e15  # Excel keeps 15 significant digits; larger numbers are typos, not plans
+MAX_CAMPAIGN_DAYS = 366  # a year on one timeline already takes ~15 s to staff; 2062 for 2026 would hang
+MAX_AVERAGE_AGENTS = 10_000  # chats a day beyond this many agents round the clock are a typo (and stall Erlang C)
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,8 @@ class _Reader:
             raise CellError("too_small", value=_fmt(x), min=_fmt(col.minimum))
         if col.maximum is not None and x > col.maximum:
             raise CellError("too_large", value=_fmt(x), max=_fmt(col.maximum))
+        if abs(x) >= MAX_MAGNITUDE:  # beyond Excel's 15 digits; 1e308 overflows the calculators
+            raise CellError("too_large" if x > 0 else "too_small", value=_fmt(x), max="1e+15", min="-1e+15")
         return x
 
     def cell_value(self, ws: Worksheet, col: Column, raw: Any, coord: str) -> tuple[bool, Any]:
@@ -170,8 +178,9 @@ class _Reader:
             if rng.max_row > header_row and any(rng.min_col <= ci <= rng.max_col for ci in mapping):
                 self.add(f"{ws.title}!{rng.coord}", "merged", range=rng.coord)
         seen_rows = 0
-        for r, cells in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
-            raw = {key: (cells[ci - 1] if ci - 1 < len(cells) else None) for ci, key in mapping.items()}
+        stored = ws._cells  # only cells that exist: a stray value in row 1048576 must not walk 10^6 empty rows
+        for r in sorted({r for r, c in stored if r > header_row and c in mapping}):
+            raw = {key: (stored[r, ci].value if (r, ci) in stored else None) for ci, key in mapping.items()}
             if all(is_blank(v) for v in raw.values()):
                 continue
             seen_rows += 1
@@ -216,6 +225,7 @@ class _Reader:
                 with contextlib.suppress(CellError):
                     self.year = to_date(row.values["value"], self.year).year
         seen: set[str] = set()
+        cells: dict[str, str] = {}
         for row in rows:
             item = str(row.values["item"])
             col = by_name.get(_norm(item).rstrip("*"))
@@ -226,7 +236,9 @@ class _Reader:
             seen.add(col.key)
             if is_blank(row.values["value"]):
                 if col.required:
-                    self.add(where, "required", column=col.label(self.lang))
+                    ws_name, _, coord = where.partition("!")
+                    formula = self.formula_at(self.wb[ws_name], coord)
+                    self.add(where, "formula_no_value" if formula else "required", column=col.label(self.lang))
                 continue
             try:
                 v = self.convert(col, row.values["value"])
@@ -234,6 +246,7 @@ class _Reader:
                 self.add(where, e.key, column=col.label(self.lang), **e.kw)
                 continue
             values[col.key] = v
+            cells[col.key] = where
             if col.key == "language" and v in ("zh", "en"):
                 self.lang = v
         if not rows and not self.problems:
@@ -249,6 +262,11 @@ class _Reader:
         s = m.Settings(**values)
         if s.end < s.start:
             self.add(SETTINGS_SHEET.label(self.lang), "end_before_start", start=s.start, end=s.end)
+            return None
+        if (s.end - s.start).days >= MAX_CAMPAIGN_DAYS:
+            last = s.start + dt.timedelta(days=MAX_CAMPAIGN_DAYS - 1)
+            end_label = next(c for c in SETTINGS if c.key == "end").label(self.lang)
+            self.add(cells["end"], "too_large", column=end_label, value=s.end, max=last)
             return None
         if not s.start <= s.sale_day <= s.end:
             self.add(SETTINGS_SHEET.label(self.lang), "sale_day_outside", value=s.sale_day, start=s.start, end=s.end)
@@ -371,6 +389,10 @@ class _Reader:
             if day.date in seen_days:
                 self.add(row.cells["date"], "duplicate", value=day.date, first=seen_days[day.date])
             seen_days.setdefault(day.date, row.cells["date"])
+            limit = math.floor(MAX_AVERAGE_AGENTS * 86400 * concurrency_factor(s.concurrency) / s.aht_seconds)
+            if day.chats > limit:
+                label = self._label("service", "chats")
+                self.add(row.cells["chats"], "too_large", column=label, value=_fmt(day.chats), max=limit)
         sheet_ph = next(x for x in SHEETS if x.key == "phases").label(self.lang)
         for issue in check_phases([(p.phase, p.start, p.end) for p in plan.phases if p.end >= p.start]):
             self.add(
