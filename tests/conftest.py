@@ -21,5 +21,19 @@ def example_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def fast_plan(example_plan: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example with a tiny roster budget: for tests about files, not about rosters."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(example_plan)
+    ws = wb["活动"]
+    row = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("排班求解预算"))
+    ws.cell(row, 2).value = 0.1
+    path = tmp_path_factory.mktemp("fast") / "快速计划.xlsx"
+    wb.save(path)
+    return path
+
+
+@pytest.fixture(scope="session")
 def demo_outputs(example_plan: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     return build_file(example_plan, tmp_path_factory.mktemp("out"))

@@ -52,16 +52,16 @@ def test_committed_example_is_current(tmp_path: Path) -> None:
     assert sha(write_example(tmp_path / "x.xlsx")) == sha(root / "双十一示例计划.xlsx")
 
 
-def test_build_never_modifies_input(example_plan: Path, tmp_path: Path) -> None:
-    before = (sha(example_plan), example_plan.stat().st_mtime_ns)
-    build_file(example_plan, tmp_path)
-    assert (sha(example_plan), example_plan.stat().st_mtime_ns) == before
+def test_build_never_modifies_input(fast_plan: Path, tmp_path: Path) -> None:
+    before = (sha(fast_plan), fast_plan.stat().st_mtime_ns)
+    build_file(fast_plan, tmp_path)
+    assert (sha(fast_plan), fast_plan.stat().st_mtime_ns) == before
 
 
 def test_crash_mid_write_keeps_previous_output(
-    example_plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    fast_plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = build_file(example_plan, tmp_path)
+    first = build_file(fast_plan, tmp_path)
     old = {p: sha(p) for p in first}
 
     def boom(*a: object, **k: object) -> None:
@@ -69,14 +69,14 @@ def test_crash_mid_write_keeps_previous_output(
 
     monkeypatch.setattr(build_mod, "write_shares", boom)
     with pytest.raises(RuntimeError):
-        build_file(example_plan, tmp_path)
+        build_file(fast_plan, tmp_path)
     assert {p: sha(p) for p in first} == old
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in first)  # no temp files left
 
 
-def test_killed_build_leaves_previous_output(example_plan: Path, tmp_path: Path) -> None:
+def test_killed_build_leaves_previous_output(fast_plan: Path, tmp_path: Path) -> None:
     """SIGKILL in the middle of writing: the target is either the old file or the new one."""
-    first = build_file(example_plan, tmp_path)
+    first = build_file(fast_plan, tmp_path)
     old = sha(first[0])
     code = (
         "import os, signal, sheetplan.render.book as b\n"
@@ -85,7 +85,7 @@ def test_killed_build_leaves_previous_output(example_plan: Path, tmp_path: Path)
         "    self.wb.close(); os.kill(os.getpid(), signal.SIGKILL)\n"
         "b.Book.close = close\n"
         "from sheetplan.build import build_file\n"
-        f"build_file({str(example_plan)!r}, {str(tmp_path)!r})\n"
+        f"build_file({str(fast_plan)!r}, {str(tmp_path)!r})\n"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True)
     assert res.returncode == -9
@@ -104,8 +104,8 @@ def test_plan_errors_stop_the_build(example_plan: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
-def test_text_that_looks_like_a_formula_stays_text(example_plan: Path, tmp_path: Path) -> None:
-    wb = openpyxl.load_workbook(example_plan)
+def test_text_that_looks_like_a_formula_stays_text(fast_plan: Path, tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(fast_plan)
     wb["部门职责"]["C2"] = '=HYPERLINK("http://evil")'
     wb["部门职责"]["C2"].data_type = "s"  # typed as text by the planner (e.g. with a leading ')
     wb["部门职责"]["D2"] = "@SUM(A1)"
@@ -117,8 +117,8 @@ def test_text_that_looks_like_a_formula_stays_text(example_plan: Path, tmp_path:
     assert cells['=HYPERLINK("http://evil")'] == "s" and cells["@SUM(A1)"] == "s"
 
 
-def test_largest_remainder_plan(example_plan: Path, tmp_path: Path) -> None:
-    wb = openpyxl.load_workbook(example_plan)
+def test_largest_remainder_plan(fast_plan: Path, tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(fast_plan)
     wb["活动"]["B11"] = "largest_remainder"
     src = tmp_path / "lr.xlsx"
     wb.save(src)

@@ -8,16 +8,25 @@ from pathlib import Path
 
 from .calc.calendar import minutes_of
 from .calc.campaign_service import DayDemand, ServiceParams, ServicePlan, plan_service
+from .calc.department_roster import (
+    SERVICE_POSTS,
+    DepartmentRoster,
+    roster_department,
+    service_requirement,
+    warehouse_requirement,
+)
 from .calc.outreach import calls_per_caller_per_day
 from .calc.shares import ShareTable, share_table
 from .calc.shifts import ShiftType
 from .calc.warehouse import Post, WarehouseStaffing, staff_warehouse
 from .plan.model import Plan
+from .plan import to_roster
 from .plan.reader import read_plan
 from .render.book import Book
 from .render.calendar import write_calendar
 from .render.duties import write_duties
 from .render.labels import label
+from .render.roster import write_assignments, write_grid, write_heatmap
 from .render.service import write_service
 from .render.shares import write_shares
 from .render.summary import Kpi, write_summary
@@ -35,6 +44,7 @@ class Results:
     shares: ShareTable
     outreach: float | None
     service: ServicePlan | None
+    rosters: list[DepartmentRoster]
 
 
 def service_plan(plan: Plan) -> ServicePlan | None:
@@ -72,17 +82,56 @@ def shift_types(plan: Plan) -> list[ShiftType]:
     return [ShiftType(f"{h:g}h", h, part_time=pt) for h, pt in sorted(by_hours.items(), reverse=True)]
 
 
+WAREHOUSE_DEPARTMENTS = ("仓储物流部", "仓储部", "仓库", "Warehouse")
+SERVICE_DEPARTMENTS = ("客服部", "客服", "Customer service")
+
+
+def rosters(plan: Plan, warehouse: WarehouseStaffing, service: ServicePlan | None) -> list[DepartmentRoster]:
+    """A named roster for every department that has staff and a requirement."""
+    s = plan.settings
+    horizon = len(s.days)
+    minutes = s.interval_minutes
+    labels = [f"{d:%m-%d}" for d in s.days]
+    shifts = to_roster.shift_templates(plan)
+    rules = to_roster.rules(plan)
+    sale = to_roster.day_index(plan).get(s.sale_day, 0)
+    out = []
+    for dept in departments(plan):
+        staff = [p for p in plan.staff if p.department == dept]
+        if not staff or not shifts:
+            continue
+        if dept in SERVICE_DEPARTMENTS and service is not None:
+            fixed = {
+                i: (d.presales or 0, d.reminders or 0, d.aftersales or 0)
+                for i, day in enumerate(s.days)
+                for d in plan.service
+                if d.date == day
+            }
+            req = service_requirement(service.requirement, fixed, service.open_mask, service.per_day)
+        elif dept in WAREHOUSE_DEPARTMENTS:
+            heads = {p.post.name: p.heads for g in warehouse.groups for p in g.posts}
+            req = warehouse_requirement(heads, horizon, sale, minutes)
+        else:
+            continue
+        people = [to_roster.person(plan, p, minutes) for p in staff]
+        out.append(roster_department(dept, people, shifts, req, horizon, rules, interval_minutes=minutes,
+                                     day_labels=labels, lang=plan.lang))
+    return out
+
+
 def compute(plan: Plan) -> Results:
     s = plan.settings
     posts = [Post(p.group, p.post, p.per_person or 0.0, p.fixed or 0) for p in plan.posts]
     inv = plan.inventory
+    warehouse = staff_warehouse(s.daily_orders, s.coefficient, posts, 1.0)
+    service = service_plan(plan)
     outreach = (
         calls_per_caller_per_day(s.vip_customers, s.callers, s.call_days)
         if s.vip_customers and s.callers and s.call_days
         else None
     )
     return Results(
-        warehouse=staff_warehouse(s.daily_orders, s.coefficient, posts, 1.0),
+        warehouse=warehouse,
         warehouse_stress=staff_warehouse(s.daily_orders, s.coefficient, posts, s.stress_factor),
         shares=share_table(
             [r.category for r in inv],
@@ -92,7 +141,8 @@ def compute(plan: Plan) -> Results:
             s.share_method,
         ),  # type: ignore[arg-type]
         outreach=outreach,
-        service=service_plan(plan),
+        service=service,
+        rosters=rosters(plan, warehouse, service),
     )
 
 
@@ -132,7 +182,12 @@ def write_plan_output(plan: Plan, results: Results, path: Path) -> Path:
         if results.service:
             keys.append("sheet_service")
         names = [label(k, lang) for k in keys]
-        ws_sum, ws_cal, ws_duty, ws_wh, ws_sh, *rest = (book.sheet(n) for n in names)
+        for r in results.rosters:
+            names += [label("sheet_roster", lang, dept=r.department), label("sheet_heatmap", lang, dept=r.department)]
+        if results.rosters:
+            names.append(label("sheet_assignments", lang))
+        sheets = {n: book.sheet(n) for n in names}
+        ws_sum, ws_cal, ws_duty, ws_wh, ws_sh, *rest = sheets.values()
         write_calendar(book, ws_cal, plan)
         duty_count = write_duties(book, ws_duty, plan, plan.duties, None)
         wh = write_warehouse(book, ws_wh, plan, results.warehouse, results.warehouse_stress)
@@ -178,19 +233,43 @@ def write_plan_output(plan: Plan, results: Results, path: Path) -> Path:
                 Kpi("sum_cs_hours", sp.shifts.paid_hours, note=label(f"status_{sp.shifts.status}", lang)),
                 Kpi("sum_cs_sl", sp.audit.worst_service_level or 0, num="percent"),
             ]
+        if results.rosters:
+            _write_rosters(book, plan, results.rosters, sheets)
+            for r in results.rosters:
+                cov = r.result.coverage_pct
+                kpis.append(Kpi("sum_roster", f"{cov:.1f}% / {r.result.shortfall_hours:g}", num="text",
+                                label_kw={"dept": r.department}, note=label(f"roster_{r.result.status}", lang)))
         write_summary(book, ws_sum, plan, kpis, names[1:])
         ws_sum.activate()
     return path
 
 
+def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], sheets: dict) -> None:
+    lang = plan.lang
+    shifts = to_roster.shift_templates(plan)
+    rng = write_assignments(book, sheets[label("sheet_assignments", lang)], plan, rosters)
+    for r in rosters:
+        write_grid(book, sheets[label("sheet_roster", lang, dept=r.department)], plan, r, shifts)
+        write_heatmap(book, sheets[label("sheet_heatmap", lang, dept=r.department)], plan, r, rng)
+
+
 def write_department(plan: Plan, results: Results, department: str, path: Path) -> Path:
+    """The department's duty table, and its customer-service plan and roster where it has them."""
+    lang = plan.lang
     duties = [d for d in plan.duties if d.department == department]
+    mine = [r for r in results.rosters if r.department == department]
     with Book(path, title=f"{plan.settings.name} · {department}") as book:
-        ws = book.sheet(label("sheet_duties", plan.lang))
-        write_duties(book, ws, plan, duties, department)
+        names = [label("sheet_duties", lang)]
         if department in SERVICE_DEPARTMENTS and results.service:
-            write_service(book, book.sheet(label("sheet_service", plan.lang)), plan, results.service)
+            names.append(label("sheet_service", lang))
+        if mine:
+            names += [label("sheet_roster", lang, dept=department), label("sheet_heatmap", lang, dept=department),
+                      label("sheet_assignments", lang)]
+        sheets = {n: book.sheet(n) for n in names}
+        write_duties(book, sheets[names[0]], plan, duties, department)
+        if label("sheet_service", lang) in sheets and results.service:
+            write_service(book, sheets[label("sheet_service", lang)], plan, results.service)
+        if mine:
+            _write_rosters(book, plan, mine, sheets)
     return path
 
-
-SERVICE_DEPARTMENTS = ("客服部", "Customer service", "客服")

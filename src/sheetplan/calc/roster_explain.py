@@ -283,7 +283,9 @@ def explain(
         limit = min(5.0, rules.time_limit_s) if resolve_time_s is None else resolve_time_s
         for text_zh, text_en, p2, r2 in _relaxations(people, shifts, rules, instances):
             res2 = solve_roster(
-                p2, shifts, requirement, result.horizon_days, replace(r2, time_limit_s=limit),
+                p2, shifts, requirement, result.horizon_days,
+                replace(r2, time_limit_s=limit, deterministic_time=None if r2.deterministic_time is None
+                        else min(r2.deterministic_time, limit)),
                 fixed, imin, hint=result.assignments,
             )
             if res2.status != "infeasible":

@@ -161,6 +161,9 @@ class RosterRules:
     time_limit_s: float = 20
     num_workers: int = 2
     random_seed: int = 0
+    # Reproducible runs (the build must give byte-identical workbooks): one worker and a
+    # budget in CP-SAT's deterministic time units instead of wall-clock seconds.
+    deterministic_time: float | None = None
 
 
 @dataclass(frozen=True)
@@ -724,12 +727,20 @@ def solve_roster(
         for key, var in built.x.items():
             model.add_hint(var, key in hinted)
 
-    def run(limit: float) -> tuple[cp_model.CpSolver, int]:
+    det = rules.deterministic_time
+    phase_share = {"first": 0.6, "second": 0.4}
+
+    def run(limit: float, phase: str = "second") -> tuple[cp_model.CpSolver, int]:
         solver = cp_model.CpSolver()
         params = solver.parameters
-        params.max_time_in_seconds = max(0.1, limit)
-        params.num_workers = max(1, min(int(rules.num_workers), 8))
         params.random_seed = int(rules.random_seed)
+        if det is not None:
+            params.num_workers = 1
+            params.max_deterministic_time = max(0.1, det * phase_share[phase])
+            params.max_time_in_seconds = 3600.0  # a backstop only; the deterministic budget ends the search
+        else:
+            params.max_time_in_seconds = max(0.1, limit)
+            params.num_workers = max(1, min(int(rules.num_workers), 8))
         return solver, solver.solve(model)
 
     good = (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -738,7 +749,7 @@ def solve_roster(
         # lexicographic: 1) least shortfall, 2) least cost + unfairness at that shortfall.
         # Two phases prove far better bounds than one objective with a huge weight.
         model.minimize(built.shortfall)
-        solver, code = run(0.6 * (deadline - time.perf_counter()))
+        solver, code = run(0.6 * (deadline - time.perf_counter()), "first")
         if code not in good:
             return empty("infeasible", [Conflict(None, "solver")], solver.status_name(code))
         short_optimal = code == cp_model.OPTIMAL

@@ -164,6 +164,7 @@ SHIFTS = [
     ("中", "中班", T(16, 0), 8, ("全职", "借调")),
     ("夜", "夜班", T(0, 0), 8, ("全职",)),
     ("学", "学生班", T(10, 0), 4, ("学生",)),
+    ("峰", "大促峰值班", T(22, 0), 4, ("全职", "借调")),
 ]
 
 _SURNAMES = "张王李赵刘陈杨黄吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
@@ -177,20 +178,20 @@ def _names(n: int, offset: int) -> list[str]:
 
 def _staff() -> list[tuple]:
     rows: list[tuple] = []
-    cs = _names(24, 0)
+    cs = _names(30, 0)
     for i, name in enumerate(cs):
         posts = ("售前", "催单") if i % 3 == 0 else ("售前", "售后") if i % 3 == 1 else ("售后", "催单", "售前")
-        unavailable = (D(Y, 11, 15),) if i in (4, 17) else ()
-        rows.append((name, "客服部", "、".join(posts), "全职", 10, 72, "、".join(f"{d:%m-%d}" for d in unavailable), 25))
-    for name in _names(9, 24):  # seed 001: borrow 9 agents from other departments
-        rows.append((name, "客服部", "售前", "借调", 8, 40, "", 30))
-    wh_posts = ["打单", "拣货", "拣货、拉货", "质检", "打包", "打包、称重", "补货员", "拣货、补货员"]
+        unavailable = (D(Y, 11, 15),) if i in (4, 17) else (D(Y, 11, 12),) if i == 25 else ()
+        rows.append((name, "客服部", "、".join(posts), "全职", 10, 72, "、".join(f"{d:%m-%d}" for d in unavailable), 25, ""))
+    for name in _names(9, 30):  # seed 001: borrow 9 agents from other departments
+        rows.append((name, "客服部", "售前", "借调", 8, 40, "", 30, "11-10、11-11、11-12、11-13"))
+    wh_posts = ["打单", "拣货", "拣货、拉货", "质检", "打包", "打包、称重", "补货员", "打包、拣货"]
     for i, name in enumerate(_names(24, 40)):
         unavailable = (D(Y, 11, 13),) if i == 5 else ()
         rows.append((name, "仓储物流部", wh_posts[i % len(wh_posts)], "全职", 10, 72,
-                     "、".join(f"{d:%m-%d}" for d in unavailable), 22))
+                     "、".join(f"{d:%m-%d}" for d in unavailable), 22, ""))
     for name in _names(8, 70):  # seed 000: A组（白班）3学生 …
-        rows.append((name, "仓储物流部", "打包、拣货", "学生", 4, 32, "", 18))
+        rows.append((name, "仓储物流部", "打包、拣货", "学生", 4, 32, "", 18, ""))
     return rows
 
 
@@ -224,7 +225,8 @@ NOTES = [
     ("仓库人效 Y", "种子只给公式；人效按 X=500、系数 6 复现种子 001 的建议分组（打单2 捡货3 QC2 打包6 称重2）。"),
     ("客服咨询量", "种子未给咨询量；按店铺规模取合理值。上线时间照种子 000：10–11 日 24 小时，12–17 日 15 小时。"),
     ("客服定编", "种子 000：活动时售前10 催单2 售后2；活动后售前5 催单1 售后7。"),
-    ("借调客服", "种子 001：从其他部门借调客服 9 人；值班表须于 10-15 前排好。"),
+    ("借调客服", "种子 001：从其他部门借调客服 9 人；值班表须于 10-15 前排好。借调期按种子 002 的“10–13 日 24 小时在线”取 11-10 至 11-13。"),
+    ("峰值班", "种子未给班次；按三班倒（早 8:00、中 16:00、夜 0:00）加学生 4 小时班和 22:00 起 4 小时的大促峰值班。"),
     ("人员名单", "姓名为虚构；学生工按种子 000 的“A组（白班）3学生”补入仓库。"),
     ("商品", "种子 001 的店铺经营车模，商品数据为虚构示例。"),
 ]

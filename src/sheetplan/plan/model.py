@@ -30,6 +30,7 @@ class Settings:
     max_occupancy: float = 0.85
     shrinkage: float = 0.15
     min_rest_hours: float = 11
+    roster_effort: float = 2.0
 
     @property
     def days(self) -> list[dt.date]:
@@ -81,6 +82,7 @@ class StaffMember:
     max_hours_total: float | None = None
     unavailable: tuple[dt.date, ...] = ()
     cost_per_hour: float | None = None
+    lent: tuple[dt.date, ...] = ()
 
 
 @dataclass(frozen=True)

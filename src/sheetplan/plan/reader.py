@@ -314,15 +314,14 @@ class _Reader:
         return out
 
     def _staff(self, **v: Any) -> m.StaffMember:
-        dates = []
-        for d in v.pop("unavailable", ()):
-            try:
-                dates.append(to_date(d, self.year))
-            except CellError:
-                raise CellError(
-                    "not_date", field="unavailable", column=self._label("staff", "unavailable"), value=d
-                ) from None
-        return m.StaffMember(unavailable=tuple(dates), **v)
+        dates: dict[str, list[dt.date]] = {"unavailable": [], "lent": []}
+        for key, found in dates.items():
+            for d in v.pop(key, ()):
+                try:
+                    found.append(to_date(d, self.year))
+                except CellError:
+                    raise CellError("not_date", field=key, column=self._label("staff", key), value=d) from None
+        return m.StaffMember(unavailable=tuple(dates["unavailable"]), lent=tuple(dates["lent"]), **v)
 
     def _shift(self, **v: Any) -> m.ShiftTemplate:
         types = []
@@ -372,10 +371,10 @@ class _Reader:
             if person.name in names:
                 self.add(row.cells["name"], "duplicate", value=person.name, first=names[person.name])
             names.setdefault(person.name, row.cells["name"])
-            for d in person.unavailable:
+            for d in (*person.unavailable, *person.lent):
                 if not s.start <= d <= s.end:
                     self.add(
-                        row.cells["unavailable"],
+                        row.cells["unavailable" if d in person.unavailable else "lent"],
                         "outside_campaign",
                         severity="warning",
                         value=d,

@@ -97,6 +97,7 @@ SETTINGS: tuple[Column, ...] = (
     C("max_occupancy", "最大占用率", "Max occupancy", "percent", minimum=0.1, maximum=1),
     C("shrinkage", "损耗率", "Shrinkage", "percent", minimum=0, maximum=0.9),
     C("min_rest_hours", "最短休息(小时)", "Min rest (h)", "number", minimum=0, maximum=24),
+    C("roster_effort", "排班求解预算", "Roster solver budget", "number", minimum=0.1, maximum=600, hint_zh="每个部门的求解工作量（约等于秒）；结果可复现", hint_en="solver work per department (about seconds); results are reproducible"),
 )
 
 SETTINGS_SHEET = Sheet(
@@ -146,6 +147,7 @@ SHEETS: tuple[Sheet, ...] = (
         C("max_hours_total", "活动最多小时", "Max h total", "number", minimum=0, width=10),
         C("unavailable", "不可上班日期", "Unavailable", "list", width=18, hint_zh="如 11-12、11-13", hint_en="e.g. 11-12, 11-13"),
         C("cost_per_hour", "时薪", "Cost/h", "number", minimum=0, width=8),
+        C("lent", "借调日期", "Lent on", "list", width=18, hint_zh="借调人员可上班的日期；空 = 整个活动期", hint_en="dates a borrowed person is lent; empty = whole campaign"),
     ), required=False),
     Sheet("shifts", "班次", "Shifts", (
         C("code", "代码", "Code", required=True, width=8),

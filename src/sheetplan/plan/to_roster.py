@@ -1,0 +1,58 @@
+"""Plan objects -> the roster calculator's inputs (people, shift templates, rules)."""
+
+from __future__ import annotations
+
+from ..calc.roster import Person, RosterRules, ShiftTemplate
+from .model import Plan, StaffMember
+
+DEFAULT_SHIFT_TYPES = ("全职", "借调")
+
+
+def day_index(plan: Plan) -> dict:
+    return {d: i for i, d in enumerate(plan.settings.days)}
+
+
+def person(plan: Plan, s: StaffMember, interval_minutes: int = 60) -> Person:
+    days = day_index(plan)
+    per_day = 24 * 60 // interval_minutes
+    windows = None
+    if s.type == "借调" and s.lent:
+        lent = sorted(days[d] for d in s.lent if d in days)
+        runs: list[list[int]] = []
+        for d in lent:  # consecutive lent days form one window, so a night shift may cross midnight
+            if runs and runs[-1][1] == d:
+                runs[-1][1] = d + 1
+            else:
+                runs.append([d, d + 1])
+        windows = tuple((a * per_day, b * per_day) for a, b in runs)
+    return Person(
+        name=s.name,
+        department=s.department,
+        posts=s.posts,
+        kind=s.type,  # type: ignore[arg-type]  # 全职/学生/借调 are accepted
+        max_hours_per_day=s.max_hours_day or 12,
+        max_hours_total=s.max_hours_total,
+        unavailable_days=frozenset(days[d] for d in s.unavailable if d in days),
+        available_windows=windows,
+        cost_per_hour=s.cost_per_hour if s.cost_per_hour is not None else 1.0,
+    )
+
+
+def shift_templates(plan: Plan) -> list[ShiftTemplate]:
+    return [
+        ShiftTemplate(t.code, t.start.hour + t.start.minute / 60, t.hours,
+                      frozenset(t.types or DEFAULT_SHIFT_TYPES), t.name)
+        for t in plan.shifts
+    ]
+
+
+def rules(plan: Plan) -> RosterRules:
+    s = plan.settings
+    sale = day_index(plan).get(s.sale_day)
+    return RosterRules(
+        min_rest_hours=s.min_rest_hours,
+        peak_days=frozenset({sale} if sale is not None else ()),
+        time_limit_s=max(10.0, s.roster_effort * 10),  # wall-clock backstop only
+        num_workers=1,
+        deterministic_time=s.roster_effort,
+    )

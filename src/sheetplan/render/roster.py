@@ -1,0 +1,221 @@
+"""Duty rosters: the grid a department head prints, the peak-day cover heatmap and the
+long-format 排班明细 other systems import.
+
+The heatmap's scheduled counts are live SUMPRODUCT formulas over 排班明细, so the sheet a
+system imports and the picture a person reads can never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from xlsxwriter.worksheet import Worksheet
+
+from ..calc.department_roster import DepartmentRoster
+from ..calc.roster import ShiftTemplate
+from ..plan.model import Plan
+from .book import Book, print_setup, write_header, write_title
+from .labels import label
+from .refs import cell
+from .styles import SHIFT_COLOURS
+
+WEEKDAYS = {"zh": "一二三四五六日", "en": ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]}
+KIND_LABEL = {"fulltime": "全职", "student": "学生", "borrowed": "借调"}
+
+
+@dataclass(frozen=True)
+class AssignmentRange:
+    """Where 排班明细 keeps its rows, for formulas on other sheets."""
+
+    sheet: str
+    first: int
+    last: int
+
+    def col(self, c: int) -> str:
+        return f"'{self.sheet}'!{cell(self.first, c, absolute=True)}:{cell(self.last, c, absolute=True)}"
+
+
+def _origin(plan: Plan) -> dt.datetime:
+    return dt.datetime.combine(plan.settings.start, dt.time())
+
+
+def write_assignments(book: Book, ws: Worksheet, plan: Plan, rosters: Sequence[DepartmentRoster]) -> AssignmentRange:
+    """One row per assignment: person, department, post, date, shift, start, end, hours."""
+    lang = plan.lang
+    row = write_title(book, ws, label("title_assignments", lang), plan.settings.name)
+    keys = ["as_person", "as_department", "as_post", "as_date", "as_shift", "as_start", "as_end", "as_hours"]
+    for c, w in enumerate((10, 12, 10, 11, 7, 17, 17, 7)):
+        ws.set_column(c, c, w)
+    write_header(book, ws, row, [label(k, lang) for k in keys])
+    header = row
+    origin = _origin(plan)
+    rows = sorted(
+        (a for r in rosters for a in r.result.assignments),
+        key=lambda a: (a.department, a.start_hour_abs, a.post, a.person),
+    )
+    for a in rows:
+        row += 1
+        ws.write_string(row, 0, a.person, book.fmt("text"))
+        ws.write_string(row, 1, a.department, book.fmt("text"))
+        ws.write_string(row, 2, a.post, book.fmt("text"))
+        ws.write_datetime(row, 3, plan.settings.days[a.day], book.fmt("center", "date"))
+        ws.write_string(row, 4, a.shift_code, book.fmt("center"))
+        ws.write_datetime(row, 5, origin + dt.timedelta(hours=a.start_hour_abs), book.fmt("center", "datetime"))
+        ws.write_datetime(row, 6, origin + dt.timedelta(hours=a.end_hour_abs), book.fmt("center", "datetime"))
+        ws.write_number(row, 7, a.hours, book.fmt("center", "number"))
+    if row > header:
+        ws.autofilter(header, 0, row, len(keys) - 1)
+    ws.freeze_panes(header + 1, 0)
+    print_setup(ws, repeat_rows=(header, header), footer=label("page_footer", lang, name=plan.settings.name))
+    return AssignmentRange(ws.get_name(), header + 1, max(row, header + 1))
+
+
+def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shifts: Sequence[ShiftTemplate]) -> None:
+    """People × days with 班次·岗位 codes, colour per shift, live head counts and the legend."""
+    lang, s = plan.lang, plan.settings
+    days = s.days
+    res = dr.result
+    row = write_title(book, ws, label("title_roster", lang, dept=dr.department),
+                      dr.explanation[0] if dr.explanation else s.name)
+    ws.write_string(row - 1, 0, label("ro_cell_hint", lang), book.fmt("note"))
+    first_day_col = 3
+    hours_col = first_day_col + len(days)
+    ws.set_column(0, 0, 9)
+    ws.set_column(1, 1, 6)
+    ws.set_column(2, 2, 14)
+    ws.set_column(first_day_col, hours_col - 1, 10)
+    ws.set_column(hours_col, hours_col, 7)
+    wd = WEEKDAYS[lang]
+    heads = [label("ro_name", lang), label("ro_type", lang), label("ro_posts", lang)]
+    heads += [f"{d:%m-%d} {wd[d.weekday()]}" for d in days] + [label("ro_hours", lang)]
+    write_header(book, ws, row, heads)
+    header = row
+    by_cell = {(a.person, a.day): f"{a.shift_code}·{a.post}" for a in res.assignments}
+    hours_of = {t.code: t.hours for t in shifts}
+    off = label("ro_off", lang)
+    people = sorted(dr.people, key=lambda p: (list(KIND_LABEL).index(p.kind), p.posts, p.name))
+    for p in people:
+        row += 1
+        ws.write_string(row, 0, p.name, book.fmt("text", bold=True))
+        ws.write_string(row, 1, KIND_LABEL[p.kind] if lang == "zh" else p.kind, book.fmt("center"))
+        ws.write_string(row, 2, "、".join(p.posts), book.fmt("text", font_size=8))
+        for i in range(len(days)):
+            value = by_cell.get((p.name, i))
+            if value:
+                ws.write_string(row, first_day_col + i, value, book.fmt("center"))
+            elif i in p.unavailable_days:
+                ws.write_string(row, first_day_col + i, off, book.fmt("center", bg_color="#D9D9D9", font_color="#7F7F7F"))
+            else:
+                ws.write_blank(row, first_day_col + i, None, book.fmt("center"))
+        span = f"{cell(row, first_day_col)}:{cell(row, hours_col - 1)}"
+        terms = "+".join(f'COUNTIF({span},"{t.code}·*")*{t.hours:g}' for t in shifts)
+        total = sum(hours_of[a.shift_code] for a in res.assignments if a.person == p.name)
+        ws.write_formula(row, hours_col, f"={terms or 0}", book.fmt("center", "number", bold=True), total)
+    last = row
+    for k, t in enumerate(shifts):
+        ws.conditional_format(header + 1, first_day_col, last, hours_col - 1, {
+            "type": "text", "criteria": "begins with", "value": f"{t.code}·",
+            "format": book.fmt("band", bg_color=SHIFT_COLOURS[k % len(SHIFT_COLOURS)])})
+    # live head counts under the grid
+    row += 1
+    counts = [(label("ro_count_post", lang, post=post), f"*·{post}", post, None) for post in sorted(dr.requirement)]
+    counts += [(label("ro_count_shift", lang, code=t.code), f"{t.code}·*", None, t.code) for t in shifts]
+    for text, pattern, post, code in counts:
+        row += 1
+        ws.merge_range(row, 0, row, 2, text, book.fmt("subtotal"))
+        for i in range(len(days)):
+            col = first_day_col + i
+            value = sum(1 for a in res.assignments if a.day == i and (a.post == post or a.shift_code == code))
+            ws.write_formula(row, col, f'=COUNTIF({cell(header + 1, col)}:{cell(last, col)},"{pattern}")',
+                             book.fmt("subtotal", "int", align="center"), value)
+        ws.write_blank(row, hours_col, None, book.fmt("subtotal"))
+    row = _legend(book, ws, plan, shifts, row + 2)
+    row = _explanation(book, ws, plan, dr, row + 1)
+    ws.freeze_panes(header + 1, 1)
+    print_setup(ws, landscape=True, repeat_rows=(header, header), footer=label("page_footer", lang, name=s.name))
+    ws.repeat_columns(0, 0)
+
+
+def _legend(book: Book, ws: Worksheet, plan: Plan, shifts: Sequence[ShiftTemplate], row: int) -> int:
+    lang = plan.lang
+    ws.write_string(row, 0, label("ro_legend", lang), book.fmt("section"))
+    row += 1
+    write_header(book, ws, row, [label(k, lang) for k in ("ro_code", "ro_shift_name", "ro_start", "ro_end",
+                                                           "ro_len", "ro_who")])
+    for k, t in enumerate(shifts):
+        row += 1
+        start = dt.time(int(t.start_hour), round(t.start_hour % 1 * 60))
+        end_h = (t.start_hour + t.hours) % 24
+        end = dt.time(int(end_h), round(end_h % 1 * 60))
+        colour = SHIFT_COLOURS[k % len(SHIFT_COLOURS)]
+        ws.write_string(row, 0, t.code, book.fmt("center", bold=True, bg_color=colour))
+        ws.write_string(row, 1, t.label, book.fmt("text"))
+        ws.write_datetime(row, 2, start, book.fmt("center", "time"))
+        ws.write_string(row, 3, f"{end:%H:%M}" + (" (+1)" if t.crosses_midnight else ""), book.fmt("center"))
+        ws.write_number(row, 4, t.hours, book.fmt("center", "number"))
+        kinds = sorted(t.kinds, key=list(KIND_LABEL).index)
+        ws.write_string(row, 5, "、".join(KIND_LABEL[k] if lang == "zh" else k for k in kinds), book.fmt("text"))
+    return row + 1
+
+
+def _explanation(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, row: int) -> int:
+    lang = plan.lang
+    ws.write_string(row, 0, label("ro_explain", lang), book.fmt("section"))
+    lines = list(dr.explanation)
+    if dr.unrostered_posts:
+        lines.append(label("ro_unrostered", lang, posts="、".join(dr.unrostered_posts)))
+    for line in lines:
+        row += 1
+        short = "缺" in line or " short" in line
+        ws.write_string(row, 0, line, book.fmt("note") if not short else book.fmt("text", font_color="#9C0006",
+                                                                                      border=0))
+    return row + 1
+
+
+def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, rng: AssignmentRange) -> None:
+    """Per peak day: posts × hours with required, scheduled (live from 排班明细) and difference."""
+    lang, s = plan.lang, plan.settings
+    minutes = dr.result.interval_minutes
+    per_day = 24 * 60 // minutes
+    row = write_title(book, ws, label("title_heatmap", lang, dept=dr.department), s.name)
+    ws.set_column(0, 0, 10)
+    ws.set_column(1, 1, 7)
+    ws.set_column(2, 2 + per_day - 1, 3.6)
+    sale = s.days.index(s.sale_day) if s.sale_day in s.days else 0
+    peak = [d for d in (sale - 1, sale, sale + 1) if 0 <= d < len(s.days)]
+    origin = _origin(plan)
+    posts = sorted(dr.requirement)
+    hour_fmt = book.fmt("header", font_size=8)
+    for d in peak:
+        ws.merge_range(row, 0, row, 1, f"{s.days[d]:%m-%d}", book.fmt("header"))
+        for i in range(per_day):
+            t = origin + dt.timedelta(minutes=(d * per_day + i) * minutes)
+            ws.write_datetime(row, 2 + i, t, book.fmt("header", num_format="h", font_size=8))
+        time_row = row
+        row += 1
+        for post in posts:
+            req = dr.requirement[post]
+            cover = dr.result.cover.get(post, [0] * len(req))
+            ws.merge_range(row, 0, row + 2, 0, post, book.fmt("center", bold=True))
+            for k, key in enumerate(("hm_required", "hm_scheduled", "hm_diff")):
+                ws.write_string(row + k, 1, label(key, lang), book.fmt("text", font_size=8))
+            for i in range(per_day):
+                t = d * per_day + i
+                c = 2 + i
+                ws.write_number(row, c, req[t], book.fmt("center", "int", font_size=8))
+                tcell = cell(time_row, c)
+                formula = (f'=SUMPRODUCT(({rng.col(2)}="{post}")*({rng.col(1)}="{dr.department}")'
+                           f"*({rng.col(5)}<={tcell})*({rng.col(6)}>{tcell}))")
+                ws.write_formula(row + 1, c, formula, book.fmt("center", "int", font_size=8), cover[t])
+                ws.write_formula(row + 2, c, f"={cell(row + 1, c)}-{cell(row, c)}",
+                                 book.fmt("center", "int", font_size=8, bold=True), cover[t] - req[t])
+            ws.conditional_format(row + 2, 2, row + 2, 1 + per_day, {
+                "type": "cell", "criteria": "<", "value": 0, "format": book.fmt("bad")})
+            ws.conditional_format(row + 2, 2, row + 2, 1 + per_day, {
+                "type": "formula", "criteria": f"=AND({cell(row + 2, 2)}=0,{cell(row, 2)}>0)",
+                "format": book.fmt("good")})
+            row += 3
+        row += 1
+    print_setup(ws, landscape=True, footer=label("page_footer", lang, name=s.name))
