@@ -9,7 +9,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/lo.py, tests/roster_checker.py
 
-from sheetplan.build import build_file
+from sheetplan.build import Results, build_plan, compute
+from sheetplan.plan.model import Plan
+from sheetplan.plan.reader import read_plan
 from sheetplan.plan.template import write_example
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,5 +37,12 @@ def fast_plan(example_plan: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 @pytest.fixture(scope="session")
-def demo_outputs(example_plan: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    return build_file(example_plan, tmp_path_factory.mktemp("out"))
+def demo_results(example_plan: Path) -> tuple[Plan, Results]:
+    plan = read_plan(example_plan)
+    return plan, compute(plan)
+
+
+@pytest.fixture(scope="session")
+def demo_outputs(demo_results: tuple[Plan, Results], tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    plan, results = demo_results
+    return build_plan(plan, tmp_path_factory.mktemp("out"), "示例计划", results)

@@ -164,9 +164,10 @@ def build_file(plan_path: str | Path, out_dir: str | Path, lang: str | None = No
     return build_plan(plan, out_dir, Path(plan_path).stem)
 
 
-def build_plan(plan: Plan, out_dir: str | Path, stem: str) -> list[Path]:
+def build_plan(plan: Plan, out_dir: str | Path, stem: str, results: Results | None = None) -> list[Path]:
+    """Write every output of `plan`; `results` may be passed when already computed."""
     out_dir = Path(out_dir)
-    results = compute(plan)
+    results = results or compute(plan)
     main, per_dept = output_names(stem, plan)
     written = [write_plan_output(plan, results, out_dir / main)]
     for dept, fname in per_dept.items():
