@@ -7,8 +7,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from roster_checker import check_roster
 
+from roster_checker import check_roster
 from sheetplan.build import Results, build_file
 from sheetplan.plan import to_roster
 from sheetplan.plan.model import Plan
@@ -22,14 +22,16 @@ def rows_of(path: Path, department: str) -> list[dict]:
             continue
         person, dept, post, _date, code, start, end, hours = values[:8]
         if dept == department:
-            rows.append({"person": person, "post": post, "shift_code": code, "start": start, "end": end,
-                         "hours": hours})
+            rows.append(
+                {"person": person, "post": post, "shift_code": code, "start": start, "end": end, "hours": hours}
+            )
     return rows
 
 
 @pytest.mark.parametrize("department", ["客服部", "仓储物流部"])
-def test_demo_rosters_pass_the_independent_checker(demo_results: tuple[Plan, Results], demo_outputs: list[Path],
-                                                   department: str) -> None:
+def test_demo_rosters_pass_the_independent_checker(
+    demo_results: tuple[Plan, Results], demo_outputs: list[Path], department: str
+) -> None:
     plan, results = demo_results
     dr = next(r for r in results.rosters if r.department == department)
     start = dt.datetime.combine(plan.settings.start, dt.time())
@@ -37,8 +39,15 @@ def test_demo_rosters_pass_the_independent_checker(demo_results: tuple[Plan, Res
     for path in (demo_outputs[0], dept_file):  # the plan output and the department's own workbook
         rows = rows_of(path, department)
         assert len(rows) == len(dr.result.assignments) > 50
-        problems = check_roster(rows, dr.people, dr.requirement, to_roster.rules(plan), gaps=dr.result.gaps,
-                                shifts=to_roster.shift_templates(plan), campaign_start=start)
+        problems = check_roster(
+            rows,
+            dr.people,
+            dr.requirement,
+            to_roster.rules(plan),
+            gaps=dr.result.gaps,
+            shifts=to_roster.shift_templates(plan),
+            campaign_start=start,
+        )
         assert problems == []
 
 

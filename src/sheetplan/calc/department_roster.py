@@ -42,8 +42,10 @@ class DepartmentRoster:
 
 
 def service_requirement(
-    presales: Sequence[int], fixed_by_day: Mapping[int, tuple[int, int, int]],
-    open_mask: Sequence[bool], per_day: int,
+    presales: Sequence[int],
+    fixed_by_day: Mapping[int, tuple[int, int, int]],
+    open_mask: Sequence[bool],
+    per_day: int,
 ) -> dict[str, list[int]]:
     """售前 from Erlang C; 催单 and 售后 from the planner's fixed counts while the service is open."""
     reminders = [0] * len(presales)
@@ -68,15 +70,30 @@ def warehouse_requirement(
 
 
 def roster_department(
-    department: str, people: Sequence[Person], shifts: Sequence[ShiftTemplate],
-    requirement: Mapping[str, list[int]], horizon_days: int, rules: RosterRules, *,
-    interval_minutes: int = 60, day_labels: Sequence[str] = (), lang: str = "zh",
+    department: str,
+    people: Sequence[Person],
+    shifts: Sequence[ShiftTemplate],
+    requirement: Mapping[str, list[int]],
+    horizon_days: int,
+    rules: RosterRules,
+    *,
+    interval_minutes: int = 60,
+    day_labels: Sequence[str] = (),
+    lang: str = "zh",
 ) -> DepartmentRoster:
     """Roster the posts someone can work; explain every gap in the plan's language."""
     skilled = {p for person in people for p in person.posts}
     req = {post: list(v) for post, v in requirement.items() if post in skilled and any(v)}
     unrostered = [post for post, v in requirement.items() if post not in skilled and any(v)]
     result = solve_roster(people, shifts, req, horizon_days, rules, interval_minutes=interval_minutes)
-    lines = explain(result, people, shifts, req, rules, lang=lang, day_labels=list(day_labels) or None,
-                    resolve_time_s=min(1.0, rules.time_limit_s))
+    lines = explain(
+        result,
+        people,
+        shifts,
+        req,
+        rules,
+        lang=lang,
+        day_labels=list(day_labels) or None,
+        resolve_time_s=min(1.0, rules.time_limit_s),
+    )
     return DepartmentRoster(department, list(people), req, result, lines, unrostered)

@@ -40,8 +40,9 @@ def person(plan: Plan, s: StaffMember, interval_minutes: int = 60) -> Person:
 
 def shift_templates(plan: Plan) -> list[ShiftTemplate]:
     return [
-        ShiftTemplate(t.code, t.start.hour + t.start.minute / 60, t.hours,
-                      frozenset(t.types or DEFAULT_SHIFT_TYPES), t.name)
+        ShiftTemplate(
+            t.code, t.start.hour + t.start.minute / 60, t.hours, frozenset(t.types or DEFAULT_SHIFT_TYPES), t.name
+        )
         for t in plan.shifts
     ]
 

@@ -77,8 +77,9 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shif
     lang, s = plan.lang, plan.settings
     days = s.days
     res = dr.result
-    row = write_title(book, ws, label("title_roster", lang, dept=dr.department),
-                      dr.explanation[0] if dr.explanation else s.name)
+    row = write_title(
+        book, ws, label("title_roster", lang, dept=dr.department), dr.explanation[0] if dr.explanation else s.name
+    )
     ws.write_string(row - 1, 0, label("ro_cell_hint", lang), book.fmt("note"))
     first_day_col = 3
     hours_col = first_day_col + len(days)
@@ -106,7 +107,9 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shif
             if value:
                 ws.write_string(row, first_day_col + i, value, book.fmt("center"))
             elif i in p.unavailable_days:
-                ws.write_string(row, first_day_col + i, off, book.fmt("center", bg_color="#D9D9D9", font_color="#7F7F7F"))
+                ws.write_string(
+                    row, first_day_col + i, off, book.fmt("center", bg_color="#D9D9D9", font_color="#7F7F7F")
+                )
             else:
                 ws.write_blank(row, first_day_col + i, None, book.fmt("center"))
         span = f"{cell(row, first_day_col)}:{cell(row, hours_col - 1)}"
@@ -115,9 +118,18 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shif
         ws.write_formula(row, hours_col, f"={terms or 0}", book.fmt("center", "number", bold=True), total)
     last = row
     for k, t in enumerate(shifts):
-        ws.conditional_format(header + 1, first_day_col, last, hours_col - 1, {
-            "type": "text", "criteria": "begins with", "value": f"{t.code}·",
-            "format": book.fmt("band", bg_color=SHIFT_COLOURS[k % len(SHIFT_COLOURS)])})
+        ws.conditional_format(
+            header + 1,
+            first_day_col,
+            last,
+            hours_col - 1,
+            {
+                "type": "text",
+                "criteria": "begins with",
+                "value": f"{t.code}·",
+                "format": book.fmt("band", bg_color=SHIFT_COLOURS[k % len(SHIFT_COLOURS)]),
+            },
+        )
     # live head counts under the grid
     row += 1
     counts = [(label("ro_count_post", lang, post=post), f"*·{post}", post, None) for post in sorted(dr.requirement)]
@@ -128,8 +140,13 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shif
         for i in range(len(days)):
             col = first_day_col + i
             value = sum(1 for a in res.assignments if a.day == i and (a.post == post or a.shift_code == code))
-            ws.write_formula(row, col, f'=COUNTIF({cell(header + 1, col)}:{cell(last, col)},"{pattern}")',
-                             book.fmt("subtotal", "int", align="center"), value)
+            ws.write_formula(
+                row,
+                col,
+                f'=COUNTIF({cell(header + 1, col)}:{cell(last, col)},"{pattern}")',
+                book.fmt("subtotal", "int", align="center"),
+                value,
+            )
         ws.write_blank(row, hours_col, None, book.fmt("subtotal"))
     row = _legend(book, ws, plan, shifts, row + 2)
     row = _explanation(book, ws, plan, dr, row + 1)
@@ -142,8 +159,9 @@ def _legend(book: Book, ws: Worksheet, plan: Plan, shifts: Sequence[ShiftTemplat
     lang = plan.lang
     ws.write_string(row, 0, label("ro_legend", lang), book.fmt("section"))
     row += 1
-    write_header(book, ws, row, [label(k, lang) for k in ("ro_code", "ro_shift_name", "ro_start", "ro_end",
-                                                           "ro_len", "ro_who")])
+    write_header(
+        book, ws, row, [label(k, lang) for k in ("ro_code", "ro_shift_name", "ro_start", "ro_end", "ro_len", "ro_who")]
+    )
     for k, t in enumerate(shifts):
         row += 1
         start = dt.time(int(t.start_hour), round(t.start_hour % 1 * 60))
@@ -169,8 +187,9 @@ def _explanation(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, ro
     for line in lines:
         row += 1
         short = "缺" in line or " short" in line
-        ws.write_string(row, 0, line, book.fmt("note") if not short else book.fmt("text", font_color="#9C0006",
-                                                                                      border=0))
+        ws.write_string(
+            row, 0, line, book.fmt("note") if not short else book.fmt("text", font_color="#9C0006", border=0)
+        )
     return row + 1
 
 
@@ -187,7 +206,7 @@ def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, r
     peak = [d for d in (sale - 1, sale, sale + 1) if 0 <= d < len(s.days)]
     origin = _origin(plan)
     posts = sorted(dr.requirement)
-    hour_fmt = book.fmt("header", font_size=8)
+    book.fmt("header", font_size=8)
     for d in peak:
         ws.merge_range(row, 0, row, 1, f"{s.days[d]:%m-%d}", book.fmt("header"))
         for i in range(per_day):
@@ -206,16 +225,36 @@ def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, r
                 c = 2 + i
                 ws.write_number(row, c, req[t], book.fmt("center", "int", font_size=8))
                 tcell = cell(time_row, c)
-                formula = (f'=SUMPRODUCT(({rng.col(2)}="{post}")*({rng.col(1)}="{dr.department}")'
-                           f"*({rng.col(5)}<={tcell})*({rng.col(6)}>{tcell}))")
+                formula = (
+                    f'=SUMPRODUCT(({rng.col(2)}="{post}")*({rng.col(1)}="{dr.department}")'
+                    f"*({rng.col(5)}<={tcell})*({rng.col(6)}>{tcell}))"
+                )
                 ws.write_formula(row + 1, c, formula, book.fmt("center", "int", font_size=8), cover[t])
-                ws.write_formula(row + 2, c, f"={cell(row + 1, c)}-{cell(row, c)}",
-                                 book.fmt("center", "int", font_size=8, bold=True), cover[t] - req[t])
-            ws.conditional_format(row + 2, 2, row + 2, 1 + per_day, {
-                "type": "cell", "criteria": "<", "value": 0, "format": book.fmt("bad")})
-            ws.conditional_format(row + 2, 2, row + 2, 1 + per_day, {
-                "type": "formula", "criteria": f"=AND({cell(row + 2, 2)}=0,{cell(row, 2)}>0)",
-                "format": book.fmt("good")})
+                ws.write_formula(
+                    row + 2,
+                    c,
+                    f"={cell(row + 1, c)}-{cell(row, c)}",
+                    book.fmt("center", "int", font_size=8, bold=True),
+                    cover[t] - req[t],
+                )
+            ws.conditional_format(
+                row + 2,
+                2,
+                row + 2,
+                1 + per_day,
+                {"type": "cell", "criteria": "<", "value": 0, "format": book.fmt("bad")},
+            )
+            ws.conditional_format(
+                row + 2,
+                2,
+                row + 2,
+                1 + per_day,
+                {
+                    "type": "formula",
+                    "criteria": f"=AND({cell(row + 2, 2)}=0,{cell(row, 2)}>0)",
+                    "format": book.fmt("good"),
+                },
+            )
             row += 3
         row += 1
     print_setup(ws, landscape=True, footer=label("page_footer", lang, name=s.name))
