@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -75,7 +76,7 @@ def check_plan(path: str | Path, lang: str | None = None) -> tuple[m.Plan | None
     except SourceError as e:
         return None, [Problem(path.name, str(e))]
     except Exception as e:  # openpyxl raises many kinds on damaged packages
-        return None, [Problem(path.name, msg("not_workbook", lang or "zh", file=path.name, why=e))]
+        return None, [Problem(path.name, msg("not_workbook", lang or "zh", file=path.name, why=_why(e)))]
     return _Reader(wb, path, lang).read()
 
 
@@ -249,8 +250,6 @@ class _Reader:
             cells[col.key] = where
             if col.key == "language" and v in ("zh", "en"):
                 self.lang = v
-        if not rows and not self.problems:
-            return None
         missing = [c for c in SETTINGS if c.required and c.key not in values]
         for c in missing:
             if c.key not in seen:
@@ -414,6 +413,16 @@ class _Reader:
                 start=issue.start,
                 end=issue.end,
             )
+
+
+def _why(e: BaseException) -> str:
+    """One line on what is broken: entity tricks are named as such; openpyxl's own text spans lines."""
+    cause: BaseException | None = e
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException) or (isinstance(cause, SyntaxError) and "entit" in str(cause)):
+            return "XML 含 DTD/实体声明，为安全拒绝读取 / XML entity declarations refused for safety"
+        cause = cause.__cause__ or cause.__context__
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
 
 def _fmt(x: float) -> str:
