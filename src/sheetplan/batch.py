@@ -1,0 +1,413 @@
+"""Build every plan workbook under a folder, in parallel, without letting one bad plan stop the rest.
+
+Why it is shaped this way:
+
+- Each plan is built in a worker process (spawn, so it behaves the same on Windows and Linux and
+  never forks a process that runs rich's refresh thread). A plan that raises is reported with
+  its reason; a worker that dies outright (a crash in a native library, out of memory) breaks
+  the pool, so the plans it took down are re-run one by one in fresh single-worker pools and
+  only the culprit fails.
+- Unchanged plans are skipped: a manifest in the output folder records, per plan, the SHA-256
+  of the bytes that were built, the sheetplan version and the files written. It is rewritten
+  atomically (temporary file + rename) as results come in, so an interrupted batch keeps what
+  it finished. ``force`` rebuilds everything.
+- Nothing a planner typed is touched: inputs are only read; a plan whose outputs would land on
+  an input workbook (output folder = input folder) is refused; outputs of ``DIR/a/b.xlsx`` go
+  to ``OUT/a/`` so same-named plans in different folders never collide.
+- A workbook open in Excel (an ``~$name.xlsx`` owner file beside it, or LibreOffice's
+  ``.~lock.name.xlsx#``) is reported and skipped rather than read half-saved.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from rich.console import Console
+
+from . import __version__
+from .messages import msg
+
+MANIFEST = ".sheetplan-batch.json"
+PLAN_SUFFIXES = (".xlsx", ".xlsm")
+MANIFEST_SAVE_EVERY_S = 1.0
+
+Status = Literal["built", "unchanged", "failed"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One plan to build: where it is, where its outputs go, and what must never be overwritten."""
+
+    source: Path
+    rel: str  # posix path relative to the input folder: the manifest key and the name users see
+    out_dir: Path
+    inputs: frozenset[str]  # resolved paths of every plan in the batch (outputs must not land on one)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one plan."""
+
+    rel: str
+    status: Status
+    reason: str = ""
+    outputs: tuple[str, ...] = ()  # posix paths relative to the output folder
+    sha256: str | None = None  # of the bytes that were built (None if the file changed meanwhile)
+    seconds: float = 0.0
+    peak_rss_kb: int = 0  # the worker's peak resident memory after this plan
+
+
+@dataclass
+class BatchReport:
+    """Every plan's outcome, in path order, plus the totals the summary and the exit code need."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    jobs: int = 1
+
+    def _with(self, status: Status) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == status]
+
+    @property
+    def built(self) -> list[Outcome]:
+        return self._with("built")
+
+    @property
+    def unchanged(self) -> list[Outcome]:
+        return self._with("unchanged")
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return self._with("failed")
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every plan was built or skipped unchanged; 2 (bad input, as `build`) otherwise."""
+        return 0 if self.ok else 2
+
+    @property
+    def peak_worker_rss_mb(self) -> float:
+        return max((o.peak_rss_kb for o in self.outcomes), default=0) / 1024
+
+    def summary_lines(self) -> list[str]:
+        """The end-of-run summary: totals first, then every failure with its reason."""
+        lines = [
+            f"built / 已生成 {len(self.built)} · unchanged, skipped / 未变更跳过 {len(self.unchanged)} · "
+            f"failed / 失败 {len(self.failed)} · {self.seconds:.1f} s, {self.jobs} job(s)"
+        ]
+        lines += [f"  ✗ {o.rel}: {o.reason}" for o in self.failed]
+        return lines
+
+
+# ------------------------------------------------------------------------------------ discovery
+def discover(src_dir: Path, out_dir: Path, manifest_outputs: Iterable[str] = ()) -> list[Path]:
+    """Plan workbooks under ``src_dir`` (recursive), sorted; never Excel's owner files, hidden or
+    temporary files (ours are ``.name.*.tmp.xlsx``), or anything this batch wrote before."""
+    src = src_dir.resolve()
+    out = out_dir.resolve()
+    skip_tree = out if out != src and out.is_relative_to(src) else None
+    ours = {(out / r).resolve() for r in manifest_outputs}
+    found = []
+    for dirpath, dirnames, filenames in os.walk(src):
+        here = Path(dirpath)
+        if skip_tree is not None and (here == skip_tree or here.is_relative_to(skip_tree)):
+            dirnames[:] = []
+            continue
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            if name.startswith(("~$", ".")) or not name.lower().endswith(PLAN_SUFFIXES):
+                continue
+            path = here / name
+            if path.resolve() not in ours:
+                found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(src).as_posix())
+
+
+def lock_file(path: Path) -> Path | None:
+    """The owner file Excel/WPS (``~$name``) or LibreOffice (``.~lock.name#``) keeps beside a
+    workbook while it is open (a stale one after a crash reads the same: close Excel, delete it)."""
+    for name in (f"~${path.name}", f".~lock.{path.name}#"):
+        candidate = path.with_name(name)
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------------------------- manifest
+def load_manifest(out_dir: Path) -> dict[str, dict]:
+    """Entries by plan; an unreadable or foreign manifest just means 'build everything'."""
+    try:
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        entries = data.get("plans", {}) if isinstance(data, dict) else {}
+        return {k: v for k, v in entries.items() if isinstance(v, dict)}
+    except (OSError, ValueError):
+        return {}
+
+
+def save_manifest(out_dir: Path, entries: dict[str, dict]) -> None:
+    """Atomic: a temporary file beside the manifest, then rename (a crash keeps the old one)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"format": 1, "plans": dict(sorted(entries.items()))}, ensure_ascii=False, indent=1)
+    fd, tmp = tempfile.mkstemp(prefix=f"{MANIFEST}.", suffix=".tmp", dir=out_dir)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, out_dir / MANIFEST)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _is_current(entry: dict | None, sha: str, out_dir: Path) -> bool:
+    return (
+        entry is not None
+        and entry.get("sha256") == sha
+        and entry.get("sheetplan") == __version__
+        and bool(entry.get("outputs"))
+        and all((out_dir / o).is_file() for o in entry["outputs"])
+    )
+
+
+# --------------------------------------------------------------------------------------- worker
+def _init_worker() -> None:
+    """Ctrl-C is the parent's to handle; workers finish their plan and go."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _peak_rss_kb() -> int:
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss // 1024 if sys.platform == "darwin" else rss
+
+
+def build_one(job: Job, root: Path) -> Outcome:
+    """Read, validate and build one plan; every failure comes back as a reason, never raised."""
+    from .build import build_plan, output_names
+    from .plan.reader import PlanError, read_plan
+
+    t0 = time.perf_counter()
+
+    def failed(reason: str) -> Outcome:
+        return Outcome(job.rel, "failed", reason, seconds=time.perf_counter() - t0, peak_rss_kb=_peak_rss_kb())
+
+    try:
+        before = file_sha256(job.source)
+    except OSError as e:  # unreadable: locked by another program, permissions, gone
+        return failed(msg("locked", "zh", file=job.source.name, why=e.strerror or e))
+    try:
+        plan = read_plan(job.source)
+        main, per_dept = output_names(job.source.stem, plan)
+        targets = [job.out_dir / n for n in (main, *per_dept.values())]
+        clash = next((t for t in targets if str(t.resolve()) in job.inputs), None)
+        if clash is not None:
+            return failed(f"would overwrite the plan {clash.name}; choose another output folder / 会覆盖计划文件")
+        if len(set(targets)) < len(targets):
+            return failed(f"two outputs share one name in {main} (a department named like the plan?) / 输出文件重名")
+        written = build_plan(plan, job.out_dir, job.source.stem)
+        after = file_sha256(job.source)
+    except PlanError as e:
+        shown = e.problems[:3]
+        more = f" (+{len(e.problems) - 3} more / 另有 {len(e.problems) - 3} 处)" if len(e.problems) > 3 else ""
+        return failed("; ".join(map(str, shown)) + more)
+    except OSError as e:  # the outputs cannot be written (disk full, permissions, a file open in Excel)
+        return failed(f"cannot write the outputs / 无法写入输出: {e}")
+    except Exception as e:  # a calculator bug must cost one plan, not the batch
+        return failed(f"internal error / 内部错误: {type(e).__name__}: {e}"[:300])
+    return Outcome(
+        job.rel,
+        "built",
+        outputs=tuple(p.relative_to(root).as_posix() for p in written),
+        sha256=before if before == after else None,
+        seconds=time.perf_counter() - t0,
+        peak_rss_kb=_peak_rss_kb(),
+    )
+
+
+# ------------------------------------------------------------------------------------- progress
+class _Progress:
+    """A rich progress bar on a terminal, one plain line per plan otherwise, nothing when off."""
+
+    def __init__(self, console: Console, total: int, enabled: bool) -> None:
+        self.console = console
+        self.total = total
+        self.done = 0
+        self.bar = None
+        if enabled and console.is_terminal and total:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(
+                TextColumn("[bold]sheetplan batch"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                TextColumn("{task.fields[last]}"),
+                console=console,
+                transient=True,
+            )
+            self.task = self.bar.add_task("plans", total=total, last="")
+        self.enabled = enabled
+
+    def __enter__(self) -> _Progress:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def advance(self, o: Outcome) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        mark = {"built": "✓", "unchanged": "=", "failed": "✗"}[o.status]
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, last=o.rel)
+            if o.status == "failed":
+                self.console.print(f"[red]✗ {o.rel}: {o.reason}[/red]", highlight=False)
+        elif o.status != "unchanged":
+            detail = o.reason if o.status == "failed" else f"{len(o.outputs)} file(s), {o.seconds:.1f} s"
+            self.console.print(f"[{self.done}/{self.total}] {mark} {o.rel}: {detail}", highlight=False, markup=False)
+
+
+# ------------------------------------------------------------------------------------ the batch
+def run_batch(
+    src_dir: str | Path,
+    out_dir: str | Path,
+    jobs: int = 1,
+    force: bool = False,
+    progress: bool = True,
+    *,
+    console: Console | None = None,
+) -> BatchReport:
+    """Build every plan under ``src_dir`` into ``out_dir`` (tree mirrored) with ``jobs`` processes
+    (0 or less: one per CPU). Never raises for a bad plan: see the report's ``failed``."""
+    t0 = time.perf_counter()
+    src, out = Path(src_dir).resolve(), Path(out_dir).resolve()
+    console = console or Console(stderr=True, soft_wrap=True)
+    if not src.is_dir():
+        raise NotADirectoryError(f"{src}: not a folder / 不是文件夹")
+    manifest = load_manifest(out)
+    plans = discover(src, out, (o for e in manifest.values() for o in e.get("outputs", ())))
+    inputs = frozenset(str(p.resolve()) for p in plans)
+    outcomes: dict[str, Outcome] = {}
+    todo: list[tuple[Job, int]] = []
+    stems: dict[tuple[Path, str], str] = {}
+    for path in plans:
+        rel = path.relative_to(src).as_posix()
+        job = Job(path, rel, out / Path(rel).parent, inputs)
+        lock = lock_file(path)
+        if lock is not None:
+            why = f"{lock.name} exists / 存在锁文件 {lock.name}"
+            outcomes[rel] = Outcome(rel, "failed", msg("locked", "zh", file=path.name, why=why))
+            continue
+        other = stems.setdefault((job.out_dir, path.stem.casefold()), rel)
+        if other != rel:
+            outcomes[rel] = Outcome(rel, "failed", f"same name as {other}; outputs would collide / 与 {other} 重名")
+            continue
+        try:
+            sha, size = file_sha256(path), path.stat().st_size
+        except OSError as e:
+            outcomes[rel] = Outcome(rel, "failed", msg("locked", "zh", file=path.name, why=e.strerror or e))
+            continue
+        entry = manifest.get(rel)
+        if not force and _is_current(entry, sha, out):
+            outcomes[rel] = Outcome(rel, "unchanged", outputs=tuple(entry["outputs"]), sha256=sha)  # type: ignore[index]
+            continue
+        todo.append((job, size))
+    workers = max(1, min(jobs if jobs > 0 else (os.cpu_count() or 1), len(todo)))
+    last_save = time.monotonic()
+
+    def record(o: Outcome) -> None:
+        nonlocal last_save
+        outcomes[o.rel] = o
+        if o.status == "built" and o.sha256:
+            manifest[o.rel] = {"sha256": o.sha256, "sheetplan": __version__, "outputs": list(o.outputs)}
+        else:
+            manifest.pop(o.rel, None)  # failed, or changed while building: build it again next time
+        bar.advance(o)
+        if time.monotonic() - last_save > MANIFEST_SAVE_EVERY_S:  # an interrupted batch keeps what it finished
+            save_manifest(out, manifest)
+            last_save = time.monotonic()
+
+    with _Progress(console, len(plans), progress) as bar:
+        for o in outcomes.values():
+            bar.advance(o)
+        try:
+            biggest_first = [j for j, _ in sorted(todo, key=lambda t: -t[1])]  # less idle time at the end
+            _run(biggest_first, out, workers, record)
+        finally:
+            _flag_collisions(outcomes, manifest)
+            if outcomes or manifest:
+                save_manifest(out, manifest)
+    return BatchReport([outcomes[k] for k in sorted(outcomes)], time.perf_counter() - t0, workers)
+
+
+def _flag_collisions(outcomes: dict[str, Outcome], manifest: dict[str, dict]) -> None:
+    """Two plans that wrote the same output file (e.g. 'a-b' + dept 'c' and 'a' + dept 'b-c'): both fail."""
+    owner: dict[str, str] = {}
+    for o in sorted(outcomes.values(), key=lambda o: o.rel):
+        for f in o.outputs if o.status == "built" else ():
+            first = owner.setdefault(f, o.rel)
+            if first != o.rel:
+                for rel in (first, o.rel):
+                    why = f"writes {f}, as {first if rel == o.rel else o.rel} does / 输出文件冲突"
+                    outcomes[rel] = Outcome(rel, "failed", why)
+                    manifest.pop(rel, None)
+
+
+def _pool(workers: int) -> cf.ProcessPoolExecutor:
+    return cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker)
+
+
+def _run(jobs: list[Job], root: Path, workers: int, done: Callable[[Outcome], None]) -> None:
+    """Run the jobs in a spawn pool; jobs lost to a dead worker are retried alone, so only the culprit fails."""
+    if not jobs:
+        return
+    lost: list[Job] = []
+    pool = _pool(workers)
+    try:
+        futures = {pool.submit(build_one, j, root): j for j in jobs}
+        for fut in cf.as_completed(futures):
+            try:
+                done(fut.result())
+            except BrokenProcessPool:
+                lost.append(futures[fut])
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+    for job in sorted(lost, key=lambda j: j.rel):
+        with _pool(1) as single:
+            try:
+                done(single.submit(build_one, job, root).result())
+            except BrokenProcessPool:
+                done(Outcome(job.rel, "failed", "the worker process died (crash or out of memory) / 进程崩溃"))
