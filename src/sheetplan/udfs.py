@@ -25,19 +25,24 @@ from typing import Any, TypeVar
 import xlwings as xw
 
 from sheetplan.calc import outreach as _outreach
+from sheetplan.calc import products as _products
 from sheetplan.calc import service as _service
 from sheetplan.calc import shares as _shares
 from sheetplan.calc import warehouse as _warehouse
+from sheetplan.render.labels import label
 
 __all__ = [
     "SP_ABC",
     "SP_AGENTS",
     "SP_HEADCOUNT",
     "SP_OUTREACH",
+    "SP_SELLOUT_HOURS",
     "SP_SERVICE_LEVEL",
     "SP_SHARE",
     "SP_SHARE_TABLE",
     "SP_SHIFT_PLAN",
+    "SP_STOCKUP",
+    "SP_TIER",
 ]
 
 CATEGORY = "SheetPlan"
@@ -46,9 +51,9 @@ EXCEL_ERRORS = frozenset(
     {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "#SPILL!", "#CALC!"}
 )
 
-# Column headers of the tables the UDFs return (the seed's own words).
-SHARE_TABLE_HEADER = ("类目", "件数", "折后金额", "件数占比", "金额占比", "件单价", "ABC")
-SHARE_TABLE_TOTAL = "合计"
+# Column headers of SP_SHARE_TABLE: label keys of sheetplan.render.labels (zh/en, one place).
+SHARE_TABLE_HEADER = ("sh_category", "sh_quantity", "sh_amount", "sh_qshare", "sh_ashare", "sh_price", "sh_abc")
+SHARE_TABLE_TOTAL = "sh_total"
 SHIFT_PLAN_HEADER = ("开始(小时)", "班长(小时)", "人数")
 SHIFT_PLAN_UNCOVERED = "未覆盖"  # last row when no shift can reach some demand
 
@@ -91,6 +96,8 @@ def _safe(func: _F) -> _F:
             return func(*args)
         except ArgError as e:
             return error_text(e.arg, e.why)
+        except OverflowError:
+            return error_text(None, "numbers too large")
         except ValueError as e:
             text = str(e)
             head, _, rest = text.partition(" ")
@@ -235,6 +242,16 @@ def _method(value: Any) -> str:
         raise ArgError("method", why) from None
 
 
+_LANGS = {"zh": "zh", "中文": "zh", "cn": "zh", "en": "en", "english": "en", "英文": "en"}
+
+
+def _lang(value: Any) -> str:
+    v = _text("lang", value, "zh").lower()
+    if v not in _LANGS:
+        raise ArgError("lang", f"must be zh or en, not '{v[:20]}'")
+    return _LANGS[v]
+
+
 def _whole(arg: str, value: Any, default: int, low: int, high: int) -> int:
     v = _number(arg, value, float(default))
     if v != int(v) or not low <= v <= high:
@@ -277,10 +294,11 @@ def SP_SHARE(values: Any, decimals: Any = 1, method: Any = "exact") -> Any:
 @xw.arg("amounts", doc="Discounted value per category (折后金额), same length as labels", **_ARG)
 @xw.arg("decimals", doc="Percent decimals for largest_remainder (default 1)", **_ARG)
 @xw.arg("method", doc='"exact" (default, 精确) or "largest_remainder" (最大余数)', **_ARG)
+@xw.arg("lang", doc='Header language: "zh" (default, 中文) or "en"', **_ARG)
 @xw.ret(expand="table")
 @_safe
 def SP_SHARE_TABLE(
-    labels: Any, quantities: Any, amounts: Any, decimals: Any = 1, method: Any = "exact"
+    labels: Any, quantities: Any, amounts: Any, decimals: Any = 1, method: Any = "exact", lang: Any = "zh"
 ) -> Any:
     """Share table with header and 合计 row: units, value, their shares, unit price, ABC."""
     cols = [_column(name, v, trim=False) for name, v in (("labels", labels), ("quantities", quantities),
@@ -301,11 +319,12 @@ def SP_SHARE_TABLE(
     table = _shares.share_table(
         labels_s, q, a, _whole("decimals", decimals, 1, 0, 6), _method(method)  # type: ignore[arg-type]
     )
-    rows: Grid = [list(SHARE_TABLE_HEADER)]
+    lg = _lang(lang)
+    rows: Grid = [[label(k, lg) for k in SHARE_TABLE_HEADER]]
     for r in table.rows:
         rows.append([r.label, r.quantity, r.amount, r.quantity_share, r.amount_share, r.unit_price, r.abc])
     rows.append([
-        SHARE_TABLE_TOTAL,
+        label(SHARE_TABLE_TOTAL, lg),
         table.total_quantity,
         table.total_amount,
         1.0 if table.total_quantity else 0.0,
@@ -469,3 +488,210 @@ def _shift_plan(need: list[float], lengths: list[float], minutes: float) -> Grid
     if result.uncovered:
         rows.append([SHIFT_PLAN_UNCOVERED, "", sum(short for _, short in result.uncovered)])
     return rows
+
+
+# ------------------------------------------------------------------------------ products
+_TIERS = {
+    **{t: t for t in _products.TIERS},
+    "hit": _products.HIT, "featured": _products.FEATURED, "regular": _products.REGULAR,
+}
+_TIER_NAMES = "预爆款/主推/常规款 (hit/featured/regular)"
+
+
+def _tier_name(arg: str, x: Any, where: str = "", default: str | None = None) -> str | None:
+    """A tier cell: the Chinese name or its English alias; blank gives ``default``."""
+    if _blank(x):
+        return default
+    t = unicodedata.normalize("NFKC", str(x)).strip()
+    if t.upper() in EXCEL_ERRORS:
+        raise ArgError(arg, f"{where} holds the error {t.upper()}".strip())
+    try:
+        return _TIERS[t.lower()] if t.lower() in _TIERS else _TIERS[t]
+    except KeyError:
+        raise ArgError(arg, f"{where} must be {_TIER_NAMES}, not '{t[:20]}'".strip()) from None
+
+
+def _optional_column(arg: str, value: Any, n: int) -> list[Any] | None:
+    """A column parallel to the first one (padded with blanks), or None when not given."""
+    cells = _column(arg, value, trim=False)
+    if all(_blank(c) for c in cells):
+        return None
+    if any(not _blank(c) for c in cells[n:]):
+        raise ArgError(arg, f"has more cells than sales ({n})")
+    return [*cells[:n], *[None] * (n - len(cells))]
+
+
+def _shaped(value: Any, results: list[Any]) -> Grid:
+    """Results in the orientation of the 1-D input: a row stays a row."""
+    grid = _grid(value)
+    if len(grid) == 1 and len(grid[0]) > 1:
+        return [results]
+    return [[r] for r in results]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("sales", doc="Sales per SKU (销量), one row or column; rows with no metric at all stay blank", **_ARG)
+@xw.arg("favourites", doc="Favourites per SKU (收藏), parallel to sales; optional", **_ARG)
+@xw.arg("carts", doc="Add-to-cart per SKU (加购), parallel to sales; optional", **_ARG)
+@xw.arg("views", doc="Page views per SKU (浏览量), parallel to sales; optional", **_ARG)
+@xw.arg("conversion", doc="Conversion per SKU (转化率) as a fraction or %, parallel to sales; optional", **_ARG)
+@xw.arg("overrides", doc="Tiers the planner typed (预爆款/主推/常规款) replace computed ones; blanks are computed",
+        **_ARG)
+@xw.arg("hit_share", doc="Share of SKUs that are 预爆款 (default 0.05 = top 5%)", **_ARG)
+@xw.arg("featured_share", doc="Share of SKUs that are 主推 after the hits (default 0.15)", **_ARG)
+@xw.ret(expand="table")
+@_safe
+def SP_TIER(
+    sales: Any,
+    favourites: Any = None,
+    carts: Any = None,
+    views: Any = None,
+    conversion: Any = None,
+    overrides: Any = None,
+    hit_share: Any = 0.05,
+    featured_share: Any = 0.15,
+) -> Any:
+    """Tier of each SKU (预爆款/主推/常规款) from weighted percentile ranks of its metrics."""
+    cells = _column("sales", sales, trim=False)
+    n = len(cells)
+    metrics: dict[str, list[float | None] | None] = {}
+    for name, value in (("sales", sales), ("favourites", favourites), ("carts", carts), ("views", views),
+                        ("conversion", conversion)):
+        col = cells if name == "sales" else _optional_column(name, value, n)
+        if col is None:
+            metrics[name] = None
+            continue
+        parsed: list[float | None] = []
+        for i, x in enumerate(col):
+            v = None if _blank(x) else _to_float(name, x, f"cell {i + 1}")
+            if v is not None and v < 0:
+                raise ArgError(name, f"cell {i + 1} must not be negative")
+            parsed.append(v)
+        metrics[name] = parsed
+    ov_cells = _optional_column("overrides", overrides, n) or [None] * n
+    given = [_tier_name("overrides", x, f"cell {i + 1}") for i, x in enumerate(ov_cells)]
+    rows = [i for i in range(n) if given[i] or any(m is not None and m[i] is not None for m in metrics.values())]
+    if not rows:
+        raise ArgError("sales", "has no numbers")
+    picked = {k: None if v is None else [v[i] for i in rows] for k, v in metrics.items()}
+    tiers = _products.tier(
+        picked["sales"] or [None] * len(rows),  # type: ignore[arg-type]
+        picked["favourites"],  # type: ignore[arg-type]
+        picked["carts"],  # type: ignore[arg-type]
+        picked["views"],  # type: ignore[arg-type]
+        picked["conversion"],  # type: ignore[arg-type]
+        overrides=[given[i] for i in rows],  # type: ignore[misc]
+        hit_share=_number("hit_share", hit_share, 0.05),
+        featured_share=_number("featured_share", featured_share, 0.15),
+    )
+    out: list[Any] = [""] * n
+    for i, t in zip(rows, tiers, strict=True):
+        out[i] = t
+    return _shaped(sales, out)
+
+
+def _broadcast(named: Sequence[tuple[str, Any]]) -> tuple[Grid, dict[str, list[Any]]]:
+    """Per-SKU arguments: each one cell or the shape of the first multi-cell one."""
+    grids = {name: _grid(v) for name, v in named}
+    shape_of = next((g for g in grids.values() if len(_flat(g)) > 1), next(iter(grids.values())))
+    rows, cols = len(shape_of), len(shape_of[0]) if shape_of else 0
+    size = rows * cols
+    out = {}
+    for name, g in grids.items():
+        cells = _flat(g)
+        if len(cells) == 1:
+            out[name] = cells * size
+        elif len(g) == rows and all(len(r) == cols for r in g):
+            out[name] = cells
+        else:
+            raise ArgError(name, f"must be one cell or {rows}×{cols} cells like the other ranges")
+    return shape_of, out
+
+
+def _per_sku(shape: Grid, results: list[Any]) -> Grid:
+    cols = len(shape[0]) if shape else 0
+    return [results[r * cols : (r + 1) * cols] for r in range(len(shape))]
+
+
+def _amount(arg: str, x: Any, where: str) -> float:
+    """A per-SKU quantity: blank is 0, never negative."""
+    if _blank(x):
+        return 0.0
+    v = _to_float(arg, x, where)
+    if v < 0:
+        raise ArgError(arg, f"{where} must not be negative".strip())
+    return v
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("stock", doc="Units in stock (库存), a cell or a range of SKUs; blank = 0", **_ARG)
+@xw.arg("sales", doc="Current sales (销量) per SKU, same shape as stock; blank = 0", **_ARG)
+@xw.arg("tier", doc="Tier 预爆款/主推/常规款 per SKU or one for all (default 常规款)", **_ARG)
+@xw.arg("forecast", doc="Forecast units for 预爆款 SKUs (blank: sales × uplift)", **_ARG)
+@xw.arg("multiple", doc="Target = sales × multiple for non-hits (default 3, seed 001)", **_ARG)
+@xw.arg("uplift", doc="Hits without a forecast: target = sales × uplift (default 5)", **_ARG)
+@xw.arg("safety", doc="Safety stock per SKU or one for all (default 0)", **_ARG)
+@xw.arg("pack_size", doc="Order in whole packs of this many units (default 1)", **_ARG)
+@xw.ret(expand="table")
+@_safe
+def SP_STOCKUP(
+    stock: Any,
+    sales: Any,
+    tier: Any = None,
+    forecast: Any = None,
+    multiple: Any = 3.0,
+    uplift: Any = 5.0,
+    safety: Any = 0.0,
+    pack_size: Any = 1,
+) -> Any:
+    """Units to order (备货/补货) per SKU: target + safety − stock, ≥ 0, in whole packs."""
+    shape, a = _broadcast((("stock", stock), ("sales", sales), ("tier", tier), ("forecast", forecast),
+                           ("safety", safety)))
+    mult = _number("multiple", multiple, 3.0)
+    upl = _number("uplift", uplift, 5.0)
+    pack = _number("pack_size", pack_size, 1.0)
+    if pack != int(pack) or pack < 1:
+        raise ArgError("pack_size", "must be a whole number ≥ 1")
+    multi = len(a["stock"]) > 1
+    out: list[Any] = []
+    for i, (st, sa) in enumerate(zip(a["stock"], a["sales"], strict=True)):
+        where = f"cell {i + 1}" if multi else ""
+        if _blank(st) and _blank(sa):
+            out.append("")
+            continue
+        fc = a["forecast"][i]
+        out.append(_products.stockup(
+            _amount("stock", st, where),
+            _amount("sales", sa, where),
+            _tier_name("tier", a["tier"][i], where, _products.REGULAR),  # type: ignore[arg-type]
+            None if _blank(fc) else _amount("forecast", fc, where),
+            mult,
+            upl,
+            _amount("safety", a["safety"][i], where),
+            int(pack),
+        ))
+    return _per_sku(shape, out)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("stock", doc="Units in stock (库存), a cell or a range of SKUs; blank = 0", **_ARG)
+@xw.arg("daily_sales", doc="Units sold per day at the current pace, same shape as stock", **_ARG)
+@xw.arg("pace_factor", doc="Sale-day pace as a multiple of the current one (default 1)", **_ARG)
+@xw.ret(expand="table")
+@_safe
+def SP_SELLOUT_HOURS(stock: Any, daily_sales: Any, pace_factor: Any = 1.0) -> Any:
+    """Hours until each SKU sells out (flag < 24 h, seed 000); blank when nothing sells."""
+    shape, a = _broadcast((("stock", stock), ("daily_sales", daily_sales)))
+    pace = _number("pace_factor", pace_factor, 1.0)
+    if pace <= 0:
+        raise ArgError("pace_factor", "must be greater than 0")
+    multi = len(a["stock"]) > 1
+    out: list[Any] = []
+    for i, (st, ds) in enumerate(zip(a["stock"], a["daily_sales"], strict=True)):
+        where = f"cell {i + 1}" if multi else ""
+        if _blank(st) and _blank(ds):
+            out.append("")
+            continue
+        h = _products.sellout_hours(_amount("stock", st, where), _amount("daily_sales", ds, where), pace)
+        out.append(h if math.isfinite(h) else "")
+    return _per_sku(shape, out)

@@ -76,6 +76,8 @@ CASES: dict[str, list[tuple[tuple[Any, ...], Any]]] = {
         ((col("a", "b"), col(1.0, None), col(1.0, 2.0)), err("quantities", "row 2 is empty")),
         ((col("a", "b"), col(1.0, 2.0), col(1.0, NA)), err("amounts", "row 2 holds the error #N/A")),
         ((col("a"), col(-1.0), col(1.0)), err("quantities", "row 1 must not be negative")),
+        ((col(*SEED_LABELS), col(*SEED_QTY), col(*SEED_AMT), MISSING_ARG, MISSING_ARG, "en"), "seed_table_en"),
+        ((col("a"), col(1.0), col(1.0), MISSING_ARG, MISSING_ARG, "fr"), err("lang", "must be zh or en, not 'fr'")),
         ((((1.0, 2.0), (3.0, 4.0)), col(1.0), col(1.0)), err("labels", "must be one row or one column")),
         ((col(None), col(None), col(None)), err("labels", "has no rows")),
     ],
@@ -91,6 +93,50 @@ CASES: dict[str, list[tuple[tuple[Any, ...], Any]]] = {
         ((col(1.0), 1.5, MISSING_ARG), err("a_share", "must be between 0 and 1")),
         ((col(1.0), 0.7, 0.5), err("b_share", "must be between 0 and 1 with a_share + b_share ≤ 1")),
         ((col("x"), MISSING_ARG, MISSING_ARG), err("values", "must be a number, not 'x'")),
+    ],
+    "SP_TIER": [
+        ((col(*(float(v) for v in range(20, 0, -1))),), [["预爆款"], *[["主推"]] * 3, *[["常规款"]] * 16]),
+        ((col(5.0, None, 3.0, 1.0), *[MISSING_ARG] * 5, 0.3, 0.3), [["预爆款"], [""], ["主推"], ["常规款"]]),
+        ((col(5.0, None, 3.0, 1.0), *[MISSING_ARG] * 4, col(None, None, None, "featured"), 0.3, 0.3),
+         [["预爆款"], [""], ["主推"], ["主推"]]),  # the planner's word wins
+        ((((5.0, 3.0, 1.0),), *[MISSING_ARG] * 5, 0.3, 0.3), [["预爆款", "主推", "常规款"]]),  # a row stays a row
+        ((col(None, None, None), MISSING_ARG, MISSING_ARG, MISSING_ARG, col("5%", "1%", "0%"), MISSING_ARG,
+          "30%", 0.3), [["预爆款"], ["主推"], ["常规款"]]),  # conversion as % text, no sales given
+        ((col(0.0, 0.0),), [["常规款"], ["常规款"]]),  # nothing sold, liked or viewed is never a hit
+        ((col(-1.0),), err("sales", "cell 1 must not be negative")),
+        ((col(1.0, "x"),), err("sales", "cell 2 must be a number, not 'x'")),
+        ((col(None, None),), err("sales", "has no numbers")),
+        ((col(1.0), col(1.0, 2.0)), err("favourites", "has more cells than sales (1)")),
+        ((col(1.0, 2.0), *[MISSING_ARG] * 4, col("爆款", None)),
+         err("overrides", "cell 1 must be 预爆款/主推/常规款 (hit/featured/regular), not '爆款'")),
+        ((col(1.0), *[MISSING_ARG] * 5, 1.5), err("hit_share", "must be a fraction between 0 and 1, not 1.5")),
+        ((col(1.0), col(NA)), err("favourites", "cell 1 holds the error #N/A")),
+    ],
+    "SP_STOCKUP": [
+        ((10.0, 5.0), [[5.0]]),  # 常规款: 5 × 3 − 10
+        ((100.0, 30.0, "预爆款", 500.0), [[400.0]]),  # a hit's forecast − stock
+        ((10.0, 5.0, "hit"), [[15.0]]),  # a hit without forecast: 5 × 5 − 10
+        ((200.0, 30.0), [[0.0]]),  # enough stock: never negative
+        ((col(10.0, None, 100.0), col(5.0, None, 10.0), "常规款", MISSING_ARG, 2.0, MISSING_ARG,
+          col(1.0, None, 0.0), 4.0), [[4.0], [""], [0.0]]),  # 5×2+1−10 = 1 → one pack of 4
+        (("1,000", "500"), [[500.0]]),  # numbers stored as text
+        ((-1.0, 5.0), err("stock", "must not be negative")),
+        ((10.0, 5.0, "爆款"), err("tier", "must be 预爆款/主推/常规款 (hit/featured/regular), not '爆款'")),
+        ((10.0, 5.0, MISSING_ARG, MISSING_ARG, MISSING_ARG, MISSING_ARG, MISSING_ARG, 2.5),
+         err("pack_size", "must be a whole number ≥ 1")),
+        ((col(1.0, 2.0), col(1.0, 2.0, 3.0)), err("sales", "must be one cell or 2×1 cells like the other ranges")),
+        ((10.0, 5.0, MISSING_ARG, MISSING_ARG, -1.0), err("multiple", "must be a finite number ≥ 0, not -1.0")),
+        ((col(1.0, NA), col(1.0, 1.0)), err("stock", "cell 2 holds the error #N/A")),
+    ],
+    "SP_SELLOUT_HOURS": [
+        ((10.0, 5.0), [[48.0]]),  # 10 units at 5 a day: 2 days
+        ((12.0, 24.0, 2.0), [[6.0]]),  # twice the pace on the sale day
+        ((col(10.0, 0.0, None, 5.0), col(240.0, 0.0, None, 0.0)), [[1.0], [""], [""], [""]]),  # blank: never
+        ((((3.0, 6.0),), 72.0), [[1.0, 2.0]]),  # one daily pace for a row of SKUs
+        ((10.0, "fast"), err("daily_sales", "must be a number, not 'fast'")),
+        ((10.0, 5.0, 0.0), err("pace_factor", "must be greater than 0")),
+        ((NA, 5.0), err("stock", "holds the error #N/A")),
+        ((col(1.0, -2.0), 1.0), err("stock", "cell 2 must not be negative")),
     ],
     "SP_AGENTS": [
         ((col(100.0, 200.0, None, 0.0), 180.0, 0.8, 20.0), "agents_match_calc"),
@@ -128,8 +174,12 @@ def _check(name: str, raw: tuple[Any, ...], got: Any, expected: Any) -> None:
         return
     if expected == "sums_to_one":
         assert math.isclose(sum(flat(got)), 1.0) and all(round(v * 1000) == v * 1000 for v in flat(got)), got
+    elif expected == "seed_table_en":
+        assert got[0] == ["Category", "Units", "Discounted value", "Unit share", "Value share", "Implied unit price",
+                          "ABC"]
+        assert got[-1][0] == "Total" and [r[6] for r in got[1:-1]] == list("AAABAABC")
     elif expected == "seed_table":
-        assert got[0] == ["类目", "件数", "折后金额", "件数占比", "金额占比", "件单价", "ABC"]
+        assert got[0] == ["类目", "件数", "折后金额", "库存件数占比", "库存金额占比", "件单价", "ABC"]  # render.labels
         assert [r[0] for r in got[1:-1]] == list(SEED_LABELS)
         shown_qty = [round(r[3] * 100, 1) for r in got[1:-1]]
         assert shown_qty == [17.1, 8.6, 5.7, 5.7, 22.9, 17.1, 11.4, 11.4]  # seed 000, as Excel shows them
