@@ -234,9 +234,9 @@ def build_one(job: Job, root: Path) -> Outcome:
         written = build_plan(plan, job.out_dir, job.source.stem)
         after = file_sha256(job.source)
     except PlanError as e:
-        shown = e.problems[:3]
+        shown = [p.message if p.where == job.source.name else str(p) for p in e.problems[:3]]
         more = f" (+{len(e.problems) - 3} more / 另有 {len(e.problems) - 3} 处)" if len(e.problems) > 3 else ""
-        return failed("; ".join(map(str, shown)) + more)
+        return failed("; ".join(shown) + more)
     except OSError as e:  # the outputs cannot be written (disk full, permissions, a file open in Excel)
         return failed(f"cannot write the outputs / 无法写入输出: {e}")
     except Exception as e:  # a calculator bug must cost one plan, not the batch
@@ -388,14 +388,20 @@ def _pool(workers: int) -> cf.ProcessPoolExecutor:
     return cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker)
 
 
-def _run(jobs: list[Job], root: Path, workers: int, done: Callable[[Outcome], None]) -> None:
+def _run(
+    jobs: list[Job],
+    root: Path,
+    workers: int,
+    done: Callable[[Outcome], None],
+    work: Callable[[Job, Path], Outcome] = build_one,
+) -> None:
     """Run the jobs in a spawn pool; jobs lost to a dead worker are retried alone, so only the culprit fails."""
     if not jobs:
         return
     lost: list[Job] = []
     pool = _pool(workers)
     try:
-        futures = {pool.submit(build_one, j, root): j for j in jobs}
+        futures = {pool.submit(work, j, root): j for j in jobs}
         for fut in cf.as_completed(futures):
             try:
                 done(fut.result())
@@ -405,9 +411,16 @@ def _run(jobs: list[Job], root: Path, workers: int, done: Callable[[Outcome], No
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-    for job in sorted(lost, key=lambda j: j.rel):
-        with _pool(1) as single:
+    single: cf.ProcessPoolExecutor | None = None  # one at a time: a break now names its culprit
+    try:
+        for job in sorted(lost, key=lambda j: j.rel):
+            single = single or _pool(1)
             try:
-                done(single.submit(build_one, job, root).result())
+                done(single.submit(work, job, root).result())
             except BrokenProcessPool:
                 done(Outcome(job.rel, "failed", "the worker process died (crash or out of memory) / 进程崩溃"))
+                single.shutdown(wait=False)
+                single = None
+    finally:
+        if single is not None:
+            single.shutdown()

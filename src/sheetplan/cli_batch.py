@@ -1,0 +1,56 @@
+"""`sheetplan batch DIR -o OUT`: the command-line adapter over :func:`sheetplan.batch.run_batch`.
+
+Kept apart from cli.py so the batch can be wired in with one line (``register(app)``) and
+also run on its own (``python -m sheetplan.cli_batch DIR -o OUT``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+
+def batch(
+    src_dir: Annotated[Path, typer.Argument(help="folder with plan workbooks (searched recursively)")],
+    out_dir: Annotated[Path, typer.Option("-o", "--out", help="output folder (the input tree is mirrored)")] = Path(
+        "out"
+    ),
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="parallel processes (0 = one per CPU)")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="rebuild plans that have not changed")] = False,
+) -> None:
+    """Build every plan under a folder in parallel; unchanged plans are skipped. Exit 2 if any failed."""
+    from .batch import run_batch
+
+    out = Console(soft_wrap=True)
+    err = Console(stderr=True, soft_wrap=True)
+    if not src_dir.is_dir():
+        err.print(f"{src_dir}: 不是文件夹 / not a folder", highlight=False)
+        raise typer.Exit(2)
+    report = run_batch(src_dir, out_dir, jobs=jobs, force=force, progress=True, console=err)
+    if not report.outcomes:
+        err.print(f"{src_dir}: 没有找到计划工作簿 / no plan workbooks found", highlight=False)
+    for line in report.summary_lines():
+        out.print(line, highlight=False, markup=False)
+    raise typer.Exit(report.exit_code)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `batch` command to the main `sheetplan` app."""
+    app.command("batch")(batch)
+
+
+def main() -> None:
+    app = typer.Typer(add_completion=False)
+    register(app)
+    app.command("_", hidden=True)(lambda: None)  # two commands, so typer keeps `batch` as a sub-command
+    try:
+        app()
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+
+
+if __name__ == "__main__":
+    main()
