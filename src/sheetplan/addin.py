@@ -42,9 +42,14 @@ from sheetplan.vba.project import (
 PROJECT_NAME = "sheetplan"  # xlwings' PROJECT_NAME: config sheet sheetplan.conf, ~/.sheetplan/sheetplan.conf
 UDF_MODULE = "sheetplan.udfs"
 ADDIN_NAME = "sheetplan.xlam"
-ROOT = Path(__file__).resolve().parents[2]  # repository root (src layout, editable install)
-RIBBON_XML = ROOT / "addin" / "ribbon.xml"
-MACROS_DIR = ROOT / "macros"
+ROOT = Path(__file__).resolve().parents[2]  # repository root in a source checkout (src layout)
+#: An installed package carries addin/ribbon.xml and macros/*.bas as sheetplan/data/addin and
+#: sheetplan/data/macros (pyproject maps the two repository folders there; no second copy in git).
+PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+#: A checkout's own sources win, so an edited ribbon or .bas is what the next build uses.
+FROM_CHECKOUT = (ROOT / "pyproject.toml").is_file() and (ROOT / "addin" / "ribbon.xml").is_file()
+RIBBON_XML = (ROOT if FROM_CHECKOUT else PACKAGE_DATA) / "addin" / "ribbon.xml"
+MACROS_DIR = (ROOT if FROM_CHECKOUT else PACKAGE_DATA) / "macros"
 XLWINGS_DIR = Path(xlwings.__file__).parent
 TEMPLATE = XLWINGS_DIR / "quickstart_addin_ribbon.xlam"
 
@@ -273,7 +278,9 @@ def build_addin(
     """
     for path in (RIBBON_XML, MACROS_DIR, TEMPLATE):
         if not path.exists():
-            raise FileNotFoundError(f"add-in source missing: {path} (build from a source checkout)")
+            raise FileNotFoundError(
+                f"add-in source missing: {path} (neither a source checkout nor a package built with its data)"
+            )
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     parts = _parts(config, vba_modules() if modules is None else modules)
