@@ -11,6 +11,7 @@ from rich.console import Console
 
 from . import __version__
 from .build import build_file, build_plan
+from .cli_batch import register as register_batch
 from .plan.reader import PlanError, Problem, check_plan, read_plan
 from .plan.template import write_example, write_plan
 
@@ -108,6 +109,9 @@ def addin_install() -> None:
     from .addin import install_addin
 
     out.print(install_addin())
+
+
+register_batch(app)
 
 
 @app.command()
