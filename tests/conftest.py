@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No per-example deadline (two shared cores make timings noisy); in CI the same examples every
+# run, so a red build is reproducible rather than a roll of the dice.
+settings.register_profile("sheetplan", deadline=None, derandomize=bool(os.environ.get("CI")))
+settings.load_profile("sheetplan")
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/lo.py, tests/roster_checker.py
 

@@ -47,7 +47,8 @@ def test_headcount_rejects_bad_input() -> None:
 @given(st.floats(0, 1e6), st.floats(0.01, 100), st.floats(1, 1e4))
 def test_headcount_is_enough_and_minimal(orders: float, k: float, y: float) -> None:
     n = headcount(orders, k, y)
-    assert n * y >= orders * k * (1 - 1e-12)
+    # Excel (and headcount) first round to 15 significant digits: a need below that noise is 0
+    assert n * y >= orders * k * (1 - 1e-12) - 1e-9
     assert n == 0 or (n - 1) * y < orders * k * (1 + 1e-12)
 
 
