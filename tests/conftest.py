@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,6 @@ from hypothesis import settings
 # run, so a red build is reproducible rather than a roll of the dice.
 settings.register_profile("sheetplan", deadline=None, derandomize=bool(os.environ.get("CI")))
 settings.load_profile("sheetplan")
-
-sys.path.insert(0, str(Path(__file__).parent))  # tests/lo.py, tests/roster_checker.py
 
 from sheetplan.build import Results, build_plan, compute
 from sheetplan.plan.model import Plan
