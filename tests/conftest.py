@@ -8,17 +8,17 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-# No per-example deadline (two shared cores make timings noisy); in CI the same examples every
-# run, so a red build is reproducible rather than a roll of the dice.
-settings.register_profile("sheetplan", deadline=None, derandomize=bool(os.environ.get("CI")))
-settings.load_profile("sheetplan")
-
 from sheetplan.build import Results, build_plan, compute
 from sheetplan.plan.model import Plan
 from sheetplan.plan.reader import read_plan
 from sheetplan.plan.template import write_example
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# No per-example deadline (two shared cores make timings noisy); in CI the same examples every
+# run, so a red build is reproducible rather than a roll of the dice.
+settings.register_profile("sheetplan", deadline=None, derandomize=bool(os.environ.get("CI")))
+settings.load_profile("sheetplan")
 
 
 @pytest.fixture(scope="session")
