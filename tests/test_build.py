@@ -143,3 +143,24 @@ def test_readme_documents_every_sheet_and_column() -> None:
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert markdown() in readme, "run: python -m sheetplan.plan.schema_doc README.md"
+
+
+def test_big_product_lists_go_to_the_goods_workbook_in_constant_memory(
+    fast_plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the threshold the product sheets leave the plan output and the goods workbook is
+    written row by row (constant memory); its duty table must survive that mode intact."""
+    import lo
+    from test_libreoffice import mismatches
+
+    monkeypatch.setattr(build_mod, "PRODUCTS_IN_PLAN_OUTPUT", 10)
+    out = build_file(fast_plan, tmp_path / "out")
+    assert "商品结构总表" not in openpyxl.load_workbook(out[0], read_only=True).sheetnames
+    goods = next(p for p in out if p.name.endswith("-商品部.xlsx"))
+    wb = openpyxl.load_workbook(goods)
+    assert wb.sheetnames == ["部门职责", "商品结构总表", "补货表"]
+    duties = [c.value for c in wb["部门职责"]["C"] if c.value]
+    assert len(duties) == 1 + 9  # header + the nine duties of 商品部
+    n, bad = mismatches(goods, tmp_path / "lo")
+    assert n > 10 and bad == []
+    assert lo.soffice()

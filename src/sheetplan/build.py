@@ -9,23 +9,24 @@ from pathlib import Path
 from .calc.calendar import minutes_of
 from .calc.campaign_service import DayDemand, ServiceParams, ServicePlan, plan_service
 from .calc.department_roster import (
-    SERVICE_POSTS,
     DepartmentRoster,
     roster_department,
     service_requirement,
     warehouse_requirement,
 )
 from .calc.outreach import calls_per_caller_per_day
+from .calc.products import ProductPlan, StockRules, plan_products
 from .calc.shares import ShareTable, share_table
 from .calc.shifts import ShiftType
 from .calc.warehouse import Post, WarehouseStaffing, staff_warehouse
-from .plan.model import Plan
 from .plan import to_roster
+from .plan.model import Plan
 from .plan.reader import read_plan
 from .render.book import Book
 from .render.calendar import write_calendar
 from .render.duties import write_duties
 from .render.labels import label
+from .render.products import write_product_sheets
 from .render.roster import write_assignments, write_grid, write_heatmap
 from .render.service import write_service
 from .render.shares import write_shares
@@ -45,6 +46,13 @@ class Results:
     outreach: float | None
     service: ServicePlan | None
     rosters: list[DepartmentRoster]
+    products: ProductPlan | None
+
+
+# Product sheets of up to this many SKUs also go into the plan output workbook; bigger ones only
+# into the goods department's workbook, written in xlsxwriter's constant-memory mode.
+PRODUCTS_IN_PLAN_OUTPUT = 20_000
+GOODS_DEPARTMENTS = ("商品部", "货品部", "Goods", "Merchandise")
 
 
 def service_plan(plan: Plan) -> ServicePlan | None:
@@ -114,8 +122,11 @@ def rosters(plan: Plan, warehouse: WarehouseStaffing, service: ServicePlan | Non
         else:
             continue
         people = [to_roster.person(plan, p, minutes) for p in staff]
-        out.append(roster_department(dept, people, shifts, req, horizon, rules, interval_minutes=minutes,
-                                     day_labels=labels, lang=plan.lang))
+        out.append(
+            roster_department(
+                dept, people, shifts, req, horizon, rules, interval_minutes=minutes, day_labels=labels, lang=plan.lang
+            )
+        )
     return out
 
 
@@ -143,7 +154,15 @@ def compute(plan: Plan) -> Results:
         outreach=outreach,
         service=service,
         rosters=rosters(plan, warehouse, service),
+        products=product_plan(plan),
     )
+
+
+def product_plan(plan: Plan) -> ProductPlan | None:
+    df = plan.products
+    if df is None or len(df) == 0:
+        return None
+    return plan_products(df, stock_rules=StockRules(ref_date=plan.settings.start))
 
 
 def output_names(stem: str, plan: Plan) -> tuple[str, dict[str, str]]:
@@ -238,8 +257,18 @@ def write_plan_output(plan: Plan, results: Results, path: Path) -> Path:
             _write_rosters(book, plan, results.rosters, sheets)
             for r in results.rosters:
                 cov = r.result.coverage_pct
-                kpis.append(Kpi("sum_roster", f"{cov:.1f}% / {r.result.shortfall_hours:g}", num="text",
-                                label_kw={"dept": r.department}, note=label(f"roster_{r.result.status}", lang)))
+                kpis.append(
+                    Kpi(
+                        "sum_roster",
+                        f"{cov:.1f}% / {r.result.shortfall_hours:g}",
+                        num="text",
+                        label_kw={"dept": r.department},
+                        note=label(f"roster_{r.result.status}", lang),
+                    )
+                )
+        if results.products is not None and len(plan.products) <= PRODUCTS_IN_PLAN_OUTPUT:
+            write_product_sheets(book, plan.products, results.products, lang)
+            names += [label("pr_sheet_structure", lang), label("pr_sheet_reorder", lang)]
         write_summary(book, ws_sum, plan, kpis, names[1:])
         ws_sum.activate()
     return path
@@ -259,18 +288,24 @@ def write_department(plan: Plan, results: Results, department: str, path: Path) 
     lang = plan.lang
     duties = [d for d in plan.duties if d.department == department]
     mine = [r for r in results.rosters if r.department == department]
-    with Book(path, title=f"{plan.settings.name} · {department}") as book:
+    products = results.products if department in GOODS_DEPARTMENTS else None
+    big = products is not None and len(plan.products) > PRODUCTS_IN_PLAN_OUTPUT
+    with Book(path, title=f"{plan.settings.name} · {department}", constant_memory=big) as book:
         names = [label("sheet_duties", lang)]
         if department in SERVICE_DEPARTMENTS and results.service:
             names.append(label("sheet_service", lang))
         if mine:
-            names += [label("sheet_roster", lang, dept=department), label("sheet_heatmap", lang, dept=department),
-                      label("sheet_assignments", lang)]
+            names += [
+                label("sheet_roster", lang, dept=department),
+                label("sheet_heatmap", lang, dept=department),
+                label("sheet_assignments", lang),
+            ]
         sheets = {n: book.sheet(n) for n in names}
         write_duties(book, sheets[names[0]], plan, duties, department)
         if label("sheet_service", lang) in sheets and results.service:
             write_service(book, sheets[label("sheet_service", lang)], plan, results.service)
         if mine:
             _write_rosters(book, plan, mine, sheets)
+        if products is not None:
+            write_product_sheets(book, plan.products, products, lang)
     return path
-

@@ -213,7 +213,8 @@ def _products() -> list[tuple]:
         views = sales * (30 + i % 7 * 5)
         tier = "预爆款" if i == 3 else ""
         rows.append((f"CM{1001 + i}", f"{model} {scale} 合金车模", cat, price, 60 + (i * 37) % 400, sales,
-                     int(sales * (2.5 + i % 4)), int(sales * 1.8), views, round(sales / views, 4), tier))
+                     int(sales * (2.5 + i % 4)), int(sales * 1.8), views, round(sales / views, 4), tier,
+                     sales * 6 if i < 3 else None))
     return rows
 
 

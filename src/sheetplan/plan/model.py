@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -122,21 +123,6 @@ class InventoryRow:
     amount: float
 
 
-@dataclass(frozen=True)
-class Product:
-    sku: str
-    name: str = ""
-    category: str = ""
-    price: float | None = None
-    stock: float | None = None
-    sales: float | None = None
-    favourites: float | None = None
-    carts: float | None = None
-    views: float | None = None
-    conversion: float | None = None
-    tier: str = ""
-
-
 @dataclass
 class Plan:
     settings: Settings
@@ -149,7 +135,7 @@ class Plan:
     posts: list[WarehousePost] = field(default_factory=list)
     service: list[ServiceDay] = field(default_factory=list)
     inventory: list[InventoryRow] = field(default_factory=list)
-    products: list[Product] = field(default_factory=list)
+    products: Any = None  # a pandas DataFrame (plan.products_reader), read fast with python-calamine
     notes: list[str] = field(default_factory=list)  # where the example filled a gap in the seeds
 
     @property

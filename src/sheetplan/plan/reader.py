@@ -22,8 +22,8 @@ from ..calc.service import concurrency_factor
 from ..messages import msg
 from . import model as m
 from .cells import CellError, is_blank, to_date, to_int, to_list, to_number, to_text, to_time
-from .schema import SETTINGS, SETTINGS_SHEET, SHEETS, STAFF_TYPES, STAFF_TYPES_EN, Column, Sheet, _norm
-from .source import SourceError, sniff
+from .schema import SETTINGS, SETTINGS_SHEET, SHEET_BY_KEY, SHEETS, STAFF_TYPES, STAFF_TYPES_EN, Column, Sheet, _norm
+from .source import SourceError, sniff, without_sheets
 
 MAX_MAGNITUDE = 1e15  # Excel keeps 15 significant digits; larger numbers are typos, not plans
 MAX_CAMPAIGN_DAYS = 366  # a year on one timeline already takes ~15 s to staff; 2062 for 2026 would hang
@@ -72,12 +72,22 @@ def check_plan(path: str | Path, lang: str | None = None) -> tuple[m.Plan | None
         sniff(path, lang or "zh")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about data validation extensions
-            wb = load_workbook(path, data_only=True)
+            wb = load_workbook(without_sheets(path, _is_products), data_only=True)
     except SourceError as e:
         return None, [Problem(path.name, str(e))]
     except Exception as e:  # openpyxl raises many kinds on damaged packages
         return None, [Problem(path.name, msg("not_workbook", lang or "zh", file=path.name, why=_why(e)))]
-    return _Reader(wb, path, lang).read()
+    from .products_reader import read_products  # it imports Problem from here
+
+    plan, problems = _Reader(wb, path, lang).read()
+    products, product_problems = read_products(path, lang=plan.lang if plan else lang or "zh")
+    if plan is not None:
+        plan.products = products
+    return plan, problems + product_problems
+
+
+def _is_products(name: str) -> bool:
+    return _norm(name) in SHEET_BY_KEY["products"].names()
 
 
 class _Reader:
@@ -112,7 +122,7 @@ class _Reader:
         if self._formulas is None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                self._formulas = load_workbook(self.path, data_only=False)
+                self._formulas = load_workbook(without_sheets(self.path, _is_products), data_only=False)
         v = self._formulas[ws.title][coord].value
         return v if isinstance(v, str) and v.startswith("=") else None
 
@@ -282,7 +292,6 @@ class _Reader:
         posts = self._rows("posts", self._post)
         service = self._rows("service", m.ServiceDay)
         inventory = self._rows("inventory", m.InventoryRow)
-        products = self._rows("products", m.Product)
         if settings is None:
             return None, self.problems
         plan = m.Plan(
@@ -296,7 +305,6 @@ class _Reader:
             [p for p, _ in posts],
             [s for s, _ in service],
             [i for i, _ in inventory],
-            [p for p, _ in products],
         )
         self._cross_checks(plan, phases, windows, departments, duties, staff, service)
         return plan, self.problems

@@ -189,7 +189,8 @@ SHEETS: tuple[Sheet, ...] = (
         C("carts", "加购", "Add-to-cart", "number", minimum=0, width=8),
         C("views", "浏览量", "Page views", "number", minimum=0, width=10),
         C("conversion", "转化率", "Conversion", "percent", minimum=0, maximum=1, width=8),
-        C("tier", "层级", "Tier", "choice", choices=TIERS, width=8),
+        C("tier", "层级", "Tier", "choice", choices=TIERS, width=8, hint_zh="填写则覆盖计算结果", hint_en="overrides the computed tier"),
+        C("forecast", "预测销量", "Forecast", "number", minimum=0, width=10, aliases=("销量预测", "预测"), hint_zh="预爆款按预测备货", hint_en="hits are stocked to the forecast"),
     ), required=False),
 )
 

@@ -3,8 +3,13 @@ bomb before any parser sees it, and say which in the user's language."""
 
 from __future__ import annotations
 
+import io
+import posixpath
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+
+from defusedxml import ElementTree
 
 from ..messages import msg
 
@@ -63,3 +68,43 @@ def _looks_like_text(path: Path) -> bool:
         if text and sum(c.isprintable() or c in "\r\n\t" for c in text) / len(text) > 0.95:
             return True
     return False
+
+
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+_EMPTY_SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+)
+
+
+def without_sheets(path: Path, skip: Callable[[str], bool]) -> io.BytesIO | Path:
+    """The package with the data of every sheet whose name `skip` accepts emptied, in memory.
+
+    openpyxl parses every sheet it opens; a 200k-row product sheet (read separately, and much
+    faster, by python-calamine) would cost it tens of seconds. Returns `path` unchanged when
+    no sheet is skipped or the package is not laid out as expected.
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", _NS)}
+            parts = set()
+            for sheet in book.findall("m:sheets/m:sheet", _NS):
+                if skip(sheet.get("name", "")):
+                    target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
+                    parts.add(target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}"))
+            if not parts:
+                return path
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+                for info in z.infolist():
+                    dst.writestr(info, _EMPTY_SHEET if info.filename in parts else z.read(info))
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return path
+    out.seek(0)
+    return out
