@@ -399,29 +399,13 @@ class _Reader:
             if day.chats > limit:
                 label = self._label("service", "chats")
                 self.add(row.cells["chats"], "too_large", column=label, value=_fmt(day.chats), max=limit)
-        sheet_ph = next(x for x in SHEETS if x.key == "phases").label(self.lang)
-        for issue in check_phases([(p.phase, p.start, p.end) for p in plan.phases if p.end >= p.start]):
-            self.add(
-                sheet_ph,
-                f"phase_{issue.kind}",
-                severity="error" if issue.kind == "overlap" else "warning",
-                a=issue.a,
-                b=issue.b,
-                start=issue.start,
-                end=issue.end,
-            )
-        sheet_w = next(x for x in SHEETS if x.key == "windows").label(self.lang)
-        for issue in check_windows([(w.window, w.start, w.end) for w in plan.windows]) if plan.windows else []:
-            self.add(
-                sheet_w,
-                f"window_{issue.kind}",
-                severity="error" if issue.kind == "overlap" else "warning",
-                a=issue.a,
-                b=issue.b,
-                start=issue.start,
-                end=issue.end,
-            )
-
+        phases = check_phases([(p.phase, p.start, p.end) for p in plan.phases if p.end >= p.start])
+        windows = check_windows([(w.window, w.start, w.end) for w in plan.windows]) if plan.windows else []
+        for key, issues in (("phases", phases), ("windows", windows)):
+            for issue in issues:  # overlaps are errors; a gap may be intended, so it is a warning
+                self.add(SHEET_BY_KEY[key].label(self.lang), f"{key[:-1]}_{issue.kind}",
+                         severity="error" if issue.kind == "overlap" else "warning",
+                         a=issue.a, b=issue.b, start=issue.start, end=issue.end)
 
 def _why(e: BaseException) -> str:
     """One line on what is broken: entity tricks are named as such; openpyxl's own text spans lines."""
