@@ -309,7 +309,10 @@ def run_batch(
     console: Console | None = None,
 ) -> BatchReport:
     """Build every plan under ``src_dir`` into ``out_dir`` (tree mirrored) with ``jobs`` processes
-    (0 or less: one per CPU). Never raises for a bad plan: see the report's ``failed``."""
+    (0 or less: one per CPU). Never raises for a bad plan: see the report's ``failed``.
+
+    Workers are spawned, so a script calling this must guard its entry point with
+    ``if __name__ == "__main__":`` (the `sheetplan` command already does)."""
     t0 = time.perf_counter()
     src, out = Path(src_dir).resolve(), Path(out_dir).resolve()
     console = console or Console(stderr=True, soft_wrap=True)
