@@ -10,10 +10,12 @@ import typer
 from rich.console import Console
 
 from . import __version__
-from .build import build_file, build_plan
 from .cli_batch import register as register_batch
 from .plan.reader import PlanError, Problem, check_plan, read_plan
 from .plan.template import write_example, write_plan
+
+# The build (OR-Tools, pandas) is imported inside the commands that need it, so `check`,
+# `new` and `--help` start fast.
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="sheetplan: mega-sale plans computed into Excel.")
 addin_app = typer.Typer(no_args_is_help=True, help="The sheetplan.xlam Excel add-in.")
@@ -71,6 +73,8 @@ def build(
     lang: Lang = None,
 ) -> None:
     """Build the plan output workbook and one workbook per department. The input is never modified."""
+    from .build import build_file
+
     try:
         paths = build_file(path, out_dir, lang)
     except PlanError as e:
@@ -86,6 +90,8 @@ def demo(
     lang: Annotated[str, typer.Option("--lang")] = "zh",
 ) -> None:
     """Build the bundled Double-11 example (its plan workbook is written next to the outputs)."""
+    from .build import build_plan
+
     out_dir.mkdir(parents=True, exist_ok=True)
     plan_path = write_example(out_dir / ("示例计划.xlsx" if lang == "zh" else "example-plan.xlsx"), lang)
     plan = read_plan(plan_path)

@@ -105,7 +105,7 @@ def _safe(func: _F) -> _F:
                 return error_text(head, rest)
             return error_text(None, text)
         except Exception as e:  # never raise into Excel
-            return error_text(None, f"internal error ({type(e).__name__}: {e})"[:200])
+            return error_text(None, f"internal error ({type(e).__name__}: {e})"[:100])
 
     return wrapper  # type: ignore[return-value]
 

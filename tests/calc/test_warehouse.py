@@ -66,3 +66,10 @@ def test_excel_rounding() -> None:
     assert excel_roundup(2.0000000000000004) == 2
     assert excel_roundup(-1.2) == -2
     assert ceil_count(2.9999999999999996) == 3
+
+
+def test_outreach_tiny_inputs_fail_cleanly() -> None:
+    with pytest.raises(ValueError, match="too small"):
+        calls_per_caller_per_day(0, 2e-258, 2e-258)
+    with pytest.raises(ValueError, match="too large"):
+        calls_per_caller_per_day(1e308, 1e-10, 1e-10)

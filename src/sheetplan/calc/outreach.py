@@ -13,4 +13,10 @@ def calls_per_caller_per_day(customers: float, callers: float, days: float) -> f
         raise ValueError("callers must be greater than 0")
     if days <= 0:
         raise ValueError("days must be greater than 0")
-    return float(math.ceil(customers / (callers * days) - 1e-9))
+    capacity = callers * days  # may underflow for absurdly small inputs
+    if capacity == 0:
+        raise ValueError("callers × days is too small")
+    per_day = customers / capacity
+    if not math.isfinite(per_day):
+        raise ValueError("customers / (callers × days) is too large")
+    return float(math.ceil(per_day - 1e-9))

@@ -419,9 +419,10 @@ def sellout_hours(stock: float, daily_sales: float, pace_factor: float = 1.0) ->
     pace_factor = _scalar(pace_factor, "pace_factor")
     if pace_factor <= 0:
         raise ValueError(f"pace_factor must be > 0, not {pace_factor!r}")
-    if daily == 0:
+    rate = daily * pace_factor  # may underflow to 0 for tiny inputs
+    if rate == 0:
         return math.inf
-    return stock / (daily * pace_factor) * 24.0
+    return stock / rate * 24.0
 
 
 def safety_stock(history: Sequence[float], lead_time_days: float = 7.0, service_level: float = 0.95,
