@@ -29,10 +29,10 @@ def compute_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The calculators (rosters take seconds) run once per distinct plan: these tests are about
     the workbook side, and every plan that reaches the build here is one of a few."""
 
-    def compute(plan: Plan) -> build.Results:
-        key = repr(plan)
+    def compute(plan: Plan, *, with_rosters: bool = True) -> build.Results:
+        key = repr(plan) + str(with_rosters)
         if key not in _RESULTS:
-            _RESULTS[key] = _COMPUTE(plan)
+            _RESULTS[key] = _COMPUTE(plan, with_rosters=with_rosters)
         return _RESULTS[key]
 
     monkeypatch.setattr(build, "compute", compute)

@@ -130,7 +130,9 @@ def rosters(plan: Plan, warehouse: WarehouseStaffing, service: ServicePlan | Non
     return out
 
 
-def compute(plan: Plan) -> Results:
+def compute(plan: Plan, *, with_rosters: bool = True) -> Results:
+    """Every number of every output. `with_rosters=False` skips the CP-SAT rosters (the slow
+    part) for callers that only need the duty tables, such as the ribbon's 生成职责表."""
     s = plan.settings
     posts = [Post(p.group, p.post, p.per_person or 0.0, p.fixed or 0) for p in plan.posts]
     inv = plan.inventory
@@ -153,7 +155,7 @@ def compute(plan: Plan) -> Results:
         ),  # type: ignore[arg-type]
         outreach=outreach,
         service=service,
-        rosters=rosters(plan, warehouse, service),
+        rosters=rosters(plan, warehouse, service) if with_rosters else [],
         products=product_plan(plan),
     )
 

@@ -295,7 +295,7 @@ def _build(book: PlanBook, groups: set[str], focus: Sequence[str] = ()) -> str:
             book.alert(message, _title(lang), True)
             return message
         plan = reading.plan
-        results = build.compute(plan)
+        results = build.compute(plan, with_rosters=PLAN in groups)
         outputs: list[Output] = []
         if PLAN in groups:
             main = build.write_plan_output(plan, results, work / "sheetplan_plan.xlsx")
