@@ -51,6 +51,8 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ("service level of 1.2", setter("活动", "B17", 1.2), "活动!B17", "不能大于"),
     ("unknown post type", setter("班次", "E2", "实习生"), "班次!E2", "全职/学生/借调"),
     ("duplicate duty number", setter("部门职责", "B3", 1), "部门职责!B3", "重复"),
+    ("fixed shift for a stranger", setter("固定排班", "A2", "路人甲"), "固定排班!A2", "不在「人员」表中"),
+    ("fixed shift with no template", setter("固定排班", "C2", "X"), "固定排班!C2", "班次「X」不在「班次」表中"),
     ("overlapping windows", setter("大促时段", "C3", dt.time(3, 0)), "大促时段", "重叠"),
 ]
 

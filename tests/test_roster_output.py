@@ -44,11 +44,20 @@ def test_demo_rosters_pass_the_independent_checker(
             dr.people,
             dr.requirement,
             to_roster.rules(plan),
+            fixed=to_roster.fixed_assignments(plan, department),
             gaps=dr.result.gaps,
             shifts=to_roster.shift_templates(plan),
             campaign_start=start,
         )
         assert problems == []
+
+
+def test_planner_fixed_shifts_are_kept(demo_results: tuple[Plan, Results]) -> None:
+    plan, results = demo_results
+    assert plan.fixed, "the example fixes the team leads' flash-sale night"
+    got = {(a.person, a.day, a.shift_code, a.post) for r in results.rosters for a in r.result.assignments}
+    for f in plan.fixed:
+        assert (f.name, plan.settings.days.index(f.date), f.shift, f.post) in got
 
 
 def test_demo_shows_its_gaps_with_reasons(demo_results: tuple[Plan, Results], demo_outputs: list[Path]) -> None:

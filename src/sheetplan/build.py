@@ -15,7 +15,7 @@ from .calc.department_roster import (
     warehouse_requirement,
 )
 from .calc.outreach import calls_per_caller_per_day
-from .calc.products import ProductPlan, StockRules, plan_products
+from .calc.products import ProductPlan, StockRules, TierRules, plan_products
 from .calc.shares import ShareTable, share_table
 from .calc.shifts import ShiftType
 from .calc.warehouse import Post, WarehouseStaffing, staff_warehouse
@@ -76,7 +76,8 @@ def service_plan(plan: Plan) -> ServicePlan | None:
     params = ServiceParams(
         s.aht_seconds, s.target_sl, s.answer_seconds, s.interval_minutes, s.concurrency, s.max_occupancy, s.shrinkage
     )
-    return plan_service(days, params, shift_types(plan))
+    return plan_service(days, params, shift_types(plan), max_part_time_people=s.max_students_per_day,
+                        max_part_time_share=s.max_part_time_share)
 
 
 def shift_types(plan: Plan) -> list[ShiftType]:
@@ -124,7 +125,8 @@ def rosters(plan: Plan, warehouse: WarehouseStaffing, service: ServicePlan | Non
         people = [to_roster.person(plan, p, minutes) for p in staff]
         out.append(
             roster_department(
-                dept, people, shifts, req, horizon, rules, interval_minutes=minutes, day_labels=labels, lang=plan.lang
+                dept, people, shifts, req, horizon, rules, interval_minutes=minutes, day_labels=labels,
+                lang=plan.lang, fixed=to_roster.fixed_assignments(plan, dept),
             )
         )
     return out
@@ -164,7 +166,13 @@ def product_plan(plan: Plan) -> ProductPlan | None:
     df = plan.products
     if df is None or len(df) == 0:
         return None
-    return plan_products(df, stock_rules=StockRules(ref_date=plan.settings.start))
+    s = plan.settings
+    return plan_products(
+        df,
+        tier_rules=TierRules(hit_share=s.hit_share, featured_share=s.featured_share),
+        stock_rules=StockRules(sales_days=s.sales_days, multiple=s.stock_multiple, uplift=s.hit_uplift,
+                               lead_time_days=s.lead_time_days, ref_date=s.start),
+    )
 
 
 def output_names(stem: str, plan: Plan) -> tuple[str, dict[str, str]]:

@@ -36,6 +36,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "window_gap": ("时段「{a}」与「{b}」之间有空档 {start}–{end}", "gap {start}–{end} between windows '{a}' and '{b}'"),
     "unknown_post": ("岗位「{value}」不在该部门的岗位中（{posts}）", "post '{value}' is not a post of this department ({posts})"),
     "unknown_shift_type": ("类型「{value}」应为 全职/学生/借调", "type '{value}' must be 全职/学生/借调 (full-time/student/borrowed)"),
+    "unknown_person": ("「{value}」不在「人员」表中", "'{value}' is not on the Staff sheet"),
+    "unknown_shift": ("班次「{value}」不在「班次」表中（{codes}）", "shift '{value}' is not on the Shifts sheet ({codes})"),
     "no_rows": ("工作表没有数据行", "the sheet has no data rows"),
     "no_productivity": ("岗位需填写人效或固定人数", "a post needs orders per person or a fixed head count"),
     "formula_text": ("", ""),

@@ -79,7 +79,13 @@ def campaign_demand(days: Sequence[DayDemand], interval_minutes: int) -> tuple[l
 
 
 def plan_service(
-    days: Sequence[DayDemand], params: ServiceParams, shift_types: Sequence[ShiftType], time_limit_s: float = 10
+    days: Sequence[DayDemand],
+    params: ServiceParams,
+    shift_types: Sequence[ShiftType],
+    time_limit_s: float = 10,
+    *,
+    max_part_time_people: int | None = None,
+    max_part_time_share: float | None = None,
 ) -> ServicePlan:
     arrivals, mask, fixed = campaign_demand(days, params.interval_minutes)
     kw = {
@@ -96,7 +102,14 @@ def plan_service(
         shrinkage=params.shrinkage,
         **kw,
     )
-    result = plan_shifts(requirement, params.interval_minutes, shift_types, time_limit_s=time_limit_s)
+    result = plan_shifts(
+        requirement,
+        params.interval_minutes,
+        shift_types,
+        time_limit_s=time_limit_s,
+        max_part_time_people=max_part_time_people,
+        max_part_time_share=max_part_time_share,
+    )
     served = [a if m else 0.0 for a, m in zip(arrivals, mask, strict=True)]
     audit = coverage_audit(result, served, {**kw, "shrinkage": params.shrinkage})
     return ServicePlan(params, arrivals, mask, requirement, fixed, result, audit)

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .roster import (
+    FixedAssignment,
     Person,
     RosterResult,
     RosterRules,
@@ -80,12 +81,15 @@ def roster_department(
     interval_minutes: int = 60,
     day_labels: Sequence[str] = (),
     lang: str = "zh",
+    fixed: Sequence[FixedAssignment] = (),
 ) -> DepartmentRoster:
     """Roster the posts someone can work; explain every gap in the plan's language."""
     skilled = {p for person in people for p in person.posts}
     req = {post: list(v) for post, v in requirement.items() if post in skilled and any(v)}
     unrostered = [post for post, v in requirement.items() if post not in skilled and any(v)]
-    result = solve_roster(people, shifts, req, horizon_days, rules, interval_minutes=interval_minutes)
+    for f in fixed:  # a planner-fixed shift on a post with no requirement still needs the post modelled
+        req.setdefault(f.post, [0] * len(next(iter(requirement.values()), [])))
+    result = solve_roster(people, shifts, req, horizon_days, rules, fixed, interval_minutes=interval_minutes)
     lines = explain(
         result,
         people,
@@ -94,6 +98,7 @@ def roster_department(
         rules,
         lang=lang,
         day_labels=list(day_labels) or None,
+        fixed=fixed,
         resolve_time_s=min(1.0, rules.time_limit_s),
     )
     return DepartmentRoster(department, list(people), req, result, lines, unrostered)

@@ -32,6 +32,14 @@ class Settings:
     shrinkage: float = 0.15
     min_rest_hours: float = 11
     roster_effort: float = 2.0
+    max_students_per_day: int | None = None
+    max_part_time_share: float | None = None
+    hit_share: float = 0.05
+    featured_share: float = 0.15
+    stock_multiple: float = 3.0
+    hit_uplift: float = 5.0
+    sales_days: float = 30.0
+    lead_time_days: float = 7.0
 
     @property
     def days(self) -> list[dt.date]:
@@ -96,6 +104,14 @@ class ShiftTemplate:
 
 
 @dataclass(frozen=True)
+class FixedShift:
+    name: str
+    date: dt.date
+    shift: str
+    post: str
+
+
+@dataclass(frozen=True)
 class WarehousePost:
     group: str
     post: str
@@ -132,6 +148,7 @@ class Plan:
     duties: list[Duty] = field(default_factory=list)
     staff: list[StaffMember] = field(default_factory=list)
     shifts: list[ShiftTemplate] = field(default_factory=list)
+    fixed: list[FixedShift] = field(default_factory=list)
     posts: list[WarehousePost] = field(default_factory=list)
     service: list[ServiceDay] = field(default_factory=list)
     inventory: list[InventoryRow] = field(default_factory=list)

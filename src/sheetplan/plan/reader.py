@@ -289,25 +289,44 @@ class _Reader:
         duties = self._rows("duties", m.Duty)
         staff = self._rows("staff", self._staff)
         shifts = self._rows("shifts", self._shift)
+        fixed = self._rows("fixed", m.FixedShift)
         posts = self._rows("posts", self._post)
         service = self._rows("service", m.ServiceDay)
         inventory = self._rows("inventory", m.InventoryRow)
         if settings is None:
             return None, self.problems
         plan = m.Plan(
-            settings,
-            [p for p, _ in phases],
-            [w for w, _ in windows],
-            [d for d, _ in departments],
-            [d for d, _ in duties],
-            [s for s, _ in staff],
-            [s for s, _ in shifts],
-            [p for p, _ in posts],
-            [s for s, _ in service],
-            [i for i, _ in inventory],
+            settings=settings,
+            phases=[p for p, _ in phases],
+            windows=[w for w, _ in windows],
+            departments=[d for d, _ in departments],
+            duties=[d for d, _ in duties],
+            staff=[s for s, _ in staff],
+            shifts=[s for s, _ in shifts],
+            fixed=[f for f, _ in fixed],
+            posts=[p for p, _ in posts],
+            service=[s for s, _ in service],
+            inventory=[i for i, _ in inventory],
         )
         self._cross_checks(plan, phases, windows, departments, duties, staff, service)
+        self._check_fixed(plan, fixed)
         return plan, self.problems
+
+    def _check_fixed(self, plan: m.Plan, fixed: list[tuple[m.FixedShift, Row]]) -> None:
+        """A planner-typed assignment must name a person, a shift, a post and a campaign day."""
+        s = plan.settings
+        people = {p.name: p for p in plan.staff}
+        codes = {t.code for t in plan.shifts}
+        for f, row in fixed:
+            person = people.get(f.name)
+            if person is None:
+                self.add(row.cells["name"], "unknown_person", value=f.name)
+            elif f.post not in person.posts:
+                self.add(row.cells["post"], "unknown_post", value=f.post, posts="、".join(person.posts))
+            if f.shift not in codes:
+                self.add(row.cells["shift"], "unknown_shift", value=f.shift, codes="、".join(sorted(codes)))
+            if not s.start <= f.date <= s.end:
+                self.add(row.cells["date"], "outside_campaign", value=f.date, start=s.start, end=s.end)
 
     def _rows(self, key: str, make: Callable[..., Any]) -> list[tuple[Any, Row]]:
         spec = next(s for s in SHEETS if s.key == key)

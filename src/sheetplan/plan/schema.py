@@ -97,6 +97,14 @@ SETTINGS: tuple[Column, ...] = (
     C("max_occupancy", "最大占用率", "Max occupancy", "percent", minimum=0.1, maximum=1),
     C("shrinkage", "损耗率", "Shrinkage", "percent", minimum=0, maximum=0.9),
     C("min_rest_hours", "最短休息(小时)", "Min rest (h)", "number", minimum=0, maximum=24),
+    C("max_students_per_day", "学生班每日最多人数", "Max student shifts/day", "int", minimum=0, hint_zh="客服班次计划中 4 小时等兼职班每天最多几人；空 = 不限", hint_en="part-time shifts per day in the service shift plan; empty = no cap"),
+    C("max_part_time_share", "兼职工时占比上限", "Max part-time share", "percent", minimum=0, maximum=1, hint_zh="兼职班工时占总工时的上限；空 = 不限", hint_en="cap on part-time hours as a share of all paid hours; empty = no cap"),
+    C("hit_share", "预爆款比例", "Expected-hit share", "percent", minimum=0, maximum=1, hint_zh="按综合得分前 x% 的商品为预爆款", hint_en="top x% of SKUs by score are expected hits"),
+    C("featured_share", "主推比例", "Featured share", "percent", minimum=0, maximum=1, hint_zh="预爆款之后的 y% 为主推", hint_en="the next y% are featured"),
+    C("stock_multiple", "常规款备货倍数", "Stock-up multiple", "number", minimum=0, hint_zh="种子 001：按当前销量的 3 倍备货", hint_en="seed 001: stock 3× current sales"),
+    C("hit_uplift", "预爆款备货倍数", "Hit uplift", "number", minimum=0, hint_zh="预爆款没有预测销量时按销量 × 该倍数", hint_en="hits without a forecast: sales × this"),
+    C("sales_days", "销量统计天数", "Sales period (days)", "number", minimum=1, hint_zh="「销量」列覆盖的天数", hint_en="days the Sales column covers"),
+    C("lead_time_days", "补货提前期(天)", "Lead time (days)", "number", minimum=0),
     C("roster_effort", "排班求解预算", "Roster solver budget", "number", minimum=0.1, maximum=600, hint_zh="每个部门的求解工作量（约等于秒）；结果可复现", hint_en="solver work per department (about seconds); results are reproducible"),
 )
 
@@ -156,6 +164,12 @@ SHEETS: tuple[Sheet, ...] = (
         C("hours", "时长(小时)", "Hours", "number", required=True, minimum=1, maximum=16),
         C("types", "可上班类型", "Staff types", "list", width=16, hint_zh="空 = 全职、借调", hint_en="empty = full-time and borrowed"),
     ), required=False),
+    Sheet("fixed", "固定排班", "Fixed shifts", (
+        C("name", "姓名", "Name", required=True, width=10),
+        C("date", "日期", "Date", "date", required=True),
+        C("shift", "班次", "Shift", required=True, width=8),
+        C("post", "岗位", "Post", required=True, width=10),
+    ), required=False, note_zh="计划员已确定的排班：排班时原样保留", note_en="assignments the planner has decided: kept as they are"),
     Sheet("posts", "仓库岗位", "Warehouse posts", (
         C("group", "分组", "Group", required=True, width=12),
         C("post", "岗位", "Post", required=True, width=12),

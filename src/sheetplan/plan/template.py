@@ -49,6 +49,7 @@ def write_example(path: str | Path, lang: str = "zh") -> Path:
         "departments": e.DEPARTMENTS,
         "duties": e.DUTIES,
         "staff": e.STAFF,
+        "fixed": e.FIXED,
         "shifts": e.SHIFTS,
         "posts": e.POSTS,
         "service": e.SERVICE,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..calc.roster import Person, RosterRules, ShiftTemplate
+from ..calc.roster import FixedAssignment, Person, RosterRules, ShiftTemplate
 from .model import Plan, StaffMember
 
 DEFAULT_SHIFT_TYPES = ("全职", "借调")
@@ -57,3 +57,14 @@ def rules(plan: Plan) -> RosterRules:
         num_workers=1,
         deterministic_time=s.roster_effort,
     )
+
+
+def fixed_assignments(plan: Plan, department: str) -> list[FixedAssignment]:
+    """The planner's fixed shifts for the people of one department."""
+    days = day_index(plan)
+    dept_of = {p.name: p.department for p in plan.staff}
+    return [
+        FixedAssignment(f.name, days[f.date], f.shift, f.post)
+        for f in plan.fixed
+        if dept_of.get(f.name) == department and f.date in days
+    ]
