@@ -69,7 +69,7 @@ def main() -> None:
         root = Path(tmp)
         base = write_example(root / "example.xlsx")
         if not args.with_staff:
-            base = without_sheets(base, root / "example-no-staff.xlsx", ("人员",))
+            base = without_sheets(base, root / "example-no-staff.xlsx", ("人员", "固定排班"))
         t0 = time.perf_counter()
         variants(base, root / "plans", args.plans)
         t_gen = time.perf_counter() - t0

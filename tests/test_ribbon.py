@@ -52,10 +52,10 @@ def plan_sheets(example_plan: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 @pytest.fixture(scope="module")
 def plan_en(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example in English, without its staff sheet (no rosters: quick to build)."""
+    """The example in English, without its staff and fixed shifts (no rosters: quick to build)."""
     path = write_example(tmp_path_factory.mktemp("en") / "example.xlsx", "en")
     wb = load_workbook(path)
-    del wb["Staff"]
+    del wb["Staff"], wb["Fixed shifts"]
     for row in wb["Campaign"].iter_rows(min_row=2):
         if row[0].value == "Language":
             row[1].value = "en"

@@ -96,6 +96,7 @@ class _Reader:
         self.path = path
         self.problems: list[Problem] = []
         self._formulas: Any = None
+        self.raw: dict[str, list[dict[str, Any]]] = {}  # every non-blank row, valid or not
         self.lang = lang or self._guess_lang()
         self.year = dt.date.today().year
 
@@ -194,6 +195,7 @@ class _Reader:
             raw = {key: (stored[r, ci].value if (r, ci) in stored else None) for ci, key in mapping.items()}
             if all(is_blank(v) for v in raw.values()):
                 continue
+            self.raw.setdefault(spec.key, []).append(raw)
             seen_rows += 1
             values: dict[str, Any] = {}
             coords: dict[str, str] = {}
@@ -316,14 +318,17 @@ class _Reader:
         """A planner-typed assignment must name a person, a shift, a post and a campaign day."""
         s = plan.settings
         people = {p.name: p for p in plan.staff}
+        typed = {str(r.get("name")).strip() for r in self.raw.get("staff", [])}
         codes = {t.code for t in plan.shifts}
+        typed_codes = {str(r.get("code")).strip() for r in self.raw.get("shifts", [])}
         for f, row in fixed:
             person = people.get(f.name)
             if person is None:
-                self.add(row.cells["name"], "unknown_person", value=f.name)
+                if f.name not in typed:  # a row with its own error is reported there, not twice
+                    self.add(row.cells["name"], "unknown_person", value=f.name)
             elif f.post not in person.posts:
                 self.add(row.cells["post"], "unknown_post", value=f.post, posts="、".join(person.posts))
-            if f.shift not in codes:
+            if f.shift not in codes and f.shift not in typed_codes:
                 self.add(row.cells["shift"], "unknown_shift", value=f.shift, codes="、".join(sorted(codes)))
             if not s.start <= f.date <= s.end:
                 self.add(row.cells["date"], "outside_campaign", value=f.date, start=s.start, end=s.end)
