@@ -43,7 +43,7 @@ def write_plan(
 def write_example(path: str | Path, lang: str = "zh") -> Path:
     e = example
     data = {
-        "campaign": e.SETTINGS,
+        "campaign": {**e.SETTINGS, "language": lang},
         "phases": e.PHASES,
         "windows": e.WINDOWS,
         "departments": e.DEPARTMENTS,
