@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .i18n import pick
+
 MESSAGES: dict[str, tuple[str, str]] = {
     "not_workbook": ("{file} 不是 Excel 工作簿（.xlsx/.xlsm）：{why}", "{file} is not an Excel workbook (.xlsx/.xlsm): {why}"),
     "old_xls": ("{file} 是旧版 .xls 格式，请在 Excel 中另存为 .xlsx", "{file} is an old .xls file; save it as .xlsx in Excel"),
@@ -45,5 +47,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def msg(key: str, lang: str = "zh", **kw: object) -> str:
-    zh, en = MESSAGES[key]
-    return (zh if lang == "zh" else en).format(**kw)
+    return pick(MESSAGES, key, lang, **kw)

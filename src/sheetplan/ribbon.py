@@ -74,6 +74,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from . import build
+from .i18n import pick
 from .plan.model import Plan
 from .plan.reader import Problem, check_plan
 from .plan.schema import SHEETS, _norm
@@ -132,8 +133,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
 
 
 def text(key: str, lang: str, **kw: object) -> str:
-    zh, en = TEXT[key]
-    return (zh if lang == "zh" else en).format(**kw)
+    return pick(TEXT, key, lang, **kw)
 
 
 # ------------------------------------------------------------------------------ the protocol

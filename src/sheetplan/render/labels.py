@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ..i18n import pick
+
 LABELS: dict[str, tuple[str, str]] = {
     # sheet names (≤ 31 characters, no []:*?/\)
     "sheet_summary": ("总览", "Summary"),
@@ -244,6 +246,4 @@ LABELS: dict[str, tuple[str, str]] = {
 
 
 def label(key: str, lang: str = "zh", **kw: object) -> str:
-    zh, en = LABELS[key]
-    text = zh if lang == "zh" else en
-    return text.format(**kw) if kw else text
+    return pick(LABELS, key, lang, **kw)
