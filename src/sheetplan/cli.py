@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -23,13 +24,37 @@ app.add_typer(addin_app, name="addin")
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-Lang = Annotated[str | None, typer.Option("--lang", help="zh or en (default: the plan's own language)")]
+Lang = Annotated[
+    str | None,
+    typer.Option("--lang", help="language of the messages, zh or en (default: the plan's 语言 setting, "
+                 "which also sets the language of the output workbooks)"),
+]
+
+
+def _lang(lang: str | None) -> str | None:
+    if lang not in (None, "zh", "en"):
+        raise typer.BadParameter("must be zh or en", param_hint="--lang")
+    return lang
 
 
 def _report(problems: list[Problem]) -> None:
     for p in problems:
-        style = "red" if p.severity == "error" else "yellow"
-        err.print(f"[{style}]{p}[/{style}]", highlight=False)
+        if p.severity == "error":
+            err.print(f"[red]{p}[/red]", highlight=False)
+        else:
+            err.print(f"[yellow]提示/warning {p}[/yellow]", highlight=False)
+
+
+def _out_dir(out_dir: Path) -> None:
+    """Fail in one line, before any computing, when the output folder cannot be used."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        err.print(f"无法使用输出文件夹 / cannot use the output folder {out_dir}: {e.strerror or e}", highlight=False)
+        raise typer.Exit(2) from None
+    if not os.access(out_dir, os.W_OK):
+        err.print(f"输出文件夹不可写 / the output folder is not writable: {out_dir}", highlight=False)
+        raise typer.Exit(2)
 
 
 def _written(paths: list[Path]) -> None:
@@ -57,11 +82,13 @@ def new(
 @app.command()
 def check(path: Path, lang: Lang = None) -> None:
     """Validate a plan workbook; every problem on its own line with sheet and cell. Exit 2 on errors."""
-    _, problems = check_plan(path, lang)
+    _, problems = check_plan(path, _lang(lang))
     _report(problems)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        err.print(f"{len(errors)} error(s) / 个错误", highlight=False)
+        warned = len(problems) - len(errors)
+        err.print(f"{len(errors)} 个错误 / error(s)" + (f", {warned} 个提示 / warning(s)" if warned else ""),
+                  highlight=False)
         raise typer.Exit(2)
     out.print("OK" + (f" ({len(problems)} warning(s) / 个提示)" if problems else ""))
 
@@ -75,6 +102,9 @@ def build(
     """Build the plan output workbook and one workbook per department. The input is never modified."""
     from .build import build_file
 
+    lang = _lang(lang)
+    _out_dir(out_dir)
+    err.print("正在生成… / building…", highlight=False)
     try:
         paths = build_file(path, out_dir, lang)
     except PlanError as e:
@@ -87,12 +117,13 @@ def build(
 @app.command()
 def demo(
     out_dir: Annotated[Path, typer.Option("-o", "--out", help="output folder")] = Path("out/demo"),
-    lang: Annotated[str, typer.Option("--lang")] = "zh",
+    lang: Annotated[str, typer.Option("--lang", help="zh or en: the example's labels and messages")] = "zh",
 ) -> None:
     """Build the bundled Double-11 example (its plan workbook is written next to the outputs)."""
     from .build import build_plan
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    _lang(lang)
+    _out_dir(out_dir)
     plan_path = write_example(out_dir / ("示例计划.xlsx" if lang == "zh" else "example-plan.xlsx"), lang)
     plan = read_plan(plan_path)
     paths = build_plan(plan, out_dir, plan_path.stem)
