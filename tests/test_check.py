@@ -128,3 +128,18 @@ def test_cli_check_exit_codes(example_plan: Path, tmp_path: Path) -> None:
         [sys.executable, "-m", "sheetplan", "check", str(tmp_path / "nope.xlsx")], capture_output=True, text=True
     )
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+
+
+def test_english_plan_accepts_english_choices(tmp_path: Path) -> None:
+    from sheetplan.plan.template import write_example
+
+    wb = openpyxl.load_workbook(write_example(tmp_path / "en.xlsx", "en"))
+    wb["Campaign"]["B3"] = "Tmall"
+    wb["Duties"]["F2"], wb["Duties"]["G2"] = "Preparation", "done"
+    wb["Service demand"]["E2"] = "Normal curve"
+    wb["Products"]["K2"] = "Expected hit"
+    wb.save(tmp_path / "en2.xlsx")
+    plan, problems = check_plan(tmp_path / "en2.xlsx")
+    assert problems == [] and plan is not None
+    assert (plan.settings.platform, plan.duties[0].phase, plan.duties[0].status) == ("天猫", "准备期", "已完成")
+    assert plan.service[0].profile == "平日" and plan.products.tier[0] == "预爆款"

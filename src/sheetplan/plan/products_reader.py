@@ -23,7 +23,7 @@ from python_calamine import CalamineWorkbook
 from ..messages import msg
 from .cells import CellError, is_blank, to_number, to_text
 from .reader import Problem
-from .schema import SHEET_BY_KEY, C, Column, _norm
+from .schema import SHEET_BY_KEY, C, Column, _norm, canonical_choice
 from .source import SourceError, sniff
 
 SPEC = SHEET_BY_KEY["products"]
@@ -185,7 +185,11 @@ class _Table:
                 if col.required and not s:
                     fail(i, "required")
                 elif col.choices and s and s not in col.choices:
-                    fail(i, "bad_choice", value=s, choices="/".join(col.choices))
+                    canonical = canonical_choice(s, col.choices)
+                    if canonical is None:
+                        fail(i, "bad_choice", value=s, choices="/".join(col.choices))
+                    else:
+                        s = canonical
             out.append(s)
         return out, errs
 

@@ -22,7 +22,18 @@ from ..calc.service import concurrency_factor
 from ..messages import msg
 from . import model as m
 from .cells import CellError, is_blank, to_date, to_int, to_list, to_number, to_text, to_time
-from .schema import SETTINGS, SETTINGS_SHEET, SHEET_BY_KEY, SHEETS, STAFF_TYPES, STAFF_TYPES_EN, Column, Sheet, _norm
+from .schema import (
+    SETTINGS,
+    SETTINGS_SHEET,
+    SHEET_BY_KEY,
+    SHEETS,
+    STAFF_TYPES,
+    STAFF_TYPES_EN,
+    Column,
+    Sheet,
+    _norm,
+    canonical_choice,
+)
 from .source import SourceError, sniff, without_sheets
 
 MAX_MAGNITUDE = 1e15  # Excel keeps 15 significant digits; larger numbers are typos, not plans
@@ -142,9 +153,10 @@ class _Reader:
         else:
             x = to_text(v)
             if kind == "choice" and col.choices and x not in col.choices:
-                if col.key == "type" and x.lower() in STAFF_TYPES_EN:
-                    return STAFF_TYPES_EN[x.lower()]
-                raise CellError("bad_choice", value=x, choices="/".join(col.choices))
+                canonical = canonical_choice(x, col.choices)
+                if canonical is None:
+                    raise CellError("bad_choice", value=x, choices="/".join(col.choices))
+                return canonical
             return x
         if col.minimum is not None and x < col.minimum:
             raise CellError("too_small", value=_fmt(x), min=_fmt(col.minimum))

@@ -9,7 +9,28 @@ from typing import Literal
 Kind = Literal["text", "int", "number", "percent", "date", "time", "datetime", "choice", "list"]
 
 STAFF_TYPES = ("全职", "学生", "借调")
-STAFF_TYPES_EN = {"fulltime": "全职", "full-time": "全职", "student": "学生", "borrowed": "借调"}
+# English names of the fixed choices: offered in the English template's drop-downs and read
+# back (any case) as the canonical Chinese value, which is what the calculators use.
+CHOICE_EN: dict[str, str] = {
+    "全职": "Full-time", "学生": "Student", "借调": "Borrowed",
+    "准备期": "Preparation", "蓄水期": "Build-up", "预热期": "Warm-up", "大促当天": "Sale day", "返场期": "After sale",
+    "未开始": "Not started", "进行中": "In progress", "已完成": "Done", "延期": "Delayed",
+    "天猫": "Tmall", "淘宝": "Taobao", "京东": "JD", "唯品会": "Vipshop", "抖音": "Douyin", "拼多多": "Pinduoduo",
+    "其他": "Other", "大促": "Sale-day curve", "平日": "Normal curve",
+    "预爆款": "Expected hit", "主推": "Featured", "常规款": "Regular",
+}
+FROM_EN: dict[str, str] = {en.lower(): zh for zh, en in CHOICE_EN.items()} | {
+    "fulltime": "全职", "hit": "预爆款", "sale_day": "大促", "normal": "平日", "normal_day": "平日", "done": "已完成",
+}
+STAFF_TYPES_EN = {k: v for k, v in FROM_EN.items() if v in ("全职", "学生", "借调")}
+
+
+def canonical_choice(value: str, choices: tuple[str, ...]) -> str | None:
+    """The canonical (Chinese) choice for a value typed in Chinese or English, else None."""
+    if value in choices:
+        return value
+    zh = FROM_EN.get(value.strip().lower())
+    return zh if zh in choices else None
 PHASES = ("准备期", "蓄水期", "预热期", "大促当天", "返场期")
 STATUSES = ("未开始", "进行中", "已完成", "延期")
 PLATFORMS = ("天猫", "淘宝", "京东", "唯品会", "抖音", "拼多多", "其他")

@@ -16,10 +16,11 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..render.book import Book, write_cell
 from . import example
-from .schema import SETTINGS, SETTINGS_SHEET, SHEETS, Column, Sheet
+from .schema import CHOICE_EN, SETTINGS, SETTINGS_SHEET, SHEETS, Column, Sheet
 
 _NUM = {"int": "int", "number": "number", "percent": "percent", "date": "date", "time": "time", "datetime": "datetime"}
 TEMPLATE_ROWS = 30  # empty rows the template's tables offer
+VALIDATION_ROWS = 1000  # drop-downs and hints reach well past the last row, for rows a planner adds
 
 
 def write_plan(
@@ -32,8 +33,7 @@ def write_plan(
             _notes_sheet(book, notes, lang)
         _settings_sheet(book, lang, data.get("campaign", {}))
         dept_sheet = next(s for s in SHEETS if s.key == "departments")
-        dept_rows = len(data.get("departments", ())) or TEMPLATE_ROWS
-        dept_ref = f"='{dept_sheet.label(lang)}'!$A$2:$A${dept_rows + 1}"
+        dept_ref = f"='{dept_sheet.label(lang)}'!$A$2:$A$200"  # blanks are ignored by the drop-down
         for spec in SHEETS:
             if spec.key != "campaign":
                 _table_sheet(book, spec, lang, data.get(spec.key, []), dept_ref)
@@ -65,7 +65,8 @@ def _validate(ws: Worksheet, first: int, last: int, c: int, col: Column, lang: s
     if col.kind == "choice" and col.key == "department":
         opts |= {"validate": "list", "source": dept_ref}
     elif col.kind == "choice" and col.choices:
-        opts |= {"validate": "list", "source": list(col.choices)}
+        names = [CHOICE_EN.get(c, c) for c in col.choices] if lang == "en" else list(col.choices)
+        opts |= {"validate": "list", "source": names}
     elif col.kind in ("int", "number", "percent") and col.minimum is not None:
         opts |= {
             "validate": "integer" if col.kind == "int" else "decimal",
@@ -113,7 +114,7 @@ def _table_sheet(book: Book, spec: Sheet, lang: str, rows: Sequence[Sequence[Any
         for c, v in enumerate(row):
             write_cell(ws, r, c, v, book.fmt("text", _NUM.get(cols[c].kind)))
     for c, col in enumerate(cols):
-        _validate(ws, 1, n, c, col, lang, dept_ref)
+        _validate(ws, 1, max(n, VALIDATION_ROWS), c, col, lang, dept_ref)
     ws.freeze_panes(1, 0)
 
 
