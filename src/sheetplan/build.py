@@ -257,11 +257,12 @@ def write_plan_output(plan: Plan, results: Results, path: Path) -> Path:
             )
         if results.service:
             sp = results.service
-            write_service(book, rest[0], plan, sp)
+            cs = write_service(book, rest[0], plan, sp)
             kpis += [
-                Kpi("sum_cs_peak", max(sp.requirement, default=0)),
-                Kpi("sum_cs_hours", sp.shifts.paid_hours, note=label(f"status_{sp.shifts.status}", lang)),
-                Kpi("sum_cs_sl", sp.audit.worst_service_level or 0, num="percent"),
+                Kpi("sum_cs_peak", max(sp.requirement, default=0), f"MAX({cs['required']})"),
+                Kpi("sum_cs_hours", sp.shifts.paid_hours, cs["paid_hours"], num="number",
+                    note=label(f"status_{sp.shifts.status}", lang)),
+                Kpi("sum_cs_sl", sp.audit.worst_service_level or 0, f"MIN({cs['sl']})", num="percent"),
             ]
         if results.rosters:
             _write_rosters(book, plan, results.rosters, sheets)

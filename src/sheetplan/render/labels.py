@@ -130,7 +130,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "status_feasible": ("可行（未证最优）", "feasible (not proven optimal)"),
     "status_infeasible": ("无法全覆盖", "cannot cover everything"),
     "sum_cs_peak": ("客服测算峰值人数", "Customer service: computed peak agents"),
-    "sum_cs_hours": ("客服排班总人时", "Customer service: rostered person-hours"),
+    "sum_cs_hours": ("客服班次计划人时（自由起班的理论最少）", "Customer service: shift-plan person-hours (free starts, the minimum)"),
     "sum_cs_sl": ("客服最低服务水平", "Customer service: lowest service level"),
     # rosters (issue 4)
     "sheet_roster": ("排班-{dept}", "Roster-{dept}"),
@@ -173,7 +173,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "roster_feasible": ("全部满足（未证最优）", "all covered (not proven optimal)"),
     "roster_partial": ("部分满足，见缺口说明", "partly covered: see the gaps"),
     "roster_infeasible": ("无法排班，见说明", "cannot be rostered: see the notes"),
-    "sum_roster": ("{dept} 排班：覆盖率 / 缺口人时", "{dept} roster: coverage / short person-hours"),
+    "sum_roster": ("{dept} 值班表（按班次模板排到人）：覆盖率 / 缺口人时", "{dept} named roster (shift templates): coverage / short person-hours"),
     # notes
     "notes_title": ("说明与假设", "Notes and assumptions"),
     "page_footer": ("&L{name}&C第 &P 页，共 &N 页&R&A", "&L{name}&CPage &P of &N&R&A"),

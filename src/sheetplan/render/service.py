@@ -15,7 +15,7 @@ from ..calc.service import concurrency_factor
 from ..plan.model import Plan
 from .book import Book, print_setup, write_header, write_title
 from .labels import label
-from .refs import cell, on
+from .refs import cell
 from .styles import CHART_COLOURS, FONT
 
 WIDTHS = (16, 12, 12, 10, 12, 12, 10, 10, 12, 12)
@@ -48,10 +48,12 @@ def write_service(book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan) -> dic
     row = _days(book, ws, plan, sp, row)
     row += 2
     plan_first, plan_last, row = _shift_plan(book, ws, plan, sp, row)
+    row_total = row
     row += 2
     refs = _intervals(book, ws, plan, sp, row, plan_first, plan_last, chart_row)
+    refs["paid_hours"] = cell(row_total, 5, absolute=True)
     print_setup(ws, footer=label("page_footer", lang, name=s.name))
-    return {k: on(name, *v) for k, v in refs.items()}
+    return {k: f"'{name}'!{v}" for k, v in refs.items()}
 
 
 def _days(book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan, row: int) -> int:
@@ -137,7 +139,7 @@ def _shift_plan(book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan, row: int
 
 def _intervals(
     book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan, row: int, pf: int, pl: int, chart_row: int
-) -> dict[str, tuple[int, int]]:
+) -> dict[str, str]:
     lang, s = plan.lang, plan.settings
     name = ws.get_name()
     minutes = sp.params.interval_minutes
@@ -213,7 +215,9 @@ def _intervals(
     ws.freeze_panes(header + 1, 0)
     ws.repeat_rows(header, header)
     _chart(book, ws, name, lang, first, last, chart_row)
-    return {"peak": (first, 4), "under_hours": (row, 7)}
+    rng = {"required": 4, "sl": 9}
+    out = {k: f"{cell(first, c, absolute=True)}:{cell(last, c, absolute=True)}" for k, c in rng.items()}
+    return {**out, "under_hours": cell(row, 7, absolute=True)}
 
 
 def _chart(book: Book, ws: Worksheet, name: str, lang: str, first: int, last: int, at_row: int) -> None:
