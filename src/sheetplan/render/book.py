@@ -80,15 +80,20 @@ class Book:
 
 
 def print_setup(
-    ws: Worksheet, *, landscape: bool = False, repeat_rows: tuple[int, int] | None = None, footer: str = ""
+    ws: Worksheet,
+    *,
+    landscape: bool = False,
+    repeat_rows: tuple[int, int] | None = None,
+    footer: str = "",
+    pages_wide: int = 1,
 ) -> None:
-    """A4, fit to one page wide, header rows repeated on every page, page numbers."""
+    """A4, fit to `pages_wide` pages wide, header rows repeated on every page, page numbers."""
     ws.set_paper(A4)
     if landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(pages_wide, 0)
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
     ws.center_horizontally()
     if repeat_rows:

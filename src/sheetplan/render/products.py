@@ -239,8 +239,10 @@ def write_structure_sheet(book: Book, cols: dict[str, list[Any]], res: ProductPl
     ws.freeze_panes(first, 1)
     _tier_formats(book, ws, first, end, col_of["tier"], lang)
     _risk_formats(book, ws, first, end, col_of["risk"], lang)
-    print_setup(ws, landscape=True, repeat_rows=(header_row, header_row),
+    # ~25 columns: two pages wide keeps the print legible; SKU and name repeat on the second page
+    print_setup(ws, landscape=True, repeat_rows=(header_row, header_row), pages_wide=2,
                 footer=label("page_footer", lang, name=label("pr_sheet_structure", lang)))
+    ws.repeat_columns(0, 1)
     return ws
 
 

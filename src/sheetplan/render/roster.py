@@ -21,8 +21,11 @@ from .labels import label
 from .refs import cell
 from .styles import SHIFT_COLOURS
 
+HIDE_ZERO = "0;-0;;@"  # a post with no demand and nobody scheduled reads as empty, not a wall of 0s
+SIGNED = "+0;-0;;@"
 WEEKDAYS = {"zh": "一二三四五六日", "en": ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]}
 KIND_LABEL = {"fulltime": "全职", "student": "学生", "borrowed": "借调"}
+KIND_EN = {"fulltime": "full-time", "student": "student", "borrowed": "borrowed"}
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shif
     for p in people:
         row += 1
         ws.write_string(row, 0, p.name, book.fmt("text", bold=True))
-        ws.write_string(row, 1, KIND_LABEL[p.kind] if lang == "zh" else p.kind, book.fmt("center"))
+        ws.write_string(row, 1, KIND_LABEL[p.kind] if lang == "zh" else KIND_EN[p.kind], book.fmt("center"))
         ws.write_string(row, 2, "、".join(p.posts), book.fmt("text", font_size=8))
         for i in range(len(days)):
             value = by_cell.get((p.name, i))
@@ -156,26 +159,43 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shif
 
 
 def _legend(book: Book, ws: Worksheet, plan: Plan, shifts: Sequence[ShiftTemplate], row: int) -> int:
+    """Code | name (2 columns) | start | end | hours | who (2 columns), under the grid."""
     lang = plan.lang
     ws.write_string(row, 0, label("ro_legend", lang), book.fmt("section"))
     row += 1
-    write_header(
-        book, ws, row, [label(k, lang) for k in ("ro_code", "ro_shift_name", "ro_start", "ro_end", "ro_len", "ro_who")]
+    layout = (
+        (0, 0, "ro_code"),
+        (1, 2, "ro_shift_name"),
+        (3, 3, "ro_start"),
+        (4, 4, "ro_end"),
+        (5, 5, "ro_len"),
+        (6, 7, "ro_who"),
     )
+    ws.set_row(row, 30)
+    for a, b, key in layout:
+        _span(ws, row, a, b, label(key, lang), book.fmt("header"))
     for k, t in enumerate(shifts):
         row += 1
         start = dt.time(int(t.start_hour), round(t.start_hour % 1 * 60))
         end_h = (t.start_hour + t.hours) % 24
         end = dt.time(int(end_h), round(end_h % 1 * 60))
         colour = SHIFT_COLOURS[k % len(SHIFT_COLOURS)]
-        ws.write_string(row, 0, t.code, book.fmt("center", bold=True, bg_color=colour))
-        ws.write_string(row, 1, t.label, book.fmt("text"))
-        ws.write_datetime(row, 2, start, book.fmt("center", "time"))
-        ws.write_string(row, 3, f"{end:%H:%M}" + (" (+1)" if t.crosses_midnight else ""), book.fmt("center"))
-        ws.write_number(row, 4, t.hours, book.fmt("center", "number"))
         kinds = sorted(t.kinds, key=list(KIND_LABEL).index)
-        ws.write_string(row, 5, "、".join(KIND_LABEL[k] if lang == "zh" else k for k in kinds), book.fmt("text"))
+        who = "、".join(KIND_LABEL[x] for x in kinds) if lang == "zh" else ", ".join(KIND_EN[x] for x in kinds)
+        ws.write_string(row, 0, t.code, book.fmt("center", bold=True, bg_color=colour))
+        _span(ws, row, 1, 2, t.label, book.fmt("text"))
+        ws.write_datetime(row, 3, start, book.fmt("center", "time"))
+        ws.write_string(row, 4, f"{end:%H:%M}" + (" (+1)" if t.crosses_midnight else ""), book.fmt("center"))
+        ws.write_number(row, 5, t.hours, book.fmt("center", "number"))
+        _span(ws, row, 6, 7, who, book.fmt("text"))
     return row + 1
+
+
+def _span(ws: Worksheet, row: int, first: int, last: int, text: str, fmt: object) -> None:
+    if first == last:
+        ws.write_string(row, first, text, fmt)
+    else:
+        ws.merge_range(row, first, row, last, text, fmt)
 
 
 def _explanation(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, row: int) -> int:
@@ -223,18 +243,18 @@ def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, r
             for i in range(per_day):
                 t = d * per_day + i
                 c = 2 + i
-                ws.write_number(row, c, req[t], book.fmt("center", "int", font_size=8))
+                ws.write_number(row, c, req[t], book.fmt("center", num_format=HIDE_ZERO, font_size=8))
                 tcell = cell(time_row, c)
                 formula = (
                     f'=SUMPRODUCT(({rng.col(2)}="{post}")*({rng.col(1)}="{dr.department}")'
                     f"*({rng.col(5)}<={tcell})*({rng.col(6)}>{tcell}))"
                 )
-                ws.write_formula(row + 1, c, formula, book.fmt("center", "int", font_size=8), cover[t])
+                ws.write_formula(row + 1, c, formula, book.fmt("center", num_format=HIDE_ZERO, font_size=8), cover[t])
                 ws.write_formula(
                     row + 2,
                     c,
                     f"={cell(row + 1, c)}-{cell(row, c)}",
-                    book.fmt("center", "int", font_size=8, bold=True),
+                    book.fmt("center", num_format=SIGNED, font_size=8, bold=True),
                     cover[t] - req[t],
                 )
             ws.conditional_format(
@@ -243,6 +263,13 @@ def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, r
                 row + 2,
                 1 + per_day,
                 {"type": "cell", "criteria": "<", "value": 0, "format": book.fmt("bad")},
+            )
+            ws.conditional_format(
+                row + 2,
+                2,
+                row + 2,
+                1 + per_day,
+                {"type": "cell", "criteria": ">", "value": 0, "format": book.fmt("over")},
             )
             ws.conditional_format(
                 row + 2,

@@ -84,7 +84,10 @@ def _days(book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan, row: int) -> i
         ws.write_datetime(row, 0, d.date, book.fmt("center", "date"))
         ws.write_number(row, 1, d.chats, book.fmt("text", "int"))
         ws.write_datetime(row, 2, d.open, book.fmt("center", "time"))
-        ws.write_datetime(row, 3, d.close, book.fmt("center", "time"))
+        if d.close == dt.time(0, 0):  # closing at midnight: show 24:00, not 00:00
+            ws.write_number(row, 3, 1.0, book.fmt("center", num_format="[hh]:mm"))
+        else:
+            ws.write_datetime(row, 3, d.close, book.fmt("center", "time"))
         for c, v in zip((4, 5, 6), (d.presales, d.reminders, d.aftersales), strict=True):
             if v is None:
                 ws.write_blank(row, c, None, book.fmt("center"))

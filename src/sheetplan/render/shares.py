@@ -115,7 +115,7 @@ def _chart(book: Book, ws: Worksheet, name: str, lang: str, first: int, last: in
                 "categories": [name, first, 0, last, 0],
                 "values": [name, first, col, last, col],
                 "fill": {"color": colour},
-                "data_labels": {"value": True, "num_format": "0%", "font": {"name": FONT, "size": 8}},
+                "data_labels": {"value": True, "num_format": "0.0%", "font": {"name": FONT, "size": 8}},
                 "gap": 60,
             }
         )

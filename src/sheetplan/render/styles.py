@@ -56,6 +56,7 @@ STYLES: dict[str, dict[str, Any]] = {
     "good": {"bg_color": GOOD, "font_color": GOOD_TEXT},
     "bad": {"bg_color": BAD, "font_color": BAD_TEXT},
     "warn": {"bg_color": WARN},
+    "over": {"bg_color": "#DDEBF7", "font_color": "#1F3864"},
     "band": {"bg_color": BAND},
 }
 
