@@ -6,6 +6,8 @@ from .i18n import pick
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "not_workbook": ("{file} 不是 Excel 工作簿（.xlsx/.xlsm）：{why}", "{file} is not an Excel workbook (.xlsx/.xlsm): {why}"),
+    "not_found": ("找不到文件 {file}", "no such file: {file}"),
+    "is_folder": ("{file} 是文件夹，不是计划工作簿（批量生成请用 sheetplan batch）", "{file} is a folder, not a plan workbook (use sheetplan batch for folders)"),
     "old_xls": ("{file} 是旧版 .xls 格式，请在 Excel 中另存为 .xlsx", "{file} is an old .xls file; save it as .xlsx in Excel"),
     "csv": ("{file} 是文本/CSV 文件，不是计划工作簿；请用 `sheetplan new` 生成模板", "{file} is a text/CSV file, not a plan workbook; start from `sheetplan new`"),
     "encrypted": ("{file} 设有打开密码，请先取消密码", "{file} is password-protected; remove the password first"),

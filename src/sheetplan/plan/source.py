@@ -27,7 +27,9 @@ def sniff(path: Path, lang: str = "zh") -> None:
     """Raise SourceError unless `path` looks like a sane .xlsx/.xlsm zip package."""
     name = path.name
     if not path.exists():
-        raise SourceError(msg("not_workbook", lang, file=name, why="file not found / 文件不存在"))
+        raise SourceError(msg("not_found", lang, file=path))
+    if path.is_dir():
+        raise SourceError(msg("is_folder", lang, file=path))
     try:
         with path.open("rb") as f:
             head = f.read(8)
