@@ -146,6 +146,14 @@ def check_roster(
                 out.append(f"{name}: {h:g} h on day {d} > {p.max_hours_per_day:g}")
             if rules.one_shift_per_day and count[d] > 1:
                 out.append(f"{name}: {count[d]} shifts on day {d}")
+        limit = getattr(rules, "max_consecutive_days", None)
+        if limit is not None:
+            run = 0
+            for d in range(min(per_day, default=0), max(per_day, default=-1) + 1):
+                run = run + 1 if d in per_day else 0
+                if run > limit:
+                    out.append(f"{name}: works {run} days in a row up to day {d} > {limit}")
+                    break
         total = sum(per_day.values())
         if p.max_hours_total is not None and total > p.max_hours_total + EPS:
             out.append(f"{name}: {total:g} h in total > {p.max_hours_total:g}")

@@ -99,6 +99,6 @@ def roster_department(
         lang=lang,
         day_labels=list(day_labels) or None,
         fixed=fixed,
-        resolve_time_s=min(1.0, rules.time_limit_s),
+        resolve_time_s=min(0.5, rules.time_limit_s),
     )
     return DepartmentRoster(department, list(people), req, result, lines, unrostered)

@@ -157,6 +157,14 @@ def _relaxations(
             uncapped,
             rules,
         ))
+    horizon = max((i.day for i in instances), default=0) + 1
+    if rules.max_consecutive_days is not None and rules.one_shift_per_day and horizon > rules.max_consecutive_days:
+        out.append((
+            f"取消连续上班天数上限（当前 {rules.max_consecutive_days} 天；取消后",
+            f"lift the limit on days in a row (now {rules.max_consecutive_days};",
+            people,
+            replace(rules, max_consecutive_days=None),
+        ))
     if rules.one_shift_per_day:
         same_day_ok = any(
             a.day == b.day

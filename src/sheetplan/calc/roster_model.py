@@ -154,6 +154,7 @@ class RosterRules:
 
     min_rest_hours: float = 11
     one_shift_per_day: bool = True
+    max_consecutive_days: int | None = 6  # a day off in every 7 (with one shift a day); None = no limit
     night_codes: frozenset[str] | None = None
     peak_days: frozenset[int] = frozenset()
     fairness_weight: float = 0.1
@@ -560,6 +561,13 @@ def _build_model(
                         sum(round(i.hours * 60) * v for i, ls in day_rows for v in ls)
                         <= math.floor(person.max_hours_per_day * 60 + _EPS)
                     )
+        n = rules.max_consecutive_days
+        if n is not None and rules.one_shift_per_day and by_day:
+            first, last = min(by_day), max(by_day)
+            for d0 in range(first, last - n + 1):  # any n + 1 consecutive days hold a day off
+                window = [v for d in range(d0, d0 + n + 1) for _, ls in by_day.get(d, []) for v in ls]
+                if len(window) > n:
+                    model.add(sum(window) <= n)
         if person.max_hours_total is not None:
             model.add(
                 sum(round(i.hours * 60) * v for i, ls in rows for v in ls)

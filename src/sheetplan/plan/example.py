@@ -185,19 +185,19 @@ def _names(n: int, offset: int) -> list[str]:
 
 def _staff() -> list[tuple]:
     rows: list[tuple] = []
-    cs = _names(30, 0)
+    cs = _names(34, 0)
     for i, name in enumerate(cs):
         posts = ("售前", "催单") if i % 3 == 0 else ("售前", "售后") if i % 3 == 1 else ("售后", "催单", "售前")
         unavailable = (D(Y, 11, 15),) if i in (4, 17) else (D(Y, 11, 12),) if i == 25 else ()
         rows.append((name, "客服部", "、".join(posts), "全职", 10, 72, "、".join(f"{d:%m-%d}" for d in unavailable), 25, ""))
-    for name in _names(9, 30):  # seed 001: borrow 9 agents from other departments
+    for name in _names(9, 34):  # seed 001: borrow 9 agents from other departments
         rows.append((name, "客服部", "售前", "借调", 8, 40, "", 30, "11-10、11-11、11-12、11-13"))
     wh_posts = ["打单", "拣货", "拣货、拉货", "质检", "打包", "打包、称重", "补货员", "打包、拣货"]
-    for i, name in enumerate(_names(24, 40)):
+    for i, name in enumerate(_names(24, 44)):
         unavailable = (D(Y, 11, 13),) if i == 5 else ()
         rows.append((name, "仓储物流部", wh_posts[i % len(wh_posts)], "全职", 10, 72,
                      "、".join(f"{d:%m-%d}" for d in unavailable), 22, ""))
-    for name in _names(8, 70):  # seed 000: A组（白班）3学生 …
+    for name in _names(8, 74):  # seed 000: A组（白班）3学生 …
         rows.append((name, "仓储物流部", "打包、拣货", "学生", 4, 32, "", 18, ""))
     return rows
 

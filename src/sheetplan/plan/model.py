@@ -32,6 +32,7 @@ class Settings:
     shrinkage: float = 0.15
     min_rest_hours: float = 11
     roster_effort: float = 2.0
+    max_consecutive_days: int = 6
     max_students_per_day: int | None = None
     max_part_time_share: float | None = None
     hit_share: float = 0.05

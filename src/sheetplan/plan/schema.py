@@ -118,6 +118,7 @@ SETTINGS: tuple[Column, ...] = (
     C("max_occupancy", "最大占用率", "Max occupancy", "percent", minimum=0.1, maximum=1),
     C("shrinkage", "损耗率", "Shrinkage", "percent", minimum=0, maximum=0.9),
     C("min_rest_hours", "最短休息(小时)", "Min rest (h)", "number", minimum=0, maximum=24),
+    C("max_consecutive_days", "最多连续上班天数", "Max days in a row", "int", minimum=1, maximum=31, hint_zh="默认 6：每 7 天至少休 1 天", hint_en="default 6: a day off in every 7"),
     C("max_students_per_day", "学生班每日最多人数", "Max student shifts/day", "int", minimum=0, hint_zh="客服班次计划中 4 小时等兼职班每天最多几人；空 = 不限", hint_en="part-time shifts per day in the service shift plan; empty = no cap"),
     C("max_part_time_share", "兼职工时占比上限", "Max part-time share", "percent", minimum=0, maximum=1, hint_zh="兼职班工时占总工时的上限；空 = 不限", hint_en="cap on part-time hours as a share of all paid hours; empty = no cap"),
     C("hit_share", "预爆款比例", "Expected-hit share", "percent", minimum=0, maximum=1, hint_zh="按综合得分前 x% 的商品为预爆款", hint_en="top x% of SKUs by score are expected hits"),

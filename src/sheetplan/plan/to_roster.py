@@ -52,6 +52,7 @@ def rules(plan: Plan) -> RosterRules:
     sale = day_index(plan).get(s.sale_day)
     return RosterRules(
         min_rest_hours=s.min_rest_hours,
+        max_consecutive_days=s.max_consecutive_days,
         peak_days=frozenset({sale} if sale is not None else ()),
         time_limit_s=max(10.0, s.roster_effort * 10),  # wall-clock backstop only
         num_workers=1,
