@@ -310,7 +310,8 @@ def addin_config() -> dict[str, str]:
 
 INSTALL_HELP = """\
 The SheetPlan add-in runs in Excel for Windows. On that PC:
-  1. pip install sheetplan (plus xlwings' Excel side: `xlwings addin install` is NOT needed)
+  1. pip install . (from a checkout of this repository; it brings xlwings — no separate
+     `xlwings addin install` is needed, SheetPlan carries its own copy of xlwings' VBA)
   2. sheetplan addin install
      copies sheetplan.xlam into Excel's XLSTART folder with this Python's path in its
      sheetplan.conf sheet, so Excel loads it on every start.
@@ -320,8 +321,8 @@ Manual install instead: `sheetplan addin build -o sheetplan.xlam`, copy it to
 %APPDATA%\\Microsoft\\Excel\\XLSTART, and put the line
   "Interpreter_Win","C:\\path\\to\\pythonw.exe"
 into %USERPROFILE%\\.sheetplan\\sheetplan.conf.
-Excel must trust VBA project access only for xlwings' "Import Functions", which SheetPlan
-does not need (its UDF wrappers are built in).
+No "Trust access to the VBA project object model" setting is needed: the function wrappers
+are already inside the add-in.
 """
 
 

@@ -72,6 +72,8 @@ def new(
     """Write an empty plan workbook (or the worked example) to fill in."""
     if lang not in ("zh", "en"):
         raise typer.BadParameter("--lang must be zh or en")
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise typer.BadParameter("a plan workbook is an .xlsx file / 计划工作簿应为 .xlsx 文件", param_hint="PATH")
     if path.exists() and not force:
         err.print(f"{path} 已存在，未覆盖（用 --force 覆盖） / {path} exists; not overwritten (use --force)")
         raise typer.Exit(2)
@@ -136,6 +138,9 @@ def demo(
 def addin_build(out_path: Annotated[Path, typer.Option("-o", "--out")] = Path("addin/sheetplan.xlam")) -> None:
     """Build sheetplan.xlam from addin/ribbon.xml, macros/*.bas and the UDFs."""
     from .addin import build_addin
+
+    if out_path.suffix.lower() != ".xlam":
+        raise typer.BadParameter("an Excel add-in file ends in .xlam", param_hint="--out")
 
     out.print(str(build_addin(out_path)))
 
