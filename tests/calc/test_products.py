@@ -98,7 +98,7 @@ SEED_AMOUNTS = [1.8e6, 1.2e6, 1.0e6, 1.0e6, 2.4e6, 1.5e6, 0.6e6, 0.5e6]  # seed 
 
 def test_abc_on_the_seed_share_table() -> None:
     # sorted: 2.4 (0%) 1.8 (24%) 1.5 (42%) 1.2 (57%) 1.0 (69%) → A; 1.0 (79%) 0.6 (89%) → B; 0.5 (95%) → C
-    assert p.abc(SEED_AMOUNTS) == ["A", "A", "A", "B", "A", "A", "B", "C"]
+    assert p.abc(SEED_AMOUNTS) == ["A", "A", "A", "A", "A", "A", "B", "C"]  # equal values, equal class
     assert p.abc_fast(SEED_AMOUNTS).tolist() == p.abc(SEED_AMOUNTS)
 
 

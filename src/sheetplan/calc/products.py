@@ -237,6 +237,10 @@ def abc_fast(values: Any, a_share: float = 0.7, b_share: float = 0.2) -> np.ndar
     order = np.argsort(-v, kind="stable")
     cum = np.cumsum(v[order])
     before = np.concatenate(([0.0], cum[:-1])) / total
+    sv = v[order]
+    starts = np.ones(sv.size, dtype=bool)
+    starts[1:] = sv[1:] != sv[:-1]
+    before = before[np.maximum.accumulate(np.where(starts, np.arange(sv.size), 0))]  # ties share a class
     cls = np.where(before < a_share - 1e-12, "A", np.where(before < a_share + b_share - 1e-12, "B", "C"))
     out[order] = cls
     return out

@@ -109,7 +109,7 @@ def abc_classes(values: Sequence[float], a_share: float = 0.7, b_share: float = 
     under `a_share`, B while under `a_share + b_share`, else C.
 
     Counting the share before the item means the item that crosses the 70 % line is still A,
-    which is how planners read a Pareto chart. Ties keep input order (stable sort).
+    which is how planners read a Pareto chart. Equal values always get the same class.
     """
     if not 0 < a_share < 1 or not 0 <= b_share < 1 or a_share + b_share > 1:
         raise ValueError("a_share and b_share must be fractions with a_share + b_share <= 1")
@@ -120,8 +120,10 @@ def abc_classes(values: Sequence[float], a_share: float = 0.7, b_share: float = 
         return out
     order = sorted(range(len(values)), key=lambda i: -values[i])
     cum = 0.0
+    prev: tuple[float, float] | None = None  # (value, share before it): equal values share a class
     for i in order:
-        before = cum / total
+        before = prev[1] if prev is not None and prev[0] == values[i] else cum / total
+        prev = (values[i], before)
         out[i] = "A" if before < a_share - 1e-12 else "B" if before < a_share + b_share - 1e-12 else "C"
         cum += values[i]
     return out
