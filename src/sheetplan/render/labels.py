@@ -92,6 +92,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "cs_occupancy": ("最大占用率", "Max occupancy"),
     "cs_shrinkage": ("损耗率（休息、培训、离线）", "Shrinkage (breaks, training, offline)"),
     "cs_days": ("每日概览", "Per day"),
+    "cs_short_window": ("注意：「{window}」只有 {minutes} 分钟，短于时段长度 {interval} 分钟，其峰值被平均到整个时段；改用 15 分钟时段可看得更细", "Note: '{window}' lasts {minutes} min, shorter than the {interval}-min interval, so its peak is averaged over the interval; 15-min intervals show it better"),
     "cs_date": ("日期", "Date"),
     "cs_chats": ("咨询量", "Chats"),
     "cs_open": ("上线", "Open"),

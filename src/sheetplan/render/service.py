@@ -10,9 +10,10 @@ import datetime as dt
 
 from xlsxwriter.worksheet import Worksheet
 
+from ..calc.calendar import minutes_of
 from ..calc.campaign_service import ServicePlan
 from ..calc.service import concurrency_factor
-from ..plan.model import Plan
+from ..plan.model import Plan, Window
 from .book import Book, print_setup, write_header, write_title
 from .labels import label
 from .refs import cell
@@ -43,6 +44,11 @@ def write_service(book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan) -> dic
         row += 1
         ws.merge_range(row, 0, row, 2, text, book.fmt("text", bold=True))
         ws.write_number(row, 3, value, book.fmt("center", num))
+    short = [w for w in plan.windows if 0 < _window_minutes(w) < p.interval_minutes]
+    if short and any(d.profile == "大促" for d in plan.service):
+        w = min(short, key=_window_minutes)
+        ws.write_string(row, 5, label("cs_short_window", lang, window=w.window, minutes=_window_minutes(w),
+                                      interval=p.interval_minutes), book.fmt("note", font_color="#9C0006"))
     chart_row = row + 2
     row += 20  # room for the chart
     row = _days(book, ws, plan, sp, row)
@@ -260,3 +266,7 @@ def _chart(book: Book, ws: Worksheet, name: str, lang: str, first: int, last: in
     chart.set_legend({"position": "top", "font": {"name": FONT, "size": 9}})
     chart.set_size({"width": 860, "height": 340})
     ws.insert_chart(at_row, 0, chart)
+
+
+def _window_minutes(w: Window) -> int:
+    return minutes_of(w.end, is_end=True) - minutes_of(w.start)
