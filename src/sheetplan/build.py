@@ -110,13 +110,7 @@ def rosters(plan: Plan, warehouse: WarehouseStaffing, service: ServicePlan | Non
         if not staff or not shifts:
             continue
         if dept in SERVICE_DEPARTMENTS and service is not None:
-            fixed = {
-                i: (d.presales or 0, d.reminders or 0, d.aftersales or 0)
-                for i, day in enumerate(s.days)
-                for d in plan.service
-                if d.date == day
-            }
-            req = service_requirement(service.requirement, fixed, service.open_mask, service.per_day)
+            req = service_requirement(service)
         elif dept in WAREHOUSE_DEPARTMENTS:
             heads = {p.post.name: p.heads for g in warehouse.groups for p in g.posts}
             req = warehouse_requirement(heads, horizon, sale, minutes)

@@ -44,7 +44,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_shift": ("班次「{value}」不在「班次」表中（{codes}）", "shift '{value}' is not on the Shifts sheet ({codes})"),
     "no_rows": ("工作表没有数据行", "the sheet has no data rows"),
     "no_productivity": ("岗位需填写人效或固定人数", "a post needs orders per person or a fixed head count"),
-    "formula_text": ("", ""),
 }
 
 

@@ -64,11 +64,6 @@ def check_windows(windows: Sequence[tuple[str, dt.time, dt.time]]) -> list[Calen
     return issues
 
 
-def window_minutes(windows: Sequence[tuple[str, dt.time, dt.time]]) -> list[tuple[str, int, int]]:
-    """(name, start minute, end minute) with midnight ends resolved, in time order."""
-    return sorted(((n, minutes_of(s), minutes_of(e, is_end=True)) for n, s, e in windows), key=lambda w: w[1])
-
-
 def phase_of(day: dt.date, phases: Sequence[tuple[str, dt.date, dt.date]]) -> str | None:
     """The phase a date falls in (the first one listed when several do)."""
     return next((name for name, s, e in phases if s <= day <= e), None)

@@ -43,6 +43,7 @@ class ServiceParams:
 @dataclass(frozen=True)
 class ServicePlan:
     params: ServiceParams
+    days: list[DayDemand]  # the inputs, one per campaign day
     arrivals: list[float]
     open_mask: list[bool]
     requirement: list[int]
@@ -112,4 +113,4 @@ def plan_service(
     )
     served = [a if m else 0.0 for a, m in zip(arrivals, mask, strict=True)]
     audit = coverage_audit(result, served, {**kw, "shrinkage": params.shrinkage})
-    return ServicePlan(params, arrivals, mask, requirement, fixed, result, audit)
+    return ServicePlan(params, list(days), arrivals, mask, requirement, fixed, result, audit)

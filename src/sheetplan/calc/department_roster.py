@@ -16,6 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .campaign_service import ServicePlan
 from .roster import (
     FixedAssignment,
     Person,
@@ -42,20 +43,15 @@ class DepartmentRoster:
     unrostered_posts: list[str] = field(default_factory=list)
 
 
-def service_requirement(
-    presales: Sequence[int],
-    fixed_by_day: Mapping[int, tuple[int, int, int]],
-    open_mask: Sequence[bool],
-    per_day: int,
-) -> dict[str, list[int]]:
+def service_requirement(service: ServicePlan) -> dict[str, list[int]]:
     """售前 from Erlang C; 催单 and 售后 from the planner's fixed counts while the service is open."""
-    reminders = [0] * len(presales)
-    aftersales = [0] * len(presales)
-    for t, is_open in enumerate(open_mask):
-        fixed = fixed_by_day.get(t // per_day)
+    reminders = [0] * len(service.requirement)
+    aftersales = [0] * len(service.requirement)
+    for t, is_open in enumerate(service.open_mask):
+        fixed = service.days[t // service.per_day].fixed
         if is_open and fixed:
             reminders[t], aftersales[t] = fixed[1], fixed[2]
-    return {"售前": list(presales), "催单": reminders, "售后": aftersales}
+    return dict(zip(SERVICE_POSTS, (list(service.requirement), reminders, aftersales), strict=True))
 
 
 def warehouse_requirement(

@@ -25,7 +25,7 @@ def is_blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def to_number(v: Any, *, percent: bool = False) -> float:
+def to_number(v: Any) -> float:
     if isinstance(v, (bool, dt.date | dt.time)):
         raise CellError("not_number", value=v)
     if isinstance(v, int | float):

@@ -156,7 +156,7 @@ class _Table:
             slow = [i for i, v in enumerate(raw) if type(v) is not float and keep[i] and not is_blank(v)]
             for i in slow:
                 try:
-                    vals[i] = to_number(raw[i], percent=col.kind == "percent")
+                    vals[i] = to_number(raw[i])
                 except CellError as e:
                     fail(i, e.key, **e.kw)
             if col.required:

@@ -141,7 +141,7 @@ class _Reader:
     def convert(self, col: Column, v: Any) -> Any:
         kind = col.kind
         if kind in ("number", "percent"):
-            x = to_number(v, percent=kind == "percent")
+            x = to_number(v)
         elif kind == "int":
             x = to_int(v)
         elif kind == "date":

@@ -51,6 +51,8 @@ def markdown() -> str:
     for sheet in SHEETS:
         opt = "" if sheet.required else " (optional sheet)"
         out += [f"#### {sheet.zh} / {sheet.en}{opt}", ""]
+        if sheet.note_zh:
+            out += [f"{sheet.note_zh} — {sheet.note_en}", ""]
         if sheet.key == "campaign":
             out += ["Two columns, 项目/Item and 值/Value, one setting per row:", "", head]
             out += [_row(c) for c in SETTINGS]

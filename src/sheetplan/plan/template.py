@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import get_column_letter
 from xlsxwriter.worksheet import Worksheet
 
 from ..render.book import Book, write_cell
@@ -162,6 +161,3 @@ def _cell(v: Any) -> Any:
         return "、".join(map(str, v))
     return v
 
-
-def column_letter(i: int) -> str:
-    return get_column_letter(i + 1)

@@ -29,9 +29,8 @@ def write_duties(book: Book, ws: Worksheet, plan: Plan, duties: Sequence[Duty], 
         ws.set_column(c, c, w)
     write_header(book, ws, row, [label(k, lang) for k in keys])
     header = row
-    ordered = sorted(
-        duties, key=lambda d: ([x.department for x in plan.departments] + [d.department]).index(d.department)
-    )
+    rank = {x.department: i for i, x in enumerate(plan.departments)}
+    ordered = sorted(duties, key=lambda d: rank.get(d.department, len(rank)))
     prev = None
     for d in ordered:
         row += 1

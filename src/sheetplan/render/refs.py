@@ -13,6 +13,3 @@ def on(sheet: str, row: int, col: int) -> str:
     """'Sheet'!$B$4 — quoted because our sheet names are Chinese or contain spaces."""
     return f"'{sheet}'!{cell(row, col, absolute=True)}"
 
-
-def span(r1: int, c1: int, r2: int, c2: int) -> str:
-    return f"{cell(r1, c1)}:{cell(r2, c2)}"

@@ -11,7 +11,6 @@ from .. import __version__
 from ..plan.model import Plan
 from .book import Book, print_setup, write_header, write_title
 from .labels import label
-from .refs import cell
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,3 @@ def write_summary(book: Book, ws: Worksheet, plan: Plan, kpis: Sequence[Kpi], sh
     ws.freeze_panes(header + 1, 0)
     print_setup(ws, footer=label("page_footer", lang, name=s.name))
 
-
-def ref_cell(row: int, col: int) -> str:
-    return cell(row, col)
