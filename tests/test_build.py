@@ -26,7 +26,7 @@ def test_outputs_and_sheets(demo_outputs: list[Path]) -> None:
     for dept in ("运营部", "商品部", "美编部", "推广部", "客服部", "仓储物流部"):
         assert f"示例计划-{dept}.xlsx" in names
     wb = openpyxl.load_workbook(demo_outputs[0])
-    assert wb.sheetnames[:5] == ["总览", "活动日历", "部门职责", "仓库人员", "库存占比"]
+    assert wb.sheetnames[:6] == ["总览", "检查结果", "活动日历", "部门职责", "仓库人员", "库存占比"]
     ws = wb["库存占比"]
     assert ws.freeze_panes == "B5"
     assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
@@ -134,7 +134,7 @@ def test_customer_service_sheet(demo_outputs: list[Path]) -> None:
     ws = wb["客服排班"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(t.startswith("=SUMPRODUCT(") for t in texts)  # cover stays live over the shift plan
-    assert any("已证明最优" in t for t in texts)
+    assert any("已是最少" in t for t in texts)  # the fewest people the shift templates need
     assert "客服排班" in openpyxl.load_workbook(next(p for p in demo_outputs if "客服部" in p.name)).sheetnames
 
 
@@ -158,7 +158,7 @@ def test_big_product_lists_go_to_the_goods_workbook_in_constant_memory(
     assert "商品结构总表" not in openpyxl.load_workbook(out[0], read_only=True).sheetnames
     goods = next(p for p in out if p.name.endswith("-商品部.xlsx"))
     wb = openpyxl.load_workbook(goods)
-    assert wb.sheetnames == ["部门职责", "商品结构总表", "补货表"]
+    assert wb.sheetnames == ["部门职责", "排班-商品部", "覆盖-商品部", "排班明细", "商品结构总表", "补货表"]
     duties = [c.value for c in wb["部门职责"]["C"] if c.value]
     assert len(duties) == 1 + 9  # header + the nine duties of 商品部
     n, bad = mismatches(goods, tmp_path / "lo")

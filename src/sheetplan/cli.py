@@ -82,17 +82,26 @@ def new(
 
 
 @app.command()
-def check(path: Path, lang: Lang = None) -> None:
-    """Validate a plan workbook; every problem on its own line with sheet and cell. Exit 2 on errors."""
-    _, problems = check_plan(path, _lang(lang))
-    _report(problems)
+def check(
+    path: Path,
+    lang: Lang = None,
+    strict: Annotated[bool, typer.Option("--strict", help="exit 2 on warnings too")] = False,
+) -> None:
+    """Validate a plan workbook; every problem on its own line with sheet and cell. Exit 2 on errors
+    (and on warnings with --strict). Warnings name what cannot be rostered as typed, and why."""
+    plan, problems = check_plan(path, _lang(lang))
     errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        warned = len(problems) - len(errors)
+    if plan is not None and not errors:
+        from .compute import check as check_rostering
+
+        problems = problems + check_rostering(plan)
+    _report(problems)
+    warned = len(problems) - len(errors)
+    if errors or (strict and warned):
         err.print(f"{len(errors)} 个错误 / error(s)" + (f", {warned} 个提示 / warning(s)" if warned else ""),
                   highlight=False)
         raise typer.Exit(2)
-    out.print("OK" + (f" ({len(problems)} warning(s) / 个提示)" if problems else ""))
+    out.print("OK" + (f" ({warned} warning(s) / 个提示)" if warned else ""))
 
 
 @app.command()
@@ -102,18 +111,25 @@ def build(
     lang: Lang = None,
 ) -> None:
     """Build the plan output workbook and one workbook per department. The input is never modified."""
-    from .build import build_file
+    from .build import build_plan, compute, problems_of
+    from .render.labels import label
 
     lang = _lang(lang)
     _out_dir(out_dir)
     err.print("正在生成… / building…", highlight=False)
     try:
-        paths = build_file(path, out_dir, lang)
+        plan = read_plan(path, lang)
+        results = compute(plan)
+        paths = build_plan(plan, out_dir, path.stem, results)
     except PlanError as e:
         _report(e.problems)
         raise typer.Exit(2) from None
+    warnings_ = problems_of(plan, results)
+    _report(warnings_)
     out.print(f"{len(paths)} workbook(s) written / 已生成:")
     _written(paths)
+    if warnings_:
+        out.print(f"{len(warnings_)} 个提示 / warning(s): 见 / see「{label('sheet_checks', plan.lang)}」")
 
 
 @app.command()
@@ -122,16 +138,21 @@ def demo(
     lang: Annotated[str, typer.Option("--lang", help="zh or en: the example's labels and messages")] = "zh",
 ) -> None:
     """Build the bundled Double-11 example (its plan workbook is written next to the outputs)."""
-    from .build import build_plan
+    from .build import build_plan, compute, problems_of
+    from .render.labels import label
 
     _lang(lang)
     _out_dir(out_dir)
     plan_path = write_example(out_dir / ("示例计划.xlsx" if lang == "zh" else "example-plan.xlsx"), lang)
     plan = read_plan(plan_path)
-    paths = build_plan(plan, out_dir, plan_path.stem)
+    results = compute(plan)
+    paths = build_plan(plan, out_dir, plan_path.stem, results)
     out.print(f"example plan / 示例计划: {plan_path}")
     out.print(f"{len(paths)} workbook(s) written / 已生成:")
     _written(paths)
+    warnings_ = problems_of(plan, results)
+    if warnings_:
+        out.print(f"{len(warnings_)} 个提示 / warning(s): 见 / see「{label('sheet_checks', plan.lang)}」")
 
 
 @addin_app.command("build")

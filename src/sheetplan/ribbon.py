@@ -299,7 +299,8 @@ def _build(book: PlanBook, groups: set[str], focus: Sequence[str] = ()) -> str:
         outputs: list[Output] = []
         if PLAN in groups:
             main = build.write_plan_output(plan, results, work / "sheetplan_plan.xlsx")
-            outputs += [Output(main, n, PLAN, n) for n in _sheet_names(main)]
+            checks = label("sheet_checks", lang)  # listed on the ribbon's own issues sheet, with links
+            outputs += [Output(main, n, PLAN, n) for n in _sheet_names(main) if n != checks]
         if DEPT in groups:
             duties = label("sheet_duties", lang)
             for i, dept in enumerate(build.departments(plan)):
@@ -309,10 +310,10 @@ def _build(book: PlanBook, groups: set[str], focus: Sequence[str] = ()) -> str:
                 message = text("no_departments", lang)
                 book.alert(message, _title(lang), False)
                 return message
-        warnings_ = [p for p in reading.problems if p.severity == "warning"]
+        warnings_ = list(dict.fromkeys([*(p for p in reading.problems if p.severity == "warning"), *results.problems]))
         names = replace_sheets(book, groups | ({CHECK} if not warnings_ else set()), outputs)
         if warnings_:
-            _write_issues(book, reading, work)
+            _write_issues(book, reading, work, warnings_)
         first = next((n for k in focus for o, n in zip(outputs, names, strict=True) if _is(k, lang, o.wanted)),
                      names[0] if names else None)
         if first:
@@ -333,8 +334,13 @@ def _is(key: str, lang: str, name: str) -> bool:
 
 
 def _check(book: PlanBook) -> str:
+    """检查: what `sheetplan check` says, the rostering warnings included (no roster is solved)."""
     with tempfile.TemporaryDirectory(prefix="sheetplan-", ignore_cleanup_errors=True) as d:
         reading = read_book(book, Path(d))
+        if reading.plan is not None and not any(p.severity == "error" for p in reading.problems):
+            from .compute import check
+
+            reading.problems += check(reading.plan)
         lang = reading.lang
         errors = [p for p in reading.problems if p.severity == "error"]
         if not reading.problems:
@@ -375,12 +381,12 @@ def _title(lang: str) -> str:
     return "SheetPlan 大促计划" if lang == "zh" else "SheetPlan"
 
 
-def _write_issues(book: PlanBook, reading: Reading, work: Path) -> str:
+def _write_issues(book: PlanBook, reading: Reading, work: Path, problems: Sequence[Problem] | None = None) -> str:
     """The issues sheet: one row per problem, errors first, each location a link to its cell."""
     lang = reading.lang
     name = text("sheet_issues", lang)
     path = work / "sheetplan_check.xlsx"
-    ordered = sorted(reading.problems, key=lambda p: p.severity != "error")
+    ordered = sorted(reading.problems if problems is None else problems, key=lambda p: p.severity != "error")
     with OutBook(path, title=name) as out:
         ws = out.sheet(name)
         row = write_title(out, ws, text("title_issues", lang, book=book.name), text("subtitle_issues", lang))

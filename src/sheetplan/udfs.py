@@ -36,6 +36,7 @@ __all__ = [
     "SP_AGENTS",
     "SP_HEADCOUNT",
     "SP_OUTREACH",
+    "SP_ROSTER",
     "SP_SELLOUT_HOURS",
     "SP_SERVICE_LEVEL",
     "SP_SHARE",
@@ -487,6 +488,80 @@ def _shift_plan(need: list[float], lengths: list[float], minutes: float) -> Grid
             rows.append([start * step, hours_of[code], people])
     if result.uncovered:
         rows.append([SHIFT_PLAN_UNCOVERED, "", sum(short for _, short in result.uncovered)])
+    return rows
+
+
+# ------------------------------------------------------------------------------ rosters
+ROSTER_HEADER = ("as_person", "as_post", "as_date", "as_start", "as_end", "as_hours")  # label keys
+ROSTER_UNMET = ("ro_unmet_hours", "ro_coverage")
+ROSTER_TIME_CAP_S = 10.0  # wall-clock cap of one SP_ROSTER call (the solve itself is reproducible)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("staff", doc="Staff table with its header row: 姓名/Name, 岗位/Posts, optional 类型/Type, limits …", **_ARG)
+@xw.arg("shifts", doc="Shift table with its header row: 代码/Code, 开始/Start, 时长(小时)/Hours, 可上班类型", **_ARG)
+@xw.arg("requirement", doc="Requirement table with its header row: 岗位/Post, 人数/People, 日期/Dates, 开始, 结束",
+        **_ARG)
+@xw.arg("min_rest_hours", doc="Minimum rest between shifts in hours (default 11)", **_ARG)
+@xw.arg("max_days_in_a_row", doc="Most working days in a row (default 6)", **_ARG)
+@xw.arg("interval_minutes", doc="Interval length: 15, 30 or 60 (default 60)", **_ARG)
+@xw.arg("lang", doc='Header language: "zh" (default) or "en"', **_ARG)
+@_safe
+def SP_ROSTER(
+    staff: Any,
+    shifts: Any,
+    requirement: Any,
+    min_rest_hours: Any = 11,
+    max_days_in_a_row: Any = 6,
+    interval_minutes: Any = 60,
+    lang: Any = "zh",
+) -> Any:
+    """Named duty roster (排班): who works which post when, with the same solver and rules as the
+    build; the last rows give the person-hours left unmet and the share of required hours covered."""
+    from sheetplan.plan.from_tables import TableError, roster_plan
+
+    lg = _lang(lang)
+    minutes = _number("interval_minutes", interval_minutes, 60.0)
+    if minutes not in (15, 30, 60):
+        raise ArgError("interval_minutes", "must be 15, 30 or 60")
+    rest = _number("min_rest_hours", min_rest_hours, 11.0)
+    if not 0 <= rest <= 24:
+        raise ArgError("min_rest_hours", "must be from 0 to 24")
+    try:
+        plan = roster_plan(
+            _grid(staff), _grid(shifts), _grid(requirement), lang=lg, interval_minutes=int(minutes),
+            min_rest_hours=rest, max_consecutive_days=_whole("max_days_in_a_row", max_days_in_a_row, 6, 1, 31),
+        )
+    except TableError as e:
+        raise ArgError(None, str(e)) from None
+    return _roster_rows(plan, lg)
+
+
+def _roster_rows(plan: Any, lang: str) -> Grid:
+    """Adapter to the roster engine (imported late: it loads CP-SAT)."""
+    from dataclasses import replace
+
+    from sheetplan.calc.department_roster import roster_department
+    from sheetplan.compute import demand
+    from sheetplan.plan import to_roster
+
+    s = plan.settings
+    dem = demand(plan)
+    requirement = next(iter(dem.requirements.values()), {})
+    rules = replace(to_roster.rules(plan), time_limit_s=ROSTER_TIME_CAP_S)
+    people = [to_roster.person(plan, p, s.interval_minutes) for p in plan.staff]
+    dr = roster_department("", people, to_roster.shift_templates(plan), requirement, len(s.days), rules,
+                           interval_minutes=s.interval_minutes, lang=lang)
+    origin = dt.datetime.combine(s.start, dt.time())
+    rows: Grid = [[label(k, lang) for k in ROSTER_HEADER]]
+    for a in sorted(dr.result.assignments, key=lambda a: (a.start_hour_abs, a.post, a.person)):
+        start = origin + dt.timedelta(hours=a.start_hour_abs)
+        rows.append([a.person, a.post, dt.datetime.combine(s.days[a.day], dt.time()), start,
+                     start + dt.timedelta(hours=a.hours), a.hours])
+    res = dr.result
+    covered = res.coverage_pct / 100 if res.required_hours > 0 else ""
+    rows.append([label(ROSTER_UNMET[0], lang), "", "", "", "", res.shortfall_hours])
+    rows.append([label(ROSTER_UNMET[1], lang), "", "", "", "", covered])
     return rows
 
 

@@ -8,6 +8,7 @@ omitted optional argument. The expected values are what the cells would display.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import types
@@ -42,6 +43,13 @@ def flat(grid: list[list[Any]]) -> list[Any]:
 
 
 # name -> list of (raw args, expected display or a predicate on it)
+# SP_ROSTER's three tables as pywin32 passes ranges: header rows, text, numbers, dates as TimeType
+ROSTER_STAFF = (("姓名", "岗位", "类型"), ("甲", "值班", "全职"), ("乙", "值班", None), ("丙", "值班", "Full-time"))
+ROSTER_SHIFTS = (("代码", "开始", "时长(小时)"), ("早", TimeType(1899, 12, 30, 8, 0), 8.0),
+                 ("中", TimeType(1899, 12, 30, 16, 0), 8.0))
+ROSTER_NEED = (("岗位", "人数", "日期", "开始", "结束"),
+               ("值班", 1.0, TimeType(2026, 11, 11), TimeType(1899, 12, 30, 8, 0), "24:00"))
+
 CASES: dict[str, list[tuple[tuple[Any, ...], Any]]] = {
     "SP_HEADCOUNT": [
         ((12000.0, 1.5, 200.0), [[90]]),
@@ -165,7 +173,31 @@ CASES: dict[str, list[tuple[tuple[Any, ...], Any]]] = {
         ((col(1.0), 1.0, 7.0), err("interval_minutes", "must divide a day, e.g. 15, 30 or 60")),
         ((col(1.0), None, MISSING_ARG), err("shift_hours", "is empty")),
     ],
+    "SP_ROSTER": [
+        ((ROSTER_STAFF, ROSTER_SHIFTS, ROSTER_NEED), "roster"),
+        ((ROSTER_STAFF, ROSTER_SHIFTS, ROSTER_NEED, MISSING_ARG, MISSING_ARG, MISSING_ARG, "en"), "roster_en"),
+        ((ROSTER_STAFF[:2], ROSTER_SHIFTS, ROSTER_NEED), "roster_short"),  # one person cannot cover 16 h
+        ((ROSTER_STAFF, ROSTER_SHIFTS, (("岗位", "人数"), ("值班", "x"))),
+         [["#SP! 需求 row 2: 「人数」应为数字，实为「x」"]]),
+        ((ROSTER_STAFF, ROSTER_SHIFTS, (("岗位", "人数"), ("值班", 1.0))),
+         [["#SP! 需求: every row needs a date (or a start/end with a date)"]]),
+        ((((("名字"),),), ROSTER_SHIFTS, ROSTER_NEED),
+         [["#SP! 人员: 缺少列「姓名、岗位」（在第 1 行表头中）"]]),
+        ((ROSTER_STAFF, ROSTER_SHIFTS, ROSTER_NEED, 30.0), err("min_rest_hours", "must be from 0 to 24")),
+    ],
 }
+
+
+def _roster_cover(got: list[list[Any]]) -> dict[dt.datetime, int]:
+    """People on duty per hour, from SP_ROSTER's rows (header first, two summary rows last)."""
+    cover: dict[dt.datetime, int] = {}
+    for _name, _post, _day, start, end, hours in got[1:-2]:
+        assert (end - start).total_seconds() / 3600 == hours
+        t = start
+        while t < end:
+            cover[t] = cover.get(t, 0) + 1
+            t += dt.timedelta(hours=1)
+    return cover
 
 
 def _check(name: str, raw: tuple[Any, ...], got: Any, expected: Any) -> None:
@@ -208,6 +240,16 @@ def _check(name: str, raw: tuple[Any, ...], got: Any, expected: Any) -> None:
             for t in range(s, s + n):
                 cover[t] += people  # a shift beyond the horizon would raise IndexError
         assert all(c >= r for c, r in zip(cover, req, strict=True)), (cover, req)
+    elif expected in ("roster", "roster_en", "roster_short"):
+        head = ["Person", "Post", "Date", "Start", "End", "Hours"] if expected == "roster_en" else \
+            ["姓名", "岗位", "日期", "开始", "结束", "小时"]
+        assert got[0] == head
+        cover = _roster_cover(got)
+        need = [dt.datetime(2026, 11, 11, h) for h in range(8, 24)]
+        unmet = sum(max(0, 1 - cover.get(t, 0)) for t in need)
+        assert got[-2][-1] == unmet and math.isclose(got[-1][-1], 1 - unmet / len(need))
+        assert (unmet == 0) == (expected != "roster_short"), got
+        assert all(isinstance(r[3], dt.datetime) for r in got[1:-2])
     else:  # pragma: no cover
         raise AssertionError(expected)
 
@@ -239,6 +281,11 @@ def test_every_udf_has_good_and_bad_cases(udfs: types.ModuleType) -> None:
         assert any(kinds) and not all(kinds), f"{n} needs good and bad inputs"
 
 
+# Without expand= a 2-D answer spills natively in dynamic-array Excel (DESIGN §8: xlwings' expand
+# writes legacy array formulas that overwrite neighbours without #SPILL!).
+NATIVE_SPILL = ("SP_ROSTER",)
+
+
 def test_registration_metadata(udfs: types.ModuleType) -> None:
     """What Excel's function wizard shows: category, a description, one per argument."""
     for n in udfs.__all__:
@@ -249,7 +296,7 @@ def test_registration_metadata(udfs: types.ModuleType) -> None:
             assert not a["doc"].startswith("Positional argument"), (n, a["name"])
             assert len(a["doc"]) <= 255
             assert a["options"]["ndim"] == 2 and a["options"]["err_to_str"] is True
-        shaped = n not in ("SP_HEADCOUNT", "SP_OUTREACH")
+        shaped = n not in ("SP_HEADCOUNT", "SP_OUTREACH", *NATIVE_SPILL)
         assert (info["ret"]["options"].get("expand") == "table") == shaped
 
 

@@ -8,25 +8,28 @@ build, the UDFs and the benchmarks can all call it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from .profiles import daily_arrivals
+from .profiles import Profile, daily_arrivals
 from .service import concurrency_factor, requirement_series
 from .shifts import CoverageAudit, ShiftPlanResult, ShiftType, coverage_audit, plan_shifts
 
 PROFILE_NAMES = {"大促": "sale_day", "平日": "normal_day", "sale_day": "sale_day", "normal_day": "normal_day"}
+FIXED_GROUPS = ("presales", "reminders", "aftersales")  # the order of DayDemand.fixed
 
 
 @dataclass(frozen=True)
 class DayDemand:
     """One campaign day: chat volume, service window [open, close) in minutes (close 1440 =
-    midnight), intra-day profile, and the planner's fixed head counts per group if any."""
+    midnight), intra-day profile (a built-in name or a Profile), and the planner's fixed head
+    counts per group if any. ``arrivals`` (chats per interval, as typed) replaces volume × profile."""
 
     chats: float
     open_minute: int
     close_minute: int
-    profile: str = "平日"
+    profile: str | Profile = "平日"
     fixed: tuple[int, int, int] | None = None  # 售前, 催单, 售后
+    arrivals: tuple[float, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -48,12 +51,36 @@ class ServicePlan:
     open_mask: list[bool]
     requirement: list[int]
     fixed: list[int]  # the planner's fixed total head count per interval (0 when closed / none)
-    shifts: ShiftPlanResult
+    shifts: ShiftPlanResult  # the cheapest plan on the plan's shift templates, staff unlimited
     audit: CoverageAudit
+    minimum: ShiftPlanResult | None = None  # the theoretical minimum: any start time, any length given
 
     @property
     def per_day(self) -> int:
         return 1440 // self.params.interval_minutes
+
+    def fixed_series(self, group: str) -> list[int]:
+        """One fixed head count (presales / reminders / aftersales) per interval while open."""
+        k = FIXED_GROUPS.index(group)
+        out = []
+        for t, is_open in enumerate(self.open_mask):
+            fixed = self.days[t // self.per_day].fixed
+            out.append(fixed[k] if is_open and fixed else 0)
+        return out
+
+    def served(self) -> list[float]:
+        """Arrivals while the service is open (closed hours are not served)."""
+        return [a if m else 0.0 for a, m in zip(self.arrivals, self.open_mask, strict=True)]
+
+    def audit_cover(self, cover: Sequence[int]) -> CoverageAudit:
+        """Requirement, over/short and the service level reached by ``cover`` people per interval."""
+        plan = _as_plan(self.shifts, cover)
+        return coverage_audit(plan, self.served(), self._audit_params())
+
+    def _audit_params(self) -> dict[str, float]:
+        p = self.params
+        return {"aht_seconds": p.aht_seconds, "answer_seconds": p.answer_seconds,
+                "concurrency": concurrency_factor(p.chats_at_once), "shrinkage": p.shrinkage}
 
 
 def campaign_demand(days: Sequence[DayDemand], interval_minutes: int) -> tuple[list[float], list[bool], list[int]]:
@@ -68,8 +95,13 @@ def campaign_demand(days: Sequence[DayDemand], interval_minutes: int) -> tuple[l
     for d in days:
         if not 0 <= d.open_minute < d.close_minute <= 1440:
             raise ValueError("service window must open before it closes within the day")
-        profile = PROFILE_NAMES.get(d.profile, "normal_day")
-        day = daily_arrivals(d.chats, profile, interval_minutes)
+        if d.arrivals is not None:
+            if len(d.arrivals) != 1440 // interval_minutes:
+                raise ValueError("typed arrivals need one value per interval of the day")
+            day = list(d.arrivals)
+        else:
+            profile = d.profile if isinstance(d.profile, Profile) else PROFILE_NAMES.get(d.profile, "normal_day")
+            day = daily_arrivals(d.chats, profile, interval_minutes)
         for i, a in enumerate(day):
             start = i * interval_minutes
             is_open = d.open_minute <= start < d.close_minute
@@ -87,7 +119,10 @@ def plan_service(
     *,
     max_part_time_people: int | None = None,
     max_part_time_share: float | None = None,
+    minimum_types: Sequence[ShiftType] = (),
 ) -> ServicePlan:
+    """Erlang C per interval, the cheapest plan on ``shift_types`` and, with ``minimum_types``
+    (free start times), the theoretical minimum beside it."""
     arrivals, mask, fixed = campaign_demand(days, params.interval_minutes)
     kw = {
         "aht_seconds": params.aht_seconds,
@@ -103,14 +138,19 @@ def plan_service(
         shrinkage=params.shrinkage,
         **kw,
     )
-    result = plan_shifts(
-        requirement,
-        params.interval_minutes,
-        shift_types,
-        time_limit_s=time_limit_s,
-        max_part_time_people=max_part_time_people,
-        max_part_time_share=max_part_time_share,
+    caps = {"max_part_time_people": max_part_time_people, "max_part_time_share": max_part_time_share}
+    result = plan_shifts(requirement, params.interval_minutes, shift_types, time_limit_s=time_limit_s, **caps)
+    minimum = (
+        plan_shifts(requirement, params.interval_minutes, minimum_types, time_limit_s=time_limit_s, **caps)
+        if minimum_types else None
     )
     served = [a if m else 0.0 for a, m in zip(arrivals, mask, strict=True)]
     audit = coverage_audit(result, served, {**kw, "shrinkage": params.shrinkage})
-    return ServicePlan(params, list(days), arrivals, mask, requirement, fixed, result, audit)
+    return ServicePlan(params, list(days), arrivals, mask, requirement, fixed, result, audit, minimum)
+
+
+def _as_plan(template: ShiftPlanResult, cover: Sequence[int]) -> ShiftPlanResult:
+    """A stand-in plan whose cover is ``cover`` (one one-interval 'shift' per person and interval),
+    so that the audit of a named roster uses exactly the same arithmetic as the shift plan's."""
+    starts = [(t, "_", int(c)) for t, c in enumerate(cover) if c]
+    return replace(template, starts=starts, shift_intervals={"_": 1}, cover=list(cover))

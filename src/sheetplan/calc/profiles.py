@@ -12,18 +12,25 @@ values chosen to reproduce those phases and should be replaced by a shop's own h
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "DEFAULT_SALE_WINDOWS",
     "MINUTES_PER_DAY",
     "NORMAL_DAY",
     "PROFILES",
     "SALE_DAY",
+    "SALE_DAY_BASE",
     "Profile",
     "daily_arrivals",
+    "from_slots",
     "get_profile",
+    "shaped",
+    "slot_arrivals",
+    "slot_minutes",
 ]
 
 MINUTES_PER_DAY = 1440
@@ -102,26 +109,77 @@ def _interval(interval_minutes: int) -> int:
     return step
 
 
-# Sale day (seed 001, 双十一 on a Wednesday): relative contacts per minute.
-#   00:00–00:10 抢购期 flash sale: the huge spike (seckill, limited items);
-#   00:10–02:00 盲目消费 impulse buying: high, decaying;
-#   02:00–22:00 理性消费 rational buying: night trough, then two after-work peaks —
-#               lunch 12:00–13:00 and the evening 20:00–22:00;
-#   22:00–24:00 扫尾期 wrap-up: elevated (countdown free orders, last-chance buying).
-SALE_DAY = Profile.from_segments("sale_day", [
-    ("00:00", "00:10", 40.0),
-    ("00:10", "01:00", 9.0),
-    ("01:00", "02:00", 5.0),
-    ("02:00", "03:00", 1.5),
-    ("03:00", "07:00", 0.5),
-    ("07:00", "09:00", 1.2),
-    ("09:00", "12:00", 2.0),
-    ("12:00", "13:00", 3.0),
-    ("13:00", "17:00", 2.0),
-    ("17:00", "20:00", 2.4),
-    ("20:00", "22:00", 3.5),
-    ("22:00", "24:00", 3.0),
+# Sale day (seed 001, 双十一 on a Wednesday): an ordinary day of the sale (relative contacts per
+# hour: night trough, the lunch peak and two after-work peaks, busy until midnight) shaped by the
+# sale-day windows of the plan (大促时段), each with its chat multiplier:
+#   00:00–00:10 抢购期 flash sale ×13: the huge spike (seckill, limited items);
+#   00:10–02:00 冲动消费 impulse buying ×3: high, decaying with the base curve;
+#   02:00–22:00 理性消费 rational buying ×1: the base curve itself;
+#   22:00–24:00 扫尾期 wrap-up ×1.2: countdown free orders, last-chance buying.
+# A plan that gives its own windows and multipliers moves these (move the flash sale to 20:00 and
+# the spike moves with it); the defaults below are what a plan without multipliers gets.
+SALE_DAY_BASE = Profile.from_hourly("sale_day_base", [
+    3.0, 1.8, 1.5, 0.5, 0.5, 0.5,  # 00–06: still busy after midnight, then the night trough
+    0.5, 1.2, 1.2, 2.0, 2.0, 2.0,  # 06–12
+    3.0, 2.0, 2.0, 2.0, 2.0, 2.4,  # 12–18 (lunch peak 12–13)
+    2.4, 2.4, 3.5, 3.5, 2.5, 2.5,  # 18–24 (after-work peaks)
 ])
+
+Window = tuple[int, int, float]  # (start minute, end minute (may be ≤ start: runs past midnight), multiplier)
+DEFAULT_SALE_WINDOWS: tuple[Window, ...] = ((0, 10, 13.0), (10, 120, 3.0), (1320, 1440, 1.2))
+
+
+def shaped(base: Profile, windows: Sequence[Window], name: str = "sale_day") -> Profile:
+    """``base`` with each window's minutes multiplied by its multiplier (later windows win)."""
+    factor = [1.0] * MINUTES_PER_DAY
+    for start, end, k in windows:
+        if not math.isfinite(k) or k < 0:
+            raise ValueError("window multipliers must be finite and not negative")
+        start %= MINUTES_PER_DAY
+        end = end if end > start else end + MINUTES_PER_DAY  # 22:00–02:00 runs past midnight
+        for minute in range(start, end):
+            factor[minute % MINUTES_PER_DAY] = k
+    return Profile(name, _normalise([w * f for w, f in zip(base.minute_weights, factor, strict=True)]))
+
+
+def slot_minutes(starts: Sequence[int]) -> int:
+    """The granularity of slots typed by their start minute: the smallest gap (60 for one slot)."""
+    ordered = sorted(set(starts))
+    gaps = [b - a for a, b in itertools.pairwise(ordered)]
+    return min(gaps, default=60)
+
+
+def from_slots(name: str, slots: Sequence[tuple[int, float]]) -> Profile:
+    """A day shape from ``(start minute, weight)`` slots, each covering its start to the next
+    slot of the common granularity (e.g. last year's chats per hour)."""
+    step = slot_minutes([m for m, _ in slots])
+    rates = [0.0] * MINUTES_PER_DAY
+    for minute, weight in slots:
+        if weight < 0 or not math.isfinite(weight):
+            raise ValueError("curve weights must be finite and not negative")
+        for m in range(minute, min(MINUTES_PER_DAY, minute + step)):
+            rates[m] += weight / step
+    return Profile(name, _normalise(rates))
+
+
+def slot_arrivals(slots: Sequence[tuple[int, float]], interval_minutes: int) -> list[float]:
+    """Chats per interval from chats typed per slot: a slot that is one interval (or whole
+    intervals) passes unchanged (split evenly); finer or misaligned slots are summed minute by minute."""
+    step = slot_minutes([m for m, _ in slots])
+    iv = _interval(interval_minutes)
+    out = [0.0] * (MINUTES_PER_DAY // iv)
+    for minute, chats in slots:
+        if minute % iv == 0 and step % iv == 0:
+            k = step // iv
+            for j in range(minute // iv, min(len(out), minute // iv + k)):
+                out[j] += chats if k == 1 else chats / k
+            continue
+        for m in range(minute, min(MINUTES_PER_DAY, minute + step)):
+            out[m // iv] += chats / step
+    return out
+
+
+SALE_DAY = shaped(SALE_DAY_BASE, DEFAULT_SALE_WINDOWS)
 
 # Normal trading day: quiet night, rising from 08:00, morning peak 10–11, evening peak 20–22.
 NORMAL_DAY = Profile.from_hourly("normal_day", [

@@ -36,7 +36,7 @@ from sheetplan.calc.roster_model import (
     solve_roster,
 )
 
-__all__ = ["explain", "format_span"]
+__all__ = ["Idle", "explain", "format_span", "idle_people", "structural_idle"]
 
 _KIND_ZH = {"fulltime": "全职", "student": "学生", "borrowed": "借调"}
 _KIND_EN = {"fulltime": "full-time staff", "student": "students", "borrowed": "borrowed staff"}
@@ -190,11 +190,13 @@ def _conflict_text(c: Conflict, rules: RosterRules, people: Mapping[str, Person]
         return f"{f.person} {_day_label(f.day, day_labels, lang)} {f.shift_code} {f.post}"
 
     f = c.fixed
+    if f is None and c.reason == "budget":
+        return ("求解器在求解预算内未找到任何方案：请调大「排班求解预算」" if lang == "zh" else
+                "the solver found no roster within its budget: raise the roster solver budget")
     if f is None:
-        return ("求解器在时限内未找到满足全部固定排班的方案，请检查固定排班或延长求解时间"
+        return ("求解器未找到满足全部固定排班的方案，请检查固定排班"
                 if lang == "zh" else
-                "the solver found no roster that keeps every fixed assignment within the "
-                "time limit; check the fixed rows or allow more time")
+                "the solver found no roster that keeps every fixed assignment; check the fixed rows")
     p = people.get(f.person)
     zh = {
         "skill": f"此人不具备「{f.post}」技能",
@@ -258,8 +260,10 @@ def explain(
     zh = lang == "zh"
     by_name = {p.name: p for p in people}
     if result.status == "infeasible":
+        budget = any(c.reason == "budget" for c in result.conflicts)
         head = ("排班无解：" if zh else "No roster: ") + (
-            "以下固定排班与规则冲突" if zh else "these fixed assignments break the rules"
+            ("求解时间不足" if zh else "out of solver budget") if budget else
+            ("以下固定排班与规则冲突" if zh else "these fixed assignments break the rules")
         )
         return [head] + [_conflict_text(c, rules, by_name, day_labels, lang)
                          for c in result.conflicts]
@@ -384,3 +388,83 @@ def _qualified(run: _Run, people: Sequence[Person], instances: Sequence) -> int:
         for p in people
         if run.post in p.posts and any(block_reason(p, i) is None for i in touching)
     )
+
+
+@dataclass(frozen=True)
+class Idle:
+    """Why a person got no shift. ``reason``: ``no_shift`` (no template is open to their kind),
+    ``blocked`` (their own limits rule out every shift open to them; ``detail`` is the most
+    common block reason), ``no_overlap`` (no shift open to them touches a requirement of their
+    posts) or ``not_needed`` (others cover the requirement at lower cost). ``shifts`` lists the
+    template codes they could work."""
+
+    person: str
+    reason: str
+    detail: str = ""
+    shifts: tuple[str, ...] = ()
+
+
+def idle_people(
+    result: RosterResult,
+    people: Sequence[Person],
+    shifts: Sequence[ShiftTemplate],
+    requirement: Mapping[str, Sequence[int]],
+) -> list[Idle]:
+    """Everyone with no assignment, and why — so that no one is left at 0 hours in silence."""
+    busy = {a.person for a in result.assignments}
+    idle = [p for p in people if p.name not in busy]
+    return _why_idle(idle, shifts, requirement, result.horizon_days, result.interval_minutes)
+
+
+def structural_idle(
+    people: Sequence[Person],
+    shifts: Sequence[ShiftTemplate],
+    requirement: Mapping[str, Sequence[int]],
+    horizon_days: int,
+    interval_minutes: int = 60,
+) -> list[Idle]:
+    """People no roster can give a shift, whatever the solver does (found without solving)."""
+    found = _why_idle(people, shifts, requirement, horizon_days, interval_minutes)
+    return [i for i in found if i.reason != "not_needed"]
+
+
+def _why_idle(
+    people: Sequence[Person],
+    shifts: Sequence[ShiftTemplate],
+    requirement: Mapping[str, Sequence[int]],
+    horizon_days: int,
+    interval_minutes: int,
+) -> list[Idle]:
+    instances = shift_instances(shifts, horizon_days, interval_minutes)
+    prefix = {q: _prefix(v) for q, v in requirement.items()}
+    out = []
+    for p in people:
+        open_to = [i for i in instances if p.kind in i.template.kinds]
+        reasons = [block_reason(p, i) for i in open_to]
+        allowed = [i for i, r in zip(open_to, reasons, strict=True) if r is None]
+        codes = tuple(dict.fromkeys(i.template.code for i in allowed))
+        if not open_to:
+            out.append(Idle(p.name, "no_shift"))
+        elif not allowed:
+            common = max(set(reasons), key=lambda r: (reasons.count(r), str(r)))
+            out.append(Idle(p.name, "blocked", str(common)))
+        elif not any(_touches(prefix.get(q), i) for i in allowed for q in p.posts):
+            out.append(Idle(p.name, "no_overlap", shifts=codes))
+        else:
+            out.append(Idle(p.name, "not_needed", shifts=codes))
+    return out
+
+
+def _prefix(values: Sequence[int]) -> list[int]:
+    out = [0]
+    for v in values:
+        out.append(out[-1] + int(v))
+    return out
+
+
+def _touches(prefix: list[int] | None, inst: object) -> bool:
+    if prefix is None:
+        return False
+    a = max(0, inst.start_i)  # type: ignore[attr-defined]
+    b = min(len(prefix) - 1, inst.end_i)  # type: ignore[attr-defined]
+    return a < b and prefix[b] - prefix[a] > 0

@@ -341,7 +341,8 @@ def shift_instances(
             si = _to_interval(start, iph, f"shift {tpl.code} start")
             ei = _to_interval(start + tpl.hours, iph, f"shift {tpl.code} end")
             out.append(_Instance(0, day, tpl, start, start + tpl.hours, si, ei))
-    out.sort(key=lambda i: (i.start_h, i.end_h, i.template.code))
+    order = {id(t): k for k, t in enumerate(shifts)}  # the plan's order, not the codes: renaming changes nothing
+    out.sort(key=lambda i: (i.start_h, i.end_h, order[id(i.template)]))
     return [replace(inst, idx=k) for k, inst in enumerate(out)]
 
 
@@ -483,10 +484,12 @@ def _build_model(
 ) -> _Built:
     model = cp_model.CpModel()
     by_key = {(i.day, i.template.code): i for i in instances}
-    fixed_keys = {(f.person, by_key[(f.day, f.shift_code)].idx, f.post) for f in fixed}
-    forced_posts: dict[tuple[str, int], set[str]] = defaultdict(set)
+    # ordered (not a set): constraint order must not depend on string hashing, or two processes
+    # (batch workers) could solve the same plan differently
+    fixed_keys = dict.fromkeys((f.person, by_key[(f.day, f.shift_code)].idx, f.post) for f in fixed)
+    forced_posts: dict[tuple[str, int], dict[str, None]] = defaultdict(dict)
     for name, k, q in fixed_keys:
-        forced_posts[(name, k)].add(q)
+        forced_posts[(name, k)][q] = None
     prefix = {q: [0, *_accumulate(v)] for q, v in requirement.items()}
 
     def needed(post: str, inst: _Instance) -> bool:
@@ -503,11 +506,11 @@ def _build_model(
     for person in people:
         rows: list[tuple[_Instance, list[cp_model.IntVar]]] = []
         for inst in instances:
-            forced = forced_posts.get((person.name, inst.idx), set())
+            forced = forced_posts.get((person.name, inst.idx), {})
             if block_reason(person, inst) is None:
                 posts = [q for q in person.posts if needed(q, inst) or q in forced]
             else:
-                posts = sorted(forced)
+                posts = list(forced)
             lits = []
             for q in posts:
                 var = model.new_bool_var(f"x|{person.name}|{inst.day}|{inst.template.code}|{q}")
@@ -617,7 +620,7 @@ def _build_model(
         vars_by_post_inst[(q, k)].append(var)
     short_terms: list[tuple[cp_model.IntVar, int]] = []
     shortfall_const = 0
-    for post in sorted(requirement):
+    for post in requirement:  # the plan's order, never sorted by name (a renamed plan solves the same)
         values = requirement[post]
         groups: dict[tuple[int, ...], Counter[int]] = defaultdict(Counter)
         for t, r in enumerate(values):
@@ -655,7 +658,7 @@ def _gaps_from(
     requirement: Mapping[str, Sequence[int]], cover: Mapping[str, list[int]]
 ) -> list[Gap]:
     gaps: list[Gap] = []
-    for post in sorted(requirement):
+    for post in requirement:
         req, cov = requirement[post], cover[post]
         t, n = 0, len(req)
         while t < n:
@@ -738,13 +741,13 @@ def solve_roster(
     det = rules.deterministic_time
     phase_share = {"first": 0.6, "second": 0.4}
 
-    def run(limit: float, phase: str = "second") -> tuple[cp_model.CpSolver, int]:
+    def run(limit: float, phase: str = "second", scale: float = 1.0) -> tuple[cp_model.CpSolver, int]:
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.random_seed = int(rules.random_seed)
         if det is not None:
             params.num_workers = 1
-            params.max_deterministic_time = max(0.1, det * phase_share[phase])
+            params.max_deterministic_time = max(0.1, det * phase_share[phase]) * scale
             params.max_time_in_seconds = 3600.0  # a backstop only; the deterministic budget ends the search
         else:
             params.max_time_in_seconds = max(0.1, limit)
@@ -758,8 +761,13 @@ def solve_roster(
         # Two phases prove far better bounds than one objective with a huge weight.
         model.minimize(built.shortfall)
         solver, code = run(0.6 * (deadline - time.perf_counter()), "first")
+        for scale in (4.0, 16.0):  # a budget too small to finish presolve: grow it (still reproducible)
+            if code in good or code == cp_model.INFEASIBLE or time.perf_counter() > deadline:
+                break
+            solver, code = run(0.6 * (deadline - time.perf_counter()), "first", scale)
         if code not in good:
-            return empty("infeasible", [Conflict(None, "solver")], solver.status_name(code))
+            reason = "solver" if code == cp_model.INFEASIBLE else "budget"
+            return empty("infeasible", [Conflict(None, reason)], solver.status_name(code))
         short_optimal = code == cp_model.OPTIMAL
         best_short = round(solver.objective_value)
         # hint every variable (not only x): CP-SAT then starts phase 2 from a complete,

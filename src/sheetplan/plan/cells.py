@@ -10,6 +10,9 @@ from typing import Any
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 ERROR_CODES = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
 LIST_SEPARATORS = re.compile(r"[、,，;；/\n]+")
+DATE_SEPARATORS = re.compile(r"[、,，;；\n]+")  # dates keep '/' (11/12) and '-' (11-12)
+RANGE = re.compile(r"\s*(?:~|～|至|到|–|—)\s*")
+MAX_RANGE_DAYS = 366
 
 
 class CellError(ValueError):
@@ -85,7 +88,7 @@ def to_date(v: Any, default_year: int) -> dt.date:
     raise CellError("not_date", value=v)
 
 
-_TIME = re.compile(r"^(?P<h>\d{1,2})(?:[:：点時](?P<m>\d{1,2})?分?)?$")
+_TIME = re.compile(r"^(?P<h>\d{1,2})(?:[:：点時](?P<m>\d{1,2})?分?)?(?::00)?$")
 
 
 def to_time(v: Any) -> dt.time:
@@ -126,3 +129,50 @@ def to_list(v: Any) -> tuple[str, ...]:
     if isinstance(v, dt.datetime | dt.date):
         return (v,)  # type: ignore[return-value]  # a single date in an unavailable column
     return tuple(p.strip() for p in LIST_SEPARATORS.split(to_text(v)) if p.strip())
+
+
+def to_dates(v: Any, default_year: int) -> tuple[dt.date, ...]:
+    """Dates separated by 、 or commas; ranges as 11-10~11-13 (or 至 / 到 / –)."""
+    if isinstance(v, dt.datetime | dt.date) or (isinstance(v, int | float) and not isinstance(v, bool)):
+        return (to_date(v, default_year),)
+    out: list[dt.date] = []
+    for part in DATE_SEPARATORS.split(to_text(v)):
+        part = part.strip()
+        if not part:
+            continue
+        ends = RANGE.split(part)
+        if len(ends) == 1:
+            out.append(to_date(part, default_year))
+            continue
+        if len(ends) != 2:
+            raise CellError("not_date", value=part)
+        a, b = (to_date(x, default_year) for x in ends)
+        if b < a or (b - a).days >= MAX_RANGE_DAYS:
+            raise CellError("not_date", value=part)
+        out += [a + dt.timedelta(days=i) for i in range((b - a).days + 1)]
+    return tuple(dict.fromkeys(out))
+
+
+_MOMENT = re.compile(r"^(?P<date>\S+?)[ T日]+(?P<time>\d{1,2}[:：点時]\d{0,2}分?)$")
+
+
+def to_moment(v: Any, default_year: int) -> dt.time | dt.datetime:
+    """A time of day (08:00, 24:00) or a date and time (11-10 20:00, an Excel date-time)."""
+    if isinstance(v, dt.datetime):
+        return v.time() if v.date() <= EXCEL_EPOCH.date() else v  # a time stored with Excel's day 0
+    if isinstance(v, dt.date | dt.time):
+        return v if isinstance(v, dt.time) else dt.datetime.combine(v, dt.time())
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        if 0 <= v <= 1:
+            return to_time(v)
+        if not 1 < v < 2958466:
+            raise CellError("not_time", value=v)
+        return EXCEL_EPOCH + dt.timedelta(minutes=round(v * 24 * 60))
+    text = str(v).strip()
+    m = _MOMENT.match(text)
+    if m:
+        day = to_date(m["date"].rstrip("日"), default_year)
+        t = to_time(m["time"])
+        base = dt.datetime.combine(day, t)
+        return base + dt.timedelta(days=1) if m["time"].startswith("24") else base
+    return to_time(text)

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+Cells = dict[str, str]  # column key -> 'Sheet!C7': where each value was typed, for messages
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -41,6 +43,10 @@ class Settings:
     hit_uplift: float = 5.0
     sales_days: float = 30.0
     lead_time_days: float = 7.0
+    warehouse_open: dt.time = dt.time(8, 0)
+    warehouse_close: dt.time = dt.time(0, 0)  # midnight (24:00) as an end
+    backlog_days: int = 2
+    products_department: str = ""
 
     @property
     def days(self) -> list[dt.date]:
@@ -62,6 +68,8 @@ class Window:
     start: dt.time
     end: dt.time  # 00:00 as an end means midnight (24:00)
     focus: str = ""
+    multiplier: float | None = None  # chats per minute as a multiple of the usual curve
+    cells: Cells = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,7 @@ class Department:
     department: str
     head: str = ""
     note: str = ""
+    cells: Cells = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -93,6 +102,7 @@ class StaffMember:
     unavailable: tuple[dt.date, ...] = ()
     cost_per_hour: float | None = None
     lent: tuple[dt.date, ...] = ()
+    cells: Cells = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,8 @@ class ShiftTemplate:
     hours: float
     name: str = ""
     types: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()  # empty: every department
+    cells: Cells = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,7 @@ class FixedShift:
     date: dt.date
     shift: str
     post: str
+    cells: Cells = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -119,18 +132,55 @@ class WarehousePost:
     per_person: float | None = None
     fixed: int | None = None
     note: str = ""
+    cells: Cells = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One row of 值班需求: people needed on a post, typed or taken from a model."""
+
+    department: str
+    post: str
+    source: str = "手填"
+    people: int | None = None
+    dates: tuple[dt.date, ...] = ()
+    start: dt.time | dt.datetime | None = None
+    end: dt.time | dt.datetime | None = None
+    note: str = ""
+    cells: Cells = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class ServiceDay:
     date: dt.date
-    chats: float
+    chats: float | None
     open: dt.time
     close: dt.time
     profile: str = "平日"
     presales: int | None = None
     reminders: int | None = None
     aftersales: int | None = None
+    cells: Cells = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Volume:
+    """Chats typed for one slot of one day (分时咨询量)."""
+
+    date: dt.date
+    time: dt.time
+    chats: float
+    cells: Cells = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    """One slot of a shop's own day shape (咨询曲线)."""
+
+    curve: str
+    time: dt.time
+    weight: float
+    cells: Cells = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -150,11 +200,16 @@ class Plan:
     staff: list[StaffMember] = field(default_factory=list)
     shifts: list[ShiftTemplate] = field(default_factory=list)
     fixed: list[FixedShift] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
     posts: list[WarehousePost] = field(default_factory=list)
     service: list[ServiceDay] = field(default_factory=list)
+    volumes: list[Volume] = field(default_factory=list)
+    curves: list[CurvePoint] = field(default_factory=list)
     inventory: list[InventoryRow] = field(default_factory=list)
     products: Any = None  # a pandas DataFrame (plan.products_reader), read fast with python-calamine
     notes: list[str] = field(default_factory=list)  # where the example filled a gap in the seeds
+    sheets: dict[str, str] = field(default_factory=dict)  # sheet key -> the sheet's name in this workbook
+    warnings: list[Any] = field(default_factory=list)  # the reader's warnings (plan.problems.Problem)
 
     @property
     def lang(self) -> str:

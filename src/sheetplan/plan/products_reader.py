@@ -22,7 +22,7 @@ from python_calamine import CalamineWorkbook
 
 from ..messages import msg
 from .cells import CellError, is_blank, to_number, to_text
-from .reader import Problem
+from .problems import Problem
 from .schema import SHEET_BY_KEY, C, Column, _norm, canonical_choice
 from .source import SourceError, sniff
 

@@ -10,7 +10,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from defusedxml import DefusedXmlException
 from openpyxl import load_workbook
@@ -21,42 +21,32 @@ from ..calc.calendar import check_phases, check_windows
 from ..calc.service import concurrency_factor
 from ..messages import msg
 from . import model as m
-from .cells import CellError, is_blank, to_date, to_int, to_list, to_number, to_text, to_time
+from .cells import CellError, is_blank, to_date, to_time
+from .problems import PlanError, Problem, Severity
 from .schema import (
+    CHOICE_EN,
+    FIXED_SOURCES,
+    PROFILES,
+    SEPARATOR,
+    SERVICE_MODEL,
     SETTINGS,
     SETTINGS_SHEET,
     SHEET_BY_KEY,
     SHEETS,
     STAFF_TYPES,
     STAFF_TYPES_EN,
+    TYPED,
+    WAREHOUSE_MODEL,
     Column,
     Sheet,
     _norm,
     canonical_choice,
 )
 from .source import SourceError, sniff, without_sheets
+from .table import convert
 
-MAX_MAGNITUDE = 1e15  # Excel keeps 15 significant digits; larger numbers are typos, not plans
 MAX_CAMPAIGN_DAYS = 366  # a year on one timeline already takes ~15 s to staff; 2062 for 2026 would hang
 MAX_AVERAGE_AGENTS = 10_000  # chats a day beyond this many agents round the clock are a typo (and stall Erlang C)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the plan; `where` is 'Sheet!C7', 'Sheet' or the file name."""
-
-    where: str
-    message: str
-    severity: Literal["error", "warning"] = "error"
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
-
-
-class PlanError(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
 
 
 @dataclass
@@ -74,6 +64,7 @@ def read_plan(path: str | Path, lang: str | None = None) -> m.Plan:
     errors = [p for p in problems if p.severity == "error"]
     if errors or plan is None:
         raise PlanError(errors or problems)
+    plan.warnings = problems
     return plan
 
 
@@ -110,6 +101,7 @@ class _Reader:
         self.raw: dict[str, list[dict[str, Any]]] = {}  # every non-blank row, valid or not
         self.lang = lang or self._guess_lang()
         self.year = dt.date.today().year
+        self.sheet_names: dict[str, str] = {}
 
     # ---- helpers -------------------------------------------------------------------------
     def _guess_lang(self) -> str:
@@ -118,12 +110,13 @@ class _Reader:
         zh = sum(_norm(s.zh) in names for s in SHEETS)
         return "en" if en > zh else "zh"
 
-    def add(self, where: str, key: str, severity: Literal["error", "warning"] = "error", **kw: object) -> None:
+    def add(self, where: str, key: str, severity: Severity = "error", **kw: object) -> None:
         self.problems.append(Problem(where, msg(key, self.lang, **kw), severity))
 
     def sheet(self, spec: Sheet) -> Worksheet | None:
         for ws in self.wb.worksheets:
             if _norm(ws.title) in spec.names():
+                self.sheet_names[spec.key] = ws.title
                 return ws
         if spec.required:
             self.add(self.path.name, "missing_sheet", sheet=spec.label(self.lang))
@@ -139,32 +132,7 @@ class _Reader:
         return v if isinstance(v, str) and v.startswith("=") else None
 
     def convert(self, col: Column, v: Any) -> Any:
-        kind = col.kind
-        if kind in ("number", "percent"):
-            x = to_number(v)
-        elif kind == "int":
-            x = to_int(v)
-        elif kind == "date":
-            return to_date(v, self.year)
-        elif kind == "time":
-            return to_time(v)
-        elif kind == "list":
-            return to_list(v)
-        else:
-            x = to_text(v)
-            if kind == "choice" and col.choices and x not in col.choices:
-                canonical = canonical_choice(x, col.choices)
-                if canonical is None:
-                    raise CellError("bad_choice", value=x, choices="/".join(col.choices))
-                return canonical
-            return x
-        if col.minimum is not None and x < col.minimum:
-            raise CellError("too_small", value=_fmt(x), min=_fmt(col.minimum))
-        if col.maximum is not None and x > col.maximum:
-            raise CellError("too_large", value=_fmt(x), max=_fmt(col.maximum))
-        if abs(x) >= MAX_MAGNITUDE:  # beyond Excel's 15 digits; 1e308 overflows the calculators
-            raise CellError("too_large" if x > 0 else "too_small", value=_fmt(x), max="1e+15", min="-1e+15")
-        return x
+        return convert(col, v, self.year)
 
     def cell_value(self, ws: Worksheet, col: Column, raw: Any, coord: str) -> tuple[bool, Any]:
         where = f"{ws.title}!{coord}"
@@ -303,9 +271,12 @@ class _Reader:
         duties = self._rows("duties", m.Duty)
         staff = self._rows("staff", self._staff)
         shifts = self._rows("shifts", self._shift)
+        requirements = self._rows("requirements", self._requirement)
         fixed = self._rows("fixed", m.FixedShift)
         posts = self._rows("posts", self._post)
-        service = self._rows("service", m.ServiceDay)
+        service = self._rows("service", self._service_day)
+        volumes = self._volumes()
+        curves = self._rows("curves", m.CurvePoint)
         inventory = self._rows("inventory", m.InventoryRow)
         if settings is None:
             return None, self.problems
@@ -318,12 +289,18 @@ class _Reader:
             staff=[s for s, _ in staff],
             shifts=[s for s, _ in shifts],
             fixed=[f for f, _ in fixed],
+            requirements=[r for r, _ in requirements],
             posts=[p for p, _ in posts],
             service=[s for s, _ in service],
+            volumes=volumes,
+            curves=[c for c, _ in curves],
             inventory=[i for i, _ in inventory],
+            sheets={s.key: self.sheet_names.get(s.key, s.label(self.lang)) for s in SHEETS},
         )
         self._cross_checks(plan, phases, windows, departments, duties, staff, service)
         self._check_fixed(plan, fixed)
+        self._check_requirements(plan, requirements)
+        self._check_demand(plan, service)
         return plan, self.problems
 
     def _check_fixed(self, plan: m.Plan, fixed: list[tuple[m.FixedShift, Row]]) -> None:
@@ -345,39 +322,178 @@ class _Reader:
             if not s.start <= f.date <= s.end:
                 self.add(row.cells["date"], "outside_campaign", value=f.date, start=s.start, end=s.end)
 
+    def _check_requirements(self, plan: m.Plan, rows: list[tuple[m.Requirement, Row]]) -> None:
+        """Each 值班需求 row must say how many people (typed) or name a model the plan has."""
+        s = plan.settings
+        known_depts = {d.department for d in plan.departments}
+        wh_posts = {p.post for p in plan.posts}
+        for r, row in rows:
+            if known_depts and r.department not in known_depts:
+                self.add(row.cells["department"], "unknown_department", value=r.department)
+            if r.source == TYPED and r.people is None:
+                self.add(row.cells.get("people", row.cells["post"]), "req_people", post=r.post)
+            if r.source != TYPED and r.people is not None:
+                self.add(row.cells["people"], "req_people_ignored", severity="warning", source=self._choice(r.source))
+            if r.source == WAREHOUSE_MODEL and r.post not in wh_posts:
+                sheet = SHEET_BY_KEY["posts"].label(self.lang)
+                self.add(row.cells["post"], "req_no_warehouse_post", post=r.post, sheet=sheet)
+            if r.source in (SERVICE_MODEL, *FIXED_SOURCES) and not plan.service:
+                self.add(row.cells["source"], "req_no_service", severity="warning", source=self._choice(r.source),
+                         sheet=SHEET_BY_KEY["service"].label(self.lang))
+            dated = [x for x in (r.start, r.end) if isinstance(x, dt.datetime)]
+            if dated and len(dated) != 2 - (r.start is None) - (r.end is None):
+                self.add(row.cells["start"], "req_mixed_moments")
+            elif dated and r.dates:
+                self.add(row.cells["dates"], "req_dates_with_span", severity="warning")
+            elif len(dated) == 2 and r.end <= r.start:  # type: ignore[operator]
+                self.add(row.cells["end"], "end_before_start", start=r.start, end=r.end)
+            for d in (*r.dates, *(x.date() for x in dated)):
+                if not s.start <= d <= s.end + dt.timedelta(days=1):
+                    self.add(row.cells["dates" if d in r.dates else "start"], "outside_campaign",
+                             severity="warning", value=d, start=s.start, end=s.end)
+                    break
+
+    def _check_demand(self, plan: m.Plan, service: list[tuple[m.ServiceDay, Row]]) -> None:
+        """Chats per day, per slot or by a curve: each service day has a volume; named curves exist."""
+        s = plan.settings
+        typed_days = {v.date for v in plan.volumes}
+        curve_names = {c.curve for c in plan.curves}
+        for day, row in service:
+            if day.chats is None and day.date not in typed_days:
+                self.add(row.cells["chats"], "no_chats", date=day.date,
+                         sheet=SHEET_BY_KEY["volumes"].label(self.lang))
+            if day.chats is not None and day.date in typed_days:
+                total = sum(v.chats for v in plan.volumes if v.date == day.date)
+                if abs(total - day.chats) > max(1.0, 0.01 * day.chats):
+                    self.add(row.cells["chats"], "chats_differ", severity="warning", date=day.date,
+                             typed=_fmt(total), daily=_fmt(day.chats))
+            if day.profile not in PROFILES and day.profile not in curve_names:
+                builtin = [self._choice(p) for p in PROFILES]
+                choices = "/".join([*builtin, *sorted(curve_names)])
+                self.add(row.cells["profile"], "unknown_curve", value=day.profile, choices=choices)
+        service_days = {d.date for d, _ in service}
+        for v in plan.volumes:
+            if not s.start <= v.date <= s.end or v.date not in service_days:
+                self.add(v.cells.get("date", SHEET_BY_KEY["volumes"].label(self.lang)), "volume_unused",
+                         severity="warning", date=v.date, sheet=SHEET_BY_KEY["service"].label(self.lang))
+        seen: dict[tuple[Any, ...], str] = {}
+        for key, items in (("volumes", [((v.date, v.time), v.cells) for v in plan.volumes]),
+                           ("curves", [((c.curve, c.time), c.cells) for c in plan.curves])):
+            for k, cells in items:
+                where = cells.get("time", SHEET_BY_KEY[key].label(self.lang))
+                if (key, *k) in seen:
+                    self.add(where, "duplicate", value=" ".join(map(str, k)), first=seen[(key, *k)])
+                seen.setdefault((key, *k), where)
+        for name in curve_names:
+            if not any(c.weight > 0 for c in plan.curves if c.curve == name):
+                self.add(SHEET_BY_KEY["curves"].label(self.lang), "curve_empty", curve=name)
+        if plan.windows and plan.service and all(w.multiplier is None for w in plan.windows) and any(
+            d.profile == "大促" for d in plan.service
+        ):
+            column = SHEET_BY_KEY["windows"].column("multiplier").label(self.lang)
+            self.add(SHEET_BY_KEY["windows"].label(self.lang), "no_multipliers", severity="warning", column=column)
+
+    def _choice(self, value: str) -> str:
+        return CHOICE_EN.get(value, value) if self.lang == "en" else value
+
     def _rows(self, key: str, make: Callable[..., Any]) -> list[tuple[Any, Row]]:
         spec = next(s for s in SHEETS if s.key == key)
         out = []
         for row in self.table(spec):
             vals = {k: v for k, v in row.values.items() if v is not None}
             try:
-                out.append((make(**vals), row))
+                obj = make(**vals)
             except CellError as e:
                 self.add(row.cells[str(e.kw.pop("field"))], e.key, **e.kw)
+                continue
+            if hasattr(obj, "cells"):
+                obj.cells.update(row.cells)
+            out.append((obj, row))
         return out
 
-    def _staff(self, **v: Any) -> m.StaffMember:
-        dates: dict[str, list[dt.date]] = {"unavailable": [], "lent": []}
-        for key, found in dates.items():
-            for d in v.pop(key, ()):
+    def _volumes(self) -> list[m.Volume]:
+        """分时咨询量 as a long table (date, time, chats) or as a date × time-of-day grid."""
+        spec = SHEET_BY_KEY["volumes"]
+        ws = self.sheet(spec)
+        if ws is None:
+            return []
+        grid = self._volume_grid(ws)
+        if grid is None:
+            return [v for v, _ in self._rows("volumes", m.Volume)]
+        return grid
+
+    def _volume_grid(self, ws: Worksheet) -> list[m.Volume] | None:
+        """The grid form: a header row with 日期/Date and two or more times; None when not a grid."""
+        spec = SHEET_BY_KEY["volumes"]
+        date_names = spec.column("date").names()
+        stored = ws._cells
+        for r in range(1, 11):
+            heads = {c: stored[r, c].value for (rr, c) in stored if rr == r and not is_blank(stored[r, c].value)}
+            date_col = next((c for c, v in heads.items() if _norm(str(v)) in date_names), None)
+            if date_col is None:
+                continue
+            times: dict[int, dt.time] = {}
+            for c, v in heads.items():
+                if c == date_col:
+                    continue
+                with contextlib.suppress(CellError):
+                    times[c] = to_time(_hour_header(v))
+            if len(times) < 2:
+                return None
+            out: list[m.Volume] = []
+            for row in sorted({rr for rr, c in stored if rr > r}):
+                raw_date = stored[row, date_col].value if (row, date_col) in stored else None
+                if is_blank(raw_date):
+                    continue
+                where = f"{ws.title}!{get_column_letter(date_col)}{row}"
                 try:
-                    found.append(to_date(d, self.year))
-                except CellError:
-                    raise CellError("not_date", field=key, column=self._label("staff", key), value=d) from None
-        return m.StaffMember(unavailable=tuple(dates["unavailable"]), lent=tuple(dates["lent"]), **v)
+                    day = to_date(raw_date, self.year)
+                except CellError as e:
+                    self.add(where, e.key, column=spec.column("date").label(self.lang), **e.kw)
+                    continue
+                for c, t in sorted(times.items()):
+                    v = stored[row, c].value if (row, c) in stored else None
+                    if is_blank(v):
+                        continue
+                    coord = f"{ws.title}!{get_column_letter(c)}{row}"
+                    good, chats = self.cell_value(ws, spec.column("chats"), v, coord.partition("!")[2])
+                    if good:
+                        out.append(m.Volume(day, t, chats, {"date": where, "time": coord, "chats": coord}))
+            return out
+        return None
+
+    def _staff(self, **v: Any) -> m.StaffMember:
+        for post in v.get("posts", ()):
+            if SEPARATOR in post:
+                raise CellError("bad_name_char", field="posts", value=post, char=SEPARATOR)
+        return m.StaffMember(**v)
 
     def _shift(self, **v: Any) -> m.ShiftTemplate:
+        code = v["code"]
+        if SEPARATOR in code or any(ch.isspace() for ch in code):
+            raise CellError("bad_code", field="code", value=code, char=SEPARATOR)
         types = []
         for t in v.pop("types", ()):
             t = STAFF_TYPES_EN.get(t.lower(), t)
             if t not in STAFF_TYPES:
                 raise CellError("unknown_shift_type", field="types", value=t)
             types.append(t)
-        return m.ShiftTemplate(types=tuple(types), **v)
+        return m.ShiftTemplate(types=tuple(types), departments=tuple(v.pop("departments", ())), **v)
+
+    def _requirement(self, **v: Any) -> m.Requirement:
+        if SEPARATOR in v["post"]:
+            raise CellError("bad_name_char", field="post", value=v["post"], char=SEPARATOR)
+        return m.Requirement(**v)
+
+    def _service_day(self, **v: Any) -> m.ServiceDay:
+        profile = v.pop("profile", "平日")
+        return m.ServiceDay(profile=canonical_choice(profile, PROFILES) or profile, **v)
 
     def _post(self, **v: Any) -> m.WarehousePost:
         if not v.get("per_person") and v.get("fixed") is None:
             raise CellError("no_productivity", field="post")
+        if SEPARATOR in v["post"]:
+            raise CellError("bad_name_char", field="post", value=v["post"], char=SEPARATOR)
         return m.WarehousePost(**v)
 
     def _label(self, sheet: str, col: str) -> str:
@@ -432,7 +548,7 @@ class _Reader:
                 self.add(row.cells["date"], "duplicate", value=day.date, first=seen_days[day.date])
             seen_days.setdefault(day.date, row.cells["date"])
             limit = math.floor(MAX_AVERAGE_AGENTS * 86400 * concurrency_factor(s.concurrency) / s.aht_seconds)
-            if day.chats > limit:
+            if day.chats is not None and day.chats > limit:
                 label = self._label("service", "chats")
                 self.add(row.cells["chats"], "too_large", column=label, value=_fmt(day.chats), max=limit)
         phases = check_phases([(p.phase, p.start, p.end) for p in plan.phases if p.end >= p.start])
@@ -442,6 +558,16 @@ class _Reader:
                 self.add(SHEET_BY_KEY[key].label(self.lang), f"{key[:-1]}_{issue.kind}",
                          severity="error" if issue.kind == "overlap" else "warning",
                          a=issue.a, b=issue.b, start=issue.start, end=issue.end)
+
+def _hour_header(v: Any) -> Any:
+    """A grid header such as 0, 13, '13时', '13h', '13:00' as a time."""
+    if isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer() and 1 < v < 24:
+        return f"{int(v)}:00"
+    if isinstance(v, int | float) and v == 0:
+        return "0:00"
+    text = str(v).strip().lower().removesuffix("h").removesuffix("时").removesuffix("点")
+    return f"{text}:00" if text.isdigit() else v
+
 
 def _why(e: BaseException) -> str:
     """One line on what is broken: entity tricks are named as such; openpyxl's own text spans lines."""

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["text", "int", "number", "percent", "date", "time", "datetime", "choice", "list"]
+Kind = Literal["text", "int", "number", "percent", "date", "time", "datetime", "choice", "list", "dates", "moment"]
 
 STAFF_TYPES = ("全职", "学生", "借调")
+SEPARATOR = "·"  # joins post and shift in roster cells (售前·夜), so neither may contain it
 # English names of the fixed choices: offered in the English template's drop-downs and read
 # back (any case) as the canonical Chinese value, which is what the calculators use.
 CHOICE_EN: dict[str, str] = {
@@ -18,9 +19,13 @@ CHOICE_EN: dict[str, str] = {
     "天猫": "Tmall", "淘宝": "Taobao", "京东": "JD", "唯品会": "Vipshop", "抖音": "Douyin", "拼多多": "Pinduoduo",
     "其他": "Other", "大促": "Sale-day curve", "平日": "Normal curve",
     "预爆款": "Expected hit", "主推": "Featured", "常规款": "Regular",
+    "手填": "Typed", "客服测算": "Service model", "售前定编": "Pre-sales (fixed)", "催单定编": "Reminders (fixed)",
+    "售后定编": "After-sales (fixed)", "仓库测算": "Warehouse model",
 }
 FROM_EN: dict[str, str] = {en.lower(): zh for zh, en in CHOICE_EN.items()} | {
     "fulltime": "全职", "hit": "预爆款", "sale_day": "大促", "normal": "平日", "normal_day": "平日", "done": "已完成",
+    "typed": "手填", "erlang c": "客服测算", "service": "客服测算", "warehouse": "仓库测算",
+    "pre-sales fixed": "售前定编", "reminders fixed": "催单定编", "after-sales fixed": "售后定编",
 }
 STAFF_TYPES_EN = {k: v for k, v in FROM_EN.items() if v in ("全职", "学生", "借调")}
 
@@ -35,7 +40,20 @@ PHASES = ("准备期", "蓄水期", "预热期", "大促当天", "返场期")
 STATUSES = ("未开始", "进行中", "已完成", "延期")
 PLATFORMS = ("天猫", "淘宝", "京东", "唯品会", "抖音", "拼多多", "其他")
 LANGUAGES = ("zh", "en")
-PROFILES = ("大促", "平日")
+PROFILES = ("大促", "平日")  # built-in chat curves; a 咨询曲线 sheet may add the shop's own
+# Where a rostered post's requirement comes from (值班需求 / Duty requirements, column 来源):
+# typed by the planner, the customer-service model (Erlang C from the chat forecast), one of the
+# customer-service fixed head counts, or the warehouse model (heads from orders and productivity).
+TYPED, SERVICE_MODEL, WAREHOUSE_MODEL = "手填", "客服测算", "仓库测算"
+FIXED_SOURCES = ("售前定编", "催单定编", "售后定编")
+REQUIREMENT_SOURCES = (TYPED, SERVICE_MODEL, *FIXED_SOURCES, WAREHOUSE_MODEL)
+# The template's own customer-service post vocabulary (both languages): when a plan does not say
+# which posts a model's requirement feeds, staff posts of these names take it. Never a department.
+SERVICE_POSTS: dict[str, tuple[str, str, str]] = {  # key: (zh, en, default source)
+    "presales": ("售前", "Pre-sales", SERVICE_MODEL),
+    "reminders": ("催单", "Reminders", "催单定编"),
+    "aftersales": ("售后", "After-sales", "售后定编"),
+}
 SHARE_METHODS = ("exact", "largest_remainder")
 TIERS = ("预爆款", "主推", "常规款")
 
@@ -128,6 +146,10 @@ SETTINGS: tuple[Column, ...] = (
     C("sales_days", "销量统计天数", "Sales period (days)", "number", minimum=1, hint_zh="「销量」列覆盖的天数", hint_en="days the Sales column covers"),
     C("lead_time_days", "补货提前期(天)", "Lead time (days)", "number", minimum=0),
     C("roster_effort", "排班求解预算", "Roster solver budget", "number", minimum=0.1, maximum=600, hint_zh="每个部门的求解工作量（约等于秒）；结果可复现", hint_en="solver work per department (about seconds); results are reproducible"),
+    C("warehouse_open", "仓库作业开始", "Warehouse opens", "time", hint_zh="仓库测算的值班需求从几点开始", hint_en="the warehouse model's requirement starts at"),
+    C("warehouse_close", "仓库作业结束", "Warehouse closes", "time", hint_zh="24:00 写作 0:00 或 24:00", hint_en="write 24:00 as 0:00 or 24:00"),
+    C("backlog_days", "发货高峰天数", "Backlog days", "int", minimum=0, maximum=31, hint_zh="大促日之后仍按高峰配置仓库的天数", hint_en="days after the sale day the warehouse stays at peak strength"),
+    C("products_department", "商品表部门", "Products department", hint_zh="商品结构总表与补货表也写入该部门的工作簿；空 = 只写入总表", hint_en="the product sheets also go into this department's workbook; empty = plan output only"),
 )
 
 SETTINGS_SHEET = Sheet(
@@ -153,7 +175,8 @@ SHEETS: tuple[Sheet, ...] = (
         C("start", "开始", "Start", "time", required=True),
         C("end", "结束", "End", "time", required=True, hint_zh="24:00 写作 0:00 或 24:00", hint_en="write 24:00 as 0:00 or 24:00"),
         C("focus", "重点", "Focus", width=50),
-    )),
+        C("multiplier", "咨询倍数", "Chat multiplier", "number", minimum=0, maximum=1000, width=10, hint_zh="该时段每分钟咨询量是平时曲线的几倍（如抢购期 13）；空 = 1", hint_en="chats per minute in this window as a multiple of the usual curve (e.g. 13 for the flash sale); empty = 1"),
+    ), note_zh="「大促」曲线按各时段的咨询倍数成形：移动抢购期，高峰随之移动", note_en="the sale-day curve is shaped by each window's chat multiplier: move the flash sale and the peak moves"),
     Sheet("departments", "部门", "Departments", (
         C("department", "部门", "Department", required=True, width=14),
         C("head", "负责人", "Head", width=12),
@@ -171,13 +194,13 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("staff", "人员", "Staff", (
         C("name", "姓名", "Name", required=True, width=10),
         C("department", "部门", "Department", "choice", required=True, width=12),
-        C("posts", "岗位", "Posts", "list", required=True, width=18, hint_zh="多个用、或,分隔", hint_en="separate with commas"),
+        C("posts", "岗位", "Posts", "list", required=True, width=18, hint_zh="多个用、或,分隔；岗位名称由本店自定", hint_en="separate with commas; the shop's own post names"),
         C("type", "类型", "Type", "choice", required=True, choices=STAFF_TYPES, width=8),
         C("max_hours_day", "每日最多小时", "Max h/day", "number", minimum=1, maximum=24, width=10),
         C("max_hours_total", "活动最多小时", "Max h total", "number", minimum=0, width=10),
-        C("unavailable", "不可上班日期", "Unavailable", "list", width=18, hint_zh="如 11-12、11-13", hint_en="e.g. 11-12, 11-13"),
+        C("unavailable", "不可上班日期", "Unavailable", "dates", width=18, hint_zh="如 11-12、11-14~11-16", hint_en="e.g. 11-12, 11-14~11-16"),
         C("cost_per_hour", "时薪", "Cost/h", "number", minimum=0, width=8),
-        C("lent", "借调日期", "Lent on", "list", width=18, hint_zh="借调人员可上班的日期；空 = 整个活动期", hint_en="dates a borrowed person is lent; empty = whole campaign"),
+        C("lent", "借调日期", "Lent on", "dates", width=18, hint_zh="借调人员可上班的日期；空 = 整个活动期", hint_en="dates a borrowed person is lent; empty = whole campaign"),
     ), required=False),
     Sheet("shifts", "班次", "Shifts", (
         C("code", "代码", "Code", required=True, width=8),
@@ -185,7 +208,18 @@ SHEETS: tuple[Sheet, ...] = (
         C("start", "开始", "Start", "time", required=True),
         C("hours", "时长(小时)", "Hours", "number", required=True, minimum=1, maximum=16),
         C("types", "可上班类型", "Staff types", "list", width=16, hint_zh="空 = 全职、借调", hint_en="empty = full-time and borrowed"),
-    ), required=False),
+        C("departments", "适用部门", "Departments", "list", width=18, hint_zh="空 = 所有部门", hint_en="empty = every department"),
+    ), required=False, note_zh="值班表与客服班次计划共用这些班次", note_en="the duty rosters and the customer-service shift plan use these shifts"),
+    Sheet("requirements", "值班需求", "Duty requirements", (
+        C("department", "部门", "Department", "choice", required=True, width=12),
+        C("post", "岗位", "Post", required=True, width=12),
+        C("source", "来源", "Source", "choice", choices=REQUIREMENT_SOURCES, width=12, hint_zh="手填 = 按人数；客服测算 = Erlang C；售前/催单/售后定编 = 客服需求表的定编；仓库测算 = 仓库岗位人数；空 = 手填", hint_en="Typed = the people column; Service model = Erlang C; Pre-sales/Reminders/After-sales (fixed) = the service sheet's fixed counts; Warehouse model = the warehouse post's heads; empty = Typed"),
+        C("people", "人数", "People", "int", minimum=0, maximum=10_000, width=8, hint_zh="同时在岗人数（手填时必填）", hint_en="people on duty at once (required when typed)"),
+        C("dates", "日期", "Dates", "dates", width=16, hint_zh="如 11-11 或 11-10~11-13；空 = 活动每天", hint_en="e.g. 11-11 or 11-10~11-13; empty = every campaign day"),
+        C("start", "开始", "Start", "moment", width=14, hint_zh="时间（每天）如 20:00，或日期时间如 11-10 20:00（连续时段）；空 = 0:00", hint_en="a time (every day) such as 20:00, or a date-time such as 11-10 20:00 (one continuous span); empty = 0:00"),
+        C("end", "结束", "End", "moment", width=14, hint_zh="早于开始则到次日；24:00 写作 0:00 或 24:00；空 = 24:00", hint_en="before the start = the next day; write 24:00 as 0:00 or 24:00; empty = 24:00"),
+        C("note", "说明", "Note", width=30),
+    ), required=False, note_zh="每行一段值班需求；同一部门同一岗位的多行相加", note_en="one requirement per row; rows of the same department and post add up"),
     Sheet("fixed", "固定排班", "Fixed shifts", (
         C("name", "姓名", "Name", required=True, width=10),
         C("date", "日期", "Date", "date", required=True),
@@ -201,14 +235,22 @@ SHEETS: tuple[Sheet, ...] = (
     )),
     Sheet("service", "客服需求", "Service demand", (
         C("date", "日期", "Date", "date", required=True),
-        C("chats", "咨询量", "Chats", "number", required=True, minimum=0, width=10),
+        C("chats", "咨询量", "Chats", "number", minimum=0, width=10, hint_zh="当天咨询总量；已在「分时咨询量」填写的日期可空", hint_en="chats that day; may be empty for days on the Chats per interval sheet"),
         C("open", "上线", "Open", "time", required=True),
         C("close", "下线", "Close", "time", required=True, hint_zh="0:00 或 24:00 = 通宵", hint_en="0:00 or 24:00 = until midnight"),
-        C("profile", "曲线", "Profile", "choice", choices=PROFILES, width=8),
-        C("presales", "售前(定编)", "Pre-sales (fixed)", "int", minimum=0, width=10),
-        C("reminders", "催单(定编)", "Reminders (fixed)", "int", minimum=0, width=10),
-        C("aftersales", "售后(定编)", "After-sales (fixed)", "int", minimum=0, width=10),
+        C("profile", "曲线", "Profile", width=10, hint_zh="大促 / 平日，或「咨询曲线」表中的曲线名称；空 = 平日", hint_en="Sale-day curve / Normal curve, or a curve on the Chat curves sheet; empty = Normal curve"),
+        *(C(key, f"{zh}(定编)", f"{en} (fixed)", "int", minimum=0, width=10) for key, (zh, en, _) in SERVICE_POSTS.items()),
     ), required=False),
+    Sheet("volumes", "分时咨询量", "Chats per interval", (
+        C("date", "日期", "Date", "date", required=True),
+        C("time", "时间", "Time", "time", required=True, hint_zh="时段开始，如 0:00、1:00 …", hint_en="start of the slot, e.g. 0:00, 1:00 …"),
+        C("chats", "咨询量", "Chats", "number", required=True, minimum=0, width=10),
+    ), required=False, note_zh="按时段的咨询量（原样进入 Erlang C）；也可写成 日期 × 0:00…23:00 的宽表", note_en="chats per slot (used as typed by Erlang C); a Date × 0:00…23:00 grid works too"),
+    Sheet("curves", "咨询曲线", "Chat curves", (
+        C("curve", "曲线", "Curve", required=True, width=14),
+        C("time", "时间", "Time", "time", required=True),
+        C("weight", "权重", "Weight", "number", required=True, minimum=0, width=10, hint_zh="如去年同日该时段咨询量", hint_en="e.g. last year's chats in this slot"),
+    ), required=False, note_zh="本店自己的日内曲线：按当天咨询总量缩放", note_en="the shop's own day shapes, scaled to each day's chat total"),
     Sheet("inventory", "库存", "Inventory", (
         C("category", "类目", "Category", required=True, width=14),
         C("quantity", "件数", "Units", "number", required=True, minimum=0, width=10),

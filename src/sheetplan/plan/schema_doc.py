@@ -25,6 +25,8 @@ KINDS = {
     "datetime": "date-time",
     "choice": "choice",
     "list": "list",
+    "dates": "dates (ranges: 11-10~11-13)",
+    "moment": "time or date-time",
 }
 
 

@@ -50,11 +50,16 @@ def write_example(path: str | Path, lang: str = "zh") -> Path:
         "staff": e.STAFF,
         "fixed": e.FIXED,
         "shifts": e.SHIFTS,
+        "requirements": e.REQUIREMENTS,
         "posts": e.POSTS,
         "service": e.SERVICE,
         "inventory": e.INVENTORY,
         "products": e.PRODUCTS,
     }
+    if lang == "en":
+        from . import example_en
+
+        return write_plan(path, lang, example_en.english(data), example_en.NOTES)
     return write_plan(path, lang, data, e.NOTES)
 
 
@@ -111,7 +116,7 @@ def _table_sheet(book: Book, spec: Sheet, lang: str, rows: Sequence[Sequence[Any
     )
     for r, row in enumerate(data, start=1):
         for c, v in enumerate(row):
-            write_cell(ws, r, c, v, book.fmt("text", _NUM.get(cols[c].kind)))
+            write_cell(ws, r, c, v, book.fmt("text", _num(cols[c], v)))
     for c, col in enumerate(cols):
         _validate(ws, 1, max(n, VALIDATION_ROWS), c, col, lang, dept_ref)
     ws.freeze_panes(1, 0)
@@ -154,6 +159,13 @@ def _notes_sheet(book: Book, notes: Sequence[tuple[str, str]], lang: str) -> Non
     for r, (topic, text) in enumerate(notes, start=2):
         ws.write_string(r, 0, topic, book.fmt("text", bold=True))
         ws.write_string(r, 1, text, book.fmt("wrap"))
+
+
+def _num(col: Column, v: Any) -> str | None:
+    """The number format of a cell: a 'moment' column holds times or date-times."""
+    if col.kind == "moment":
+        return "datetime" if isinstance(v, dt.datetime) else "time"
+    return _NUM.get(col.kind)
 
 
 def _cell(v: Any) -> Any:

@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..calc.roster import FixedAssignment, Person, RosterRules, ShiftTemplate
+from . import model as m
 from .model import Plan, StaffMember
 
 DEFAULT_SHIFT_TYPES = ("全职", "借调")
+# A plan with staff but no 班次 sheet gets three eight-hour shifts (and a warning saying so).
+DEFAULT_TEMPLATES = {
+    "zh": (("早", "早班", 8), ("中", "中班", 16), ("夜", "夜班", 0)),
+    "en": (("E", "Early", 8), ("L", "Late", 16), ("N", "Night", 0)),
+}
+
+
+def plan_templates(plan: Plan) -> list[m.ShiftTemplate]:
+    """The 班次 sheet, or the default three shifts when it is empty."""
+    if plan.shifts:
+        return list(plan.shifts)
+    return [m.ShiftTemplate(code, dt.time(h, 0), 8, name) for code, name, h in DEFAULT_TEMPLATES[plan.lang]]
+
+
+def templates_for(plan: Plan, department: str | None) -> list[m.ShiftTemplate]:
+    """The shift templates a department may use (all of them for ``None``)."""
+    return [t for t in plan_templates(plan) if department is None or not t.departments or department in t.departments]
 
 
 def day_index(plan: Plan) -> dict:
@@ -38,12 +58,12 @@ def person(plan: Plan, s: StaffMember, interval_minutes: int = 60) -> Person:
     )
 
 
-def shift_templates(plan: Plan) -> list[ShiftTemplate]:
+def shift_templates(plan: Plan, department: str | None = None) -> list[ShiftTemplate]:
     return [
         ShiftTemplate(
             t.code, t.start.hour + t.start.minute / 60, t.hours, frozenset(t.types or DEFAULT_SHIFT_TYPES), t.name
         )
-        for t in plan.shifts
+        for t in templates_for(plan, department)
     ]
 
 

@@ -21,6 +21,8 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
+from .formula import footer
+from .labels import label
 from .styles import style
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -100,6 +102,11 @@ def print_setup(
         ws.repeat_rows(*repeat_rows)
     if footer:
         ws.set_footer(footer)
+
+
+def page_footer(lang: str, name: str) -> str:
+    """The page footer: the name on the left ('&' doubled: it starts a code), page x of y, the sheet."""
+    return label("page_footer", lang, name=footer(name))
 
 
 def write_title(book: Book, ws: Worksheet, title: str, subtitle: str = "", width: int = 6) -> int:

@@ -6,7 +6,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..calc.calendar import check_phases, check_windows, minutes_of
 from ..plan.model import Plan
-from .book import Book, print_setup, write_header, write_title
+from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 from .refs import cell
 
@@ -57,4 +57,4 @@ def write_calendar(book: Book, ws: Worksheet, plan: Plan) -> None:
         ws.write_string(row, 0, f"⚠ {i.kind}: {i.a} / {i.b} {i.start}–{i.end}", book.fmt("text", font_color="#9C0006"))
         row += 1
     ws.freeze_panes(header + 1, 0)
-    print_setup(ws, footer=label("page_footer", lang, name=s.name))
+    print_setup(ws, footer=page_footer(lang, s.name))

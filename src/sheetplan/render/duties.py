@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from xlsxwriter.worksheet import Worksheet
 
 from ..plan.model import Duty, Plan
-from .book import Book, print_setup, write_header, write_title
+from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 from .refs import cell, on
 
@@ -72,5 +72,5 @@ def write_duties(book: Book, ws: Worksheet, plan: Plan, duties: Sequence[Duty], 
         len(duties),
     )
     ws.freeze_panes(header + 1, 0)
-    print_setup(ws, repeat_rows=(header, header), footer=label("page_footer", lang, name=s.name))
+    print_setup(ws, repeat_rows=(header, header), footer=page_footer(lang, s.name))
     return on(ws.get_name(), row, 1)

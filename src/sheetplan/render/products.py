@@ -40,7 +40,7 @@ from ..calc.products import (
     TIERS,
     ProductPlan,
 )
-from .book import Book, print_setup
+from .book import Book, page_footer, print_setup
 from .labels import label
 from .styles import CHART_COLOURS
 
@@ -241,7 +241,7 @@ def write_structure_sheet(book: Book, cols: dict[str, list[Any]], res: ProductPl
     _risk_formats(book, ws, first, end, col_of["risk"], lang)
     # ~25 columns: two pages wide keeps the print legible; SKU and name repeat on the second page
     print_setup(ws, landscape=True, repeat_rows=(header_row, header_row), pages_wide=2,
-                footer=label("page_footer", lang, name=label("pr_sheet_structure", lang)))
+                footer=page_footer(lang, label("pr_sheet_structure", lang)))
     ws.repeat_columns(0, 1)
     return ws
 
@@ -362,7 +362,7 @@ def write_reorder_sheet(book: Book, cols: dict[str, list[Any]], res: ProductPlan
     _tier_formats(book, ws, first, end, col_of["tier"], lang)
     _risk_formats(book, ws, first, end, col_of["risk"], lang)
     print_setup(ws, landscape=True, repeat_rows=(header_row, header_row),
-                footer=label("page_footer", lang, name=label("pr_sheet_reorder", lang)))
+                footer=page_footer(lang, label("pr_sheet_reorder", lang)))
     return ws
 
 

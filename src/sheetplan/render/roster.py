@@ -16,7 +16,9 @@ from xlsxwriter.worksheet import Worksheet
 from ..calc.department_roster import DepartmentRoster
 from ..calc.roster import ShiftTemplate
 from ..plan.model import Plan
-from .book import Book, print_setup, write_header, write_title
+from ..plan.schema import SEPARATOR
+from . import formula as f
+from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 from .refs import cell
 from .styles import SHIFT_COLOURS
@@ -38,6 +40,31 @@ class AssignmentRange:
 
     def col(self, c: int) -> str:
         return f"'{self.sheet}'!{cell(self.first, c, absolute=True)}:{cell(self.last, c, absolute=True)}"
+
+
+def clock(hour: float, *, end: bool = False) -> str:
+    """08:00 -> '8', 08:30 -> '8:30'; an end at midnight reads '24': short enough for a roster cell."""
+    minutes = round(hour * 60)
+    h, m = divmod(minutes % (24 * 60), 60)
+    if end and minutes % (24 * 60) == 0:
+        return "24"
+    return f"{h}" if m == 0 else f"{h}:{m:02d}"
+
+
+def cell_text(post: str, t: ShiftTemplate) -> str:
+    """'售前·夜 0–8': post, shift code and its hours, on the day the shift starts (a night shift
+    from 22:00 reads '22–2' on the evening it begins, never on the next day's column)."""
+    return f"{post}{SEPARATOR}{t.code} {clock(t.start_hour)}–{clock(t.start_hour + t.hours, end=True)}"
+
+
+def shift_criteria(code: str) -> str:
+    """COUNTIF criteria matching the cells of one shift code (codes hold no spaces or ·)."""
+    return f.criteria(f"*{SEPARATOR}{f.literal(code)} *")
+
+
+def post_criteria(post: str) -> str:
+    """COUNTIF criteria matching the cells of one post (posts hold no ·)."""
+    return f.criteria(f"{f.literal(post)}{SEPARATOR}*")
 
 
 def _origin(plan: Plan) -> dt.datetime:
@@ -71,7 +98,7 @@ def write_assignments(book: Book, ws: Worksheet, plan: Plan, rosters: Sequence[D
     if row > header:
         ws.autofilter(header, 0, row, len(keys) - 1)
     ws.freeze_panes(header + 1, 0)
-    print_setup(ws, repeat_rows=(header, header), footer=label("page_footer", lang, name=plan.settings.name))
+    print_setup(ws, repeat_rows=(header, header), footer=page_footer(lang, plan.settings.name))
     return AssignmentRange(ws.get_name(), header + 1, max(row, header + 1))
 
 
@@ -89,14 +116,15 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shif
     ws.set_column(0, 0, 9)
     ws.set_column(1, 1, 6)
     ws.set_column(2, 2, 14)
-    ws.set_column(first_day_col, hours_col - 1, 10)
+    ws.set_column(first_day_col, hours_col - 1, 13)
     ws.set_column(hours_col, hours_col, 7)
     wd = WEEKDAYS[lang]
     heads = [label("ro_name", lang), label("ro_type", lang), label("ro_posts", lang)]
     heads += [f"{d:%m-%d} {wd[d.weekday()]}" for d in days] + [label("ro_hours", lang)]
     write_header(book, ws, row, heads)
     header = row
-    by_cell = {(a.person, a.day): f"{a.shift_code}·{a.post}" for a in res.assignments}
+    by_template = {t.code: t for t in shifts}
+    by_cell = {(a.person, a.day): cell_text(a.post, by_template[a.shift_code]) for a in res.assignments}
     hours_of = {t.code: t.hours for t in shifts}
     off = label("ro_off", lang)
     people = sorted(dr.people, key=lambda p: (list(KIND_LABEL).index(p.kind), p.posts, p.name))
@@ -108,7 +136,7 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shif
         for i in range(len(days)):
             value = by_cell.get((p.name, i))
             if value:
-                ws.write_string(row, first_day_col + i, value, book.fmt("center"))
+                ws.write_string(row, first_day_col + i, value, book.fmt("center", font_size=9))
             elif i in p.unavailable_days:
                 ws.write_string(
                     row, first_day_col + i, off, book.fmt("center", bg_color="#D9D9D9", font_color="#7F7F7F")
@@ -116,28 +144,28 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shif
             else:
                 ws.write_blank(row, first_day_col + i, None, book.fmt("center"))
         span = f"{cell(row, first_day_col)}:{cell(row, hours_col - 1)}"
-        terms = "+".join(f'COUNTIF({span},"{t.code}·*")*{t.hours:g}' for t in shifts)
+        terms = "+".join(f"COUNTIF({span},{shift_criteria(t.code)})*{t.hours:g}" for t in shifts)
         total = sum(hours_of[a.shift_code] for a in res.assignments if a.person == p.name)
         ws.write_formula(row, hours_col, f"={terms or 0}", book.fmt("center", "number", bold=True), total)
     last = row
     for k, t in enumerate(shifts):
+        first_cell = cell(header + 1, first_day_col)
         ws.conditional_format(
             header + 1,
             first_day_col,
             last,
             hours_col - 1,
             {
-                "type": "text",
-                "criteria": "begins with",
-                "value": f"{t.code}·",
+                "type": "formula",
+                "criteria": f"=COUNTIF({first_cell},{shift_criteria(t.code)})>0",
                 "format": book.fmt("band", bg_color=SHIFT_COLOURS[k % len(SHIFT_COLOURS)]),
             },
         )
     # live head counts under the grid
     row += 1
-    counts = [(label("ro_count_post", lang, post=post), f"*·{post}", post, None) for post in sorted(dr.requirement)]
-    counts += [(label("ro_count_shift", lang, code=t.code), f"{t.code}·*", None, t.code) for t in shifts]
-    for text, pattern, post, code in counts:
+    counts = [(label("ro_count_post", lang, post=post), post_criteria(post), post, None) for post in dr.requirement]
+    counts += [(label("ro_count_shift", lang, code=t.code), shift_criteria(t.code), None, t.code) for t in shifts]
+    for text, crit, post, code in counts:
         row += 1
         ws.merge_range(row, 0, row, 2, text, book.fmt("subtotal"))
         for i in range(len(days)):
@@ -146,7 +174,7 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shif
             ws.write_formula(
                 row,
                 col,
-                f'=COUNTIF({cell(header + 1, col)}:{cell(last, col)},"{pattern}")',
+                f"=COUNTIF({cell(header + 1, col)}:{cell(last, col)},{crit})",
                 book.fmt("subtotal", "int", align="center"),
                 value,
             )
@@ -154,7 +182,7 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shif
     row = _legend(book, ws, plan, shifts, row + 2)
     row = _explanation(book, ws, plan, dr, row + 1)
     ws.freeze_panes(header + 1, 1)
-    print_setup(ws, landscape=True, repeat_rows=(header, header), footer=label("page_footer", lang, name=s.name))
+    print_setup(ws, landscape=True, repeat_rows=(header, header), footer=page_footer(lang, s.name))
     ws.repeat_columns(0, 0)
 
 
@@ -204,9 +232,9 @@ def _explanation(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, ro
     lines = list(dr.explanation)
     if dr.unrostered_posts:
         lines.append(label("ro_unrostered", lang, posts="、".join(dr.unrostered_posts)))
-    for line in lines:
+    for k, line in enumerate(lines):  # the first line sums up; the others are gaps, in red
         row += 1
-        short = "缺" in line or " short" in line
+        short = k > 0 and bool(dr.result.gaps or dr.unrostered_posts)
         ws.write_string(
             row, 0, line, book.fmt("note") if not short else book.fmt("text", font_color="#9C0006", border=0)
         )
@@ -246,7 +274,7 @@ def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, r
                 ws.write_number(row, c, req[t], book.fmt("center", num_format=HIDE_ZERO, font_size=8))
                 tcell = cell(time_row, c)
                 formula = (
-                    f'=SUMPRODUCT(({rng.col(2)}="{post}")*({rng.col(1)}="{dr.department}")'
+                    f"=SUMPRODUCT(({rng.col(2)}={f.text(post)})*({rng.col(1)}={f.text(dr.department)})"
                     f"*({rng.col(5)}<={tcell})*({rng.col(6)}>{tcell}))"
                 )
                 ws.write_formula(row + 1, c, formula, book.fmt("center", num_format=HIDE_ZERO, font_size=8), cover[t])
@@ -284,4 +312,4 @@ def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, r
             )
             row += 3
         row += 1
-    print_setup(ws, landscape=True, footer=label("page_footer", lang, name=s.name))
+    print_setup(ws, landscape=True, footer=page_footer(lang, s.name))

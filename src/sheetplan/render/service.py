@@ -1,35 +1,53 @@
-"""客服排班: parameters, per-day overview, the optimal shift plan and the per-interval audit.
+"""客服排班: parameters, per-day overview, the shift plan on the plan's own shift templates and
+the per-interval audit.
 
-Scheduled agents per interval are a live SUMPRODUCT over the shift plan, so a planner who
-edits a head count in the plan sees cover, over and short update in Excel or WPS.
+One shift model: the plan's rows are the 班次 templates day by day, with the people the named
+roster puts on the Erlang C posts (editable) beside the fewest a template plan needs. Scheduled
+agents per interval are a live SUMPRODUCT over the editable column, so the sheet and the roster
+agree on which intervals are short, and a planner who edits a head count sees cover, over and
+short update in Excel or WPS. The free-start plan stays only as a labelled theoretical minimum.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from xlsxwriter.worksheet import Worksheet
 
 from ..calc.calendar import minutes_of
 from ..calc.campaign_service import ServicePlan
 from ..calc.service import concurrency_factor
-from ..plan.model import Plan, Window
-from .book import Book, print_setup, write_header, write_title
+from ..calc.shifts import CoverageAudit
+from ..plan.model import Plan, ShiftTemplate, Window
+from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 from .refs import cell
 from .styles import CHART_COLOURS, FONT
 
-WIDTHS = (16, 12, 12, 10, 12, 12, 10, 10, 12, 12)
+WIDTHS = (16, 16, 10, 10, 10, 10, 12, 12, 12, 12)
 
 
-def write_service(book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan) -> dict[str, str]:
+@dataclass(frozen=True)
+class Staffed:
+    """What the named roster puts on the Erlang C posts: people per (day, shift code), the cover
+    per interval and its audit; None on the sheet when no roster was made."""
+
+    people: dict[tuple[int, str], int]
+    audit: CoverageAudit
+
+
+def write_service(
+    book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan, templates: list[ShiftTemplate],
+    staffed: Staffed | None = None,
+) -> dict[str, str]:
+    """The sheet; returns references (required, sl, paid_hours, minimum_hours) for the summary."""
     lang, s = plan.lang, plan.settings
     p = sp.params
     name = ws.get_name()
     row = write_title(book, ws, label("title_service", lang), s.name)
     for c, w in enumerate(WIDTHS):
         ws.set_column(c, c, w)
-    # parameters
     ws.write_string(row, 0, label("cs_params", lang), book.fmt("section"))
     params = [
         (label("cs_aht", lang), p.aht_seconds, "int"),
@@ -51,44 +69,80 @@ def write_service(book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan) -> dic
                                       interval=p.interval_minutes), book.fmt("note", font_color="#9C0006"))
     chart_row = row + 2
     row += 20  # room for the chart
-    row = _days(book, ws, plan, sp, row)
+    rows = _instances(sp, templates, staffed)
+    row = _days(book, ws, plan, sp, rows, staffed, row)
     row += 2
-    plan_first, plan_last, row = _shift_plan(book, ws, plan, sp, row)
+    plan_first, plan_last, row = _shift_plan(book, ws, plan, sp, rows, staffed, row)
     row_total = row
+    row += 1
+    if sp.minimum is not None:
+        ws.write_string(row, 0, label("cs_minimum", lang, hours=f"{sp.minimum.paid_hours:,.0f}"), book.fmt("note"))
+    minimum_cell = cell(row_total, 7, absolute=True)
     row += 2
-    refs = _intervals(book, ws, plan, sp, row, plan_first, plan_last, chart_row)
-    refs["paid_hours"] = cell(row_total, 5, absolute=True)
-    print_setup(ws, footer=label("page_footer", lang, name=s.name))
+    audit = staffed.audit if staffed is not None else sp.audit
+    refs = _intervals(book, ws, plan, sp, audit, row, plan_first, plan_last, chart_row)
+    refs["paid_hours"] = cell(row_total, 8, absolute=True)
+    refs["minimum_hours"] = minimum_cell
+    print_setup(ws, footer=page_footer(lang, s.name))
     return {k: f"'{name}'!{v}" for k, v in refs.items()}
 
 
-def _days(book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan, row: int) -> int:
+@dataclass(frozen=True)
+class _Row:
+    """One shift template on one day: its start interval, length, and people."""
+
+    day: int
+    template: ShiftTemplate
+    start: int
+    length: int
+    staffed: int
+    minimum: int
+
+
+def _instances(sp: ServicePlan, templates: list[ShiftTemplate], staffed: Staffed | None) -> list[_Row]:
+    """Every (day, template) that someone works or the template plan needs, in time order."""
+    minutes = sp.params.interval_minutes
+    per_day = sp.per_day
+    horizon = len(sp.requirement)
+    minimum = {(start, code): n for start, code, n in sp.shifts.starts}
+    out = []
+    for day in range(horizon // per_day):
+        for t in templates:
+            start = day * per_day + (t.start.hour * 60 + t.start.minute) // minutes
+            length = round(t.hours * 60 / minutes)  # a last-day shift may run past the horizon, as rosters do
+            n_staffed = staffed.people.get((day, t.code), 0) if staffed else 0
+            n_min = minimum.get((start, t.code), 0)
+            if n_staffed or n_min:
+                out.append(_Row(day, t, start, length, n_staffed, n_min))
+    return sorted(out, key=lambda r: (r.start, r.length))
+
+
+def _days(
+    book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan, rows: list[_Row], staffed: Staffed | None, row: int
+) -> int:
     lang = plan.lang
     ws.write_string(row, 0, label("cs_days", lang), book.fmt("section"))
     row += 1
-    keys = [
-        "cs_date",
-        "cs_chats",
-        "cs_open",
-        "cs_close",
-        "cs_presales",
-        "cs_reminders",
-        "cs_aftersales",
-        "cs_fixed_total",
-        "cs_peak",
-        "cs_day_hours",
-    ]
+    keys = ["cs_date", "cs_chats", "cs_open", "cs_close", "cs_presales", "cs_reminders", "cs_aftersales",
+            "cs_peak", "cs_day_hours" if staffed else "cs_min_hours", "cs_min_hours"]
     write_header(book, ws, row, [label(k, lang) for k in keys])
     per_day = sp.per_day
-    hours_by_day: dict[int, float] = {}
-    lengths = sp.shifts.shift_intervals
-    for start, code, people in sp.shifts.starts:
-        d = start // per_day
-        hours_by_day[d] = hours_by_day.get(d, 0) + lengths[code] * people * sp.params.interval_minutes / 60
-    for i, d in enumerate(sorted(plan.service, key=lambda x: x.date)):
+    minutes = sp.params.interval_minutes
+    staffed_h: dict[int, float] = {}
+    minimum_h: dict[int, float] = {}
+    for r in rows:
+        hours = r.length * minutes / 60
+        staffed_h[r.day] = staffed_h.get(r.day, 0) + hours * r.staffed
+        minimum_h[r.day] = minimum_h.get(r.day, 0) + hours * r.minimum
+    index = {d: i for i, d in enumerate(plan.settings.days)}
+    for d in sorted(plan.service, key=lambda x: x.date):
+        i = index.get(d.date)
+        if i is None:
+            continue
         row += 1
+        chats = sum(sp.arrivals[i * per_day : (i + 1) * per_day])
         ws.write_datetime(row, 0, d.date, book.fmt("center", "date"))
-        ws.write_number(row, 1, d.chats, book.fmt("text", "int"))
+        ws.write_number(row, 1, chats, book.fmt("text", "int"))
         ws.write_datetime(row, 2, d.open, book.fmt("center", "time"))
         if d.close == dt.time(0, 0):  # closing at midnight: show 24:00, not 00:00
             ws.write_number(row, 3, 1.0, book.fmt("center", num_format="[hh]:mm"))
@@ -99,82 +153,77 @@ def _days(book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan, row: int) -> i
                 ws.write_blank(row, c, None, book.fmt("center"))
             else:
                 ws.write_number(row, c, v, book.fmt("center", "int"))
-        fixed = sum(v or 0 for v in (d.presales, d.reminders, d.aftersales))
-        ws.write_formula(row, 7, f"=SUM({cell(row, 4)}:{cell(row, 6)})", book.fmt("center", "int"), fixed)
         day_req = sp.requirement[i * per_day : (i + 1) * per_day]
-        ws.write_number(row, 8, max(day_req, default=0), book.fmt("center", "int", bold=True))
-        ws.write_number(row, 9, hours_by_day.get(i, 0), book.fmt("center", "int"))
+        ws.write_number(row, 7, max(day_req, default=0), book.fmt("center", "int", bold=True))
+        ws.write_number(row, 8, (staffed_h if staffed else minimum_h).get(i, 0), book.fmt("center", "int"))
+        ws.write_number(row, 9, minimum_h.get(i, 0), book.fmt("center", "int"))
     return row
 
 
-def _shift_plan(book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan, row: int) -> tuple[int, int, int]:
+def _shift_plan(
+    book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan, rows: list[_Row], staffed: Staffed | None, row: int
+) -> tuple[int, int, int]:
+    """Columns: start, end, shift, hours, start interval, intervals, people (editable), fewest needed, person-hours."""
     lang, s = plan.lang, plan.settings
-    r = sp.shifts
-    ws.write_string(
-        row, 0, label("cs_plan", lang, status=label(f"status_{r.status}", lang), solver=r.solver), book.fmt("section")
-    )
+    status = label(f"status_{sp.shifts.status}", lang)
+    ws.write_string(row, 0, label("cs_plan" if staffed else "cs_plan_min", lang, status=status), book.fmt("section"))
     row += 1
-    keys = ["cs_start", "cs_start_idx", "cs_hours", "cs_len_idx", "cs_people", "cs_person_hours"]
+    keys = ["cs_start", "cs_end", "cs_shift", "cs_hours", "cs_start_idx", "cs_len_idx",
+            "cs_people" if staffed else "cs_people_min", "cs_min_people", "cs_person_hours"]
     write_header(book, ws, row, [label(k, lang) for k in keys])
     first = row + 1
     origin = dt.datetime.combine(s.start, dt.time())
     minutes = sp.params.interval_minutes
-    for start, code, people in sorted(r.starts):
+    for r in rows:
         row += 1
-        n = r.shift_intervals[code]
-        ws.write_datetime(row, 0, origin + dt.timedelta(minutes=start * minutes), book.fmt("center", "datetime"))
-        ws.write_number(row, 1, start, book.fmt("center", "int"))
-        ws.write_number(row, 2, n * minutes / 60, book.fmt("center", "number"))
-        ws.write_number(row, 3, n, book.fmt("center", "int"))
-        ws.write_number(row, 4, people, book.fmt("center", "int", bg_color="#FFFFE0"))
-        ws.write_formula(
-            row, 5, f"={cell(row, 2)}*{cell(row, 4)}", book.fmt("center", "number"), n * minutes / 60 * people
-        )
+        hours = r.length * minutes / 60
+        people = r.staffed if staffed else r.minimum
+        begin = origin + dt.timedelta(minutes=r.start * minutes)
+        ws.write_datetime(row, 0, begin, book.fmt("center", "datetime"))
+        ws.write_datetime(row, 1, begin + dt.timedelta(hours=hours), book.fmt("center", "datetime"))
+        ws.write_string(row, 2, r.template.code, book.fmt("center", bold=True))
+        ws.write_number(row, 3, hours, book.fmt("center", "number"))
+        ws.write_number(row, 4, r.start, book.fmt("center", "int"))
+        ws.write_number(row, 5, r.length, book.fmt("center", "int"))
+        ws.write_number(row, 6, people, book.fmt("center", "int", bg_color="#FFFFE0"))
+        ws.write_number(row, 7, r.minimum, book.fmt("center", "int"))
+        ws.write_formula(row, 8, f"={cell(row, 3)}*{cell(row, 6)}", book.fmt("center", "number"), hours * people)
     last = max(row, first)
     if row < first:  # no shift at all: keep the ranges valid
         row = first
-        for c in range(6):
+        for c in range(9):
             ws.write_blank(row, c, None, book.fmt("text"))
     row += 1
     ws.write_string(row, 0, label("cs_total", lang), book.fmt("total"))
-    for c in (1, 2, 3):
+    for c in range(1, 6):
         ws.write_blank(row, c, None, book.fmt("total"))
-    ws.write_formula(
-        row, 4, f"=SUM({cell(first, 4)}:{cell(last, 4)})", book.fmt("total", "int"), sum(p for _, _, p in r.starts)
-    )
-    ws.write_formula(row, 5, f"=SUM({cell(first, 5)}:{cell(last, 5)})", book.fmt("total", "number"), r.paid_hours)
+    for c, value in ((6, sum(r.staffed if staffed else r.minimum for r in rows)), (7, sum(r.minimum for r in rows))):
+        ws.write_formula(row, c, f"=SUM({cell(first, c)}:{cell(last, c)})", book.fmt("total", "int"), value)
+    paid = sum((r.staffed if staffed else r.minimum) * r.length * minutes / 60 for r in rows)
+    ws.write_formula(row, 8, f"=SUM({cell(first, 8)}:{cell(last, 8)})", book.fmt("total", "number"), paid)
     return first, last, row
 
 
 def _intervals(
-    book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan, row: int, pf: int, pl: int, chart_row: int
+    book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan, audit: CoverageAudit, row: int, pf: int, pl: int,
+    chart_row: int,
 ) -> dict[str, str]:
     lang, s = plan.lang, plan.settings
     name = ws.get_name()
     minutes = sp.params.interval_minutes
     ws.write_string(row, 0, label("cs_intervals", lang), book.fmt("section"))
     row += 1
-    keys = [
-        "cs_time",
-        "cs_idx",
-        "cs_arrivals",
-        "cs_is_open",
-        "cs_required",
-        "cs_cover",
-        "cs_over",
-        "cs_under",
-        "cs_fixed",
-        "cs_sl",
-    ]
+    keys = ["cs_time", "cs_idx", "cs_arrivals", "cs_is_open", "cs_required", "cs_cover", "cs_over", "cs_under",
+            "cs_fixed", "cs_sl"]
     write_header(book, ws, row, [label(k, lang) for k in keys])
     header = row
     first = row + 1
     origin = dt.datetime.combine(s.start, dt.time())
-    starts = f"{cell(pf, 1, absolute=True)}:{cell(pl, 1, absolute=True)}"
-    lens = f"{cell(pf, 3, absolute=True)}:{cell(pl, 3, absolute=True)}"
-    people = f"{cell(pf, 4, absolute=True)}:{cell(pl, 4, absolute=True)}"
+    starts = f"{cell(pf, 4, absolute=True)}:{cell(pl, 4, absolute=True)}"
+    lens = f"{cell(pf, 5, absolute=True)}:{cell(pl, 5, absolute=True)}"
+    people = f"{cell(pf, 6, absolute=True)}:{cell(pl, 6, absolute=True)}"
     yes, no = label("yes", lang), label("no", lang)
-    for a in sp.audit.rows:
+    for a in audit.rows:
         row += 1
         t = a.interval
         ws.write_datetime(row, 0, origin + dt.timedelta(minutes=t * minutes), book.fmt("center", "datetime"))
@@ -214,10 +263,10 @@ def _intervals(
         row, 0, row, 5, label("cs_over_hours", lang) + " / " + label("cs_under_hours", lang), book.fmt("total")
     )
     ws.write_formula(
-        row, 6, f"=SUM({cell(first, 6)}:{cell(last, 6)})*{hours:g}", book.fmt("total", "number"), sp.audit.over_hours
+        row, 6, f"=SUM({cell(first, 6)}:{cell(last, 6)})*{hours:g}", book.fmt("total", "number"), audit.over_hours
     )
     ws.write_formula(
-        row, 7, f"=SUM({cell(first, 7)}:{cell(last, 7)})*{hours:g}", book.fmt("total", "number"), sp.audit.under_hours
+        row, 7, f"=SUM({cell(first, 7)}:{cell(last, 7)})*{hours:g}", book.fmt("total", "number"), audit.under_hours
     )
     for c in (8, 9):
         ws.write_blank(row, c, None, book.fmt("total"))

@@ -8,7 +8,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..calc.shares import ShareTable
 from ..plan.model import Plan
-from .book import Book, print_setup, write_header, write_title
+from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 from .refs import cell, on
 from .styles import CHART_COLOURS, FONT
@@ -102,7 +102,7 @@ def write_shares(book: Book, ws: Worksheet, plan: Plan, table: ShareTable) -> Sh
     ws.write_string(total + 1, 0, label(note, lang), book.fmt("note"))
     _chart(book, ws, name, lang, first, last, total + 3)
     ws.freeze_panes(header + 1, 1)
-    print_setup(ws, repeat_rows=(header, header), footer=label("page_footer", lang, name=s.name))
+    print_setup(ws, repeat_rows=(header, header), footer=page_footer(lang, s.name))
     return ShareRefs(on(name, total, 1), on(name, total, 2))
 
 

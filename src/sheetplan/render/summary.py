@@ -9,7 +9,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
 from ..plan.model import Plan
-from .book import Book, print_setup, write_header, write_title
+from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 
 
@@ -58,5 +58,5 @@ def write_summary(book: Book, ws: Worksheet, plan: Plan, kpis: Sequence[Kpi], sh
     row += 2
     ws.write_string(row, 0, label("generated_by", lang, version=__version__), book.fmt("note"))
     ws.freeze_panes(header + 1, 0)
-    print_setup(ws, footer=label("page_footer", lang, name=s.name))
+    print_setup(ws, footer=page_footer(lang, s.name))
 

@@ -8,7 +8,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..calc.warehouse import WarehouseStaffing
 from ..plan.model import Plan
-from .book import Book, print_setup, write_header, write_title
+from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 from .refs import cell, on
 
@@ -108,5 +108,5 @@ def write_warehouse(
             val,
         )
     ws.freeze_panes(header_row + 1, 0)
-    print_setup(ws, repeat_rows=(header_row, header_row), footer=label("page_footer", lang, name=s.name))
+    print_setup(ws, repeat_rows=(header_row, header_row), footer=page_footer(lang, s.name))
     return WarehouseRefs(on(name, r_o, 1), on(name, row, 4), on(name, row, 5))

@@ -1,0 +1,261 @@
+"""Plan -> every number of every output, computed once. Used by the build, the ribbon, `check`
+and scripts alike; nothing here writes a file.
+
+The order matters and is the same everywhere: the models (warehouse heads, Erlang C, the fixed
+head counts) give series per interval; the plan's requirements (typed rows and the vocabulary's
+defaults, :mod:`sheetplan.plan.requirements`) say which department and post each feeds; every
+department with staff and a requirement gets a named roster on the shared shift templates; and
+everything that could not be honoured becomes a warning naming sheet and row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .calc.calendar import minutes_of
+from .calc.campaign_service import FIXED_GROUPS, ServicePlan, plan_service
+from .calc.department_roster import DepartmentRoster, roster_department
+from .calc.duty_demand import department_requirements, warehouse_series
+from .calc.outreach import calls_per_caller_per_day
+from .calc.products import ProductPlan, StockRules, TierRules, plan_products
+from .calc.roster_explain import Idle, format_span, structural_idle
+from .calc.shares import ShareTable, share_table
+from .calc.shifts import CoverageAudit
+from .calc.warehouse import Post, WarehouseStaffing, staff_warehouse
+from .messages import msg
+from .plan import to_roster, to_service
+from .plan.model import Plan
+from .plan.problems import Problem
+from .plan.requirements import SERVICE_SERIES, Resolution, resolve
+from .plan.schema import CHOICE_EN
+
+
+@dataclass(frozen=True)
+class Demand:
+    """What every department needs, before anyone is rostered."""
+
+    resolution: Resolution
+    models: dict[str, list[int]]  # series name -> people per interval
+    requirements: dict[str, dict[str, list[int]]]  # department -> post -> people per interval
+    service: ServicePlan | None
+    warehouse: WarehouseStaffing
+
+
+@dataclass(frozen=True)
+class ServiceRoster:
+    """The named roster on the posts the Erlang C requirement feeds, per shift instance."""
+
+    posts: list[tuple[str, str]]  # (department, post)
+    people: dict[tuple[int, str], int]  # (day, shift code) -> people on those posts
+    cover: list[int]
+    audit: CoverageAudit
+
+
+@dataclass(frozen=True)
+class Results:
+    """Every number the outputs show, computed once by the calculators."""
+
+    warehouse: WarehouseStaffing
+    warehouse_stress: WarehouseStaffing
+    shares: ShareTable
+    outreach: float | None
+    service: ServicePlan | None
+    rosters: list[DepartmentRoster]
+    products: ProductPlan | None
+    demand: Demand | None = None
+    service_roster: ServiceRoster | None = None
+    problems: list[Problem] = field(default_factory=list)  # warnings found while computing
+
+
+def warehouse(plan: Plan, factor: float = 1.0) -> WarehouseStaffing:
+    posts = [Post(p.group, p.post, p.per_person or 0.0, p.fixed or 0) for p in plan.posts]
+    return staff_warehouse(plan.settings.daily_orders, plan.settings.coefficient, posts, factor)
+
+
+def service_plan(plan: Plan, department: str | None = None) -> ServicePlan | None:
+    """Erlang C per interval, the cheapest plan on the department's shift templates (staff
+    unlimited) and the free-start theoretical minimum beside it."""
+    if not plan.service:
+        return None
+    s = plan.settings
+    templates = to_roster.templates_for(plan, department)
+    return plan_service(
+        to_service.days(plan), to_service.params(plan), to_service.template_types(templates, s.interval_minutes),
+        max_part_time_people=s.max_students_per_day, max_part_time_share=s.max_part_time_share,
+        minimum_types=to_service.free_types(templates),
+    )
+
+
+def demand(plan: Plan) -> Demand:
+    """Requirements per department and post, from the models and the plan's requirement rows."""
+    s = plan.settings
+    resolution = resolve(plan)
+    service_dept = next((d for d, _ in resolution.posts_fed_by(SERVICE_SERIES)), None)
+    service = service_plan(plan, service_dept)
+    wh = warehouse(plan)
+    n = len(s.days) * 1440 // s.interval_minutes
+    models: dict[str, list[int]] = {}
+    if service is not None:
+        models[SERVICE_SERIES] = list(service.requirement)
+        for group in FIXED_GROUPS:
+            models[f"fixed:{group}"] = service.fixed_series(group)
+    sale = s.days.index(s.sale_day) if s.sale_day in s.days else 0
+    heads = {p.post.name: p.heads for g in wh.groups for p in g.posts}
+    wh_series = warehouse_series(
+        heads, len(s.days), sale, s.interval_minutes, open_minute=minutes_of(s.warehouse_open),
+        close_minute=minutes_of(s.warehouse_close, is_end=True), backlog_days=s.backlog_days,
+    )
+    models.update({f"warehouse:{post}": series for post, series in wh_series.items()})
+    needs = [nd for nd in resolution.needs if nd.series is None or nd.series in models]
+    reqs = department_requirements(needs, n, s.interval_minutes, models)
+    return Demand(resolution, models, reqs, service, wh)
+
+
+def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Problem]]:
+    """A named roster for every department that has staff and a requirement."""
+    s = plan.settings
+    labels = [f"{d:%m-%d}" for d in s.days]
+    rules = to_roster.rules(plan)
+    out: list[DepartmentRoster] = []
+    problems: list[Problem] = []
+    for dept, requirement in dem.requirements.items():
+        staff = [p for p in plan.staff if p.department == dept]
+        shifts = to_roster.shift_templates(plan, dept)
+        if not staff:
+            continue  # reported by the resolution (a requirement no one can work)
+        if not shifts:
+            problems.append(Problem(staff[0].cells.get("department", ""), msg("dept_no_shifts", plan.lang, dept=dept),
+                                    "warning"))
+            continue
+        people = [to_roster.person(plan, p, s.interval_minutes) for p in staff]
+        r = roster_department(
+            dept, people, shifts, requirement, len(s.days), rules, interval_minutes=s.interval_minutes,
+            day_labels=labels, lang=plan.lang, fixed=to_roster.fixed_assignments(plan, dept),
+        )
+        out.append(r)
+        problems += _roster_problems(plan, dem, r) + _idle_problems(plan, dept, r.idle)
+    return out, problems
+
+
+def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Problem]:
+    """A roster that could not be made, and every post left short, at the row that asked for it."""
+    lang = plan.lang
+    if r.result.status == "infeasible":
+        where = next((f.cells.get("name", "") for f in plan.fixed for c in r.result.conflicts
+                      if c.fixed and (f.name, f.shift, f.post) == (c.fixed.person, c.fixed.shift_code, c.fixed.post)),
+                     plan.sheets.get("fixed" if r.result.conflicts and r.result.conflicts[0].fixed else "campaign", ""))
+        return [Problem(where, msg("roster_failed", lang, dept=r.department, why=r.explanation[-1]), "warning")]
+    out = []
+    labels = [f"{d:%m-%d}" for d in plan.settings.days]
+    asked = {n.post: n.where for n in dem.resolution.of(r.department)}
+    for post in r.requirement:
+        gaps = [g for g in r.result.gaps if g.post == post]
+        if not gaps:
+            continue
+        iph = 60 // r.result.interval_minutes
+        hours = sum(g.shortfall * (g.end_interval - g.start_interval) for g in gaps) / iph
+        worst = max(gaps, key=lambda g: (g.shortfall, -g.start_interval))
+        span = format_span(worst.start_interval, worst.end_interval, r.result.interval_minutes, labels, lang)
+        out.append(Problem(asked.get(post, plan.sheets.get("requirements", "")), msg(
+            "roster_short", lang, dept=r.department, post=post, hours=f"{hours:g}", span=span, n=worst.shortfall),
+            "warning"))
+    return out
+
+
+def check(plan: Plan) -> list[Problem]:
+    """What `sheetplan check` adds to the reader's findings, without solving any roster: the
+    requirements that cannot be honoured and the people no roster can give a shift."""
+    s = plan.settings
+    dem = demand(plan)
+    out = list(dem.resolution.problems)
+    for dept, requirement in dem.requirements.items():
+        staff = [p for p in plan.staff if p.department == dept]
+        shifts = to_roster.shift_templates(plan, dept)
+        if not staff or not shifts:
+            continue
+        people = [to_roster.person(plan, p, s.interval_minutes) for p in staff]
+        idle = structural_idle(people, shifts, requirement, len(s.days), s.interval_minutes)
+        out += _idle_problems(plan, dept, idle)
+    return out
+
+
+def _idle_problems(plan: Plan, dept: str, idle_people: list[Idle]) -> list[Problem]:
+    """Everyone at 0 hours, with the reason, at their row on the staff sheet."""
+    lang = plan.lang
+    rows = {p.name: p for p in plan.staff if p.department == dept}
+    out = []
+    for idle in idle_people:
+        person = rows[idle.person]
+        where = person.cells.get("name", plan.sheets.get("staff", ""))
+        kind = CHOICE_EN.get(person.type, person.type) if lang == "en" else person.type
+        out.append(Problem(where, _idle_text(idle, kind, lang), "warning"))
+    return out
+
+
+def _idle_text(idle: Idle, kind: str, lang: str) -> str:
+    shifts = ("、" if lang == "zh" else ", ").join(idle.shifts)
+    detail = msg(f"block_{idle.detail}", lang) if idle.reason == "blocked" else ""
+    return msg(f"idle_{idle.reason}", lang, name=idle.person, kind=kind, shifts=shifts, detail=detail)
+
+
+def service_roster(dem: Demand, rosters_: list[DepartmentRoster]) -> ServiceRoster | None:
+    """The named roster's head count on the Erlang C posts, per shift instance and interval."""
+    sp = dem.service
+    if sp is None:
+        return None
+    posts = dem.resolution.posts_fed_by(SERVICE_SERIES)
+    people: dict[tuple[int, str], int] = defaultdict(int)
+    cover = [0] * len(sp.requirement)
+    for r in rosters_:
+        for a in r.result.assignments:
+            if (r.department, a.post) in posts:
+                people[(a.day, a.shift_code)] += 1
+                for t in range(max(0, a.start_interval), min(len(cover), a.end_interval)):
+                    cover[t] += 1
+    return ServiceRoster(posts, dict(people), cover, sp.audit_cover(cover))
+
+
+def compute(plan: Plan, *, with_rosters: bool = True) -> Results:
+    """Every number of every output. `with_rosters=False` skips the CP-SAT rosters (the slow
+    part) for callers that only need the duty tables, such as the ribbon's 生成职责表."""
+    s = plan.settings
+    inv = plan.inventory
+    dem = demand(plan)
+    outreach = (
+        calls_per_caller_per_day(s.vip_customers, s.callers, s.call_days)
+        if s.vip_customers and s.callers and s.call_days
+        else None
+    )
+    rosters_, problems = rosters(plan, dem) if with_rosters else ([], [])
+    return Results(
+        warehouse=dem.warehouse,
+        warehouse_stress=warehouse(plan, s.stress_factor),
+        shares=share_table(
+            [r.category for r in inv],
+            [r.quantity for r in inv],
+            [r.amount for r in inv],
+            s.share_decimals,
+            s.share_method,  # type: ignore[arg-type]
+        ),
+        outreach=outreach,
+        service=dem.service,
+        rosters=rosters_,
+        products=product_plan(plan),
+        demand=dem,
+        service_roster=service_roster(dem, rosters_) if with_rosters else None,
+        problems=[*dem.resolution.problems, *problems],
+    )
+
+
+def product_plan(plan: Plan) -> ProductPlan | None:
+    df = plan.products
+    if df is None or len(df) == 0:
+        return None
+    s = plan.settings
+    return plan_products(
+        df,
+        tier_rules=TierRules(hit_share=s.hit_share, featured_share=s.featured_share),
+        stock_rules=StockRules(sales_days=s.sales_days, multiple=s.stock_multiple, uplift=s.hit_uplift,
+                               lead_time_days=s.lead_time_days, ref_date=s.start),
+    )

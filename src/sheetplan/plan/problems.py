@@ -1,0 +1,26 @@
+"""What is wrong with a plan, where: shared by the reader, the requirement resolver and the build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the plan; `where` is 'Sheet!C7', 'Sheet' or the file name."""
+
+    where: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class PlanError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems

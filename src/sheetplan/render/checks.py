@@ -1,0 +1,35 @@
+"""检查结果: every warning about the plan, where it is and what it means, for the planner to act on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xlsxwriter.worksheet import Worksheet
+
+from ..plan.model import Plan
+from ..plan.problems import Problem
+from .book import Book, page_footer, print_setup, write_header, write_title
+from .labels import label
+
+
+def write_checks(book: Book, ws: Worksheet, plan: Plan, problems: Sequence[Problem]) -> None:
+    lang = plan.lang
+    row = write_title(book, ws, label("title_checks", lang), plan.settings.name)
+    ws.set_column(0, 0, 8)
+    ws.set_column(1, 1, 18)
+    ws.set_column(2, 2, 100)
+    write_header(book, ws, row, [label(k, lang) for k in ("ck_level", "ck_where", "ck_message")])
+    header = row
+    if not problems:
+        row += 1
+        ws.merge_range(row, 0, row, 2, label("ck_none", lang), book.fmt("text"))
+    for p in problems:
+        row += 1
+        level = label("ck_error" if p.severity == "error" else "ck_warning", lang)
+        ws.write_string(row, 0, level, book.fmt("center", font_color="#9C0006" if p.severity == "error" else "#7F6000"))
+        ws.write_string(row, 1, p.where, book.fmt("text"))
+        ws.write_string(row, 2, p.message, book.fmt("wrap"))
+    if problems:
+        ws.autofilter(header, 0, row, 2)
+    ws.freeze_panes(header + 1, 0)
+    print_setup(ws, landscape=True, repeat_rows=(header, header), footer=page_footer(lang, plan.settings.name))
