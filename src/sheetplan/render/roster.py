@@ -253,7 +253,7 @@ def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, r
     sale = s.days.index(s.sale_day) if s.sale_day in s.days else 0
     peak = [d for d in (sale - 1, sale, sale + 1) if 0 <= d < len(s.days)]
     origin = _origin(plan)
-    posts = sorted(dr.requirement)
+    posts = list(dr.requirement)
     book.fmt("header", font_size=8)
     for d in peak:
         ws.merge_range(row, 0, row, 1, f"{s.days[d]:%m-%d}", book.fmt("header"))
@@ -265,26 +265,32 @@ def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, r
         for post in posts:
             req = dr.requirement[post]
             cover = dr.result.cover.get(post, [0] * len(req))
-            ws.merge_range(row, 0, row + 2, 0, post, book.fmt("center", bold=True))
-            for k, key in enumerate(("hm_required", "hm_scheduled", "hm_diff")):
-                ws.write_string(row + k, 1, label(key, lang), book.fmt("text", font_size=8))
+            # one post, three rows: the name only on the first (no merge across rows: the goods
+            # workbook may be written in constant-memory mode, where rows go strictly in order)
+            ws.write_string(row, 0, post, book.fmt("center", bold=True, bottom=0))
+            ws.write_string(row, 1, label("hm_required", lang), book.fmt("text", font_size=8))
             for i in range(per_day):
                 t = d * per_day + i
                 c = 2 + i
                 ws.write_number(row, c, req[t], book.fmt("center", num_format=HIDE_ZERO, font_size=8))
-                tcell = cell(time_row, c)
-                formula = (
-                    f"=SUMPRODUCT(({rng.col(2)}={f.text(post)})*({rng.col(1)}={f.text(dr.department)})"
-                    f"*({rng.col(5)}<={tcell})*({rng.col(6)}>{tcell}))"
-                )
-                ws.write_formula(row + 1, c, formula, book.fmt("center", num_format=HIDE_ZERO, font_size=8), cover[t])
-                ws.write_formula(
-                    row + 2,
-                    c,
-                    f"={cell(row + 1, c)}-{cell(row, c)}",
-                    book.fmt("center", num_format=SIGNED, font_size=8, bold=True),
-                    cover[t] - req[t],
-                )
+            cells = {1: book.fmt("center", top=0, bottom=0), 2: book.fmt("center", top=0)}
+            for k, key in ((1, "hm_scheduled"), (2, "hm_diff")):  # row by row: constant-memory safe
+                ws.write_blank(row + k, 0, None, cells[k])
+                ws.write_string(row + k, 1, label(key, lang), book.fmt("text", font_size=8))
+                for i in range(per_day):
+                    t = d * per_day + i
+                    c = 2 + i
+                    if k == 1:
+                        tcell = cell(time_row, c)
+                        formula = (
+                            f"=SUMPRODUCT(({rng.col(2)}={f.text(post)})*({rng.col(1)}={f.text(dr.department)})"
+                            f"*({rng.col(5)}<={tcell})*({rng.col(6)}>{tcell}))"
+                        )
+                        fmt = book.fmt("center", num_format=HIDE_ZERO, font_size=8)
+                        ws.write_formula(row + 1, c, formula, fmt, cover[t])
+                    else:
+                        fmt = book.fmt("center", num_format=SIGNED, font_size=8, bold=True)
+                        ws.write_formula(row + 2, c, f"={cell(row + 1, c)}-{cell(row, c)}", fmt, cover[t] - req[t])
             ws.conditional_format(
                 row + 2,
                 2,
