@@ -16,6 +16,13 @@ Why it is shaped this way:
   to ``OUT/a/`` so same-named plans in different folders never collide.
 - A workbook open in Excel (an ``~$name.xlsx`` owner file beside it, or LibreOffice's
   ``.~lock.name.xlsx#``) is reported and skipped rather than read half-saved.
+- Bounded: only regular files are opened (a FIFO or a link to /dev/zero would block a worker),
+  plans over ``MAX_PLAN_MB`` are refused before hashing, and each plan has a wall-clock limit
+  (``timeout``): a worker over it is killed and the plan reported, like any failure.
+- Nothing lost: each plan's outputs are replaced as one set (:mod:`sheetplan.files`); the
+  manifest forgets a plan before it is rebuilt and records it only once its set is complete;
+  what a killed batch left half-swapped is rolled back first; a second batch into the same
+  output folder waits for the first (then refuses); no output lands outside the output folder.
 """
 
 from __future__ import annotations
@@ -30,19 +37,23 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from filelock import Timeout
+from pebble import ProcessExpired, ProcessPool
 from rich.console import Console
 
 from . import __version__
+from .files import JOURNAL_PREFIX, LOCK_WAIT_S, OutputError, folder_lock, recover, regular_file
 from .messages import msg
 
 MANIFEST = ".sheetplan-batch.json"
 PLAN_SUFFIXES = (".xlsx", ".xlsm")
 MANIFEST_SAVE_EVERY_S = 1.0
+MAX_PLAN_MB = 512
+DEFAULT_TIMEOUT_S = 900.0  # per plan: the example with rosters takes ~20 s on two cores
 
 Status = Literal["built", "unchanged", "failed"]
 
@@ -77,6 +88,7 @@ class BatchReport:
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
     jobs: int = 1
+    notes: list[str] = field(default_factory=list)  # about the batch itself (lock, manifest, recovery)
 
     def _with(self, status: Status) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -95,7 +107,7 @@ class BatchReport:
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not any(n.startswith(("cannot", "another")) for n in self.notes)
 
     @property
     def exit_code(self) -> int:
@@ -113,6 +125,7 @@ class BatchReport:
             f"failed / 失败 {len(self.failed)} · {self.seconds:.1f} s, {self.jobs} job(s)"
         ]
         lines += [f"  ✗ {o.rel}: {o.reason}" for o in self.failed]
+        lines += [f"  ! {n}" for n in self.notes]
         return lines
 
 
@@ -219,8 +232,9 @@ def build_one(job: Job, root: Path) -> Outcome:
         return Outcome(job.rel, "failed", reason, seconds=time.perf_counter() - t0, peak_rss_kb=_peak_rss_kb())
 
     try:
+        regular_file(job.source, MAX_PLAN_MB * 2**20)
         before = file_sha256(job.source)
-    except OSError as e:  # unreadable: locked by another program, permissions, gone
+    except OSError as e:  # unreadable: locked by another program, permissions, gone, not a file
         return failed(msg("locked", "zh", file=job.source.name, why=e.strerror or e))
     try:
         plan = read_plan(job.source)
@@ -229,15 +243,15 @@ def build_one(job: Job, root: Path) -> Outcome:
         clash = next((t for t in targets if str(t.resolve()) in job.inputs), None)
         if clash is not None:
             return failed(f"would overwrite the plan {clash.name}; choose another output folder / 会覆盖计划文件")
-        if len(set(targets)) < len(targets):
-            return failed(f"two outputs share one name in {main} (a department named like the plan?) / 输出文件重名")
         written = build_plan(plan, job.out_dir, job.source.stem)
         after = file_sha256(job.source)
     except PlanError as e:
         shown = [p.message if p.where == job.source.name else str(p) for p in e.problems[:3]]
         more = f" (+{len(e.problems) - 3} more / 另有 {len(e.problems) - 3} 处)" if len(e.problems) > 3 else ""
         return failed("; ".join(shown) + more)
-    except OSError as e:  # the outputs cannot be written (disk full, permissions, a file open in Excel)
+    except OutputError as e:  # disk full, permissions, a file open in Excel: the previous set is intact
+        return failed(str(e))
+    except OSError as e:
         return failed(f"cannot write the outputs / 无法写入输出: {e}")
     except Exception as e:  # a calculator bug must cost one plan, not the batch
         return failed(f"internal error / 内部错误: {type(e).__name__}: {e}"[:300])
@@ -307,9 +321,11 @@ def run_batch(
     progress: bool = True,
     *,
     console: Console | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT_S,
 ) -> BatchReport:
     """Build every plan under ``src_dir`` into ``out_dir`` (tree mirrored) with ``jobs`` processes
-    (0 or less: one per CPU). Never raises for a bad plan: see the report's ``failed``.
+    (0 or less: one per CPU), each plan limited to ``timeout`` seconds (None: no limit). Never
+    raises for a bad plan: see the report's ``failed``.
 
     Workers are spawned, so a script calling this must guard its entry point with
     ``if __name__ == "__main__":`` (the `sheetplan` command already does)."""
@@ -318,6 +334,25 @@ def run_batch(
     console = console or Console(stderr=True, soft_wrap=True)
     if not src.is_dir():
         raise NotADirectoryError(f"{src}: not a folder / 不是文件夹")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        lock = folder_lock(out, LOCK_WAIT_S, kind="batch")
+        lock.acquire()
+    except Timeout:
+        return BatchReport(notes=[f"another sheetplan batch is writing into {out}; try again when it ends / "
+                                  "另一个批量生成正在写入该文件夹"])
+    except OSError as e:
+        return BatchReport(notes=[f"cannot use the output folder {out}: {e.strerror or e} / 无法使用输出文件夹"])
+    try:
+        return _run_locked(src, out, jobs, force, progress, console, timeout, t0)
+    finally:
+        lock.release()
+
+
+def _run_locked(
+    src: Path, out: Path, jobs: int, force: bool, progress: bool, console: Console, timeout: float | None, t0: float
+) -> BatchReport:
+    notes = recover_tree(out)
     manifest = load_manifest(out)
     plans = discover(src, out, (o for e in manifest.values() for o in e.get("outputs", ())))
     inputs = frozenset(str(p.resolve()) for p in plans)
@@ -327,17 +362,13 @@ def run_batch(
     for path in plans:
         rel = path.relative_to(src).as_posix()
         job = Job(path, rel, out / Path(rel).parent, inputs)
-        lock = lock_file(path)
-        if lock is not None:
-            why = f"{lock.name} exists / 存在锁文件 {lock.name}"
-            outcomes[rel] = Outcome(rel, "failed", msg("locked", "zh", file=path.name, why=why))
-            continue
-        other = stems.setdefault((job.out_dir, path.stem.casefold()), rel)
-        if other != rel:
-            outcomes[rel] = Outcome(rel, "failed", f"same name as {other}; outputs would collide / 与 {other} 重名")
+        problem = _refuse(job, out, stems)
+        if problem is not None:
+            outcomes[rel] = Outcome(rel, "failed", problem)
             continue
         try:
-            sha, size = file_sha256(path), path.stat().st_size
+            size = regular_file(path, MAX_PLAN_MB * 2**20)
+            sha = file_sha256(path)
         except OSError as e:
             outcomes[rel] = Outcome(rel, "failed", msg("locked", "zh", file=path.name, why=e.strerror or e))
             continue
@@ -347,6 +378,9 @@ def run_batch(
             continue
         todo.append((job, size))
     workers = max(1, min(jobs if jobs > 0 else (os.cpu_count() or 1), len(todo)))
+    for job, _ in todo:  # forgotten until rebuilt: a batch killed mid-plan never looks 'unchanged'
+        manifest.pop(job.rel, None)
+    saved = _save(out, manifest, notes) if todo else True
     last_save = time.monotonic()
 
     def record(o: Outcome) -> None:
@@ -357,8 +391,8 @@ def run_batch(
         else:
             manifest.pop(o.rel, None)  # failed, or changed while building: build it again next time
         bar.advance(o)
-        if time.monotonic() - last_save > MANIFEST_SAVE_EVERY_S:  # an interrupted batch keeps what it finished
-            save_manifest(out, manifest)
+        if saved and time.monotonic() - last_save > MANIFEST_SAVE_EVERY_S:
+            _save(out, manifest, notes)
             last_save = time.monotonic()
 
     with _Progress(console, len(plans), progress) as bar:
@@ -366,12 +400,62 @@ def run_batch(
             bar.advance(o)
         try:
             biggest_first = [j for j, _ in sorted(todo, key=lambda t: -t[1])]  # less idle time at the end
-            _run(biggest_first, out, workers, record)
+            if saved:
+                _run(biggest_first, out, workers, record, timeout=timeout)
+            else:
+                for job in biggest_first:
+                    record(Outcome(job.rel, "failed", "the manifest cannot be written / 无法写入清单"))
         finally:
             _flag_collisions(outcomes, manifest)
-            if outcomes or manifest:
-                save_manifest(out, manifest)
-    return BatchReport([outcomes[k] for k in sorted(outcomes)], time.perf_counter() - t0, workers)
+            if saved and (outcomes or manifest):
+                _save(out, manifest, notes)
+    report = BatchReport([outcomes[k] for k in sorted(outcomes)], time.perf_counter() - t0, workers)
+    report.notes = notes
+    return report
+
+
+def _refuse(job: Job, out: Path, stems: dict[tuple[Path, str], str]) -> str | None:
+    """Why a plan cannot be built at all, before it is read: open elsewhere, colliding with a
+    same-named plan, or its output folder leading outside the output folder."""
+    path = job.source
+    lock = lock_file(path)
+    if lock is not None:
+        why = f"{lock.name} exists / 存在锁文件 {lock.name}"
+        return msg("locked", "zh", file=path.name, why=why)
+    other = stems.setdefault((job.out_dir, path.stem.casefold()), job.rel)
+    if other != job.rel:
+        return f"same name as {other}; outputs would collide / 与 {other} 重名"
+    real = job.out_dir.resolve()
+    if real != out and not real.is_relative_to(out):
+        return f"its output folder leads outside {out} (a link?) / 输出文件夹指向输出目录之外"
+    return None
+
+
+def recover_tree(out: Path) -> list[str]:
+    """Roll back what killed builds left half-swapped anywhere under ``out`` (folders another
+    writer holds are left alone); returns what was done."""
+    done = []
+    for folder in sorted({p.parent for p in out.rglob(".*") if p.is_file() and (
+            p.name.startswith(JOURNAL_PREFIX) or p.name.endswith((".tmp.xlsx", ".bak")))}):
+        lock = folder_lock(folder, 0)
+        try:
+            with lock:
+                done += [f"{folder.relative_to(out).as_posix() or '.'}: {d}" for d in recover(folder)]
+        except Timeout:
+            continue
+    return done
+
+
+def _save(out: Path, manifest: dict[str, dict], notes: list[str]) -> bool:
+    """Save the manifest; a folder that refuses it is one note in the summary, not a traceback."""
+    try:
+        save_manifest(out, manifest)
+        return True
+    except OSError as e:
+        note = f"cannot save the manifest {MANIFEST}: {e.strerror or e} / 无法保存清单"
+        if note not in notes:
+            notes.append(note)
+        return False
 
 
 def _flag_collisions(outcomes: dict[str, Outcome], manifest: dict[str, dict]) -> None:
@@ -387,43 +471,46 @@ def _flag_collisions(outcomes: dict[str, Outcome], manifest: dict[str, dict]) ->
                     manifest.pop(rel, None)
 
 
-def _pool(workers: int) -> cf.ProcessPoolExecutor:
-    return cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker)
-
-
 def _run(
     jobs: list[Job],
     root: Path,
     workers: int,
     done: Callable[[Outcome], None],
     work: Callable[[Job, Path], Outcome] = build_one,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT_S,
 ) -> None:
-    """Run the jobs in a spawn pool; jobs lost to a dead worker are retried alone, so only the culprit fails."""
+    """Run the jobs in a pebble process pool (spawned workers, reused between plans). A plan over
+    ``timeout`` has its worker killed and is reported; a plan whose worker dies (a native crash,
+    out of memory) is tried once more, alone, so only the culprit fails."""
     if not jobs:
         return
-    lost: list[Job] = []
-    pool = _pool(workers)
-    try:
-        futures = {pool.submit(work, j, root): j for j in jobs}
+    context = multiprocessing.get_context("spawn")
+    retry: list[Job] = []
+    with ProcessPool(max_workers=workers, context=context, initializer=_init_worker) as pool:
+        futures = {pool.schedule(work, args=(j, root), timeout=timeout): j for j in jobs}
         for fut in cf.as_completed(futures):
-            try:
-                done(fut.result())
-            except BrokenProcessPool:
-                lost.append(futures[fut])
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-    single: cf.ProcessPoolExecutor | None = None  # one at a time: a break now names its culprit
+            job = futures[fut]
+            outcome = _outcome(fut, job, timeout)
+            if outcome is None:
+                retry.append(job)
+            else:
+                done(outcome)
+    for job in sorted(retry, key=lambda j: j.rel):
+        with ProcessPool(max_workers=1, context=context, initializer=_init_worker) as single:
+            fut = single.schedule(work, args=(job, root), timeout=timeout)
+            done(_outcome(fut, job, timeout) or Outcome(
+                job.rel, "failed", "the worker process died (crash or out of memory) / 进程崩溃"))
+
+
+def _outcome(fut: cf.Future, job: Job, timeout: float | None) -> Outcome | None:
+    """The plan's outcome from its future; None when its worker died (worth one more try)."""
     try:
-        for job in sorted(lost, key=lambda j: j.rel):
-            single = single or _pool(1)
-            try:
-                done(single.submit(work, job, root).result())
-            except BrokenProcessPool:
-                done(Outcome(job.rel, "failed", "the worker process died (crash or out of memory) / 进程崩溃"))
-                single.shutdown(wait=False)
-                single = None
-    finally:
-        if single is not None:
-            single.shutdown()
+        return fut.result()
+    except cf.TimeoutError:
+        why = f"timed out after {timeout:g} s / 超时（{timeout:g} 秒）"
+        return Outcome(job.rel, "failed", why, seconds=timeout or 0)
+    except ProcessExpired:
+        return None
+    except Exception as e:  # an error pickling the outcome, say: one plan, not the batch
+        return Outcome(job.rel, "failed", f"internal error / 内部错误: {type(e).__name__}: {e}"[:300])

@@ -7,12 +7,14 @@ requirement, and the product sheets when the plan names it as the products depar
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from .calc.department_roster import DepartmentRoster
 from .calc.roster import format_span
 from .compute import Results, compute
+from .files import OutputSet, file_name, unique_names
+from .messages import msg
 from .plan import to_roster
 from .plan.model import Plan
 from .plan.problems import Problem
@@ -30,8 +32,6 @@ from .render.summary import Kpi, write_summary
 from .render.warehouse import write_warehouse
 
 __all__ = ["Results", "build_file", "build_plan", "compute", "departments", "output_names"]
-
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
 # Product sheets of up to this many SKUs also go into the plan output workbook; bigger ones only
 # into the products department's workbook (or a products workbook of their own), written in
@@ -53,17 +53,54 @@ def products_department(plan: Plan) -> str | None:
     return name if name and name in departments(plan) else None
 
 
-def output_names(stem: str, plan: Plan) -> tuple[str, dict[str, str]]:
-    """File names: '<stem>-总表.xlsx' and '<stem>-<部门>.xlsx' (file-system safe); a product list
-    too big for the plan output, with no products department named, gets '<stem>-商品结构总表.xlsx'."""
-    main = f"{stem}-{'总表' if plan.lang == 'zh' else 'plan'}.xlsx"
-    per = {d: f"{stem}-{_UNSAFE.sub('_', d)}.xlsx" for d in departments(plan)}
-    if _products_alone(plan):
-        per[PRODUCTS_BOOK] = f"{stem}-{_UNSAFE.sub('_', label('pr_sheet_structure', plan.lang))}.xlsx"
-    return main, per
-
-
 PRODUCTS_BOOK = "\0products"  # the key of the stand-alone products workbook (no department can be named so)
+
+
+@dataclass(frozen=True)
+class Files:
+    """The output file names of one plan: the plan output first, then one per department (and the
+    products workbook when it has one of its own), all distinct as Windows and macOS compare."""
+
+    main: str
+    per: dict[str, str]
+    problems: list[Problem]
+
+
+def plan_files(stem: str, plan: Plan) -> Files:
+    """Sanitised, shortened, collision-free file names; each renamed one is a warning naming
+    the department's cell."""
+    lang = plan.lang
+    keys: list[str | None] = [None, *departments(plan)]
+    if _products_alone(plan):
+        keys.append(PRODUCTS_BOOK)
+    wanted = [file_name(stem, _part(k, lang)) for k in keys]
+    got = unique_names(wanted)
+    problems = []
+    for k, w, g in zip(keys, wanted, got, strict=True):
+        if w != g and k is not None:
+            problems.append(Problem(_dept_cell(plan, k), msg("file_renamed", lang, dept=k, file=g), "warning"))
+    return Files(got[0], dict(zip(keys[1:], got[1:], strict=True)), problems)  # type: ignore[arg-type]
+
+
+def _part(key: str | None, lang: str) -> str:
+    if key is None:
+        return "总表" if lang == "zh" else "plan"
+    return label("pr_sheet_structure", lang) if key == PRODUCTS_BOOK else key
+
+
+def _dept_cell(plan: Plan, dept: str) -> str:
+    for rows in (plan.departments, plan.duties, plan.staff, plan.requirements):
+        for r in rows:
+            cells = getattr(r, "cells", None)
+            if r.department == dept and cells:
+                return cells.get("department", "")
+    return plan.sheets.get("departments", "")
+
+
+def output_names(stem: str, plan: Plan) -> tuple[str, dict[str, str]]:
+    """File names: '<stem>-总表.xlsx' and '<stem>-<部门>.xlsx' (see :func:`plan_files`)."""
+    files = plan_files(stem, plan)
+    return files.main, files.per
 
 
 def _products_alone(plan: Plan) -> bool:
@@ -72,29 +109,32 @@ def _products_alone(plan: Plan) -> bool:
 
 
 def build_file(plan_path: str | Path, out_dir: str | Path, lang: str | None = None) -> list[Path]:
-    """Read, validate and build one plan file; raises PlanError when the plan has errors."""
+    """Read, validate and build one plan file; raises PlanError when the plan has errors and
+    OutputError (the previous outputs intact) when the files cannot be written."""
     plan = read_plan(plan_path, lang)
     return build_plan(plan, out_dir, Path(plan_path).stem)
 
 
 def build_plan(plan: Plan, out_dir: str | Path, stem: str, results: Results | None = None) -> list[Path]:
-    """Write every output of `plan`; `results` may be passed when already computed."""
+    """Write every output of `plan` as one set: all of them replace the previous set, or none."""
     out_dir = Path(out_dir)
     results = results or compute(plan)
-    main, per_dept = output_names(stem, plan)
-    written = [write_plan_output(plan, results, out_dir / main)]
-    for dept, fname in per_dept.items():
-        if dept == PRODUCTS_BOOK:
-            written.append(write_products_book(plan, results, out_dir / fname))
-        else:
-            written.append(write_department(plan, results, dept, out_dir / fname))
-    return written
+    files = plan_files(stem, plan)
+    results.problems.extend(p for p in files.problems if p not in results.problems)
+    with OutputSet(out_dir, [files.main, *files.per.values()]) as outs:
+        write_plan_output(plan, results, outs.temp(files.main), direct=True)
+        for dept, fname in files.per.items():
+            if dept == PRODUCTS_BOOK:
+                write_products_book(plan, results, outs.temp(fname))
+            else:
+                write_department(plan, results, dept, outs.temp(fname), direct=True)
+    return outs.targets
 
 
 def write_products_book(plan: Plan, results: Results, path: Path) -> Path:
     """The product sheets alone, when they are too big for the plan output and no department takes them."""
     title = f"{plan.settings.name} · {label('pr_sheet_structure', plan.lang)}"
-    with Book(path, title=title, constant_memory=True) as book:
+    with Book(path, title=title, constant_memory=True, direct=True) as book:
         if results.products is not None:
             write_product_sheets(book, plan.products, results.products, plan.lang)
     return path
@@ -120,11 +160,11 @@ def _staffed(results: Results) -> Staffed | None:
     return Staffed(sr.people, sr.audit)
 
 
-def write_plan_output(plan: Plan, results: Results, path: Path) -> Path:
+def write_plan_output(plan: Plan, results: Results, path: Path, *, direct: bool = False) -> Path:
     lang = plan.lang
     s = plan.settings
     checks = problems_of(plan, results)
-    with Book(path, title=s.name) as book:
+    with Book(path, title=s.name, direct=direct) as book:
         keys = ["sheet_summary", "sheet_checks", "sheet_calendar", "sheet_duties", "sheet_warehouse", "sheet_shares"]
         if results.service:
             keys.append("sheet_service")
@@ -193,7 +233,8 @@ def write_plan_output(plan: Plan, results: Results, path: Path) -> Path:
         if results.products is not None and len(plan.products) <= PRODUCTS_IN_PLAN_OUTPUT:
             write_product_sheets(book, plan.products, results.products, lang)
             names += [label("pr_sheet_structure", lang), label("pr_sheet_reorder", lang)]
-        write_summary(book, ws_sum, plan, kpis, names[1:])
+        contents = [ws.get_name() for ws in book.wb.worksheets()[1:]]  # the names the sheets really got
+        write_summary(book, ws_sum, plan, kpis, contents)
         ws_sum.activate()
     return path
 
@@ -240,14 +281,14 @@ def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], shee
         write_heatmap(book, sheets[label("sheet_heatmap", lang, dept=r.department)], plan, r, rng)
 
 
-def write_department(plan: Plan, results: Results, department: str, path: Path) -> Path:
+def write_department(plan: Plan, results: Results, department: str, path: Path, *, direct: bool = False) -> Path:
     """The department's duty table, and its customer-service plan, roster and products where it has them."""
     lang = plan.lang
     duties = [d for d in plan.duties if d.department == department]
     mine = [r for r in results.rosters if r.department == department]
     products = results.products if department == products_department(plan) else None
     big = products is not None and len(plan.products) > PRODUCTS_IN_PLAN_OUTPUT
-    with Book(path, title=f"{plan.settings.name} · {department}", constant_memory=big) as book:
+    with Book(path, title=f"{plan.settings.name} · {department}", constant_memory=big, direct=direct) as book:
         names = [label("sheet_duties", lang)]
         service = results.service if department in _service_departments(results) else None
         if service:

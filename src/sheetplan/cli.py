@@ -12,6 +12,7 @@ from rich.console import Console
 
 from . import __version__
 from .cli_batch import register as register_batch
+from .files import OutputError
 from .plan.reader import PlanError, Problem, check_plan, read_plan
 from .plan.template import write_example, write_plan
 
@@ -124,6 +125,9 @@ def build(
     except PlanError as e:
         _report(e.problems)
         raise typer.Exit(2) from None
+    except OutputError as e:
+        err.print(str(e), highlight=False, markup=False)
+        raise typer.Exit(2) from None
     warnings_ = problems_of(plan, results)
     _report(warnings_)
     out.print(f"{len(paths)} workbook(s) written / 已生成:")
@@ -146,7 +150,11 @@ def demo(
     plan_path = write_example(out_dir / ("示例计划.xlsx" if lang == "zh" else "example-plan.xlsx"), lang)
     plan = read_plan(plan_path)
     results = compute(plan)
-    paths = build_plan(plan, out_dir, plan_path.stem, results)
+    try:
+        paths = build_plan(plan, out_dir, plan_path.stem, results)
+    except OutputError as e:
+        err.print(str(e), highlight=False, markup=False)
+        raise typer.Exit(2) from None
     out.print(f"example plan / 示例计划: {plan_path}")
     out.print(f"{len(paths)} workbook(s) written / 已生成:")
     _written(paths)

@@ -20,6 +20,8 @@ def batch(
     ),
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="parallel processes (0 = one per CPU)")] = 0,
     force: Annotated[bool, typer.Option("--force", help="rebuild plans that have not changed")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="seconds one plan may take before it is stopped and "
+                                           "reported (0 = no limit)", min=0)] = 900.0,
 ) -> None:
     """Build every plan under a folder in parallel; unchanged plans are skipped. Exit 2 if any failed."""
     from .batch import run_batch
@@ -29,7 +31,8 @@ def batch(
     if not src_dir.is_dir():
         err.print(f"{src_dir}: 不是文件夹 / not a folder", highlight=False)
         raise typer.Exit(2)
-    report = run_batch(src_dir, out_dir, jobs=jobs, force=force, progress=True, console=err)
+    report = run_batch(src_dir, out_dir, jobs=jobs, force=force, progress=True, console=err,
+                       timeout=timeout or None)
     if not report.outcomes:
         err.print(f"{src_dir}: 没有找到计划工作簿 / no plan workbooks found", highlight=False)
     for line in report.summary_lines():

@@ -30,6 +30,8 @@ from .plan.problems import Problem
 from .plan.requirements import SERVICE_SERIES, Resolution, resolve
 from .plan.schema import CHOICE_EN
 
+MAX_ROSTER_PEOPLE = 1500  # people in one department's roster (a bigger one is split into teams)
+
 
 @dataclass(frozen=True)
 class Demand:
@@ -124,6 +126,10 @@ def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Probl
         shifts = to_roster.shift_templates(plan, dept)
         if not staff:
             continue  # reported by the resolution (a requirement no one can work)
+        if len(staff) > MAX_ROSTER_PEOPLE:  # bounded time and memory: split such a department into teams
+            problems.append(Problem(staff[0].cells.get("department", ""), msg(
+                "dept_too_big", plan.lang, dept=dept, n=len(staff), max=MAX_ROSTER_PEOPLE), "warning"))
+            continue
         if not shifts:
             problems.append(Problem(staff[0].cells.get("department", ""), msg("dept_no_shifts", plan.lang, dept=dept),
                                     "warning"))

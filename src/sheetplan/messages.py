@@ -79,6 +79,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "block_kind": ("人员类型", "their staff type"),
     "roster_failed": ("「{dept}」无法排班：{why}", "{dept} cannot be rostered: {why}"),
     "roster_short": ("「{dept}」的「{post}」缺口 {hours} 人·小时，最大缺口 {span} 缺 {n} 人（原因与建议见该部门值班表）", "{dept} '{post}' is short by {hours} person-hours, most at {span} ({n} short); reasons and fixes on the department's roster sheet"),
+    "file_renamed": ("部门「{dept}」的文件名与其他输出重名（不区分大小写，或去掉不可用字符后相同），已改为 {file}", "{dept}'s file name collides with another output (case-insensitively, or once unusable characters are removed); written as {file}"),
+    "sheet_too_far": ("内容延伸到 {cell}（疑似误填的单元格）：本表最多 {rows} 行、{cols} 列，请删除该单元格", "the sheet reaches {cell} (a stray value?): at most {rows} rows and {cols} columns are read; delete that cell"),
+    "hidden_rows": ("第 {rows} 行（共 {n} 行）被隐藏或筛选掉，仍按计划读入", "row(s) {rows} ({n} in all) are hidden or filtered out; they are read as part of the plan"),
+    "total_row": ("「{value}」看似合计行，不作为类目计入（合计由 sheetplan 计算）", "'{value}' looks like a total row; it is not counted as a category (sheetplan computes the totals)"),
+    "too_many_heads": ("按此人效，「{post}」需要 {heads} 人（超过 {max}）：请检查人效或日均配货单量", "at this productivity '{post}' needs {heads} people (over {max}): check the productivity or the daily orders"),
+    "dept_too_big": ("「{dept}」有 {n} 人，单个值班表最多 {max} 人：未排班，请把该部门分成几个组（部门）", "{dept} has {n} people; one roster takes at most {max}: not rostered; split it into teams (departments)"),
     "no_multipliers": ("未填写「{column}」：大促曲线按内置形状（抢购高峰在 00:00）；填写后移动抢购期，高峰随之移动", "no '{column}' given: the sale-day curve has its built-in shape (flash-sale peak at 00:00); fill it in so the windows shape the curve"),
 }
 

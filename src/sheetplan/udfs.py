@@ -60,6 +60,8 @@ SHIFT_PLAN_UNCOVERED = "未覆盖"  # last row when no shift can reach some dema
 
 #: Larger loads would keep Excel busy for minutes (Erlang B walks every agent count).
 MAX_ERLANGS = 100_000
+MAX_CELLS = 10_000  # cells one call may compute
+MAX_INTERVALS = 5_000  # SP_SHIFT_PLAN: 52 days of 15 minutes, 208 days of hours
 
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -398,13 +400,20 @@ def SP_AGENTS(
         "max_occupancy": _number("max_occupancy", max_occupancy, 1.0),
         "shrinkage": _number("shrinkage", shrinkage, 0.0),
     }
-    _check_load(vals, params["aht_seconds"], params["interval_minutes"], params["concurrency"])
+    if not 0.1 <= params["max_occupancy"] <= 1:
+        raise ArgError("max_occupancy", "must be between 0.1 and 1 (10%–100%)")
+    _check_load(vals, params["aht_seconds"], params["interval_minutes"], params["concurrency"], params["max_occupancy"])
     return _place(grid, pos, [_service.agents_required(v, **params) for v in vals])
 
 
-def _check_load(arrivals: Sequence[float], aht: float, minutes: float, conc: float) -> None:
-    if aht > 0 and minutes > 0 and conc >= 1 and max(arrivals) * aht / conc / (minutes * 60) > MAX_ERLANGS:
-        raise ArgError("arrivals", f"load over {MAX_ERLANGS} agents; split the demand")
+def _check_load(arrivals: Sequence[float], aht: float, minutes: float, conc: float, occ: float = 1.0) -> None:
+    """Bounded work: each value walks Erlang B up to load / occupancy agents."""
+    if len(arrivals) > MAX_CELLS:
+        raise ArgError("arrivals", f"more than {MAX_CELLS} cells; split the range")
+    if aht > 0 and minutes > 0 and conc >= 1 and occ > 0 and sum(
+        a * aht / conc / (minutes * 60) / occ for a in arrivals
+    ) > MAX_ERLANGS:
+        raise ArgError("arrivals", f"load over {MAX_ERLANGS} agents in all; split the demand")
 
 
 @xw.func(category=CATEGORY)
@@ -459,6 +468,8 @@ def SP_SHIFT_PLAN(requirement: Any, shift_hours: Any, interval_minutes: Any = 60
     cells = _column("requirement", requirement)
     if not cells:
         raise ArgError("requirement", "has no numbers")
+    if len(cells) > MAX_INTERVALS:
+        raise ArgError("requirement", f"more than {MAX_INTERVALS} intervals; plan fewer days at a time")
     need = [0.0 if _blank(x) else _to_float("requirement", x, f"cell {i + 1}") for i, x in enumerate(cells)]
     if any(v < 0 for v in need):
         raise ArgError("requirement", "must not be negative")

@@ -748,7 +748,9 @@ def solve_roster(
         if det is not None:
             params.num_workers = 1
             params.max_deterministic_time = max(0.1, det * phase_share[phase]) * scale
-            params.max_time_in_seconds = 3600.0  # a backstop only; the deterministic budget ends the search
+            # the wall-clock cap is a backstop: the deterministic budget normally ends the search
+            # (reproducibly); only a much slower machine is cut short by it
+            params.max_time_in_seconds = max(0.5, deadline - time.perf_counter())
         else:
             params.max_time_in_seconds = max(0.1, limit)
             params.num_workers = max(1, min(int(rules.num_workers), 8))

@@ -191,6 +191,8 @@ def occupancy(
 
 def _raw_agents(traffic: float, handle: float, target: float, answer: float, occ: float) -> int:
     """Smallest N with SL >= target and A/N <= occ; walks the B recursion once, upwards."""
+    if traffic / occ >= _MAX_AGENTS:  # bounded work: the walk below is linear in N
+        raise ValueError("max_occupancy is too small for this load (over 10 million agents)")
     start = max(math.floor(traffic) + 1, math.ceil(traffic / occ - 1e-12))
     b = _erlang_b(start - 1, traffic)
     n = start - 1

@@ -17,9 +17,9 @@ from . import model as m
 from .schema import SEPARATOR, SHEET_BY_KEY, STAFF_TYPES, STAFF_TYPES_EN, TYPED, Sheet
 from .table import read_rows
 
-MAX_STAFF = 2000
-MAX_SHIFTS = 50
-MAX_DAYS = 62
+MAX_STAFF = 300  # one call of SP_ROSTER stays within its time cap
+MAX_SHIFTS = 30
+MAX_DAYS = 31
 TEAM = ""  # the one department everyone belongs to here
 
 

@@ -11,13 +11,17 @@ use the same `Problem` and message keys as the main reader; a row with an error 
 from __future__ import annotations
 
 import math
+import posixpath
+import re
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
+from defusedxml import ElementTree
+from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
 
 from ..messages import msg
@@ -25,6 +29,7 @@ from .cells import CellError, is_blank, to_number, to_text
 from .problems import Problem
 from .schema import SHEET_BY_KEY, C, Column, _norm, canonical_choice
 from .source import SourceError, sniff
+from .table import MAX_MAGNITUDE
 
 SPEC = SHEET_BY_KEY["products"]
 # Columns the calculators use that the schema does not (yet) define; dropped from here as
@@ -33,6 +38,43 @@ EXTRA_COLUMNS: tuple[Column, ...] = (
     C("forecast", "预测销量", "Forecast", "number", minimum=0, width=10, aliases=("销量预测", "预测")),
 )
 HEADER_ROWS = 10
+MAX_ROWS = 500_000  # SKUs: ten times a big shop
+MAX_COLS = 200
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
+
+
+def _too_far(path: Path, sheet: str) -> str | None:
+    """The reference of a cell beyond MAX_ROWS × MAX_COLS on the product sheet (a stray value
+    at XFD1048576 would make the reader ask for 512 GB), scanned in the sheet's XML, or None."""
+    with zipfile.ZipFile(path) as z:
+        part = _sheet_part(z, sheet)
+        if part is None:
+            return None
+        tail = b""
+        with z.open(part) as f:
+            while chunk := f.read(1 << 20):
+                data = tail + chunk
+                for m in _CELL_REF.finditer(data):
+                    col, row = m.group(1).decode(), int(m.group(2))
+                    if row > MAX_ROWS + HEADER_ROWS or column_index_from_string(col) > MAX_COLS:
+                        return f"{col}{row}"
+                tail = data[-32:]
+    return None
+
+
+def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str | None:
+    """The zip member holding a sheet's cells, found through the workbook's relationships."""
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    book = ElementTree.fromstring(z.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", ns)}
+    for s in book.findall("m:sheets/m:sheet", ns):
+        if s.get("name") == sheet:
+            target = targets.get(s.get(f"{{{ns['r']}}}id"), "")
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+    return None
 
 
 def product_columns() -> tuple[Column, ...]:
@@ -66,6 +108,10 @@ def read_products(path: str | Path, sheet_names: Sequence[str] = ("商品", "Pro
         name = next((n for n in wb.sheet_names if _norm(n) in wanted), None)
         if name is None:
             return empty_products(), []
+        far = _too_far(path, name)  # before calamine, which allocates the whole used area at once
+        if far is not None:
+            return empty_products(), [Problem(f"{name}!{far}", msg("sheet_too_far", lang, cell=far,
+                                                                 rows=MAX_ROWS, cols=MAX_COLS))]
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     finally:
         wb.close()
@@ -168,6 +214,10 @@ class _Table:
             if col.maximum is not None:
                 for i in np.flatnonzero(keep & (vals > col.maximum)):
                     fail(int(i), "too_large", value=f"{vals[i]:g}", max=f"{col.maximum:g}")
+            with np.errstate(invalid="ignore"):  # the main reader's guard: beyond 15 digits is a typo
+                huge = keep & ~errs & ~np.isnan(vals) & ~(np.abs(vals) < MAX_MAGNITUDE)
+            for i in np.flatnonzero(huge):
+                fail(int(i), "too_large", value=f"{vals[i]:g}", max=f"{MAX_MAGNITUDE:g}")
             return vals, errs
         out: list[Any] = []
         for i, v in enumerate(raw):

@@ -45,6 +45,8 @@ from .schema import (
 from .source import SourceError, sniff, without_sheets
 from .table import convert
 
+MAX_HEADS = 100_000  # people on one warehouse post
+TOTAL_NAMES = {"合计", "总计", "小计", "总和", "合计数", "total", "totals", "sum", "subtotal", "grandtotal"}
 MAX_CAMPAIGN_DAYS = 366  # a year on one timeline already takes ~15 s to staff; 2062 for 2026 would hang
 MAX_AVERAGE_AGENTS = 10_000  # chats a day beyond this many agents round the clock are a typo (and stall Erlang C)
 
@@ -170,6 +172,7 @@ class _Reader:
             if rng.max_row > header_row and any(rng.min_col <= ci <= rng.max_col for ci in mapping):
                 self.add(f"{ws.title}!{rng.coord}", "merged", range=rng.coord)
         seen_rows = 0
+        hidden: list[int] = []
         stored = ws._cells  # only cells that exist: a stray value in row 1048576 must not walk 10^6 empty rows
         for r in sorted({r for r, c in stored if r > header_row and c in mapping}):
             raw = {key: (stored[r, ci].value if (r, ci) in stored else None) for ci, key in mapping.items()}
@@ -177,6 +180,8 @@ class _Reader:
                 continue
             self.raw.setdefault(spec.key, []).append(raw)
             seen_rows += 1
+            if r in ws.row_dimensions and ws.row_dimensions[r].hidden:
+                hidden.append(r)
             values: dict[str, Any] = {}
             coords: dict[str, str] = {}
             ok = True
@@ -189,6 +194,9 @@ class _Reader:
                 yield Row(values, {k: f"{ws.title}!{c}" for k, c in coords.items()}, r)
         if seen_rows == 0 and spec.key in ("departments", "inventory", "posts"):
             self.add(ws.title, "no_rows", severity="warning")
+        if hidden:  # read all the same: a hidden row is still part of the plan, but say so
+            shown = "、".join(map(str, hidden[:5])) + ("…" if len(hidden) > 5 else "")
+            self.add(f"{ws.title}!A{hidden[0]}", "hidden_rows", severity="warning", rows=shown, n=len(hidden))
 
     def _header(self, ws: Worksheet, spec: Sheet) -> tuple[int | None, dict[int, str]]:
         best: tuple[int, int | None, dict[int, str]] = (0, None, {})
@@ -218,6 +226,7 @@ class _Reader:
                 with contextlib.suppress(CellError):
                     self.year = to_date(row.values["value"], self.year).year
         seen: set[str] = set()
+        first_at: dict[str, str] = {}
         cells: dict[str, str] = {}
         for row in rows:
             item = str(row.values["item"])
@@ -226,6 +235,10 @@ class _Reader:
             if col is None:
                 self.add(row.cells["item"], "unknown_setting", severity="warning", value=item)
                 continue
+            if col.key in first_at:  # two rows for one setting: which one did the planner mean?
+                self.add(row.cells["item"], "duplicate", value=item, first=first_at[col.key])
+                continue
+            first_at[col.key] = row.cells["item"]
             seen.add(col.key)
             if is_blank(row.values["value"]):
                 if col.required:
@@ -297,6 +310,8 @@ class _Reader:
             inventory=[i for i, _ in inventory],
             sheets={s.key: self.sheet_names.get(s.key, s.label(self.lang)) for s in SHEETS},
         )
+        plan.inventory = self._without_totals(inventory)
+        self._check_heads(plan, posts)
         self._cross_checks(plan, phases, windows, departments, duties, staff, service)
         self._check_fixed(plan, fixed)
         self._check_requirements(plan, requirements)
@@ -392,6 +407,30 @@ class _Reader:
         ):
             column = SHEET_BY_KEY["windows"].column("multiplier").label(self.lang)
             self.add(SHEET_BY_KEY["windows"].label(self.lang), "no_multipliers", severity="warning", column=column)
+
+    def _without_totals(self, rows: list[tuple[m.InventoryRow, Row]]) -> list[m.InventoryRow]:
+        """A planner's own 合计/Total row at the foot of 库存 is not a category: left out, with a warning
+        (counted, it would double the totals and halve every share)."""
+        out = []
+        for inv, row in rows:
+            if _norm(inv.category) in TOTAL_NAMES:
+                self.add(row.cells["category"], "total_row", severity="warning", value=inv.category)
+            else:
+                out.append(inv)
+        return out
+
+    def _check_heads(self, plan: m.Plan, rows: list[tuple[m.WarehousePost, Row]]) -> None:
+        """Heads from ⌈X × 系数 × stress / Y⌉ beyond MAX_HEADS are a typo in X or Y, not a plan."""
+        s = plan.settings
+        for post, row in rows:
+            if post.per_person:
+                heads = s.daily_orders * s.coefficient * s.stress_factor / post.per_person
+                if heads > MAX_HEADS:
+                    self.add(row.cells["per_person"], "too_many_heads", post=post.post, heads=f"{heads:.3g}",
+                             max=MAX_HEADS)
+            elif (post.fixed or 0) > MAX_HEADS:
+                self.add(row.cells["fixed"], "too_large", column=self._label("posts", "fixed"), value=post.fixed,
+                         max=MAX_HEADS)
 
     def _choice(self, value: str) -> str:
         return CHOICE_EN.get(value, value) if self.lang == "en" else value

@@ -72,6 +72,7 @@ class Column:
     maximum: float | None = None
     width: float = 12
     aliases: tuple[str, ...] = ()
+    smallest: float | None = None  # a value other than 0 must be at least this (1e-300 is a typo)
 
     def names(self) -> set[str]:
         return {_norm(n) for n in (self.zh, self.en, self.key, *self.aliases)}
@@ -127,7 +128,7 @@ SETTINGS: tuple[Column, ...] = (
     C("share_decimals", "占比小数位", "Share decimals", "int", minimum=0, maximum=4),
     C("vip_customers", "VIP客户数", "VIP customers", "int", minimum=0),
     C("callers", "外呼人数", "Callers", "int", minimum=0),
-    C("call_days", "外呼天数", "Call days", "number", minimum=0),
+    C("call_days", "外呼天数", "Call days", "number", minimum=0, smallest=0.1),
     C("aht_seconds", "平均处理时长(秒)", "AHT (s)", "number", minimum=1),
     C("target_sl", "服务水平目标", "Service level target", "percent", minimum=0.01, maximum=0.999),
     C("answer_seconds", "响应时限(秒)", "Answer within (s)", "number", minimum=1),
@@ -145,7 +146,7 @@ SETTINGS: tuple[Column, ...] = (
     C("hit_uplift", "预爆款备货倍数", "Hit uplift", "number", minimum=0, hint_zh="预爆款没有预测销量时按销量 × 该倍数", hint_en="hits without a forecast: sales × this"),
     C("sales_days", "销量统计天数", "Sales period (days)", "number", minimum=1, hint_zh="「销量」列覆盖的天数", hint_en="days the Sales column covers"),
     C("lead_time_days", "补货提前期(天)", "Lead time (days)", "number", minimum=0),
-    C("roster_effort", "排班求解预算", "Roster solver budget", "number", minimum=0.1, maximum=600, hint_zh="每个部门的求解工作量（约等于秒）；结果可复现", hint_en="solver work per department (about seconds); results are reproducible"),
+    C("roster_effort", "排班求解预算", "Roster solver budget", "number", minimum=0.1, maximum=30, hint_zh="每个部门的求解工作量（约等于秒）；结果可复现", hint_en="solver work per department (about seconds); results are reproducible"),
     C("warehouse_open", "仓库作业开始", "Warehouse opens", "time", hint_zh="仓库测算的值班需求从几点开始", hint_en="the warehouse model's requirement starts at"),
     C("warehouse_close", "仓库作业结束", "Warehouse closes", "time", hint_zh="24:00 写作 0:00 或 24:00", hint_en="write 24:00 as 0:00 or 24:00"),
     C("backlog_days", "发货高峰天数", "Backlog days", "int", minimum=0, maximum=31, hint_zh="大促日之后仍按高峰配置仓库的天数", hint_en="days after the sale day the warehouse stays at peak strength"),
@@ -229,7 +230,7 @@ SHEETS: tuple[Sheet, ...] = (
     Sheet("posts", "仓库岗位", "Warehouse posts", (
         C("group", "分组", "Group", required=True, width=12),
         C("post", "岗位", "Post", required=True, width=12),
-        C("per_person", "人效(单/人/天)", "Orders/person/day", "number", minimum=0, width=14),
+        C("per_person", "人效(单/人/天)", "Orders/person/day", "number", minimum=0, smallest=0.01, width=14),
         C("fixed", "固定人数", "Fixed heads", "int", minimum=0, width=10),
         C("note", "说明", "Note", width=30),
     )),

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 from defusedxml import ElementTree
 
+from ..files import regular_file
 from ..messages import msg
 
+MAX_FILE_MB = 512  # a plan file bigger than this is refused before it is read
+PROLOG_BYTES = 4096
+_ROOT = re.compile(rb"<[A-Za-z_]")  # the root element: a DTD can only come before it
 MAX_UNZIPPED_MB = 1024  # a 200k-SKU product sheet is ~150 MB of XML; more is not a plan
 MAX_RATIO = 200  # normal xlsx XML compresses 5-20x; a bomb compresses 1000x+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -30,6 +35,10 @@ def sniff(path: Path, lang: str = "zh") -> None:
         raise SourceError(msg("not_found", lang, file=path))
     if path.is_dir():
         raise SourceError(msg("is_folder", lang, file=path))
+    try:  # only regular files: a FIFO or a device would block or never end
+        regular_file(path, MAX_FILE_MB * 2**20)
+    except OSError as e:
+        raise SourceError(msg("not_workbook", lang, file=name, why=e.strerror or e)) from None
     try:
         with path.open("rb") as f:
             head = f.read(8)
@@ -58,10 +67,29 @@ def sniff(path: Path, lang: str = "zh") -> None:
     packed = max(1, sum(i.compress_size for i in infos))
     if total > MAX_UNZIPPED_MB * 2**20 or (total > 50 * 2**20 and total / packed > MAX_RATIO):
         raise SourceError(msg("too_big", lang, file=name, size=total // 2**20))
+    _no_dtd(path, infos, name, lang)
+
+
+def _no_dtd(path: Path, infos: list[zipfile.ZipInfo], name: str, lang: str) -> None:
+    """Refuse any XML part that declares a DTD or entities, whichever reader would parse it
+    (openpyxl goes through defusedxml; python-calamine, which reads the product sheet, does not).
+    A declaration must come before the root element, so the head of each part tells."""
+    with zipfile.ZipFile(path) as z:
+        for info in infos:
+            if not info.filename.lower().endswith((".xml", ".rels")):
+                continue
+            with z.open(info) as f:
+                head = f.read(PROLOG_BYTES)
+            root = _ROOT.search(head)
+            prolog = head[: root.start()] if root else head
+            if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper():
+                why = f"{info.filename}: XML 含 DTD/实体声明，为安全拒绝读取 / XML entity declarations refused"
+                raise SourceError(msg("not_workbook", lang, file=name, why=why))
 
 
 def _looks_like_text(path: Path) -> bool:
-    sample = path.read_bytes()[:4096]
+    with path.open("rb") as f:  # a sample, never the whole file (it may be gigabytes)
+        sample = f.read(4096)
     for enc in ("utf-8", "gb18030", "utf-16"):
         try:
             text = sample.decode(enc)

@@ -59,6 +59,8 @@ def convert(col: Column, v: Any, year: int) -> Any:
         return text
     if col.minimum is not None and x < col.minimum:
         raise CellError("too_small", value=_fmt(x), min=_fmt(col.minimum))
+    if col.smallest is not None and 0 < abs(x) < col.smallest:
+        raise CellError("too_small", value=_fmt(x), min=_fmt(col.smallest))
     if col.maximum is not None and x > col.maximum:
         raise CellError("too_large", value=_fmt(x), max=_fmt(col.maximum))
     if not math.isfinite(x) or abs(x) >= MAX_MAGNITUDE:  # beyond Excel's 15 digits; 1e308 overflows the calculators

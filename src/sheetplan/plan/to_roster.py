@@ -9,6 +9,7 @@ from . import model as m
 from .model import Plan, StaffMember
 
 DEFAULT_SHIFT_TYPES = ("全职", "借调")
+MAX_WALL_S = 120.0  # no department's roster solve runs longer than this, whatever the budget
 # A plan with staff but no 班次 sheet gets three eight-hour shifts (and a warning saying so).
 DEFAULT_TEMPLATES = {
     "zh": (("早", "早班", 8), ("中", "中班", 16), ("夜", "夜班", 0)),
@@ -74,7 +75,7 @@ def rules(plan: Plan) -> RosterRules:
         min_rest_hours=s.min_rest_hours,
         max_consecutive_days=s.max_consecutive_days,
         peak_days=frozenset({sale} if sale is not None else ()),
-        time_limit_s=max(10.0, s.roster_effort * 10),  # wall-clock backstop only
+        time_limit_s=min(MAX_WALL_S, max(10.0, s.roster_effort * 4)),  # wall-clock backstop per department
         num_workers=1,
         deterministic_time=s.roster_effort,
     )

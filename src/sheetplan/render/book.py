@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
+import unicodedata
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -30,12 +32,21 @@ A4 = 9
 
 
 class Book:
-    def __init__(self, path: str | Path, *, title: str = "", constant_memory: bool = False) -> None:
+    """One workbook being written. ``direct=True`` writes straight to ``path`` (a temporary file
+    of an :class:`sheetplan.files.OutputSet`, which swaps the whole set in); otherwise the book
+    is written beside ``path`` and renamed over it when complete."""
+
+    def __init__(self, path: str | Path, *, title: str = "", constant_memory: bool = False,
+                 direct: bool = False) -> None:
         self.target = Path(path)
         self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.target.stem}.", suffix=".tmp.xlsx", dir=self.target.parent)
-        os.close(fd)
-        self.tmp = Path(tmp)
+        if direct:
+            self.tmp = self.target
+        else:
+            fd, tmp = tempfile.mkstemp(prefix=f".{self.target.stem}.", suffix=".tmp.xlsx", dir=self.target.parent)
+            os.close(fd)
+            self.tmp = Path(tmp)
+        self.direct = direct
         self.wb = xlsxwriter.Workbook(
             str(self.tmp),
             {
@@ -43,9 +54,11 @@ class Book:
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
+                "nan_inf_to_errors": True,  # a non-finite number can never make an invalid file
                 "default_date_format": "yyyy-mm-dd",
             },
         )
+        self._sheet_names: set[str] = set()
         self.wb.set_properties(
             {"title": title, "author": "sheetplan", "comments": f"sheetplan {__version__}", "created": FIXED_TIME}
         )
@@ -58,14 +71,23 @@ class Book:
         return self._formats[key]
 
     def sheet(self, name: str) -> Worksheet:
-        return self.wb.add_worksheet(name)
+        """A new sheet named ``name`` made safe for Excel (see :func:`sheet_name`); read the name
+        it got from ``ws.get_name()``."""
+        safe = sheet_name(name, self._sheet_names)
+        self._sheet_names.add(safe.casefold())
+        return self.wb.add_worksheet(safe)
 
     def close(self) -> Path:
-        self.wb.close()
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(self.tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the user's usual mode
-        os.replace(self.tmp, self.target)
+        try:
+            self.wb.close()
+            if not self.direct:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(self.tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the user's usual mode
+                os.replace(self.tmp, self.target)
+        except BaseException:
+            self.abort()
+            raise
         return self.target
 
     def abort(self) -> None:
@@ -79,6 +101,27 @@ class Book:
             self.close()
         else:
             self.abort()
+
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_MAX = 31
+
+
+def sheet_name(wanted: str, taken: set[str] = frozenset()) -> str:  # type: ignore[assignment]
+    r"""A sheet name Excel accepts — at most 31 characters, none of []:*?/\, no control or bidi
+    characters, no apostrophe at either end — and unlike the (case-folded) ``taken`` ones: a
+    clash gets '~2', '~3' … within the 31 characters."""
+    name = "".join(ch for ch in unicodedata.normalize("NFC", wanted) if unicodedata.category(ch)[0] != "C")
+    name = _SHEET_FORBIDDEN.sub("_", name).strip("'") or "_"
+    if name.casefold() == "history":  # reserved by Excel
+        name += "_"
+    base, n = name[:SHEET_NAME_MAX], 1
+    candidate = base
+    while candidate.casefold() in taken:
+        n += 1
+        suffix = f"~{n}"
+        candidate = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+    return candidate
 
 
 def print_setup(

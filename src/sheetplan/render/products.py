@@ -40,6 +40,7 @@ from ..calc.products import (
     TIERS,
     ProductPlan,
 )
+from . import formula as f
 from .book import Book, page_footer, print_setup
 from .labels import label
 from .styles import CHART_COLOURS
@@ -217,8 +218,8 @@ def write_structure_sheet(book: Book, cols: dict[str, list[Any]], res: ProductPl
             for j, text in enumerate(labels_):
                 col = bc + 1 + j
                 crit = _criterion(text, xl_rowcol_to_cell(head, col, row_abs=True))
-                f = _metric_formula(key, crit, crit_range, rng, row, col, first_metric, bc + 1 + len(labels_))
-                ws.write_formula(row, col, f, book.fmt("text", numfmt), vals[j])
+                formula = _metric_formula(key, crit, crit_range, rng, row, col, first_metric, bc + 1 + len(labels_))
+                ws.write_formula(row, col, formula, book.fmt("text", numfmt), vals[j])
             tot_col = bc + 1 + len(labels_)
             left, right = xl_rowcol_to_cell(row, bc + 1), xl_rowcol_to_cell(row, max(bc + 1, tot_col - 1))
             total = math.fsum(vals)
@@ -247,11 +248,10 @@ def write_structure_sheet(book: Book, cols: dict[str, list[Any]], res: ProductPl
 
 
 def _criterion(text: str, cell: str) -> str:
-    """The header cell as COUNTIF criterion, or a literal exact-match criterion when the
-    label would be read as a wildcard (* ? ~) or a comparison (< > =)."""
+    """The header cell as COUNTIF criterion (it stays live when the header is edited), or the
+    escaped literal when the label would read as a wildcard (* ? ~) or a comparison (< > =)."""
     if any(ch in text for ch in "*?~") or text[:1] in "<>=":
-        esc = text.replace("~", "~~").replace("*", "~*").replace("?", "~?").replace('"', '""')
-        return f'"={esc}"'
+        return f.criteria(f.literal(text))
     return cell
 
 
@@ -345,7 +345,7 @@ def write_reorder_sheet(book: Book, cols: dict[str, list[Any]], res: ProductPlan
         ("pr_r_skus", f"=COUNTA({rng('sku')})", n, "int"),
         ("pr_r_units", f"=SUM({rng('stockup')})", math.fsum(v for v in stockup if v == v), "int"),
         ("pr_r_value", f"=SUM({rng('stockup_value')})", math.fsum(v for v in value if v == v), "money"),
-        ("pr_r_high", f'=COUNTIF({rng("risk")},"{high_label}")', highs, "int"),
+        ("pr_r_high", f"=COUNTIF({rng('risk')},{f.criteria(f.literal(high_label))})", highs, "int"),
     )
     ws.set_row(head_row, 30)
     for c, (key, _, _, _) in enumerate(summary):

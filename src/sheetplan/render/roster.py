@@ -20,7 +20,7 @@ from ..plan.schema import SEPARATOR
 from . import formula as f
 from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
-from .refs import cell
+from .refs import cell, quote
 from .styles import SHIFT_COLOURS
 
 HIDE_ZERO = "0;-0;;@"  # a post with no demand and nobody scheduled reads as empty, not a wall of 0s
@@ -39,7 +39,7 @@ class AssignmentRange:
     last: int
 
     def col(self, c: int) -> str:
-        return f"'{self.sheet}'!{cell(self.first, c, absolute=True)}:{cell(self.last, c, absolute=True)}"
+        return f"{quote(self.sheet)}!{cell(self.first, c, absolute=True)}:{cell(self.last, c, absolute=True)}"
 
 
 def clock(hour: float, *, end: bool = False) -> str:

@@ -22,7 +22,7 @@ from ..calc.shifts import CoverageAudit
 from ..plan.model import Plan, ShiftTemplate, Window
 from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
-from .refs import cell
+from .refs import cell, quote
 from .styles import CHART_COLOURS, FONT
 
 WIDTHS = (16, 16, 10, 10, 10, 10, 12, 12, 12, 12)
@@ -84,7 +84,7 @@ def write_service(
     refs["paid_hours"] = cell(row_total, 8, absolute=True)
     refs["minimum_hours"] = minimum_cell
     print_setup(ws, footer=page_footer(lang, s.name))
-    return {k: f"'{name}'!{v}" for k, v in refs.items()}
+    return {k: f"{quote(name)}!{v}" for k, v in refs.items()}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from .. import __version__
 from ..plan.model import Plan
 from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
+from .refs import quote
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def write_summary(book: Book, ws: Worksheet, plan: Plan, kpis: Sequence[Kpi], sh
     ws.write_string(row, 0, label("sum_contents", lang), book.fmt("section"))
     for name in sheets:
         row += 1
-        ws.write_url(row, 0, f"internal:'{name}'!A1", book.fmt("link"), string=name)
+        ws.write_url(row, 0, f"internal:{quote(name)}!A1", book.fmt("link"), string=name)
     row += 2
     ws.write_string(row, 0, label("generated_by", lang, version=__version__), book.fmt("note"))
     ws.freeze_panes(header + 1, 0)
