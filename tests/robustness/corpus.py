@@ -454,3 +454,58 @@ def _xxe_workbook(example: Path, folder: Path) -> tuple[Path, str, str]:
     name = "xl/workbook.xml"
     xml = with_doctype(members(example)[name], xxe(folder), 'name="库存"'.encode(), b'name="&xxe;"')
     return rebuilt(example, folder, {name: deflated(name, xml)}), FILE, ENTITY_REFUSED
+
+
+# ====================================================================== cases: issue 11 (no way in)
+case("call_days_5e-324")(lambda e, f: mutate(e, f, put_setting("外呼天数", 5e-324, "不能小于 0.1")))
+case("productivity_1e-300")(lambda e, f: mutate(e, f, put("仓库岗位", "人效(单/人/天)", 1e-300, "不能小于 0.01")))
+case("solver_budget_600")(lambda e, f: mutate(e, f, put_setting("排班求解预算", 600, "不能大于 30")))
+case("shift_code_injection")(
+    lambda e, f: mutate(e, f, put("班次", "代码", "X\")+cmd|' /C calc'!A0+(\"", "不能含空格"))
+)
+case("post_with_separator")(lambda e, f: mutate(e, f, put("人员", "岗位", "售前·夜", "含有「·」")))
+case("product_price_1e308")(lambda e, f: mutate(e, f, put("商品", "价格", 1e308, "不能大于 1e+15")))
+
+
+@case("orders_9e14_heads")
+def _heads(example: Path, folder: Path) -> tuple[Path, str, str]:
+    def change(wb: openpyxl.Workbook) -> tuple[str, str]:
+        wb["活动"][setting_cell(wb, "日均配货单量")] = 9e14
+        coord = data_cell(wb, "仓库岗位", "人效(单/人/天)")
+        wb["仓库岗位"][coord] = 1
+        return f"仓库岗位!{coord}", "请检查人效或日均配货单量"
+
+    return mutate(example, folder, change)
+
+
+@case("setting_twice")
+def _twice(example: Path, folder: Path) -> tuple[Path, str, str]:
+    def change(wb: openpyxl.Workbook) -> tuple[str, str]:
+        ws = wb["活动"]
+        ws.append(["日均配货单量", 9000])
+        return f"活动!A{ws.max_row}", "重复"
+
+    return mutate(example, folder, change)
+
+
+@case("product_stray_far_cell")
+def _product_far(example: Path, folder: Path) -> tuple[Path, str, str]:
+    """One stray value at XFD1048576 of the product sheet: named at once, not 512 GB asked for."""
+
+    def change(wb: openpyxl.Workbook) -> tuple[str, str]:
+        wb["商品"]["XFD1048576"] = 1
+        return "商品!XFD1048576", "内容延伸到"
+
+    return mutate(example, folder, change)
+
+
+@case("xxe_product_sheet")
+def _xxe_products(example: Path, folder: Path) -> tuple[Path, str, str]:
+    """In the product sheet, which python-calamine reads (no defusedxml there): refused up front."""
+    parts = members(example)
+    name = sheet_member(parts, "商品")
+    xml = with_doctype(
+        parts[name], xxe(folder), b"</sheetData>",
+        b'<row r="999"><c r="A999" t="inlineStr"><is><t>&xxe;</t></is></c></row></sheetData>',
+    )
+    return rebuilt(example, folder, {name: deflated(name, xml)}), FILE, ENTITY_REFUSED
