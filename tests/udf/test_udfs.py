@@ -154,7 +154,7 @@ CASES: dict[str, list[tuple[tuple[Any, ...], Any]]] = {
         ((col(100.0), 0.0, 0.8, 20.0), err("aht_seconds", "must be greater than 0")),
         ((col("lots"), 180.0, 0.8, 20.0), err("arrivals", "must be a number, not 'lots'")),
         ((col(100.0), 180.0, NA, 20.0), err("target_sl", "holds the error #N/A")),
-        ((col(1e12), 180.0, 0.8, 20.0), err("arrivals", "load over 100000 agents; split the demand")),
+        ((col(1e12), 180.0, 0.8, 20.0), err("arrivals", "load over 100000 agents in all; split the demand")),
     ],
     "SP_SERVICE_LEVEL": [
         ((13.0, col(100.0, 200.0), 180.0, 20.0), "sl_match_calc"),

@@ -43,7 +43,7 @@ from .schema import (
     canonical_choice,
 )
 from .source import SourceError, sniff, without_sheets
-from .table import convert
+from .table import convert, header_map
 
 MAX_HEADS = 100_000  # people on one warehouse post
 TOTAL_NAMES = {"合计", "总计", "小计", "总和", "合计数", "total", "totals", "sum", "subtotal", "grandtotal"}
@@ -201,15 +201,7 @@ class _Reader:
     def _header(self, ws: Worksheet, spec: Sheet) -> tuple[int | None, dict[int, str]]:
         best: tuple[int, int | None, dict[int, str]] = (0, None, {})
         for r, cells in enumerate(ws.iter_rows(min_row=1, max_row=10, values_only=True), start=1):
-            mapping: dict[int, str] = {}
-            for ci, v in enumerate(cells, start=1):
-                if is_blank(v):
-                    continue
-                name = _norm(str(v)).rstrip("*")
-                for c in spec.columns:
-                    if name in c.names() and c.key not in mapping.values():
-                        mapping[ci] = c.key
-                        break
+            mapping = {ci + 1: key for ci, key in header_map(cells, spec).items()}
             if len(mapping) > best[0]:
                 best = (len(mapping), r, mapping)
         return best[1], best[2]
