@@ -28,6 +28,7 @@ from .render.products import write_product_sheets
 from .render.roster import write_assignments, write_grid, write_heatmap
 from .render.service import Staffed, write_service
 from .render.shares import write_shares
+from .render.styles import number_format
 from .render.summary import Kpi, write_summary
 from .render.warehouse import write_warehouse
 
@@ -134,7 +135,7 @@ def build_plan(plan: Plan, out_dir: str | Path, stem: str, results: Results | No
 def write_products_book(plan: Plan, results: Results, path: Path) -> Path:
     """The product sheets alone, when they are too big for the plan output and no department takes them."""
     title = f"{plan.settings.name} · {label('pr_sheet_structure', plan.lang)}"
-    with Book(path, title=title, constant_memory=True, direct=True) as book:
+    with Book(path, title=title, constant_memory=True, direct=True, lang=plan.lang) as book:
         if results.products is not None:
             write_product_sheets(book, plan.products, results.products, plan.lang)
     return path
@@ -164,7 +165,7 @@ def write_plan_output(plan: Plan, results: Results, path: Path, *, direct: bool 
     lang = plan.lang
     s = plan.settings
     checks = problems_of(plan, results)
-    with Book(path, title=s.name, direct=direct) as book:
+    with Book(path, title=s.name, direct=direct, lang=lang) as book:
         keys = ["sheet_summary", "sheet_checks", "sheet_calendar", "sheet_duties", "sheet_warehouse", "sheet_shares"]
         if results.service:
             keys.append("sheet_service")
@@ -202,6 +203,11 @@ def write_plan_output(plan: Plan, results: Results, path: Path, *, direct: bool 
             Kpi("sum_units", results.shares.total_quantity, sh.units),
             Kpi("sum_amount", results.shares.total_amount, sh.amount, num="money"),
         ]
+        if results.products is not None:  # two stock counts that need not agree: say which is which
+            units = float(results.products.by_tier["units"].sum())
+            total = f"{results.shares.total_quantity:,.0f}"
+            note = label("sum_sku_units_note", lang, skus=len(plan.products), units=total)
+            kpis.append(Kpi("sum_sku_units", units, note=note))
         if results.outreach is not None:
             kpis.append(
                 Kpi(
@@ -219,10 +225,11 @@ def write_plan_output(plan: Plan, results: Results, path: Path, *, direct: bool 
             cs = write_service(book, rest[0], plan, sp, to_roster.templates_for(plan, dept), _staffed(results))
             kpis += [
                 Kpi("sum_cs_peak", max(sp.requirement, default=0), f"MAX({cs['required']})"),
-                Kpi("sum_cs_hours", sp.shifts.paid_hours, num="number", note=label(f"status_{sp.shifts.status}", lang)),
+                Kpi("sum_cs_hours", sp.shifts.paid_hours, num=number_format(sp.shifts.paid_hours),
+                    note=label(f"status_{sp.shifts.status}", lang)),
             ]
             if sp.minimum is not None:
-                kpis.append(Kpi("sum_cs_minimum", sp.minimum.paid_hours, num="number"))
+                kpis.append(Kpi("sum_cs_minimum", sp.minimum.paid_hours, num=number_format(sp.minimum.paid_hours)))
             audit = _staffed(results).audit if _staffed(results) else sp.audit
             kpis.append(Kpi("sum_cs_sl", audit.worst_service_level or 0, f"MIN({cs['sl']})", num="percent"))
         if results.rosters:
@@ -288,7 +295,8 @@ def write_department(plan: Plan, results: Results, department: str, path: Path, 
     mine = [r for r in results.rosters if r.department == department]
     products = results.products if department == products_department(plan) else None
     big = products is not None and len(plan.products) > PRODUCTS_IN_PLAN_OUTPUT
-    with Book(path, title=f"{plan.settings.name} · {department}", constant_memory=big, direct=direct) as book:
+    title = f"{plan.settings.name} · {department}"
+    with Book(path, title=title, constant_memory=big, direct=direct, lang=lang) as book:
         names = [label("sheet_duties", lang)]
         service = results.service if department in _service_departments(results) else None
         if service:

@@ -23,6 +23,7 @@ from .calc.roster_explain import Idle, format_span, structural_idle
 from .calc.shares import ShareTable, share_table
 from .calc.shifts import CoverageAudit
 from .calc.warehouse import Post, WarehouseStaffing, staff_warehouse
+from .i18n import join
 from .messages import msg
 from .plan import to_roster, to_service
 from .plan.model import Plan
@@ -200,7 +201,7 @@ def _idle_problems(plan: Plan, dept: str, idle_people: list[Idle]) -> list[Probl
 
 
 def _idle_text(idle: Idle, kind: str, lang: str) -> str:
-    shifts = ("、" if lang == "zh" else ", ").join(idle.shifts)
+    shifts = join(idle.shifts, lang)
     detail = msg(f"block_{idle.detail}", lang) if idle.reason == "blocked" else ""
     return msg(f"idle_{idle.reason}", lang, name=idle.person, kind=kind, shifts=shifts, detail=detail)
 
@@ -263,5 +264,6 @@ def product_plan(plan: Plan) -> ProductPlan | None:
         df,
         tier_rules=TierRules(hit_share=s.hit_share, featured_share=s.featured_share),
         stock_rules=StockRules(sales_days=s.sales_days, multiple=s.stock_multiple, uplift=s.hit_uplift,
-                               lead_time_days=s.lead_time_days, ref_date=s.start),
+                               lead_time_days=s.lead_time_days, ref_date=s.as_of or s.start, sale_date=s.sale_day,
+                               sale_day_factor=max(1.0, s.coefficient), cost_ratio=s.cost_ratio),
     )

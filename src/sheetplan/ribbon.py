@@ -74,7 +74,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from . import build
-from .i18n import pick
+from .i18n import join, pick
 from .plan.model import Plan
 from .plan.reader import Problem, check_plan
 from .plan.schema import SHEETS, _norm
@@ -318,7 +318,7 @@ def _build(book: PlanBook, groups: set[str], focus: Sequence[str] = ()) -> str:
                      names[0] if names else None)
         if first:
             book.activate(first)
-        message = text("built", lang, n=len(names), names="、".join(names) if lang == "zh" else ", ".join(names))
+        message = text("built", lang, n=len(names), names=join(names, lang))
         if warnings_:
             message += text("built_warnings", lang, warnings=len(warnings_), sheet=text("sheet_issues", lang))
         book.status(message)

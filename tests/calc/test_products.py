@@ -98,7 +98,7 @@ SEED_AMOUNTS = [1.8e6, 1.2e6, 1.0e6, 1.0e6, 2.4e6, 1.5e6, 0.6e6, 0.5e6]  # seed 
 
 def test_abc_on_the_seed_share_table() -> None:
     # sorted: 2.4 (0%) 1.8 (24%) 1.5 (42%) 1.2 (57%) 1.0 (69%) → A; 1.0 (79%) 0.6 (89%) → B; 0.5 (95%) → C
-    assert p.abc(SEED_AMOUNTS) == ["A", "A", "A", "A", "A", "A", "B", "C"]  # equal values, equal class
+    assert p.abc(SEED_AMOUNTS) == ["A", "A", "B", "B", "A", "A", "C", "C"]  # equal values, equal class
     assert p.abc_fast(SEED_AMOUNTS).tolist() == p.abc(SEED_AMOUNTS)
 
 
@@ -165,14 +165,16 @@ def test_plan_products_hand_checked() -> None:
     assert t["score"].tolist() == pytest.approx([1, 2 / 3, 1 / 3, 0])
     assert t["tier"].tolist() == ["预爆款", "主推", "常规款", "常规款"]
     assert t["value"].tolist() == [30000, 7500, 600, 0]
-    assert t["abc"].tolist() == ["A", "B", "C", "C"]  # before: 0, 78.4 %, 98.0 %, 100 %
+    assert t["abc"].tolist() == ["A", "C", "C", "C"]  # up to and including: 78.7 % (the largest), 98.4 %, 100 %
     assert t["daily"].tolist() == [10, 5, 1, 0]
     assert t["basis"].tolist() == ["forecast", "multiple", "multiple", "multiple"]
     assert t["target"].tolist() == [2000, 450, 90, 0]
     assert t["stockup"].tolist() == [1990, 0, 0, 0]
     assert t["cover_days"].tolist() == [1, 120, 100, math.inf]
     assert t["sellout_hours"].tolist() == [24, 2880, 2400, math.inf]
-    assert t["risk"].tolist() == ["medium", "", "", ""]  # exactly 24 h is not "within 24 h"
+    # exactly 24 h is not "within 24 h"; 1 day of cover with a 7-day lead time: too late to reorder
+    assert t["risk"].tolist() == ["late", "", "", ""]
+    assert t["late"].tolist() == [True, False, False, False]
     assert t["order_within_days"].tolist() == [0, 113, 93, math.inf]
     assert res.reorder.tolist() == [0]
     assert res.notes == ["no_history"]
@@ -236,3 +238,33 @@ def test_invariants(rows: list[tuple[int, int, int]], hit: float, featured: floa
     assert res.by_tier["skus"].sum() == n
     assert res.by_tier["unit_share"].sum() == pytest.approx(1 if stock.sum() else 0)
     assert ((t["risk"] == "high") == (t["sellout_hours"] < 24)).all()
+
+
+def test_trade_rules_of_the_reorder_table() -> None:
+    """Issue 13, by hand: order so the stock arrives before the sale, sell-out at the sale day's
+    pace, reorders valued at cost, and 'current sales' the same whatever period 销量 covers."""
+    df = pd.DataFrame({
+        "sku": ["far", "near", "hit", "nocost"],
+        "price": [399.0, 100.0, 50.0, 200.0],
+        "cost": [150.0, 40.0, 20.0, np.nan],
+        "stock": [2200.0, 100.0, 30.0, 0.0],
+        "sales": [300.0, 300.0, 300.0, 30.0],
+    })
+    rules = p.StockRules(ref_date=dt.date(2026, 10, 20), sale_date=dt.date(2026, 11, 11), lead_time_days=7,
+                         sale_day_factor=6, cost_ratio=0.6)
+    t = p.plan_products(df, p.TierRules(hit_share=0, featured_share=0), rules).table
+    # daily 10; cover 220 / 10 / 3 days; at ×6: 2200 / 60 × 24 = 880 h, 40 h, 12 h
+    assert t["sellout_hours"].tolist()[:3] == [880, 40, 12]
+    assert t["risk"].tolist() == ["", "", "high", "high"]  # no stock at all: sold out already
+    # the order must arrive by 11-11: 22 days away minus 7 days' lead time = order within 15 days
+    assert t["order_by"].dt.date.tolist()[0] == dt.date(2026, 11, 4)
+    assert t["order_by"].dt.date.tolist()[1] == dt.date(2026, 10, 23)  # 10 days of cover − 7
+    assert t["stockup"].tolist() == [0, 800, 870, 90]  # 3 × 30 days' sales − stock
+    assert t["stockup_value"].tolist() == [0, 800 * 40, 870 * 20, 90 * 200 * 0.6]
+    assert t["cost_given"].tolist() == [True, True, True, False]
+    regular = p.TierRules(hit_share=0, featured_share=0)
+    week = p.plan_products(pd.DataFrame({"sku": ["a"], "sales": [70.0], "stock": [0.0]}), regular,
+                           p.StockRules(sales_days=7)).table
+    month = p.plan_products(pd.DataFrame({"sku": ["a"], "sales": [300.0], "stock": [0.0]}), regular,
+                            p.StockRules(sales_days=30)).table
+    assert week["stockup"].tolist() == month["stockup"].tolist() == [900]

@@ -39,12 +39,14 @@ def test_implied_unit_price_and_abc() -> None:
     assert [r.unit_price for r in t.rows] == [300, 400, 500, 500, 300, 250, 150, 125]
     assert t.total_unit_price == pytest.approx(10_000_000 / 35000)
     # 拼装模型 and 收藏限量款 hold the same value, so they share a class whatever their row order
-    assert [r.abc for r in t.rows] == ["A", "A", "A", "A", "A", "A", "B", "C"]
+    # cumulative share up to and including each: 24, 42, 57, 69 | 79, 89 | 95, 100 %
+    assert [r.abc for r in t.rows] == ["A", "A", "B", "B", "A", "A", "C", "C"]
 
 
 def test_abc_thresholds() -> None:
     assert abc_classes([70, 20, 10]) == ["A", "B", "C"]
-    assert abc_classes([50, 30, 15, 5]) == ["A", "A", "B", "C"]  # the item crossing 70 % is still A
+    assert abc_classes([50, 30, 15, 5]) == ["A", "B", "C", "C"]  # 50 | 80 | 95, 100: A is what makes 70 %
+    assert abc_classes([90, 5, 5]) == ["A", "C", "C"]  # the largest is always A; equal values share a class
     assert abc_classes([0, 0]) == ["C", "C"]
     with pytest.raises(ValueError):
         abc_classes([1], a_share=0.9, b_share=0.2)

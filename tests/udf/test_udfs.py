@@ -96,7 +96,7 @@ CASES: dict[str, list[tuple[tuple[Any, ...], Any]]] = {
         ((4000.0, 20.0, "four"), err("days", "must be a number, not 'four'")),
     ],
     "SP_ABC": [
-        ((col(*SEED_AMT), MISSING_ARG, MISSING_ARG), [[c] for c in "AAAAAABC"]),
+        ((col(*SEED_AMT), MISSING_ARG, MISSING_ARG), [[c] for c in "AABBAACC"]),
         ((col(5.0, None, 3.0, 1.0, 1.0), 0.5, 0.3), [["A"], [""], ["B"], ["C"], ["C"]]),
         ((col(1.0), 1.5, MISSING_ARG), err("a_share", "must be between 0 and 1")),
         ((col(1.0), 0.7, 0.5), err("b_share", "must be between 0 and 1 with a_share + b_share ≤ 1")),
@@ -209,7 +209,7 @@ def _check(name: str, raw: tuple[Any, ...], got: Any, expected: Any) -> None:
     elif expected == "seed_table_en":
         assert got[0] == ["Category", "Units", "Discounted value", "Unit share", "Value share", "Implied unit price",
                           "ABC"]
-        assert got[-1][0] == "Total" and [r[6] for r in got[1:-1]] == list("AAAAAABC")
+        assert got[-1][0] == "Total" and [r[6] for r in got[1:-1]] == list("AABBAACC")
     elif expected == "seed_table":
         assert got[0] == ["类目", "件数", "折后金额", "库存件数占比", "库存金额占比", "件单价", "ABC"]  # render.labels
         assert [r[0] for r in got[1:-1]] == list(SEED_LABELS)

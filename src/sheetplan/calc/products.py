@@ -18,21 +18,29 @@ Tiering
      (nothing sold, liked or viewed) is always 常规款. Ties at a boundary are all promoted.
   4. A tier typed by the planner replaces the computed one (and is marked as given).
 ABC by value (sales × price): `sheetplan.calc.shares.abc_classes` (A while the cumulative
-share before the SKU is under 70 %, B under 90 %, else C).
+share up to and including the SKU is at most 70 %, B at most 90 %, else C).
 
 Stock plan (per SKU; blank stock or sales count as 0)
   daily pace        = sales / sales_days                      (销量 covers `sales_days` days)
-  base target       = forecast            for tiers in forecast_tiers (预爆款) when given,
-                      sales × uplift      for those tiers without a forecast,
-                      sales × multiple    for every other SKU (seed: 3× current sales)
+  monthly sales     = daily pace × 30    (the shop's "current sales": the same order whether
+                                          销量 covers 7 or 30 days)
+  base target       = forecast                  for tiers in forecast_tiers (预爆款) when given,
+                      monthly sales × uplift    for those tiers without a forecast,
+                      monthly sales × multiple  for every other SKU (seed 001: 3× current sales)
   safety stock      = z(service_level) × σ(daily sales) × √lead_time_days when at least
                       `min_history_days` of daily history are given, else 0
   stock-up          = max(0, base target + safety − stock), rounded up to whole packs
-  days of cover     = stock / daily pace
-  hours to sell-out = stock / (daily pace × sale_day_factor) × 24
-  risk              = high when sell-out < alert_hours (24 h, seed 000), medium when it is
-                      before a replenishment could arrive (lead_time_days), else none
-  order within      = max(0, days of cover − lead_time_days) days (0 = order now)
+  stock-up value    = stock-up × unit cost (the 进价 column; without one, price × cost_ratio)
+  days of cover     = stock / daily pace                     (at today's pace)
+  hours to sell-out = stock / (daily pace × sale_day_factor) × 24   (at the sale day's pace:
+                      the campaign coefficient, ×6 in the example)
+  order within      = min(days to the sale day, days of cover) − lead_time_days: the last day
+                      an order still arrives before the sale (or before the stock runs out)
+  order by          = ref_date + order within; when it is already past, the order is late
+                      (it cannot arrive in time: order now, and expect a gap)
+  risk              = high when sell-out on the sale day < alert_hours (24 h, seed 000),
+                      late when an order can no longer arrive in time, medium when the stock
+                      runs out at today's pace before a replenishment could arrive, else none
 """
 
 from __future__ import annotations
@@ -52,7 +60,8 @@ from .shares import abc_classes
 HIT, FEATURED, REGULAR = "预爆款", "主推", "常规款"
 TIERS = (HIT, FEATURED, REGULAR)
 METRICS = ("sales", "favourites", "carts", "views", "conversion")
-RISK_HIGH, RISK_MEDIUM, RISK_NONE = "high", "medium", ""
+RISK_HIGH, RISK_LATE, RISK_MEDIUM, RISK_NONE = "high", "late", "medium", ""
+MONTH_DAYS = 30  # "current sales" of a shop: the 30-day sales every platform shows
 BASIS_FORECAST, BASIS_UPLIFT, BASIS_MULTIPLE = "forecast", "uplift", "multiple"
 
 
@@ -105,17 +114,19 @@ class StockRules:
     lead_time_days: float = 7.0
     service_level: float = 0.95
     min_history_days: int = 7
-    sale_day_factor: float = 1.0  # 1 = current pace (seed 000); the campaign coefficient for the sale day
+    sale_day_factor: float = 1.0  # the sale day's pace over today's: the campaign coefficient
     alert_hours: float = 24.0
     pack_size: int = 1
-    ref_date: dt.date | None = None  # when given, "order within" also becomes a date
+    ref_date: dt.date | None = None  # "today" of the plan: when given, "order within" also becomes a date
+    sale_date: dt.date | None = None  # orders must arrive before this day
+    cost_ratio: float = 0.6  # unit cost = price × this where no 进价 is given
 
     def __post_init__(self) -> None:
         for name in ("sales_days", "sale_day_factor", "alert_hours"):
             v = getattr(self, name)
             if not _finite(v) or v <= 0:
                 raise ValueError(f"{name} must be a number > 0, not {v!r}")
-        for name in ("multiple", "uplift", "lead_time_days"):
+        for name in ("multiple", "uplift", "lead_time_days", "cost_ratio"):
             v = getattr(self, name)
             if not _finite(v) or v < 0:
                 raise ValueError(f"{name} must be a number ≥ 0, not {v!r}")
@@ -235,13 +246,14 @@ def abc_fast(values: Any, a_share: float = 0.7, b_share: float = 0.2) -> np.ndar
     if total == 0:
         return out
     order = np.argsort(-v, kind="stable")
-    cum = np.cumsum(v[order])
-    before = np.concatenate(([0.0], cum[:-1])) / total
+    share = np.cumsum(v[order]) / total  # up to and including each item
     sv = v[order]
     starts = np.ones(sv.size, dtype=bool)
     starts[1:] = sv[1:] != sv[:-1]
-    before = before[np.maximum.accumulate(np.where(starts, np.arange(sv.size), 0))]  # ties share a class
-    cls = np.where(before < a_share - 1e-12, "A", np.where(before < a_share + b_share - 1e-12, "B", "C"))
+    share = share[np.maximum.accumulate(np.where(starts, np.arange(sv.size), 0))]  # ties share a class
+    cls = np.where(share <= a_share + 1e-12, "A", np.where(share <= a_share + b_share + 1e-12, "B", "C"))
+    cls[0] = "A"  # the largest item is always A
+    cls[sv == sv[0]] = "A"
     out[order] = cls
     return out
 
@@ -272,7 +284,7 @@ def plan_products(df: pd.DataFrame, tier_rules: TierRules | None = None,
     tier_rules, stock_rules = tier_rules or TierRules(), stock_rules or StockRules()
     n = len(df)
     col = {c: _floats(df[c], c, n) if c in df.columns else np.full(n, np.nan)
-           for c in ("price", "stock", "sales", *METRICS[1:], "forecast")}
+           for c in ("price", "stock", "sales", *METRICS[1:], "forecast", "cost")}
     for c, v in col.items():
         if (v[~np.isnan(v)] < 0).any():
             raise ValueError(f"{c} must not be negative")
@@ -287,21 +299,27 @@ def plan_products(df: pd.DataFrame, tier_rules: TierRules | None = None,
 
     r = stock_rules
     daily = sales0 / r.sales_days
+    monthly = daily * MONTH_DAYS
     is_fc = np.isin(final, list(r.forecast_tiers)) if n else np.zeros(0, dtype=bool)
     has_fc = is_fc & ~np.isnan(col["forecast"])
-    forecast = np.where(has_fc, col["forecast"], np.where(is_fc, sales0 * r.uplift, np.nan))
+    forecast = np.where(has_fc, col["forecast"], np.where(is_fc, monthly * r.uplift, np.nan))
     basis = np.where(has_fc, BASIS_FORECAST, np.where(is_fc, BASIS_UPLIFT, BASIS_MULTIPLE)).astype(object)
-    base = np.where(is_fc, forecast, sales0 * r.multiple)
+    base = np.where(is_fc, forecast, monthly * r.multiple)
     safety, used = safety_stocks(history, n, r)
     target = base + safety
     need = np.maximum(0.0, target - stock0)
     stockup = np.ceil(np.round(need / r.pack_size, 9)) * r.pack_size
+    cost_given = ~np.isnan(col["cost"])
+    unit_cost = np.where(cost_given, col["cost"], np.nan_to_num(price) * r.cost_ratio)
     with np.errstate(divide="ignore", invalid="ignore"):
         cover = np.where(daily > 0, stock0 / daily, np.inf)
         hours = np.where(daily > 0, stock0 / (daily * r.sale_day_factor) * 24.0, np.inf)
-    risk = np.where(hours < r.alert_hours, RISK_HIGH,
-                    np.where(hours < r.lead_time_days * 24.0, RISK_MEDIUM, RISK_NONE)).astype(object)
-    within = np.maximum(0.0, cover - r.lead_time_days)
+    to_sale = float((r.sale_date - r.ref_date).days) if r.sale_date and r.ref_date else math.inf
+    slack = np.minimum(to_sale, cover) - r.lead_time_days
+    late = (stockup > 0) & (slack < 0)
+    within = np.maximum(0.0, slack)
+    risk = np.where(hours < r.alert_hours, RISK_HIGH, np.where(late, RISK_LATE, np.where(
+        cover < r.lead_time_days, RISK_MEDIUM, RISK_NONE))).astype(object)
     if r.ref_date is not None:
         days = np.where(np.isfinite(within), np.floor(within), np.nan)
         order_by = pd.Timestamp(r.ref_date) + pd.to_timedelta(days, unit="D")
@@ -312,9 +330,9 @@ def plan_products(df: pd.DataFrame, tier_rules: TierRules | None = None,
         "score": score, "tier_computed": computed, "tier": final, "tier_given": given,
         "value": value, "abc": abc, "stock_value": col["stock"] * price,
         "daily": daily, "forecast": forecast, "basis": basis, "target": target, "safety": safety,
-        "stockup": stockup, "stockup_value": stockup * price,
+        "stockup": stockup, "unit_cost": unit_cost, "cost_given": cost_given, "stockup_value": stockup * unit_cost,
         "cover_days": cover, "sellout_hours": hours, "risk": risk,
-        "order_within_days": within, "order_by": order_by,
+        "order_within_days": within, "order_by": order_by, "late": late,
     }, index=df.index)
 
     if "category" in df.columns:
@@ -328,7 +346,7 @@ def plan_products(df: pd.DataFrame, tier_rules: TierRules | None = None,
     by_tier = _summary(frame, pd.Series(final, dtype=object), list(TIERS))
     by_category = _category_summary(frame, cats)
 
-    urgent = (stockup > 0) | (risk == RISK_HIGH)
+    urgent = (stockup > 0) | (risk == RISK_HIGH) | late
     idx = np.flatnonzero(urgent)
     # most urgent first: sell-out hours ascending, then the largest stock-up value, then input order
     sv = np.nan_to_num(stockup[idx] * np.nan_to_num(price[idx]))

@@ -46,6 +46,8 @@ SETTINGS: dict[str, object] = {
     "warehouse_close": T(0, 0),
     "backlog_days": 2,
     "products_department": "商品部",
+    "as_of": D(Y, 10, 20),
+    "cost_ratio": 0.6,
 }
 
 PHASES = [
@@ -255,7 +257,7 @@ def _products() -> list[tuple]:
         tier = "预爆款" if i == 3 else ""
         rows.append((f"CM{1001 + i}", f"{model} {scale} 合金车模", cat, price, 60 + (i * 37) % 400, sales,
                      int(sales * (2.5 + i % 4)), int(sales * 1.8), views, round(sales / views, 4), tier,
-                     sales * 6 if i < 3 else None))
+                     sales * 6 if i < 3 else None, round(price * 0.45) if i % 3 else None))
     return rows
 
 
@@ -273,5 +275,6 @@ NOTES = [
     ("值班需求", "客服与仓库按测算排班；运营、商品、美编、推广按种子 002 的职责在大促当夜留人值班，时段为示例取值。仓库午间打包高峰加 2 人，由学生工补位。"),
     ("咨询倍数", "大促曲线按「大促时段」的咨询倍数成形：抢购期 13 倍、冲动消费期 3 倍、扫尾期 1.2 倍（取值为示例；改动抢购期时间，高峰随之移动）。"),
     ("人员名单", "姓名为虚构；学生工按种子 000 的“A组（白班）3学生”补入仓库，按天招募，每人一个午间班（活动最多 4 小时）。"),
-    ("商品", "种子 001 的店铺经营车模，商品数据为虚构示例。"),
+    ("商品", "种子 001 的店铺经营车模，商品数据为虚构示例；进价约为售价的 45%，部分留空以示按成本率估算。"),
+    ("统计日期", "示例按 10-20 做计划：逾期职责与补货最晚下单日都以此日计算。"),
 ]

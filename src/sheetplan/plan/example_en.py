@@ -144,7 +144,8 @@ NOTES = [
                      "people on duty through the sale night (seed 002's duties); spans are picks."),
     ("Chat multipliers", "The sale-day curve is shaped by the windows' chat multipliers (flash sale 13×)."),
     ("Staff", "Names are made up; students are hired by the day, one lunchtime shift each."),
-    ("Products", "Seed 001's shop sells model cars; the product data are made up."),
+    ("Products", "Seed 001's shop sells model cars; the product data are made up; unit costs are about 45% of the price, some left empty to show the cost-ratio estimate."),
+    ("As of", "The example plans on 10-20: overdue duties and order-by dates are judged by that day."),
 ]
 
 

@@ -47,6 +47,8 @@ class Settings:
     warehouse_close: dt.time = dt.time(0, 0)  # midnight (24:00) as an end
     backlog_days: int = 2
     products_department: str = ""
+    as_of: dt.date | None = None  # overdue duties and order-by dates are judged by this date
+    cost_ratio: float = 0.6  # reorders of products without a unit cost: price × this
 
     @property
     def days(self) -> list[dt.date]:

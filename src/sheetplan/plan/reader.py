@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..calc.calendar import check_phases, check_windows
 from ..calc.service import concurrency_factor
+from ..i18n import join
 from ..messages import msg
 from . import model as m
 from .cells import CellError, is_blank, to_date, to_time
@@ -160,7 +161,7 @@ class _Reader:
             return
         header_row, mapping = self._header(ws, spec)
         if header_row is None:
-            wanted = "、".join(c.label(self.lang) for c in spec.columns if c.required)
+            wanted = join((c.label(self.lang) for c in spec.columns if c.required), self.lang)
             self.add(ws.title, "no_header", columns=wanted)
             return
         for c in spec.columns:
@@ -195,7 +196,7 @@ class _Reader:
         if seen_rows == 0 and spec.key in ("departments", "inventory", "posts"):
             self.add(ws.title, "no_rows", severity="warning")
         if hidden:  # read all the same: a hidden row is still part of the plan, but say so
-            shown = "、".join(map(str, hidden[:5])) + ("…" if len(hidden) > 5 else "")
+            shown = join(hidden[:5], self.lang) + ("…" if len(hidden) > 5 else "")
             self.add(f"{ws.title}!A{hidden[0]}", "hidden_rows", severity="warning", rows=shown, n=len(hidden))
 
     def _header(self, ws: Worksheet, spec: Sheet) -> tuple[int | None, dict[int, str]]:
@@ -323,9 +324,9 @@ class _Reader:
                 if f.name not in typed:  # a row with its own error is reported there, not twice
                     self.add(row.cells["name"], "unknown_person", value=f.name)
             elif f.post not in person.posts:
-                self.add(row.cells["post"], "unknown_post", value=f.post, posts="、".join(person.posts))
+                self.add(row.cells["post"], "unknown_post", value=f.post, posts=join(person.posts, self.lang))
             if f.shift not in codes and f.shift not in typed_codes:
-                self.add(row.cells["shift"], "unknown_shift", value=f.shift, codes="、".join(sorted(codes)))
+                self.add(row.cells["shift"], "unknown_shift", value=f.shift, codes=join(sorted(codes), self.lang))
             if not s.start <= f.date <= s.end:
                 self.add(row.cells["date"], "outside_campaign", value=f.date, start=s.start, end=s.end)
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from ..calc.calendar import minutes_of
 from ..calc.campaign_service import FIXED_GROUPS
 from ..calc.duty_demand import Need
+from ..i18n import join
 from ..messages import msg
 from .model import Plan, Requirement, Settings, StaffMember
 from .problems import Problem
@@ -247,7 +248,7 @@ def _unused_staff(plan: Plan, needs: list[Need], staff_posts: dict) -> list[Prob
             if idle:
                 where = person.cells.get("posts", plan.sheets.get("staff", ""))
                 key = "posts_no_needs" if len(idle) == len(person.posts) else "some_posts_no_needs"
-                out.append(Problem(where, msg(key, lang, name=person.name, posts="、".join(idle)), "warning"))
+                out.append(Problem(where, msg(key, lang, name=person.name, posts=join(idle, lang)), "warning"))
     return out
 
 

@@ -30,12 +30,35 @@ FROM_EN: dict[str, str] = {en.lower(): zh for zh, en in CHOICE_EN.items()} | {
 STAFF_TYPES_EN = {k: v for k, v in FROM_EN.items() if v in ("全职", "学生", "借调")}
 
 
+# Choices whose canonical value is a code: what a planner sees in each language.
+CODE_LABELS: dict[str, tuple[str, str]] = {
+    "exact": ("精确", "Exact"),
+    "largest_remainder": ("最大余数（合计100%）", "Largest remainder (adds to 100%)"),
+    "zh": ("中文", "Chinese"),
+    "en": ("English", "English"),
+}
+FROM_LABEL = {_k.casefold(): code for code, pair in CODE_LABELS.items() for _k in pair} | {
+    "最大余数": "largest_remainder", "largest remainder": "largest_remainder", "english": "en", "英文": "en",
+}
+
+
+def choice_label(value: str, lang: str) -> str:
+    """A fixed choice as a planner reads it: 精确 / Exact, 已完成 / Done; other text unchanged."""
+    if value in CODE_LABELS:
+        return CODE_LABELS[value][lang == "en"]
+    return CHOICE_EN.get(value, value) if lang == "en" else value
+
+
 def canonical_choice(value: str, choices: tuple[str, ...]) -> str | None:
-    """The canonical (Chinese) choice for a value typed in Chinese or English, else None."""
+    """The canonical choice (Chinese, or a code) for a value typed in Chinese or English, else None."""
     if value in choices:
         return value
-    zh = FROM_EN.get(value.strip().lower())
-    return zh if zh in choices else None
+    key = value.strip().casefold()
+    for table in (FROM_EN, FROM_LABEL):
+        hit = table.get(key)
+        if hit in choices:
+            return hit
+    return None
 PHASES = ("准备期", "蓄水期", "预热期", "大促当天", "返场期")
 STATUSES = ("未开始", "进行中", "已完成", "延期")
 PLATFORMS = ("天猫", "淘宝", "京东", "唯品会", "抖音", "拼多多", "其他")
@@ -142,10 +165,12 @@ SETTINGS: tuple[Column, ...] = (
     C("max_part_time_share", "兼职工时占比上限", "Max part-time share", "percent", minimum=0, maximum=1, hint_zh="兼职班工时占总工时的上限；空 = 不限", hint_en="cap on part-time hours as a share of all paid hours; empty = no cap"),
     C("hit_share", "预爆款比例", "Expected-hit share", "percent", minimum=0, maximum=1, hint_zh="按综合得分前 x% 的商品为预爆款", hint_en="top x% of SKUs by score are expected hits"),
     C("featured_share", "主推比例", "Featured share", "percent", minimum=0, maximum=1, hint_zh="预爆款之后的 y% 为主推", hint_en="the next y% are featured"),
-    C("stock_multiple", "常规款备货倍数", "Stock-up multiple", "number", minimum=0, hint_zh="种子 001：按当前销量的 3 倍备货", hint_en="seed 001: stock 3× current sales"),
+    C("stock_multiple", "常规款备货倍数", "Stock-up multiple", "number", minimum=0, hint_zh="按当前月销量（30 天）的几倍备货，常见 3 倍", hint_en="stock this many times the current month's (30 days') sales, often 3"),
     C("hit_uplift", "预爆款备货倍数", "Hit uplift", "number", minimum=0, hint_zh="预爆款没有预测销量时按销量 × 该倍数", hint_en="hits without a forecast: sales × this"),
     C("sales_days", "销量统计天数", "Sales period (days)", "number", minimum=1, hint_zh="「销量」列覆盖的天数", hint_en="days the Sales column covers"),
     C("lead_time_days", "补货提前期(天)", "Lead time (days)", "number", minimum=0),
+    C("as_of", "统计日期", "As of", "date", hint_zh="判断职责逾期、补货最晚下单日的日期；空 = 活动开始日期", hint_en="the date overdue duties and order-by dates are judged by; empty = the campaign's first day"),
+    C("cost_ratio", "成本率", "Cost ratio", "percent", minimum=0, maximum=1, hint_zh="无进价的商品按售价 × 成本率计补货金额", hint_en="products without a unit cost are valued at price × this ratio"),
     C("roster_effort", "排班求解预算", "Roster solver budget", "number", minimum=0.1, maximum=30, hint_zh="每个部门的求解工作量（约等于秒）；结果可复现", hint_en="solver work per department (about seconds); results are reproducible"),
     C("warehouse_open", "仓库作业开始", "Warehouse opens", "time", hint_zh="仓库测算的值班需求从几点开始", hint_en="the warehouse model's requirement starts at"),
     C("warehouse_close", "仓库作业结束", "Warehouse closes", "time", hint_zh="24:00 写作 0:00 或 24:00", hint_en="write 24:00 as 0:00 or 24:00"),
@@ -270,6 +295,7 @@ SHEETS: tuple[Sheet, ...] = (
         C("conversion", "转化率", "Conversion", "percent", minimum=0, maximum=1, width=8),
         C("tier", "层级", "Tier", "choice", choices=TIERS, width=8, hint_zh="填写则覆盖计算结果", hint_en="overrides the computed tier"),
         C("forecast", "预测销量", "Forecast", "number", minimum=0, width=10, aliases=("销量预测", "预测"), hint_zh="预爆款按预测备货", hint_en="hits are stocked to the forecast"),
+        C("cost", "进价", "Unit cost", "number", minimum=0, width=8, aliases=("成本价", "成本", "采购价"), hint_zh="补货金额按进价计", hint_en="reorders are valued at cost"),
     ), required=False),
 )
 

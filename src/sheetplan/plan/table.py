@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import join
 from ..messages import msg
 from .cells import (
     CellError,
@@ -108,7 +109,7 @@ def read_rows(
     mapping = header_map(values[0], spec)
     missing = [c.label(lang) for c in spec.columns if c.required and c.key not in mapping.values()]
     if missing:
-        return [], [f"{label}: " + msg("missing_column", lang, column="、".join(missing), row=first_row)]
+        return [], [f"{label}: " + msg("missing_column", lang, column=join(missing, lang), row=first_row)]
     records = []
     for r, cells in enumerate(values[1:], start=first_row + 1):
         raw = {key: cells[ci] if ci < len(cells) else None for ci, key in mapping.items()}

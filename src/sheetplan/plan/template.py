@@ -13,9 +13,10 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
+from ..i18n import join
 from ..render.book import Book, write_cell
 from . import example
-from .schema import CHOICE_EN, SETTINGS, SETTINGS_SHEET, SHEETS, Column, Sheet
+from .schema import SETTINGS, SETTINGS_SHEET, SHEETS, Column, Sheet, choice_label
 
 _NUM = {"int": "int", "number": "number", "percent": "percent", "date": "date", "time": "time", "datetime": "datetime"}
 TEMPLATE_ROWS = 30  # empty rows the template's tables offer
@@ -27,7 +28,7 @@ def write_plan(
 ) -> Path:
     """Write a plan workbook; `data` maps sheet keys to row tuples (settings: a dict)."""
     data = data or {}
-    with Book(path, title="sheetplan plan") as book:
+    with Book(path, title="sheetplan plan", lang=lang) as book:
         if notes:
             _notes_sheet(book, notes, lang)
         _settings_sheet(book, lang, data.get("campaign", {}))
@@ -69,8 +70,7 @@ def _validate(ws: Worksheet, first: int, last: int, c: int, col: Column, lang: s
     if col.kind == "choice" and col.key == "department":
         opts |= {"validate": "list", "source": dept_ref}
     elif col.kind == "choice" and col.choices:
-        names = [CHOICE_EN.get(c, c) for c in col.choices] if lang == "en" else list(col.choices)
-        opts |= {"validate": "list", "source": names}
+        opts |= {"validate": "list", "source": [choice_label(c, lang) for c in col.choices]}
     elif col.kind in ("int", "number", "percent") and col.minimum is not None:
         opts |= {
             "validate": "integer" if col.kind == "int" else "decimal",
@@ -102,7 +102,7 @@ def _table_sheet(book: Book, spec: Sheet, lang: str, rows: Sequence[Sequence[Any
     cols = spec.columns
     for c, col in enumerate(cols):
         ws.set_column(c, c, col.width + (4 if lang == "en" else 0), book.fmt("text", _NUM.get(col.kind)))
-    data = [[_cell(v) for v in row] for row in rows]
+    data = [[_cell(v, col, lang) for v, col in zip(row, cols, strict=False)] for row in rows]
     ws.add_table(
         0,
         0,
@@ -141,7 +141,7 @@ def _settings_sheet(book: Book, lang: str, values: dict[str, Any]) -> None:
     )
     for r, col in enumerate(SETTINGS, start=1):
         ws.write_string(r, 0, col.label(lang) + (" *" if col.required else ""), book.fmt("text", bold=True))
-        v = _cell(values.get(col.key))
+        v = _cell(values.get(col.key), col, lang)
         write_cell(ws, r, 1, v, book.fmt("text", _NUM.get(col.kind), bg_color="#FFFFE0"))
         ws.write_string(r, 2, col.hint(lang) or col.hint("zh"), book.fmt("note"))
         _validate(ws, r, r, 1, col, lang, "")
@@ -168,8 +168,11 @@ def _num(col: Column, v: Any) -> str | None:
     return _NUM.get(col.kind)
 
 
-def _cell(v: Any) -> Any:
+def _cell(v: Any, col: Column, lang: str) -> Any:
+    """A value as the planner would type it: lists joined, fixed choices in the plan's language."""
     if isinstance(v, tuple):
-        return "、".join(map(str, v))
+        return join(v, lang)
+    if col.kind == "choice" and isinstance(v, str):
+        return choice_label(v, lang)
     return v
 

@@ -25,7 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 from .. import __version__
 from .formula import footer
 from .labels import label
-from .styles import style
+from .styles import FONTS, style
 
 FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 A4 = 9
@@ -37,7 +37,7 @@ class Book:
     is written beside ``path`` and renamed over it when complete."""
 
     def __init__(self, path: str | Path, *, title: str = "", constant_memory: bool = False,
-                 direct: bool = False) -> None:
+                 direct: bool = False, lang: str = "zh") -> None:
         self.target = Path(path)
         self.target.parent.mkdir(parents=True, exist_ok=True)
         if direct:
@@ -63,11 +63,15 @@ class Book:
             {"title": title, "author": "sheetplan", "comments": f"sheetplan {__version__}", "created": FIXED_TIME}
         )
         self._formats: dict[tuple[Any, ...], Format] = {}
+        self.font = FONTS.get(lang, FONTS["zh"])
 
     def fmt(self, name: str, num: str | None = None, **extra: Any) -> Format:
         key = (name, num, *sorted(extra.items()))
         if key not in self._formats:
-            self._formats[key] = self.wb.add_format(style(name, num, **extra))
+            props = style(name, num, **extra)
+            if "font_name" in props:
+                props["font_name"] = self.font
+            self._formats[key] = self.wb.add_format(props)
         return self._formats[key]
 
     def sheet(self, name: str) -> Worksheet:

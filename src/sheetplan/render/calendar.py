@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from ..calc.calendar import check_phases, check_windows, minutes_of
+from ..messages import msg
 from ..plan.model import Plan
 from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
@@ -47,14 +51,62 @@ def write_calendar(book: Book, ws: Worksheet, plan: Plan) -> None:
             minutes,
         )
         ws.write_string(row, 4, w.focus, book.fmt("wrap"))
-    issues = check_phases([(p.phase, p.start, p.end) for p in plan.phases]) + (
-        check_windows([(w.window, w.start, w.end) for w in plan.windows]) if plan.windows else []
-    )
+    windows = check_windows([(w.window, w.start, w.end) for w in plan.windows]) if plan.windows else []
+    issues = [("phase", i) for i in check_phases([(p.phase, p.start, p.end) for p in plan.phases])]
+    issues += [("window", i) for i in windows]
     row += 2
-    if not issues:
-        ws.write_string(row, 0, "✓ " + label("cal_check_ok", lang), book.fmt("note"))
-    for i in issues:
-        ws.write_string(row, 0, f"⚠ {i.kind}: {i.a} / {i.b} {i.start}–{i.end}", book.fmt("text", font_color="#9C0006"))
+    if not plan.windows:  # nothing was checked: never a tick for an empty sheet
+        ws.write_string(row, 0, "⚠ " + label("cal_no_windows", lang), book.fmt("text", font_color="#9C0006"))
         row += 1
+    elif not issues:
+        ws.write_string(row, 0, "✓ " + label("cal_check_ok", lang), book.fmt("note"))
+    for what, i in issues:
+        text = msg(f"{what}_{i.kind}", lang, a=i.a, b=i.b, start=i.start, end=i.end)
+        ws.write_string(row, 0, f"⚠ {text}", book.fmt("text", font_color="#9C0006"))
+        row += 1
+    _timeline(book, ws, plan, row + 2, header)
     ws.freeze_panes(header + 1, 0)
-    print_setup(ws, footer=page_footer(lang, s.name))
+    print_setup(ws, landscape=True, footer=page_footer(lang, s.name))
+
+
+def _timeline(book: Book, ws: Worksheet, plan: Plan, row: int, header: int) -> None:
+    """Phases by week, drawn by conditional formatting on the phase table's own dates (edit a
+    date above and the bar moves); the sale day's week is marked."""
+    lang, s = plan.lang, plan.settings
+    phases = sorted(plan.phases, key=lambda p: p.start)
+    if not phases:
+        return
+    first_day = min(p.start for p in phases)
+    last_day = max([s.end, *(p.end for p in phases)])
+    monday = first_day - dt.timedelta(days=first_day.weekday())
+    n = min(60, (last_day - monday).days // 7 + 1)
+    ws.write_string(row, 0, label("cal_timeline", lang), book.fmt("section"))
+    row += 1
+    c0 = 5
+    ws.set_row(row, 34)
+    for i in range(n):
+        ws.set_column(c0 + i, c0 + i, 3.2)
+        ws.write_datetime(row, c0 + i, monday + dt.timedelta(weeks=i),
+                          book.fmt("header", num_format="m-d", font_size=7, rotation=90))
+    top = row
+    for k, p in enumerate(phases):
+        r = row + 1 + k
+        src = header + 1 + k  # the phase's row in the table above: its dates drive the bar
+        ws.merge_range(r, 0, r, 4, p.phase, book.fmt("text", bold=True))
+        for i in range(n):
+            ws.write_blank(r, c0 + i, None, book.fmt("text", border_color="#E0E0E0"))
+        week = f"{_col(c0)}${top + 1}"
+        ws.conditional_format(r, c0, r, c0 + n - 1, {
+            "type": "formula",
+            "criteria": f"=AND({week}<=$C${src + 1},{week}+6>=$B${src + 1})",
+            "format": book.fmt("sale" if p.start <= s.sale_day <= p.end else "phase"),
+        })
+    sale_week = (s.sale_day - monday).days // 7
+    if 0 <= sale_week < n:
+        ws.write_string(row + len(phases) + 1, c0 + sale_week, "▲", book.fmt("center", font_color="#C00000"))
+        ws.write_string(row + len(phases) + 1, 0, label("cal_sale_marker", lang, day=f"{s.sale_day:%m-%d}"),
+                        book.fmt("note"))
+
+
+def _col(c: int) -> str:
+    return xl_col_to_name(c)

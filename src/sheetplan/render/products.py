@@ -36,6 +36,7 @@ from ..calc.products import (
     HIT,
     REGULAR,
     RISK_HIGH,
+    RISK_LATE,
     RISK_MEDIUM,
     TIERS,
     ProductPlan,
@@ -99,6 +100,7 @@ REORDER_COLUMNS = (
     ("pr_target", "target", "n", "int", 10),
     ("pr_safety", "safety", "n", "int", 9),
     ("pr_stockup", "stockup", "n", "int", 10),
+    ("pr_unit_cost", "unit_cost", "n", "price", 9),
     ("pr_stockup_value", "stockup_value", "n", "money", 11),
     ("pr_order_by", "order_by", "n", "date", 12),
 )
@@ -151,7 +153,8 @@ def _columns(df: pd.DataFrame, res: ProductPlan, lang: str) -> dict[str, list[An
     out["tier"] = [tiers[x] for x in t["tier"].tolist()]
     given, computed = label("pr_given", lang), label("pr_computed", lang)
     out["tier_source"] = [given if g else computed for g in t["tier_given"].tolist()]
-    risks = {RISK_HIGH: label("pr_risk_high", lang), RISK_MEDIUM: label("pr_risk_medium", lang)}
+    risks = {RISK_HIGH: label("pr_risk_high", lang), RISK_MEDIUM: label("pr_risk_medium", lang),
+             RISK_LATE: label("pr_risk_late", lang)}
     out["risk"] = [risks.get(x, "") for x in t["risk"].tolist()]
     r = res.stock_rules
     bases = {BASIS_FORECAST: label("pr_basis_forecast", lang),
@@ -160,7 +163,7 @@ def _columns(df: pd.DataFrame, res: ProductPlan, lang: str) -> dict[str, list[An
     out["basis"] = [bases[x] for x in t["basis"].tolist()]
     out["abc"] = t["abc"].tolist()
     for key in ("score", "value", "stock_value", "daily", "cover_days", "sellout_hours", "target", "safety",
-                "stockup", "stockup_value", "order_within_days"):
+                "stockup", "unit_cost", "stockup_value", "order_within_days"):
         out[key] = num(t[key])
     ob = t["order_by"].to_numpy(dtype="datetime64[D]")
     out["order_by"] = np.where(np.isnat(ob), np.nan, (ob - EXCEL_EPOCH).astype(float)).tolist()
@@ -174,10 +177,10 @@ def write_structure_sheet(book: Book, cols: dict[str, list[Any]], res: ProductPl
     tr = res.tier_rules
     ws.set_row(0, 26)
     ws.write_string(0, 0, label("pr_title_structure", lang), book.fmt("title"))
-    ws.write_string(1, 0, label("pr_rule_tier", lang, hit=tr.hit_share, featured=tr.featured_share,
-                                a=tr.a_share, b=tr.b_share), book.fmt("subtitle"))
     sep = "；" if lang == "zh" else "; "
-    ws.write_string(2, 0, _stock_rule(res, lang) + sep + label("pr_formula_note", lang), book.fmt("subtitle"))
+    _rule(book, ws, 1, label("pr_rule_tier", lang, hit=tr.hit_share, featured=tr.featured_share,
+                             a=tr.a_share, b=tr.b_share), len(STRUCTURE_COLUMNS))
+    _rule(book, ws, 2, _stock_rule(res, lang) + sep + label("pr_formula_note", lang), len(STRUCTURE_COLUMNS))
 
     sec, head = 3, 4
     first_metric = head + 1
@@ -244,6 +247,7 @@ def write_structure_sheet(book: Book, cols: dict[str, list[Any]], res: ProductPl
     print_setup(ws, landscape=True, repeat_rows=(header_row, header_row), pages_wide=2,
                 footer=page_footer(lang, label("pr_sheet_structure", lang)))
     ws.repeat_columns(0, 1)
+    ws.print_across()  # pages 1 and 2 side by side hold the same SKUs: left half, then right half
     return ws
 
 
@@ -299,15 +303,21 @@ def _tier_formats(book: Book, ws: Worksheet, first: int, last: int, col: int, la
 
 
 def _risk_formats(book: Book, ws: Worksheet, first: int, last: int, col: int, lang: str) -> None:
-    for key, style in (("pr_risk_high", "bad"), ("pr_risk_medium", "warn")):
+    for key, style in (("pr_risk_high", "bad"), ("pr_risk_late", "bad"), ("pr_risk_medium", "warn")):
         ws.conditional_format(first, col, last, col, {
-            "type": "cell", "criteria": "==", "value": f'"{label(key, lang)}"', "format": book.fmt(style)})
+            "type": "cell", "criteria": "==", "value": f.text(label(key, lang)), "format": book.fmt(style)})
+
+
+def _rule(book: Book, ws: Worksheet, row: int, text: str, width: int) -> None:
+    """A rule line across the sheet's width, wrapped, so nothing is cut off on screen or paper."""
+    ws.set_row(row, 30)
+    ws.merge_range(row, 0, row, max(1, min(width, 16) - 1), text, book.fmt("subtitle", text_wrap=True, valign="top"))
 
 
 def _stock_rule(res: ProductPlan, lang: str) -> str:
     r = res.stock_rules
     text = label("pr_rule_stock", lang, days=r.sales_days, uplift=r.uplift, multiple=r.multiple,
-                 lead=r.lead_time_days)
+                 lead=r.lead_time_days, ratio=r.cost_ratio)
     extra = label("pr_rule_history", lang, level=r.service_level) if res.history_used \
         else label("pr_rule_no_history", lang)
     return f"{text}（{extra}）" if lang == "zh" else f"{text} ({extra})"
@@ -324,9 +334,10 @@ def write_reorder_sheet(book: Book, cols: dict[str, list[Any]], res: ProductPlan
         ws.set_column(c, c, max(s[4], 14) if c < 4 else s[4])  # the first four hold the totals too
     ws.set_row(0, 26)
     ws.write_string(0, 0, label("pr_title_reorder", lang), book.fmt("title"))
-    ws.write_string(1, 0, _stock_rule(res, lang), book.fmt("subtitle"))
-    ws.write_string(2, 0, label("pr_rule_risk", lang, alert=r.alert_hours, factor=r.sale_day_factor,
-                                lead=r.lead_time_days), book.fmt("subtitle"))
+    _rule(book, ws, 1, _stock_rule(res, lang), len(spec))
+    sale = f"{r.sale_date:%m-%d}" if r.sale_date else "—"
+    _rule(book, ws, 2, label("pr_rule_risk", lang, alert=r.alert_hours, factor=r.sale_day_factor,
+                             lead=r.lead_time_days, sale=sale), len(spec))
     order = res.reorder.tolist()
     n = len(order)
     head_row, sum_row, header_row = 4, 5, 7
@@ -361,8 +372,11 @@ def write_reorder_sheet(book: Book, cols: dict[str, list[Any]], res: ProductPlan
     ws.freeze_panes(first, 1)
     _tier_formats(book, ws, first, end, col_of["tier"], lang)
     _risk_formats(book, ws, first, end, col_of["risk"], lang)
-    print_setup(ws, landscape=True, repeat_rows=(header_row, header_row),
+    # ~21 columns: two pages wide, SKU and name repeated, left half then right half of the same rows
+    print_setup(ws, landscape=True, repeat_rows=(header_row, header_row), pages_wide=2,
                 footer=page_footer(lang, label("pr_sheet_reorder", lang)))
+    ws.repeat_columns(0, 1)
+    ws.print_across()
     return ws
 
 

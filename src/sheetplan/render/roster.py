@@ -15,13 +15,14 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..calc.department_roster import DepartmentRoster
 from ..calc.roster import ShiftTemplate
+from ..i18n import join
 from ..plan.model import Plan
 from ..plan.schema import SEPARATOR
 from . import formula as f
 from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 from .refs import cell, quote
-from .styles import SHIFT_COLOURS
+from .styles import SHIFT_COLOURS, number_format
 
 HIDE_ZERO = "0;-0;;@"  # a post with no demand and nobody scheduled reads as empty, not a wall of 0s
 SIGNED = "+0;-0;;@"
@@ -94,7 +95,7 @@ def write_assignments(book: Book, ws: Worksheet, plan: Plan, rosters: Sequence[D
         ws.write_string(row, 4, a.shift_code, book.fmt("center"))
         ws.write_datetime(row, 5, origin + dt.timedelta(hours=a.start_hour_abs), book.fmt("center", "datetime"))
         ws.write_datetime(row, 6, origin + dt.timedelta(hours=a.end_hour_abs), book.fmt("center", "datetime"))
-        ws.write_number(row, 7, a.hours, book.fmt("center", "number"))
+        ws.write_number(row, 7, a.hours, book.fmt("center", number_format(a.hours)))
     if row > header:
         ws.autofilter(header, 0, row, len(keys) - 1)
     ws.freeze_panes(header + 1, 0)
@@ -132,7 +133,7 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shif
         row += 1
         ws.write_string(row, 0, p.name, book.fmt("text", bold=True))
         ws.write_string(row, 1, KIND_LABEL[p.kind] if lang == "zh" else KIND_EN[p.kind], book.fmt("center"))
-        ws.write_string(row, 2, "、".join(p.posts), book.fmt("text", font_size=8))
+        ws.write_string(row, 2, join(p.posts, lang), book.fmt("text", font_size=8))
         for i in range(len(days)):
             value = by_cell.get((p.name, i))
             if value:
@@ -146,7 +147,7 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shif
         span = f"{cell(row, first_day_col)}:{cell(row, hours_col - 1)}"
         terms = "+".join(f"COUNTIF({span},{shift_criteria(t.code)})*{t.hours:g}" for t in shifts)
         total = sum(hours_of[a.shift_code] for a in res.assignments if a.person == p.name)
-        ws.write_formula(row, hours_col, f"={terms or 0}", book.fmt("center", "number", bold=True), total)
+        ws.write_formula(row, hours_col, f"={terms or 0}", book.fmt("center", number_format(total), bold=True), total)
     last = row
     for k, t in enumerate(shifts):
         first_cell = cell(header + 1, first_day_col)
@@ -209,12 +210,12 @@ def _legend(book: Book, ws: Worksheet, plan: Plan, shifts: Sequence[ShiftTemplat
         end = dt.time(int(end_h), round(end_h % 1 * 60))
         colour = SHIFT_COLOURS[k % len(SHIFT_COLOURS)]
         kinds = sorted(t.kinds, key=list(KIND_LABEL).index)
-        who = "、".join(KIND_LABEL[x] for x in kinds) if lang == "zh" else ", ".join(KIND_EN[x] for x in kinds)
+        who = join((KIND_LABEL[x] if lang == "zh" else KIND_EN[x] for x in kinds), lang)
         ws.write_string(row, 0, t.code, book.fmt("center", bold=True, bg_color=colour))
         _span(ws, row, 1, 2, t.label, book.fmt("text"))
         ws.write_datetime(row, 3, start, book.fmt("center", "time"))
         ws.write_string(row, 4, f"{end:%H:%M}" + (" (+1)" if t.crosses_midnight else ""), book.fmt("center"))
-        ws.write_number(row, 5, t.hours, book.fmt("center", "number"))
+        ws.write_number(row, 5, t.hours, book.fmt("center", number_format(t.hours)))
         _span(ws, row, 6, 7, who, book.fmt("text"))
     return row + 1
 
@@ -231,7 +232,7 @@ def _explanation(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, ro
     ws.write_string(row, 0, label("ro_explain", lang), book.fmt("section"))
     lines = list(dr.explanation)
     if dr.unrostered_posts:
-        lines.append(label("ro_unrostered", lang, posts="、".join(dr.unrostered_posts)))
+        lines.append(label("ro_unrostered", lang, posts=join(dr.unrostered_posts, lang)))
     for k, line in enumerate(lines):  # the first line sums up; the others are gaps, in red
         row += 1
         short = k > 0 and bool(dr.result.gaps or dr.unrostered_posts)
@@ -255,7 +256,10 @@ def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, r
     origin = _origin(plan)
     posts = list(dr.requirement)
     book.fmt("header", font_size=8)
+    breaks = []
     for d in peak:
+        if d != peak[0]:
+            breaks.append(row)  # each day on a page of its own, with its own hour header
         ws.merge_range(row, 0, row, 1, f"{s.days[d]:%m-%d}", book.fmt("header"))
         for i in range(per_day):
             t = origin + dt.timedelta(minutes=(d * per_day + i) * minutes)
@@ -318,4 +322,5 @@ def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, r
             )
             row += 3
         row += 1
+    ws.set_h_pagebreaks(breaks)
     print_setup(ws, landscape=True, footer=page_footer(lang, s.name))

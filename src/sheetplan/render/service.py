@@ -17,13 +17,13 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..calc.calendar import minutes_of
 from ..calc.campaign_service import ServicePlan
-from ..calc.service import concurrency_factor
+from ..calc.service import CONCURRENCY_FACTORS, concurrency_factor
 from ..calc.shifts import CoverageAudit
 from ..plan.model import Plan, ShiftTemplate, Window
 from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 from .refs import cell, quote
-from .styles import CHART_COLOURS, FONT
+from .styles import CHART_COLOURS, number_format
 
 WIDTHS = (16, 16, 10, 10, 10, 10, 12, 12, 12, 12)
 
@@ -58,17 +58,20 @@ def write_service(
         (label("cs_occupancy", lang), p.max_occupancy, "percent0"),
         (label("cs_shrinkage", lang), p.shrinkage, "percent0"),
     ]
-    for text, value, num in params:
+    pc: dict[str, str] = {}  # the parameter cells the live formulas below read
+    for key, (text, value, num) in zip(PARAM_KEYS, params, strict=True):
         row += 1
         ws.merge_range(row, 0, row, 2, text, book.fmt("text", bold=True))
-        ws.write_number(row, 3, value, book.fmt("center", num))
+        ws.write_number(row, 3, value, book.fmt("center", num, bg_color="#FFFFE0"))
+        pc[key] = cell(row, 3, absolute=True)
+    ws.write_string(row + 1, 0, label("cs_params_note", lang), book.fmt("note"))
     short = [w for w in plan.windows if 0 < _window_minutes(w) < p.interval_minutes]
     if short and any(d.profile == "大促" for d in plan.service):
         w = min(short, key=_window_minutes)
-        ws.write_string(row, 5, label("cs_short_window", lang, window=w.window, minutes=_window_minutes(w),
-                                      interval=p.interval_minutes), book.fmt("note", font_color="#9C0006"))
-    chart_row = row + 2
-    row += 20  # room for the chart
+        ws.write_string(row + 2, 0, label("cs_short_window", lang, window=w.window, minutes=_window_minutes(w),
+                                          interval=p.interval_minutes), book.fmt("note", font_color="#9C0006"))
+    chart_row = row + 4
+    row += 22  # room for the chart
     rows = _instances(sp, templates, staffed)
     row = _days(book, ws, plan, sp, rows, staffed, row)
     row += 2
@@ -80,7 +83,7 @@ def write_service(
     minimum_cell = cell(row_total, 7, absolute=True)
     row += 2
     audit = staffed.audit if staffed is not None else sp.audit
-    refs = _intervals(book, ws, plan, sp, audit, row, plan_first, plan_last, chart_row)
+    refs = _intervals(book, ws, plan, sp, audit, row, plan_first, plan_last, chart_row, pc)
     refs["paid_hours"] = cell(row_total, 8, absolute=True)
     refs["minimum_hours"] = minimum_cell
     print_setup(ws, footer=page_footer(lang, s.name))
@@ -182,12 +185,13 @@ def _shift_plan(
         ws.write_datetime(row, 0, begin, book.fmt("center", "datetime"))
         ws.write_datetime(row, 1, begin + dt.timedelta(hours=hours), book.fmt("center", "datetime"))
         ws.write_string(row, 2, r.template.code, book.fmt("center", bold=True))
-        ws.write_number(row, 3, hours, book.fmt("center", "number"))
+        ws.write_number(row, 3, hours, book.fmt("center", number_format(hours)))
         ws.write_number(row, 4, r.start, book.fmt("center", "int"))
         ws.write_number(row, 5, r.length, book.fmt("center", "int"))
         ws.write_number(row, 6, people, book.fmt("center", "int", bg_color="#FFFFE0"))
         ws.write_number(row, 7, r.minimum, book.fmt("center", "int"))
-        ws.write_formula(row, 8, f"={cell(row, 3)}*{cell(row, 6)}", book.fmt("center", "number"), hours * people)
+        ws.write_formula(row, 8, f"={cell(row, 3)}*{cell(row, 6)}", book.fmt("center", number_format(hours * people)),
+                         hours * people)
     last = max(row, first)
     if row < first:  # no shift at all: keep the ranges valid
         row = first
@@ -200,13 +204,13 @@ def _shift_plan(
     for c, value in ((6, sum(r.staffed if staffed else r.minimum for r in rows)), (7, sum(r.minimum for r in rows))):
         ws.write_formula(row, c, f"=SUM({cell(first, c)}:{cell(last, c)})", book.fmt("total", "int"), value)
     paid = sum((r.staffed if staffed else r.minimum) * r.length * minutes / 60 for r in rows)
-    ws.write_formula(row, 8, f"=SUM({cell(first, 8)}:{cell(last, 8)})", book.fmt("total", "number"), paid)
+    ws.write_formula(row, 8, f"=SUM({cell(first, 8)}:{cell(last, 8)})", book.fmt("total", number_format(paid)), paid)
     return first, last, row
 
 
 def _intervals(
     book: Book, ws: Worksheet, plan: Plan, sp: ServicePlan, audit: CoverageAudit, row: int, pf: int, pl: int,
-    chart_row: int,
+    chart_row: int, pc: dict[str, str],
 ) -> dict[str, str]:
     lang, s = plan.lang, plan.settings
     name = ws.get_name()
@@ -242,10 +246,12 @@ def _intervals(
         ws.write_formula(row, 6, f"=MAX(0,{cell(row, 5)}-{cell(row, 4)})", book.fmt("center", "int"), a.over)
         ws.write_formula(row, 7, f"=MAX(0,{cell(row, 4)}-{cell(row, 5)})", book.fmt("center", "int"), a.under)
         ws.write_number(row, 8, sp.fixed[t], book.fmt("center", "int"))
-        if a.service_level is None or not sp.open_mask[t]:
+        if not sp.open_mask[t]:
             ws.write_blank(row, 9, None, book.fmt("center"))
-        else:
-            ws.write_number(row, 9, a.service_level, book.fmt("center", "percent"))
+        else:  # live: the service level the people in column F reach, by Erlang C in native functions
+            sl = 1.0 if a.service_level is None else a.service_level
+            ws.write_formula(row, 9, service_level_formula(cell(row, 2), cell(row, 5), pc),
+                             book.fmt("center", "percent"), sl)
     last = row
     ws.conditional_format(first, 7, last, 7, {"type": "cell", "criteria": ">", "value": 0, "format": book.fmt("bad")})
     sl = cell(first, 9)
@@ -254,7 +260,7 @@ def _intervals(
         9,
         last,
         9,
-        {"type": "formula", "criteria": f'=AND({sl}<>"",{sl}<{sp.params.target_sl})', "format": book.fmt("warn")},
+        {"type": "formula", "criteria": f'=AND({sl}<>"",{sl}<{pc["target"]})', "format": book.fmt("warn")},
     )
     ws.conditional_format(first, 4, last, 4, {"type": "data_bar", "bar_color": "#9DC3E6", "bar_solid": True})
     row += 1
@@ -262,12 +268,9 @@ def _intervals(
     ws.merge_range(
         row, 0, row, 5, label("cs_over_hours", lang) + " / " + label("cs_under_hours", lang), book.fmt("total")
     )
-    ws.write_formula(
-        row, 6, f"=SUM({cell(first, 6)}:{cell(last, 6)})*{hours:g}", book.fmt("total", "number"), audit.over_hours
-    )
-    ws.write_formula(
-        row, 7, f"=SUM({cell(first, 7)}:{cell(last, 7)})*{hours:g}", book.fmt("total", "number"), audit.under_hours
-    )
+    for c, value in ((6, audit.over_hours), (7, audit.under_hours)):
+        fmt = book.fmt("total", number_format(value))
+        ws.write_formula(row, c, f"=SUM({cell(first, c)}:{cell(last, c)})*{hours:g}", fmt, value)
     for c in (8, 9):
         ws.write_blank(row, c, None, book.fmt("total"))
     ws.freeze_panes(header + 1, 0)
@@ -276,6 +279,25 @@ def _intervals(
     rng = {"required": 4, "sl": 9}
     out = {k: f"{cell(first, c, absolute=True)}:{cell(last, c, absolute=True)}" for k, c in rng.items()}
     return {**out, "under_hours": cell(row, 7, absolute=True)}
+
+
+PARAM_KEYS = ("aht", "target", "answer", "interval", "chats", "occupancy", "shrinkage")
+
+
+def service_level_formula(arrivals: str, people: str, pc: dict[str, str]) -> str:
+    """The share answered within the target time by the people on duty, as a native formula
+    (Excel, WPS and LibreOffice alike): agents N = ⌊people × (1 − shrinkage)⌋, load
+    A = arrivals × AHT ÷ concurrency ÷ interval, P(wait) = POISSON(N) ÷ (POISSON(N) + (1 − A/N) ×
+    POISSON_CDF(N − 1)), SL = 1 − P(wait) × e^(−(N − A) × T ÷ (AHT ÷ concurrency)); none short of
+    the load (N ≤ A) is 0, no chats is 100 %. The parameters are the cells above."""
+    factor = f"CHOOSE({pc['chats']},{','.join(f'{CONCURRENCY_FACTORS[k]:g}' for k in (1, 2, 3, 4))})"
+    handle = f"({pc['aht']}/{factor})"
+    n = f"INT({people}*(1-{pc['shrinkage']})+1E-9)"
+    load = f"({arrivals}*{handle}/({pc['interval']}*60))"
+    pn = f"_xlfn.POISSON.DIST({n},{load},FALSE)"  # stored with Excel's prefix for 2010+ functions
+    wait = f"{pn}/({pn}+(1-{load}/{n})*_xlfn.POISSON.DIST({n}-1,{load},TRUE))"
+    sl = f"1-{wait}*EXP(-({n}-{load})*{pc['answer']}/{handle})"
+    return f"=IF({arrivals}<=0,1,IF({n}<={load},0,MAX(0,MIN(1,{sl}))))"
 
 
 def _chart(book: Book, ws: Worksheet, name: str, lang: str, first: int, last: int, at_row: int) -> None:
@@ -299,20 +321,20 @@ def _chart(book: Book, ws: Worksheet, name: str, lang: str, first: int, last: in
         }
     )
     chart.combine(line)
-    chart.set_title({"name": label("cs_chart", lang), "name_font": {"name": FONT, "size": 12}})
+    chart.set_title({"name": label("cs_chart", lang), "name_font": {"name": book.font, "size": 12}})
     chart.set_x_axis(
         {
             "text_axis": True,
             "num_format": "m-d hh:mm",
-            "num_font": {"name": FONT, "size": 8, "rotation": -45},
+            "num_font": {"name": book.font, "size": 8, "rotation": -45},
             "interval_unit": max(1, (last - first + 1) // 16),
             "interval_tick": max(1, (last - first + 1) // 16),
         }
     )
     chart.set_y_axis(
-        {"num_font": {"name": FONT, "size": 9}, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}}
+        {"num_font": {"name": book.font, "size": 9}, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}}
     )
-    chart.set_legend({"position": "top", "font": {"name": FONT, "size": 9}})
+    chart.set_legend({"position": "top", "font": {"name": book.font, "size": 9}})
     chart.set_size({"width": 860, "height": 340})
     ws.insert_chart(at_row, 0, chart)
 

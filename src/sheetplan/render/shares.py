@@ -11,7 +11,7 @@ from ..plan.model import Plan
 from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 from .refs import cell, on
-from .styles import CHART_COLOURS, FONT
+from .styles import CHART_COLOURS
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,8 @@ def write_shares(book: Book, ws: Worksheet, plan: Plan, table: ShareTable) -> Sh
     ws.write_blank(total, 6, None, book.fmt("total"))
     note = "sh_method_lr" if s.share_method == "largest_remainder" else "sh_method_exact"
     ws.write_string(total + 1, 0, label(note, lang), book.fmt("note"))
-    _chart(book, ws, name, lang, first, last, total + 3)
+    ws.write_string(total + 2, 0, label("sh_abc_rule", lang), book.fmt("note"))
+    _chart(book, ws, name, lang, first, last, total + 4)
     ws.freeze_panes(header + 1, 1)
     print_setup(ws, repeat_rows=(header, header), footer=page_footer(lang, s.name))
     return ShareRefs(on(name, total, 1), on(name, total, 2))
@@ -115,19 +116,19 @@ def _chart(book: Book, ws: Worksheet, name: str, lang: str, first: int, last: in
                 "categories": [name, first, 0, last, 0],
                 "values": [name, first, col, last, col],
                 "fill": {"color": colour},
-                "data_labels": {"value": True, "num_format": "0.0%", "font": {"name": FONT, "size": 8}},
+                "data_labels": {"value": True, "num_format": "0.0%", "font": {"name": book.font, "size": 8}},
                 "gap": 60,
             }
         )
-    chart.set_title({"name": label("sh_chart", lang), "name_font": {"name": FONT, "size": 12}})
-    chart.set_x_axis({"num_font": {"name": FONT, "size": 9}})
+    chart.set_title({"name": label("sh_chart", lang), "name_font": {"name": book.font, "size": 12}})
+    chart.set_x_axis({"num_font": {"name": book.font, "size": 9}})
     chart.set_y_axis(
         {
             "num_format": "0%",
-            "num_font": {"name": FONT, "size": 9},
+            "num_font": {"name": book.font, "size": 9},
             "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
         }
     )
-    chart.set_legend({"position": "top", "font": {"name": FONT, "size": 9}})
+    chart.set_legend({"position": "top", "font": {"name": book.font, "size": 9}})
     chart.set_size({"width": 620, "height": 300})
     ws.insert_chart(at_row, 0, chart)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-FONT = "Noto Sans CJK SC"  # Chinese-capable; Excel falls back to 等线/微软雅黑 where missing
+# What planners' Excel and WPS have: 微软雅黑 ships with every Windows, Calibri is Excel's own Latin
+# font. LibreOffice without them substitutes a CJK-capable font (Noto Sans CJK in CI).
+FONTS = {"zh": "微软雅黑", "en": "Calibri"}
+FONT = FONTS["zh"]
 FONT_SIZE = 10
 
 NAVY = "#1F3864"
@@ -25,7 +28,8 @@ SHIFT_COLOURS = ("#DDEBF7", "#FCE4D6", "#E2EFDA", "#FFF2CC", "#EDE1F5", "#D9D9D9
 
 NUM_FORMATS = {
     "int": "#,##0",
-    "number": "#,##0.##",
+    "number": "#,##0.0#",  # for values that are not whole: use number_format() to pick
+    "dec": "#,##0.0#",
     "one": "#,##0.0",
     "money": "#,##0",
     "price": "#,##0.00",
@@ -58,6 +62,9 @@ STYLES: dict[str, dict[str, Any]] = {
     "warn": {"bg_color": WARN},
     "over": {"bg_color": "#DDEBF7", "font_color": "#1F3864"},
     "band": {"bg_color": BAND},
+    "today": {"bg_color": "#D9D9D9"},
+    "phase": {"bg_color": "#9DC3E6"},
+    "sale": {"bg_color": "#ED7D31"},
 }
 
 # ---- products (render/products.py): tier highlights and row formats ----
@@ -78,3 +85,8 @@ def style(name: str, num: str | None = None, **extra: Any) -> dict[str, Any]:
         props["num_format"] = NUM_FORMATS[num]
     props.update(extra)
     return props
+
+
+def number_format(value: float) -> str:
+    """'int' for a whole number, 'dec' otherwise: '#,##0.##' would show 8 as '8.' in Excel."""
+    return "int" if float(value).is_integer() else "dec"

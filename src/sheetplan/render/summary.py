@@ -9,6 +9,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
 from ..plan.model import Plan
+from ..plan.schema import choice_label
 from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 from .refs import quote
@@ -29,20 +30,20 @@ def write_summary(book: Book, ws: Worksheet, plan: Plan, kpis: Sequence[Kpi], sh
     sub = label(
         "subtitle",
         lang,
-        platform=s.platform,
+        platform=choice_label(s.platform, lang),
         start=f"{s.start:%Y-%m-%d}",
         end=f"{s.end:%Y-%m-%d}",
         sale_day=f"{s.sale_day:%m-%d}",
     )
     row = write_title(book, ws, label("title_summary", lang, name=s.name), sub)
-    ws.set_column(0, 0, 34)
+    ws.set_column(0, 0, 46)
     ws.set_column(1, 1, 16)
-    ws.set_column(2, 2, 44)
+    ws.set_column(2, 2, 50)
     write_header(book, ws, row, [label(k, lang) for k in ("summary_item", "summary_value", "summary_note")])
     header = row
     for k in kpis:
         row += 1
-        ws.write_string(row, 0, label(k.key, lang, **(k.label_kw or {})), book.fmt("text", bold=True))
+        ws.write_string(row, 0, label(k.key, lang, **(k.label_kw or {})), book.fmt("wrap", bold=True))
         fmt = book.fmt("center", k.num)
         if k.formula is not None:
             ws.write_formula(row, 1, "=" + k.formula, fmt, k.value)
@@ -50,7 +51,7 @@ def write_summary(book: Book, ws: Worksheet, plan: Plan, kpis: Sequence[Kpi], sh
             ws.write_string(row, 1, k.value, fmt)
         else:
             ws.write_number(row, 1, k.value, fmt)
-        ws.write_string(row, 2, k.note, book.fmt("text", font_color="#595959"))
+        ws.write_string(row, 2, k.note, book.fmt("wrap", font_color="#595959"))
     row += 2
     ws.write_string(row, 0, label("sum_contents", lang), book.fmt("section"))
     for name in sheets:

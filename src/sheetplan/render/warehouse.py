@@ -11,6 +11,7 @@ from ..plan.model import Plan
 from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 from .refs import cell, on
+from .styles import number_format
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,9 @@ def write_warehouse(
     ws.write_string(row, 0, label("wh_inputs", lang), book.fmt("section"))
     inputs = [
         ("wh_daily_orders", s.daily_orders, "int"),
-        ("wh_coefficient", s.coefficient, "number"),
+        ("wh_coefficient", s.coefficient, number_format(s.coefficient)),
         ("wh_sale_orders", None, "int"),
-        ("wh_stress", s.stress_factor, "number"),
+        ("wh_stress", s.stress_factor, number_format(s.stress_factor)),
     ]
     r_x, r_k, r_o, r_f = row + 1, row + 2, row + 3, row + 4
     for i, (key, value, num) in enumerate(inputs):
