@@ -90,7 +90,7 @@ def test_sheets_rows_and_formats(workbook) -> None:
     assert ws.auto_filter.ref == f"A14:U{14 + len(df)}"
     assert len(ws._charts) == 1
     rules = [r for rng in ws.conditional_formatting for r in rng.rules]
-    assert len(rules) == 4  # two tiers, two risk levels
+    assert len(rules) == 5  # two tiers, three risk levels (high, too late, medium)
     assert ws["A6"].value == "SKU 数" and ws["B5"].value == "预爆款"
     assert ws["B6"].value.startswith("=COUNTIF($D$15:$D$54,B$5)")
     # a wildcard or comparison label becomes a literal exact-match criterion

@@ -100,7 +100,7 @@ def test_refresh_all_builds_every_sheet_and_leaves_inputs_alone(book: OpenpyxlBo
     assert book.active == "总览"
     # the summary links to the renamed duties sheet, not to the planner's input sheet
     formulas = [c.value for row in book.wb["总览"].iter_rows() for c in row if c.data_type == "f"]
-    assert "='部门职责 (sheetplan)'!$B$66" in formulas and not any("'部门职责'!" in f for f in formulas)
+    assert "='部门职责 (sheetplan)'!$B$77" in formulas and not any("'部门职责'!" in f for f in formulas)
     assert book.wb["仓库人员"]["B7"].data_type == "f"
     assert book.wb["库存占比"].column_dimensions["A"].width
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from .calc.calendar import minutes_of
 from .calc.campaign_service import FIXED_GROUPS, ServicePlan, plan_service
@@ -69,6 +70,15 @@ class Results:
     demand: Demand | None = None
     service_roster: ServiceRoster | None = None
     problems: list[Problem] = field(default_factory=list)  # warnings found while computing
+    plan: Plan | None = field(default=None, repr=False, compare=False)
+
+    def to_frames(self) -> dict[str, Any]:
+        """Every computed table as a pandas DataFrame: warehouse, shares, service (per interval),
+        shift_plan, assignments, cover (per department, post and interval), products, stock_plan,
+        problems."""
+        from .api import results_frames
+
+        return results_frames(self)
 
 
 def warehouse(plan: Plan, factor: float = 1.0) -> WarehouseStaffing:
@@ -252,6 +262,7 @@ def compute(plan: Plan, *, with_rosters: bool = True) -> Results:
         demand=dem,
         service_roster=service_roster(dem, rosters_) if with_rosters else None,
         problems=[*dem.resolution.problems, *problems],
+        plan=plan,
     )
 
 

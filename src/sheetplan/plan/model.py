@@ -216,3 +216,9 @@ class Plan:
     @property
     def lang(self) -> str:
         return self.settings.language
+
+    def frames(self) -> dict[str, Any]:
+        """The plan's tables as pandas DataFrames (see :func:`sheetplan.api.plan_frames`)."""
+        from ..api import plan_frames
+
+        return plan_frames(self)

@@ -1,0 +1,231 @@
+"""The Python API for scripts and notebooks (agencies with ERP exports): plans from DataFrames,
+results as DataFrames, the same workbooks as `sheetplan build`.
+
+    import pandas as pd
+    import sheetplan
+
+    plan = sheetplan.plan_from_frames(settings, duties=duties, staff=staff, shifts=shifts, ...)
+    results = sheetplan.compute(plan)
+    frames = results.to_frames()          # warehouse, shares, service, assignments, cover, ...
+    sheetplan.write(results, "out/shop-001")
+
+A plan made from frames is validated exactly as a workbook is — the same reader, the same
+messages — only the places read ``staff row 3 (岗位)`` instead of ``人员!C5``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+from .build import build_plan
+from .compute import Results
+from .compute import compute as _compute
+from .plan import model as m
+from .plan.problems import PlanError, Problem
+from .plan.reader import _Reader
+from .plan.reader import read_plan as _read_plan
+from .plan.schema import SETTINGS, SHEET_BY_KEY, SHEETS
+
+__all__ = ["compute", "plan_frames", "plan_from_frames", "read_plan", "results_frames", "write"]
+
+FRAME_ARGS = {  # argument name -> schema sheet key
+    "phases": "phases", "windows": "windows", "departments": "departments", "duties": "duties",
+    "staff": "staff", "shifts": "shifts", "requirements": "requirements", "fixed": "fixed", "posts": "posts",
+    "demand": "service", "volumes": "volumes", "curves": "curves", "inventory": "inventory",
+}
+_CELL = re.compile(r"^(?P<sheet>.+)!(?P<col>[A-Z]+)(?P<row>\d+)")
+
+
+def read_plan(path: str | Path, lang: str | None = None) -> m.Plan:
+    """A plan workbook, validated (PlanError lists every error); its tables: :func:`plan_frames`."""
+    return _read_plan(path, lang)
+
+
+def compute(plan: m.Plan, *, rosters: bool = True) -> Results:
+    """Every number of every output (`rosters=False` skips the roster solves, the slow part)."""
+    return _compute(plan, with_rosters=rosters)
+
+
+def write(results: Results, out_dir: str | Path, stem: str = "plan") -> list[Path]:
+    """The same workbooks as `sheetplan build` (one all-or-nothing set) into ``out_dir``."""
+    if results.plan is None:
+        raise ValueError("these results carry no plan: make them with sheetplan.compute(plan)")
+    return build_plan(results.plan, out_dir, stem, results)
+
+
+def plan_from_frames(settings: Mapping[str, Any] | pd.DataFrame, *, lang: str | None = None,
+                     products: pd.DataFrame | None = None, **frames: pd.DataFrame | None) -> m.Plan:
+    """A plan from DataFrames, one per sheet of the plan workbook (columns named as its headers,
+    Chinese or English, in any order): ``phases``, ``windows``, ``departments``, ``duties``,
+    ``staff``, ``shifts``, ``requirements``, ``fixed``, ``posts``, ``demand`` (客服需求), ``volumes``,
+    ``curves``, ``inventory``, ``products``. ``settings`` maps setting names (活动名称 / Campaign /
+    name …) to values, or is a two-column frame. Raises PlanError with every problem, each
+    naming its frame, row (the frame's index) and column; warnings end up on ``plan.warnings``."""
+    unknown = sorted(set(frames) - set(FRAME_ARGS))
+    if unknown:
+        raise TypeError(f"unknown tables: {', '.join(unknown)} (use: {', '.join(FRAME_ARGS)})")
+    wb = Workbook()
+    wb.remove(wb.active)
+    places: dict[str, tuple[str, pd.DataFrame | None]] = {}  # sheet title -> (argument, frame)
+    _settings_sheet(wb, settings, places)
+    for arg, key in FRAME_ARGS.items():
+        frame = frames.get(arg)
+        if frame is not None:
+            _table_sheet(wb, SHEET_BY_KEY[key].zh, frame, places, arg)
+    reader = _Reader(wb, Path("frames"), lang)
+    plan, problems = reader.read()
+    problems = [_placed(p, places) for p in problems]
+    if products is not None and plan is not None:
+        df, more = _products(products, plan.lang)
+        plan.products = df
+        problems += [_placed(p, {SHEET_BY_KEY["products"].zh: ("products", products), **places}) for p in more]
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or plan is None:
+        raise PlanError(errors or problems)
+    plan.warnings = problems
+    return plan
+
+
+def _settings_sheet(wb: Workbook, settings: Mapping[str, Any] | pd.DataFrame, places: dict) -> None:
+    ws = wb.create_sheet(SHEET_BY_KEY["campaign"].zh)
+    ws.append(["项目", "值"])
+    if isinstance(settings, pd.DataFrame):
+        rows = [(r[0], r[1]) for r in settings.itertuples(index=False)]
+    else:
+        by_key = {c.key: c.zh for c in SETTINGS}
+        rows = [(by_key.get(str(k), k), v) for k, v in settings.items()]
+    for name, value in rows:
+        ws.append([name, _cell(value)])
+    places[ws.title] = ("settings", None)
+
+
+def _table_sheet(wb: Workbook, title: str, frame: pd.DataFrame, places: dict, arg: str) -> None:
+    ws = wb.create_sheet(title)
+    ws.append([str(c) for c in frame.columns])
+    for values in frame.itertuples(index=False):
+        ws.append([_cell(v) for v in values])
+    places[title] = (arg, frame)
+
+
+def _cell(v: Any) -> Any:
+    """A frame value as openpyxl stores a typed cell: None for missing, plain Python types."""
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, list | tuple):
+        return "、".join(map(str, v))
+    if isinstance(v, dt.timedelta):  # a time of day held as a duration
+        minutes = round(v.total_seconds() / 60)
+        return dt.time((minutes // 60) % 24, minutes % 60)
+    return v
+
+
+def _placed(p: Problem, places: dict[str, tuple[str, pd.DataFrame | None]]) -> Problem:
+    """'人员!C5' -> 'staff row 3 (岗位)': the frame, its index label and the column's own name."""
+    match = _CELL.match(p.where)
+    title = match.group("sheet") if match else p.where.split("!")[0]
+    if title not in places:
+        return p
+    arg, frame = places[title]
+    if not match:
+        return Problem(arg, p.message, p.severity)
+    row, col = int(match.group("row")), column_index_from_string(match.group("col"))
+    if frame is None:  # settings: row 2 holds the first setting
+        return Problem(f"{arg} row {row - 1}", p.message, p.severity)
+    label = frame.index[row - 2] if 0 <= row - 2 < len(frame) else row - 2
+    column = str(frame.columns[col - 1]) if 0 < col <= len(frame.columns) else get_column_letter(col)
+    return Problem(f"{arg} row {label} ({column})", p.message, p.severity)
+
+
+def _products(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[Problem]]:
+    from .plan.products_reader import _Table
+
+    rows = [[str(c) for c in frame.columns], *([_cell(v) for v in r] for r in frame.itertuples(index=False))]
+    return _Table(SHEET_BY_KEY["products"].zh, rows, lang).read()
+
+
+# ---------------------------------------------------------------------------- frames out
+def plan_frames(plan: m.Plan) -> dict[str, pd.DataFrame]:
+    """The plan's tables as DataFrames, columns by schema key (settings as one 'value' column)."""
+    out: dict[str, pd.DataFrame] = {
+        "settings": pd.DataFrame({"value": {f.name: getattr(plan.settings, f.name)
+                                            for f in dataclasses.fields(plan.settings)}}),
+    }
+    for sheet in SHEETS:
+        rows = getattr(plan, sheet.key, None)
+        if isinstance(rows, list):
+            out[sheet.key] = pd.DataFrame([_record(r) for r in rows])
+    if plan.products is not None:
+        out["products"] = plan.products
+    return out
+
+
+def _record(obj: Any) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.name != "cells"}
+
+
+def results_frames(results: Results) -> dict[str, pd.DataFrame]:
+    """Every computed table as a DataFrame (see :meth:`Results.to_frames`)."""
+    plan = results.plan
+    origin = dt.datetime.combine(plan.settings.start, dt.time()) if plan else dt.datetime(2000, 1, 1)
+    out: dict[str, pd.DataFrame] = {}
+    out["warehouse"] = pd.DataFrame([
+        {"group": g.group, "post": p.post.name, "per_person": p.post.per_person or None,
+         "fixed": p.post.fixed or None, "heads": p.heads, "heads_stress": ps.heads}
+        for g, gs in zip(results.warehouse.groups, results.warehouse_stress.groups, strict=True)
+        for p, ps in zip(g.posts, gs.posts, strict=True)
+    ])
+    out["shares"] = pd.DataFrame([
+        {"category": r.label, "quantity": r.quantity, "amount": r.amount, "quantity_share": r.quantity_share,
+         "amount_share": r.amount_share, "unit_price": r.unit_price, "abc": r.abc} for r in results.shares.rows
+    ])
+    sp = results.service
+    if sp is not None:
+        minutes = sp.params.interval_minutes
+        audit = results.service_roster.audit if results.service_roster else sp.audit
+        out["service"] = pd.DataFrame([
+            {"time": origin + dt.timedelta(minutes=a.interval * minutes), "chats": sp.arrivals[a.interval],
+             "open": sp.open_mask[a.interval], "required": a.requirement, "scheduled": a.cover,
+             "short": a.under, "service_level": a.service_level} for a in audit.rows
+        ])
+        out["shift_plan"] = pd.DataFrame([
+            {"start": origin + dt.timedelta(minutes=start * minutes), "shift": code,
+             "hours": sp.shifts.shift_intervals[code] * minutes / 60, "people": people}
+            for start, code, people in sp.shifts.starts
+        ], columns=["start", "shift", "hours", "people"])
+    out["assignments"] = pd.DataFrame([
+        {"person": a.person, "department": a.department, "post": a.post,
+         "date": plan.settings.days[a.day] if plan else a.day, "shift": a.shift_code,
+         "start": origin + dt.timedelta(hours=a.start_hour_abs), "end": origin + dt.timedelta(hours=a.end_hour_abs),
+         "hours": a.hours}
+        for r in results.rosters for a in r.result.assignments
+    ], columns=["person", "department", "post", "date", "shift", "start", "end", "hours"])
+    cover = []
+    for r in results.rosters:
+        minutes = r.result.interval_minutes
+        for post, req in r.requirement.items():
+            got = r.result.cover.get(post, [0] * len(req))
+            cover += [{"department": r.department, "post": post, "time": origin + dt.timedelta(minutes=t * minutes),
+                       "required": need, "scheduled": got[t]} for t, need in enumerate(req)]
+    out["cover"] = pd.DataFrame(cover, columns=["department", "post", "time", "required", "scheduled"])
+    if results.products is not None and plan is not None and plan.products is not None:
+        table = results.products.table
+        out["products"] = pd.concat([plan.products.reset_index(drop=True), table.reset_index(drop=True)], axis=1)
+        out["stock_plan"] = out["products"].iloc[results.products.reorder].reset_index(drop=True)
+    out["problems"] = pd.DataFrame([dataclasses.asdict(p) for p in results.problems],
+                                   columns=["where", "message", "severity"])
+    return out
