@@ -15,7 +15,7 @@ import pytest
 from plan_edit import append, delete_rows, edited, header, rename, rows_where
 from sheetplan.build import Results, departments
 from sheetplan.calc.duty_demand import Need, department_requirements, span_mask
-from sheetplan.compute import check, compute, demand
+from sheetplan.pipeline import check, compute, demand
 from sheetplan.plan import example_en
 from sheetplan.plan.model import Plan
 from sheetplan.plan.reader import read_plan

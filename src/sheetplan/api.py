@@ -29,8 +29,8 @@ from openpyxl import Workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from .build import build_plan
-from .compute import Results
-from .compute import compute as _compute
+from .pipeline import Results
+from .pipeline import compute as _compute
 from .plan import model as m
 from .plan.problems import PlanError, Problem
 from .plan.reader import _Reader
@@ -81,7 +81,7 @@ def plan_from_frames(settings: Mapping[str, Any] | pd.DataFrame, *, lang: str | 
     _settings_sheet(wb, settings, places)
     for arg, key in FRAME_ARGS.items():
         frame = frames.get(arg)
-        if frame is not None:
+        if frame is not None and (len(frame.columns) or SHEET_BY_KEY[key].required):
             _table_sheet(wb, SHEET_BY_KEY[key].zh, frame, places, arg)
     reader = _Reader(wb, Path("frames"), lang)
     plan, problems = reader.read()
@@ -165,10 +165,15 @@ def plan_frames(plan: m.Plan) -> dict[str, pd.DataFrame]:
         "settings": pd.DataFrame({"value": {f.name: getattr(plan.settings, f.name)
                                             for f in dataclasses.fields(plan.settings)}}),
     }
+    model_of = {"phases": m.Phase, "windows": m.Window, "departments": m.Department, "duties": m.Duty,
+                "staff": m.StaffMember, "shifts": m.ShiftTemplate, "requirements": m.Requirement,
+                "fixed": m.FixedShift, "posts": m.WarehousePost, "service": m.ServiceDay, "volumes": m.Volume,
+                "curves": m.CurvePoint, "inventory": m.InventoryRow}
     for sheet in SHEETS:
         rows = getattr(plan, sheet.key, None)
         if isinstance(rows, list):
-            out[sheet.key] = pd.DataFrame([_record(r) for r in rows])
+            columns = [f.name for f in dataclasses.fields(model_of[sheet.key]) if f.name != "cells"]
+            out[sheet.key] = pd.DataFrame([_record(r) for r in rows], columns=columns)
     if plan.products is not None:
         out["products"] = plan.products
     return out

@@ -28,6 +28,7 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -46,7 +47,7 @@ from pebble import ProcessExpired, ProcessPool
 from rich.console import Console
 
 from . import __version__
-from .files import JOURNAL_PREFIX, LOCK_WAIT_S, OutputError, folder_lock, recover, regular_file
+from .files import JOURNAL_PREFIX, LOCK_WAIT_S, OutputError, folder_lock, recover, regular_file, safe_part
 from .messages import msg
 
 MANIFEST = ".sheetplan-batch.json"
@@ -66,6 +67,7 @@ class Job:
     rel: str  # posix path relative to the input folder: the manifest key and the name users see
     out_dir: Path
     inputs: frozenset[str]  # resolved paths of every plan in the batch (outputs must not land on one)
+    claimed: frozenset[str] = frozenset()  # outputs (relative to OUT) other plans wrote: never overwritten
 
 
 @dataclass(frozen=True)
@@ -208,8 +210,14 @@ def _is_current(entry: dict | None, sha: str, out_dir: Path) -> bool:
 
 # --------------------------------------------------------------------------------------- worker
 def _init_worker() -> None:
-    """Ctrl-C is the parent's to handle; workers finish their plan and go."""
+    """Ctrl-C is the parent's to handle; workers finish their plan and go. On Linux a worker also
+    dies with its parent (a `kill -9`ed batch must not leave workers writing on, unlocked)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _peak_rss_kb() -> int:
@@ -243,6 +251,9 @@ def build_one(job: Job, root: Path) -> Outcome:
         clash = next((t for t in targets if str(t.resolve()) in job.inputs), None)
         if clash is not None:
             return failed(f"would overwrite the plan {clash.name}; choose another output folder / 会覆盖计划文件")
+        taken = next((t for t in targets if t.relative_to(root).as_posix().casefold() in job.claimed), None)
+        if taken is not None:
+            return failed(f"would overwrite {taken.name}, written for another plan / 会覆盖其他计划的输出文件")
         written = build_plan(plan, job.out_dir, job.source.stem)
         after = file_sha256(job.source)
     except PlanError as e:
@@ -359,9 +370,12 @@ def _run_locked(
     outcomes: dict[str, Outcome] = {}
     todo: list[tuple[Job, int]] = []
     stems: dict[tuple[Path, str], str] = {}
+    present = {p.relative_to(src).as_posix() for p in plans}  # a deleted plan's old outputs may be reused
+    owners = {o.casefold(): rel for rel, e in manifest.items() if rel in present for o in e.get("outputs", ())}
     for path in plans:
         rel = path.relative_to(src).as_posix()
-        job = Job(path, rel, out / Path(rel).parent, inputs)
+        claimed = frozenset(o for o, owner in owners.items() if owner != rel)
+        job = Job(path, rel, out / Path(rel).parent, inputs, claimed)
         problem = _refuse(job, out, stems)
         if problem is not None:
             outcomes[rel] = Outcome(rel, "failed", problem)
@@ -422,7 +436,7 @@ def _refuse(job: Job, out: Path, stems: dict[tuple[Path, str], str]) -> str | No
     if lock is not None:
         why = f"{lock.name} exists / 存在锁文件 {lock.name}"
         return msg("locked", "zh", file=path.name, why=why)
-    other = stems.setdefault((job.out_dir, path.stem.casefold()), job.rel)
+    other = stems.setdefault((job.out_dir, safe_part(path.stem).casefold()), job.rel)  # as the file names will be
     if other != job.rel:
         return f"same name as {other}; outputs would collide / 与 {other} 重名"
     real = job.out_dir.resolve()

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from .calc.department_roster import DepartmentRoster
 from .calc.roster import format_span
-from .compute import Results, compute
 from .files import OutputSet, file_name, unique_names
 from .messages import msg
+from .pipeline import Results, compute
 from .plan import to_roster
 from .plan.model import Plan
 from .plan.problems import Problem
@@ -122,7 +122,7 @@ def build_plan(plan: Plan, out_dir: str | Path, stem: str, results: Results | No
     results = results or compute(plan)
     files = plan_files(stem, plan)
     results.problems.extend(p for p in files.problems if p not in results.problems)
-    with OutputSet(out_dir, [files.main, *files.per.values()]) as outs:
+    with OutputSet(out_dir, [files.main, *files.per.values()], owner=stem) as outs:
         write_plan_output(plan, results, outs.temp(files.main), direct=True)
         for dept, fname in files.per.items():
             if dept == PRODUCTS_BOOK:

@@ -93,7 +93,7 @@ def check(
     plan, problems = check_plan(path, _lang(lang))
     errors = [p for p in problems if p.severity == "error"]
     if plan is not None and not errors:
-        from .compute import check as check_rostering
+        from .pipeline import check as check_rostering
 
         problems = problems + check_rostering(plan)
     _report(problems)

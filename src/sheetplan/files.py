@@ -9,8 +9,8 @@
   process dies mid-swap, the next writer into that folder rolls the set back to the previous
   one (or finishes the clean-up of a completed swap), and removes temporary files left behind.
   A failure at any point leaves the previous set intact and no temporary file.
-- **One writer.** A lock per folder (``filelock``, kept in the system's temporary folder) keeps
-  two builds or batches on a machine from interleaving their sets or manifests.
+- **One writer.** A lock file per folder (``filelock``) keeps two builds or batches from
+  interleaving their sets or manifests.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import os
 import re
 import secrets
 import stat
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -31,13 +30,17 @@ from types import TracebackType
 
 from filelock import FileLock, Timeout
 
+LOCK = ".sheetplan.lock"
 JOURNAL_PREFIX = ".sheetplan-commit."
 MAX_NAME_BYTES = 180  # leaves room for the temporary and backup names within 255 bytes
 LOCK_WAIT_S = 30.0
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|]+')
 _SPACES = re.compile(r"\s+")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-_OURS = re.compile(r"^\..+\.(tmp\.xlsx|bak)$")
+# Our own leftovers only: '.<name>.<8 hex>.tmp.xlsx' / '.bak' of an output set, and the
+# '.<stem>.<8 random>.tmp.xlsx' of a single Book (tempfile.mkstemp). A planner's '.notes.bak' is not ours.
+_OURS = re.compile(r"^\..+\.([0-9a-f]{8}\.(tmp\.xlsx|bak)|[a-z0-9_]{8}\.tmp\.xlsx)$")
+_TOKEN = re.compile(r"^[0-9a-f]{8}$")
 
 
 class OutputError(OSError):
@@ -124,12 +127,10 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def folder_lock(folder: Path, timeout: float = LOCK_WAIT_S, kind: str = "write") -> FileLock:
-    """The lock of one output folder (acquire it with ``with``). It lives in the system's temporary
-    folder, keyed by the folder's real path, so that nothing but outputs is left in the folder."""
-    key = hashlib.sha256(f"{kind}:{Path(folder).resolve()}".encode()).hexdigest()[:24]
-    locks = Path(tempfile.gettempdir()) / "sheetplan-locks"
-    locks.mkdir(exist_ok=True)
-    return FileLock(str(locks / f"{key}.lock"), timeout=timeout)
+    """The lock of one output folder (acquire it with ``with``): a hidden file in the folder
+    itself, so that every writer — another user, another temporary folder, another machine on a
+    shared drive that honours locks — sees it."""
+    return FileLock(str(Path(folder) / (LOCK if kind == "write" else f".sheetplan-{kind}.lock")), timeout=timeout)
 
 
 def recover(folder: Path) -> list[str]:
@@ -140,12 +141,14 @@ def recover(folder: Path) -> list[str]:
     if not folder.is_dir():
         return done
     for journal in sorted(folder.glob(f"{JOURNAL_PREFIX}*.json")):
+        token = journal.name[len(JOURNAL_PREFIX):].removesuffix(".json")
         try:
             entries = json.loads(journal.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             entries = {"state": "broken", "files": []}
         finished = entries.get("state") == "done"
-        for e in reversed(entries.get("files", [])):
+        files = [e for e in entries.get("files", []) if _ours(e, token)] if _TOKEN.match(token) else []
+        for e in reversed(files):
             target, temp, backup = (folder / e[k] for k in ("target", "temp", "backup"))
             if finished:
                 backup.unlink(missing_ok=True)
@@ -163,15 +166,33 @@ def recover(folder: Path) -> list[str]:
     return done
 
 
+def _ours(entry: object, token: str) -> bool:
+    """A journal entry names plain files in its own folder, with this swap's own temporary and
+    backup names: a planted journal can touch nothing else (no path, no '..', no other file)."""
+    if not isinstance(entry, dict):
+        return False
+    names = [entry.get(k) for k in ("target", "temp", "backup")]
+    if not all(isinstance(n, str) and n and n == Path(n).name and n not in (".", "..") for n in names):
+        return False
+    target, temp, backup = names
+    return temp == f".{target}.{token}.tmp.xlsx" and backup == f".{target}.{token}.bak"
+
+
 class OutputSet:
     """Write files into ``folder`` as one set: ``temp(name)`` to write each, then leave the
-    ``with`` block normally to swap them all in; any exception leaves the previous set."""
+    ``with`` block normally to swap them all in; any exception leaves the previous set.
 
-    def __init__(self, folder: Path, names: Iterable[str], *, lock_timeout: float = LOCK_WAIT_S) -> None:
+    ``owner`` (a plan's stem) names the set: outputs the owner wrote last time and does not
+    write now (a renamed department's workbook, say) are removed in the same swap, so the folder
+    holds exactly the new set; files anyone else put there are never touched."""
+
+    def __init__(self, folder: Path, names: Iterable[str], *, owner: str = "",
+                 lock_timeout: float = LOCK_WAIT_S) -> None:
         self.folder = Path(folder)
         self.names = list(names)
+        self.owner = owner
         self.token = secrets.token_hex(4)
-        self._lock = None
+        self._lock: FileLock | None = None
         self._lock_timeout = lock_timeout
 
     def temp(self, name: str) -> Path:
@@ -217,13 +238,16 @@ class OutputSet:
 
     def _commit(self) -> None:
         journal = self.folder / f"{JOURNAL_PREFIX}{self.token}.json"
+        record = read_record(self.folder)
+        stale = [n for n in record.get(self.owner, []) if n not in self.names and (self.folder / n).is_file()]
         files = [{"target": n, "temp": self.temp(n).name, "backup": self._backup(n).name,
                   "had_old": (self.folder / n).exists()} for n in self.names]
+        files += [{"target": n, "temp": self.temp(n).name, "backup": self._backup(n).name, "had_old": True,
+                   "remove": True} for n in stale if self.owner]
         try:
             for n in self.names:
                 _fsync_file(self.temp(n))
-            journal.write_text(json.dumps({"state": "swapping", "files": files}, ensure_ascii=False), "utf-8")
-            _fsync_file(journal)
+            _write_json(journal, {"state": "swapping", "files": files})
         except OSError as e:
             self._discard()
             journal.unlink(missing_ok=True)
@@ -235,13 +259,16 @@ class OutputSet:
                 if f["had_old"]:
                     os.replace(target, backup)
                 moved.append(f)
-                os.replace(temp, target)
+                if not f.get("remove"):
+                    os.replace(temp, target)
+            if self.owner:
+                _write_json(self.folder / RECORD, {**record, self.owner: self.names})
             _fsync_dir(self.folder)
         except OSError as e:
             self._rollback(moved)
             journal.unlink(missing_ok=True)
             raise OutputError(e.errno or errno.EIO, _why(e)) from e
-        journal.write_text(json.dumps({"state": "done", "files": files}, ensure_ascii=False), "utf-8")
+        _write_json(journal, {"state": "done", "files": files})
         for f in files:
             (self.folder / f["backup"]).unlink(missing_ok=True)
         journal.unlink(missing_ok=True)
@@ -256,6 +283,35 @@ class OutputSet:
                 elif not f["had_old"] and not temp.exists():
                     target.unlink(missing_ok=True)
         self._discard()
+
+
+RECORD = ".sheetplan-outputs.json"  # which files each plan (by stem) wrote into this folder last
+
+
+def read_record(folder: Path) -> dict[str, list[str]]:
+    """Plan stem -> the file names its last build wrote here (a broken record: none)."""
+    try:
+        data = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: [n for n in v if isinstance(n, str) and n == Path(n).name]
+            for k, v in data.items() if isinstance(k, str) and isinstance(v, list)}
+
+
+def _write_json(path: Path, data: object) -> None:
+    """Written to a temporary name, flushed and renamed: never half a file."""
+    tmp = path.with_name(f"{path.name}.{secrets.token_hex(4)}.part")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _why(e: BaseException | None) -> str:

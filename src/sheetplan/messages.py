@@ -85,6 +85,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "total_row": ("「{value}」看似合计行，不作为类目计入（合计由 sheetplan 计算）", "'{value}' looks like a total row; it is not counted as a category (sheetplan computes the totals)"),
     "too_many_heads": ("按此人效，「{post}」需要 {heads} 人（超过 {max}）：请检查人效或日均配货单量", "at this productivity '{post}' needs {heads} people (over {max}): check the productivity or the daily orders"),
     "dept_too_big": ("「{dept}」有 {n} 人，单个值班表最多 {max} 人：未排班，请把该部门分成几个组（部门）", "{dept} has {n} people; one roster takes at most {max}: not rostered; split it into teams (departments)"),
+    "too_long": ("「{column}」过长（「{value}」超过 {max} 个字）", "'{column}' is too long ('{value}' is over {max} characters)"),
+    "date_range": ("「{column}」的日期 {value} 早于 1900-03-01（Excel 无法正确计算）", "'{column}': {value} is before 1900-03-01, which Excel cannot count right"),
+    "case_clash": ("「{value}」与 {first} 的「{other}」只有大小写不同：Excel 视为同一个，请统一写法", "'{value}' differs from '{other}' at {first} only in case: Excel takes them as one; write them alike"),
     "no_multipliers": ("未填写「{column}」：大促曲线按内置形状（抢购高峰在 00:00）；填写后移动抢购期，高峰随之移动", "no '{column}' given: the sale-day curve has its built-in shape (flash-sale peak at 00:00); fill it in so the windows shape the curve"),
 }
 

@@ -338,7 +338,7 @@ def _check(book: PlanBook) -> str:
     with tempfile.TemporaryDirectory(prefix="sheetplan-", ignore_cleanup_errors=True) as d:
         reading = read_book(book, Path(d))
         if reading.plan is not None and not any(p.severity == "error" for p in reading.problems):
-            from .compute import check
+            from .pipeline import check
 
             reading.problems += check(reading.plan)
         lang = reading.lang

@@ -62,6 +62,8 @@ SHIFT_PLAN_UNCOVERED = "未覆盖"  # last row when no shift can reach some dema
 MAX_ERLANGS = 100_000
 MAX_CELLS = 10_000  # cells one call may compute
 MAX_INTERVALS = 5_000  # SP_SHIFT_PLAN: 52 days of 15 minutes, 208 days of hours
+MAX_SHIFT_LENGTHS = 8
+MAX_AGENT_STEPS = 5_000_000  # SP_SERVICE_LEVEL: agents summed over all cells
 
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -449,6 +451,8 @@ def SP_SERVICE_LEVEL(
     for n in staff:
         if n < 0 or n != int(n) or n > MAX_ERLANGS:
             raise ArgError("agents", f"must be whole numbers from 0 to {MAX_ERLANGS}")
+    if sum(staff) > MAX_AGENT_STEPS:  # bounded work: Erlang B walks every agent count of every cell
+        raise ArgError("agents", f"over {MAX_AGENT_STEPS:,} agents in all; split the range")
     _check_load(vals, aht, minutes, conc)
     out = [
         _service.service_level(int(n), v, aht, answer, minutes, conc)
@@ -479,6 +483,8 @@ def SP_SHIFT_PLAN(requirement: Any, shift_hours: Any, interval_minutes: Any = 60
     lengths = sorted({_to_float("shift_hours", x) for x in _flat(shift_hours) if not _blank(x)}, reverse=True)
     if not lengths:
         raise ArgError("shift_hours", "is empty")
+    if len(lengths) > MAX_SHIFT_LENGTHS:  # bounded work: every length is a column per interval
+        raise ArgError("shift_hours", f"at most {MAX_SHIFT_LENGTHS} different lengths")
     for h in lengths:
         if h <= 0 or (h * 60) % minutes:
             raise ArgError("shift_hours", f"must be > 0 and a whole number of intervals, not {h:g}")
@@ -506,6 +512,7 @@ def _shift_plan(need: list[float], lengths: list[float], minutes: float) -> Grid
 ROSTER_HEADER = ("as_person", "as_post", "as_date", "as_start", "as_end", "as_hours")  # label keys
 ROSTER_UNMET = ("ro_unmet_hours", "ro_coverage")
 ROSTER_TIME_CAP_S = 10.0  # wall-clock cap of one SP_ROSTER call (the solve itself is reproducible)
+ROSTER_MAX_VARIABLES = 40_000  # a model one cell can build and solve within that cap
 
 
 @xw.func(category=CATEGORY)
@@ -553,16 +560,18 @@ def _roster_rows(plan: Any, lang: str) -> Grid:
     from dataclasses import replace
 
     from sheetplan.calc.department_roster import roster_department
-    from sheetplan.compute import demand
+    from sheetplan.pipeline import demand
     from sheetplan.plan import to_roster
 
     s = plan.settings
     dem = demand(plan)
     requirement = next(iter(dem.requirements.values()), {})
-    rules = replace(to_roster.rules(plan), time_limit_s=ROSTER_TIME_CAP_S)
+    rules = replace(to_roster.rules(plan), time_limit_s=ROSTER_TIME_CAP_S, max_variables=ROSTER_MAX_VARIABLES)
     people = [to_roster.person(plan, p, s.interval_minutes) for p in plan.staff]
     dr = roster_department("", people, to_roster.shift_templates(plan), requirement, len(s.days), rules,
                            interval_minutes=s.interval_minutes, lang=lang)
+    if dr.result.status == "infeasible":  # too big, or no roster at all: say why in the cell
+        raise ArgError(None, dr.explanation[-1])
     origin = dt.datetime.combine(s.start, dt.time())
     rows: Grid = [[label(k, lang) for k in ROSTER_HEADER]]
     for a in sorted(dr.result.assignments, key=lambda a: (a.start_hour_abs, a.post, a.person)):

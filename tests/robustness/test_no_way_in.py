@@ -4,6 +4,7 @@ collide or spoof, output sets are replaced whole or not at all, and every read a
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import subprocess
@@ -19,8 +20,9 @@ from plan_edit import append, edited, rename, set_setting
 from sheetplan import batch as batch_mod
 from sheetplan.batch import Job, Outcome, load_manifest, run_batch
 from sheetplan.build import build_file, plan_files
-from sheetplan.files import OutputError, folder_lock, recover
+from sheetplan.files import OutputError, file_name, folder_lock, recover
 from sheetplan.plan.reader import read_plan
+from sheetplan.plan.template import write_example
 
 from .conftest import sha
 from .test_batch import variants
@@ -30,6 +32,14 @@ HOSTILE_POST = 'X")+cmd|\' -C calc\'!A0+("'
 HOSTILE_CODE = "*"
 HOSTILE_DEPT = "运'营\"部*"
 HOSTILE_CATEGORY = '配件")&"x'
+
+
+BOOKKEEPING = {".sheetplan.lock", ".sheetplan-outputs.json"}  # the folder's lock and its record of our outputs
+
+
+def visible(folder: Path) -> list[Path]:
+    """What a planner sees in an output folder: everything but our two hidden bookkeeping files."""
+    return [p for p in folder.iterdir() if p.name not in BOOKKEEPING]
 
 
 def formula_code(formula: str) -> str:
@@ -116,17 +126,17 @@ def test_hostile_workbooks_recalculate_to_their_cached_values(hostile_outputs: l
 
 
 def test_ampersands_in_the_campaign_name_are_not_page_codes(hostile_outputs: list[Path]) -> None:
-    """'&' starts a header/footer code (&P page, &72 font size): the name's own are doubled."""
+    """'&' starts a header/footer code (&P page, &72 font size): the name's own become '＆'."""
     with zipfile.ZipFile(hostile_outputs[0]) as z:
         xml = z.read("xl/worksheets/sheet1.xml").decode()
     footer = re.search(r"<oddFooter>(.*?)</oddFooter>", xml).group(1)
-    assert footer.startswith("&amp;LA&amp;&amp;B 店 &amp;&amp;P&amp;&amp;72 双十一&amp;C")
+    assert footer.startswith("&amp;LA＆B 店 ＆P＆72 双十一&amp;C")
 
 
 # ----------------------------------------------------------------------------- 2. output names
 def test_output_names_never_collide_or_spoof(fast_plan: Path, tmp_path: Path) -> None:
-    names = {"运营部": "总表", "商品部": "A/B", "美编部": "A:B", "推广部": "Ops", "客服部": "OPS",
-             "仓储物流部": "\u202eexe.xlsx" + "仓" * 100}
+    names = {"运营部": "总表", "商品部": "A/B", "美编部": "A:B", "推广部": "A?B", "客服部": "Ops",
+             "仓储物流部": "\u202eexe.xlsx仓配"}
 
     def change(wb: openpyxl.Workbook) -> None:
         rename(wb, names)
@@ -137,13 +147,14 @@ def test_output_names_never_collide_or_spoof(fast_plan: Path, tmp_path: Path) ->
     assert len({n.casefold() for n in all_names}) == len(all_names) == 7
     assert files.main == "p-总表.xlsx" and files.per["总表"] == "p-总表-2.xlsx"
     assert files.per["A/B"] == "p-A_B.xlsx" and files.per["A:B"] == "p-A_B-2.xlsx"
-    assert files.per["OPS"] == "p-OPS-2.xlsx"
-    long = files.per[names["仓储物流部"]]
-    assert "\u202e" not in long and len(long.encode()) <= 180 and re.search(r"~[0-9a-f]{8}\.xlsx$", long)
-    assert [p.where for p in files.problems] == ["部门!A2", "部门!A4", "部门!A6"]
+    assert files.per["A?B"] == "p-A_B-3.xlsx"  # ('Ops' beside 'OPS' is refused earlier: one name to Excel)
+    assert "exe.xlsx仓配" in files.per and files.per["exe.xlsx仓配"] == "p-exe.xlsx仓配.xlsx"  # no bidi trick
+    long = file_name("计" * 100, "仓储物流部")  # a plan file with a very long name
+    assert len(long.encode()) <= 180 and re.search(r"^计+~[0-9a-f]{8}-仓储物流部\.xlsx$", long)
+    assert [p.where for p in files.problems] == ["部门!A2", "部门!A4", "部门!A5"]
     written = build_file(tmp_path / "p.xlsx", tmp_path / "out")
     assert sorted(p.name for p in written) == sorted(all_names)
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(all_names)
+    assert sorted(p.name for p in visible(tmp_path / "out")) == sorted(all_names)
     sheets = openpyxl.load_workbook(written[0], read_only=True).sheetnames
     assert "排班-A_B" in sheets and "排班-A_B~2" in sheets and all(len(s) <= 31 for s in sheets)
 
@@ -173,7 +184,8 @@ def test_disk_full_mid_set_keeps_the_previous_set(fast_plan: Path, tmp_path: Pat
     with pytest.raises(OutputError) as e:
         build_file(fast_plan, tmp_path)
     assert "磁盘已满" in str(e.value) and "原有文件未改动" in str(e.value)
-    assert {p.name: sha(p) for p in tmp_path.iterdir()} == old  # the previous set, nothing else
+    assert {p.name: sha(p) for p in visible(tmp_path)} == old  # the previous set, nothing else
+    assert not [p.name for p in tmp_path.iterdir() if p.name not in BOOKKEEPING and p.name.startswith(".")]
 
 
 def test_an_output_that_cannot_be_replaced_keeps_the_previous_set(
@@ -193,7 +205,7 @@ def test_an_output_that_cannot_be_replaced_keeps_the_previous_set(
         build_file(fast_plan, tmp_path)
     assert "Excel" in str(e.value)
     assert {p.name: sha(p) for p in first} == old
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(old)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name not in BOOKKEEPING) == sorted(old)
 
 
 def test_cli_says_why_in_one_line(fast_plan: Path, tmp_path: Path) -> None:
@@ -215,7 +227,7 @@ def test_cli_says_why_in_one_line(fast_plan: Path, tmp_path: Path) -> None:
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert [line for line in res.stderr.splitlines() if "磁盘已满" in line], res.stderr
-    assert not list((tmp_path / "out").iterdir())
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name not in BOOKKEEPING]
 
 
 def test_kill_9_mid_swap_then_the_next_writer_restores_the_previous_set(fast_plan: Path, tmp_path: Path) -> None:
@@ -243,7 +255,7 @@ def test_kill_9_mid_swap_then_the_next_writer_restores_the_previous_set(fast_pla
     assert any(n.startswith(".sheetplan-commit.") for n in left)  # the journal of the killed swap
     with folder_lock(tmp_path / "out"):
         done = recover(tmp_path / "out")
-    assert done and {p.name: sha(p) for p in (tmp_path / "out").iterdir()} == old
+    assert done and {p.name: sha(p) for p in (tmp_path / "out").iterdir() if p.name not in BOOKKEEPING} == old
 
 
 def test_a_killed_batch_never_leaves_a_plan_looking_unchanged(
@@ -378,7 +390,7 @@ def test_a_totals_row_and_hidden_rows_are_named(fast_plan: Path, tmp_path: Path)
 def test_a_department_too_big_for_one_roster_is_skipped_with_a_warning(
     fast_plan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sheetplan import compute as compute_mod
+    from sheetplan import pipeline as compute_mod
 
     monkeypatch.setattr(compute_mod, "MAX_ROSTER_PEOPLE", 10)
     plan = read_plan(fast_plan)
@@ -387,3 +399,144 @@ def test_a_department_too_big_for_one_roster_is_skipped_with_a_warning(
     big = {d for d, n in counts.items() if n > 10}
     assert big and not big & {r.department for r in results.rosters}
     assert any("单个值班表最多 10 人" in p.message for p in results.problems)
+
+
+# ----------------------------------------------------------------------------- second round (red team)
+def test_a_planted_journal_touches_nothing_outside_our_own_files(fast_plan: Path, tmp_path: Path) -> None:
+    out, victim, other = tmp_path / "out", tmp_path / "victim.txt", tmp_path / "victim2.txt"
+    out.mkdir()
+    victim.write_text("precious")
+    other.write_text("secret")
+    notes = out / ".notes.bak"
+    notes.write_text("the planner's own")
+    (out / ".sheetplan-commit.evil.json").write_text(json.dumps({"state": "swapping", "files": [
+        {"target": str(victim), "temp": "nope", "backup": "nope.bak", "had_old": False},
+        {"target": "../stolen.txt", "temp": "nope", "backup": str(other), "had_old": True}]}))
+    (out / ".sheetplan-commit.deadbeef.json").write_text(json.dumps({"state": "swapping", "files": [
+        {"target": "../x.xlsx", "temp": "../.x.xlsx.deadbeef.tmp.xlsx", "backup": "../.x.xlsx.deadbeef.bak",
+         "had_old": True}]}))
+    build_file(fast_plan, out)
+    assert victim.read_text() == "precious" and other.read_text() == "secret"
+    assert not (tmp_path / "stolen.txt").exists() and notes.read_text() == "the planner's own"
+
+
+@pytest.mark.parametrize(("mapping", "where"), [
+    ({"早": "A", "中": "a"}, "班次!A3"),
+    ({"售前": "Chat", "催单": "chat"}, "人员!C2"),
+    ({"运营部": "Duty", "推广部": "DUTY"}, "部门!A5"),
+])
+def test_names_that_differ_only_in_case_are_refused(fast_plan: Path, tmp_path: Path, mapping: dict,
+                                                     where: str) -> None:
+    """COUNTIF and '=' ignore case in Excel, WPS and LibreOffice: 'A' and 'a' would count together."""
+    from sheetplan.plan.reader import check_plan
+
+    _, problems = check_plan(edited(fast_plan, tmp_path / "p.xlsx", lambda wb: rename(wb, mapping)))
+    errors = [str(p) for p in problems if p.severity == "error"]
+    assert any(e.startswith(f"{where}: ") and "只有大小写不同" in e for e in errors), errors
+
+
+def test_names_are_bounded_and_their_whitespace_is_one_space(fast_plan: Path, tmp_path: Path) -> None:
+    from sheetplan.plan.reader import check_plan
+
+    plan = read_plan(edited(fast_plan, tmp_path / "ws.xlsx", lambda wb: rename(wb, {"运营部": "运营\n\t部"})))
+    assert "运营 部" in [d.department for d in plan.departments]
+    _, problems = check_plan(edited(fast_plan, tmp_path / "long.xlsx", lambda wb: rename(wb, {"售前": "售" * 300})))
+    assert any("过长" in p.message for p in problems if p.severity == "error")
+    wb = openpyxl.load_workbook(fast_plan)
+    wb["阶段"]["B2"] = "1900-02-01"
+    wb.save(tmp_path / "d.xlsx")
+    _, problems = check_plan(tmp_path / "d.xlsx")
+    assert any(str(p).startswith("阶段!B2: ") and "1900-03-01" in p.message for p in problems)
+
+
+def test_sheet_names_fit_excel_after_cutting() -> None:
+    from sheetplan.render.book import sheet_name
+
+    apostrophe = sheet_name("排班-" + "a" * 27 + "'" + "bbb")
+    emoji = sheet_name("排班-" + "😀" * 40)
+    for name in (apostrophe, emoji):
+        assert not name.startswith("'") and not name.endswith("'")
+        assert len(name.encode("utf-16-le")) // 2 <= 31
+    assert sheet_name("x", {"x"}) == "x~2"
+
+
+def test_a_p_and_g_footer_keeps_its_page_numbers(fast_plan: Path, tmp_path: Path) -> None:
+    out = build_file(edited(fast_plan, tmp_path / "p.xlsx", lambda wb: set_setting(wb, "活动名称", "P&G 官方旗舰店")),
+                     tmp_path / "out")
+    with zipfile.ZipFile(out[0]) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "P＆G 官方旗舰店" in xml and "&amp;P" in xml
+
+
+def test_batch_compares_names_as_the_files_will_be(small_example: Path, tmp_path: Path) -> None:
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "a b.xlsx").write_bytes(small_example.read_bytes())
+    first = run_batch(src, out, progress=False)
+    assert [o.status for o in first.outcomes] == ["built"]
+    wb = openpyxl.load_workbook(small_example)
+    wb["库存"]["B2"] = 4242
+    wb.save(src / "a_b.xlsx")
+    second = run_batch(src, out, progress=False)
+    status = {o.rel: (o.status, o.reason) for o in second.outcomes}
+    assert status["a b.xlsx"][0] == "unchanged"
+    assert status["a_b.xlsx"][0] == "failed" and "a b.xlsx" in status["a_b.xlsx"][1]
+
+
+def test_a_rebuild_removes_what_it_no_longer_writes_but_nothing_else(fast_plan: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build_file(fast_plan, out)
+    (out / "my notes.xlsx").write_bytes(b"the planner's")
+    renamed = edited(fast_plan, tmp_path / fast_plan.name, lambda wb: rename(wb, {"运营部": "运营中心"}))
+    second = build_file(renamed, out)
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert names == sorted([*(p.name for p in second), "my notes.xlsx"])
+    assert f"{fast_plan.stem}-运营部.xlsx" in [p.name for p in first]
+
+
+def test_a_writer_with_another_temporary_folder_still_waits(fast_plan: Path, tmp_path: Path) -> None:
+    from sheetplan.files import OutputSet
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with folder_lock(out), pytest.raises(OutputError, match="another sheetplan"), OutputSet(
+        out, ["x.xlsx"], lock_timeout=0.2
+    ):
+        pass
+
+
+def test_workers_die_with_a_killed_batch(tmp_path: Path) -> None:
+    """kill -9 of `sheetplan batch`: its workers must not build on, unlocked (Linux)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(2):
+        write_example(src / f"plan-{i}.xlsx")
+    proc = subprocess.Popen([sys.executable, "-m", "sheetplan", "batch", str(src), "-o", str(tmp_path / "out"),
+                             "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    children: list[int] = []
+    while time.monotonic() < deadline and len(children) < 2:
+        time.sleep(0.5)
+        res = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True)
+        children = [int(x) for x in res.stdout.split()]
+    time.sleep(2)
+    proc.kill()
+    proc.wait()
+    time.sleep(3)
+    alive = [pid for pid in children if Path(f"/proc/{pid}").exists()
+             and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]
+    assert children and alive == []
+
+
+def test_udfs_refuse_the_second_round_of_unbounded_work() -> None:
+    from sheetplan import udfs
+
+    t0 = time.monotonic()
+    assert udfs.SP_SERVICE_LEVEL([[100000]], [[1.0]] * 10000, 180, 20).startswith("#SP! agents: over")
+    assert udfs.SP_SHIFT_PLAN([[1.0]] * 5000, [[h / 4] for h in range(4, 64)], 15).startswith("#SP! shift_hours")
+    staff = [["姓名", "岗位"], *[[f"p{i}", "、".join(f"q{j}" for j in range(10))] for i in range(100)]]
+    shifts = [["代码", "开始", "时长(小时)"], *[[f"s{k}", f"{k % 24}:00", 8] for k in range(30)]]
+    need = [["岗位", "人数", "日期", "开始", "结束"], *[[f"q{j}", 1, "2026-11-01~2026-11-30", "8:00", "20:00"]
+                                                     for j in range(10)]]
+    assert "值班表过大" in udfs.SP_ROSTER(staff, shifts, need)
+    assert time.monotonic() - t0 < 60  # a hang guard, not a speed assertion

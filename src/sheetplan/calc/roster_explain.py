@@ -190,6 +190,13 @@ def _conflict_text(c: Conflict, rules: RosterRules, people: Mapping[str, Person]
         return f"{f.person} {_day_label(f.day, day_labels, lang)} {f.shift_code} {f.post}"
 
     f = c.fixed
+    if f is None and c.reason == "too_big":
+        size, _, limit = c.detail.partition("/")
+        return (f"值班表过大（约 {size} 个排班变量，上限 {limit}）："
+                "请减少班次模板、缩短活动期、减少岗位，或把部门分成几个组"
+                if lang == "zh" else
+                f"the roster is too big (about {size} assignment variables, at most {limit}): use fewer shift "
+                "templates, a shorter campaign or fewer posts, or split the department into teams")
     if f is None and c.reason == "budget":
         return ("求解器在求解预算内未找到任何方案：请调大「排班求解预算」" if lang == "zh" else
                 "the solver found no roster within its budget: raise the roster solver budget")
@@ -260,11 +267,11 @@ def explain(
     zh = lang == "zh"
     by_name = {p.name: p for p in people}
     if result.status == "infeasible":
-        budget = any(c.reason == "budget" for c in result.conflicts)
-        head = ("排班无解：" if zh else "No roster: ") + (
-            ("求解时间不足" if zh else "out of solver budget") if budget else
-            ("以下固定排班与规则冲突" if zh else "these fixed assignments break the rules")
-        )
+        reason = next((c.reason for c in result.conflicts if c.fixed is None), "")
+        head = ("排班无解：" if zh else "No roster: ") + {
+            "budget": "求解时间不足" if zh else "out of solver budget",
+            "too_big": "规模过大" if zh else "too big",
+        }.get(reason, "以下固定排班与规则冲突" if zh else "these fixed assignments break the rules")
         return [head] + [_conflict_text(c, rules, by_name, day_labels, lang)
                          for c in result.conflicts]
 

@@ -48,6 +48,7 @@ __all__ = [
     "ShiftTemplate",
     "assignment_rows",
     "block_reason",
+    "model_size",
     "normalize_kind",
     "requirement_from_headcounts",
     "shift_instances",
@@ -165,6 +166,8 @@ class RosterRules:
     # Reproducible runs (the build must give byte-identical workbooks): one worker and a
     # budget in CP-SAT's deterministic time units instead of wall-clock seconds.
     deterministic_time: float | None = None
+    # Bounded memory: a model of more assignment variables than this (~1 GB) is not built.
+    max_variables: int = 300_000
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,7 @@ class Conflict:
     fixed: FixedAssignment | None
     reason: str
     other: FixedAssignment | None = None
+    detail: str = ""
 
 
 @dataclass
@@ -373,6 +377,12 @@ def _conflicts_in_time(a: _Instance, b: _Instance, rules: RosterRules) -> bool:
         return True
     first, second = (a, b) if a.start_h <= b.start_h else (b, a)
     return second.start_h < first.end_h + rules.min_rest_hours - _EPS
+
+
+def model_size(people: Sequence[Person], instances: Sequence[_Instance], requirement: Mapping[str, object]) -> int:
+    """An upper bound of the model's assignment variables, found without building it."""
+    open_to = Counter(k for inst in instances for k in inst.template.kinds)
+    return sum(open_to[p.kind] * sum(1 for q in dict.fromkeys(p.posts) if q in requirement) for p in people)
 
 
 def _night_codes(shifts: Sequence[ShiftTemplate], rules: RosterRules) -> frozenset[str]:
@@ -723,6 +733,10 @@ def solve_roster(
     conflicts = _fixed_conflicts(people_by_name, by_key, fixed, rules)
     if conflicts:
         return empty("infeasible", conflicts, "NOT_SOLVED")
+    size = model_size(people, instances, requirement)
+    if size > rules.max_variables:
+        return empty("infeasible", [Conflict(None, "too_big", detail=f"{size:,}/{rules.max_variables:,}")],
+                     "NOT_SOLVED")
 
     night = _night_codes(shifts, rules)
     built = _build_model(people, instances, requirement, rules, fixed, night, n_intervals)

@@ -273,9 +273,10 @@ class _Problem:
         return True
 
 
-def _solve_lp(p: _Problem, covering: list[np.ndarray]) -> tuple[str, np.ndarray, float]:
+def _solve_lp(p: _Problem, covering: list[np.ndarray], time_limit_s: float = 10.0) -> tuple[str, np.ndarray, float]:
     """GLOP on the LP relaxation; returns (status, x, objective)."""
     solver = pywraplp.Solver.CreateSolver("GLOP")
+    solver.SetTimeLimit(max(100, int(time_limit_s * 1000)))
     n = len(p.cols)
     x = [solver.NumVar(0.0, solver.infinity(), "") for _ in range(n)]
     for t, idx in enumerate(covering):
@@ -459,7 +460,7 @@ def _optimise(
     if n == 0 or not p.req.any():
         return np.zeros(n), "optimal", True, "none", 0.0, ""
     covering = p.covering()
-    lp_status, x_lp, lp_obj = _solve_lp(p, covering)
+    lp_status, x_lp, lp_obj = _solve_lp(p, covering, limit - (time.perf_counter() - t0))
     if lp_status == "optimal":
         x_int = np.round(x_lp)
         if np.all(np.abs(x_lp - x_int) < _INT_TOL) and p.satisfies(x_int):

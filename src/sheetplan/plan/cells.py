@@ -65,7 +65,17 @@ _DATE_PATTERNS = (
 )
 
 
+FIRST_DATE = dt.date(1900, 3, 1)  # Excel's serials before this count a 29 Feb 1900 that never was
+
+
 def to_date(v: Any, default_year: int) -> dt.date:
+    d = _to_date(v, default_year)
+    if d < FIRST_DATE:
+        raise CellError("date_range", value=d)
+    return d
+
+
+def _to_date(v: Any, default_year: int) -> dt.date:
     if isinstance(v, dt.datetime):
         return v.date()
     if isinstance(v, dt.date):

@@ -309,7 +309,28 @@ class _Reader:
         self._check_fixed(plan, fixed)
         self._check_requirements(plan, requirements)
         self._check_demand(plan, service)
+        self._check_case(plan)
         return plan, self.problems
+
+    def _check_case(self, plan: m.Plan) -> None:
+        """Names that differ only in case are one name to COUNTIF and '=' in Excel, WPS and
+        LibreOffice: shift codes, departments and posts must not (the sheets would count them together)."""
+        groups = {
+            "codes": [(t.code, t.cells.get("code", "")) for t in plan.shifts],
+            "departments": [(x.department, x.cells.get("department", "")) for rows in (
+                plan.departments, plan.staff, plan.requirements) for x in rows],
+            "posts": [(q, p.cells.get("posts", "")) for p in plan.staff for q in p.posts]
+            + [(r.post, r.cells.get("post", "")) for r in plan.requirements]
+            + [(w.post, w.cells.get("post", "")) for w in plan.posts],
+        }
+        for items in groups.values():
+            first: dict[str, tuple[str, str]] = {}
+            reported: set[str] = set()
+            for name, where in items:
+                seen = first.setdefault(name.casefold(), (name, where))
+                if seen[0] != name and name not in reported:  # each other spelling once
+                    reported.add(name)
+                    self.add(where or seen[1], "case_clash", value=name, other=seen[0], first=seen[1])
 
     def _check_fixed(self, plan: m.Plan, fixed: list[tuple[m.FixedShift, Row]]) -> None:
         """A planner-typed assignment must name a person, a shift, a post and a campaign day."""

@@ -96,6 +96,9 @@ class Column:
     width: float = 12
     aliases: tuple[str, ...] = ()
     smallest: float | None = None  # a value other than 0 must be at least this (1e-300 is a typo)
+    # A name other cells refer to (department, post, shift …): whitespace runs become one space
+    # and it may be at most this long (Excel refuses text over 255 characters inside a formula).
+    max_len: int | None = None
 
     def names(self) -> set[str]:
         return {_norm(n) for n in (self.zh, self.en, self.key, *self.aliases)}
@@ -138,7 +141,7 @@ def C(key: str, zh: str, en: str, kind: Kind = "text", **kw: object) -> Column:
 
 # The campaign sheet is a two-column list of settings (项目 / 值); these are its rows.
 SETTINGS: tuple[Column, ...] = (
-    C("name", "活动名称", "Campaign", required=True, hint_zh="例如 2026 双十一", hint_en="e.g. Double 11 2026"),
+    C("name", "活动名称", "Campaign", required=True, max_len=100, hint_zh="例如 2026 双十一", hint_en="e.g. Double 11 2026"),
     C("platform", "平台", "Platform", "choice", choices=PLATFORMS),
     C("start", "开始日期", "Start date", "date", required=True, hint_zh="活动排班的第一天", hint_en="first day of the rostered campaign"),
     C("end", "结束日期", "End date", "date", required=True, hint_zh="活动排班的最后一天", hint_en="last day of the rostered campaign"),
@@ -152,7 +155,7 @@ SETTINGS: tuple[Column, ...] = (
     C("vip_customers", "VIP客户数", "VIP customers", "int", minimum=0),
     C("callers", "外呼人数", "Callers", "int", minimum=0),
     C("call_days", "外呼天数", "Call days", "number", minimum=0, smallest=0.1),
-    C("aht_seconds", "平均处理时长(秒)", "AHT (s)", "number", minimum=1),
+    C("aht_seconds", "平均处理时长(秒)", "AHT (s)", "number", minimum=1, maximum=86400),
     C("target_sl", "服务水平目标", "Service level target", "percent", minimum=0.01, maximum=0.999),
     C("answer_seconds", "响应时限(秒)", "Answer within (s)", "number", minimum=1),
     C("interval_minutes", "时段长度(分钟)", "Interval (min)", "choice", choices=("15", "30", "60")),
@@ -191,25 +194,25 @@ SETTINGS_SHEET = Sheet(
 SHEETS: tuple[Sheet, ...] = (
     SETTINGS_SHEET,
     Sheet("phases", "阶段", "Phases", (
-        C("phase", "阶段", "Phase", required=True, width=14, hint_zh="准备期/蓄水期/预热期/大促当天/返场期"),
+        C("phase", "阶段", "Phase", required=True, max_len=40, width=14, hint_zh="准备期/蓄水期/预热期/大促当天/返场期"),
         C("start", "开始", "Start", "date", required=True),
         C("end", "结束", "End", "date", required=True),
         C("goal", "目标", "Goal", width=50),
     )),
     Sheet("windows", "大促时段", "Sale-day windows", (
-        C("window", "时段", "Window", required=True, width=14),
+        C("window", "时段", "Window", required=True, max_len=40, width=14),
         C("start", "开始", "Start", "time", required=True),
         C("end", "结束", "End", "time", required=True, hint_zh="24:00 写作 0:00 或 24:00", hint_en="write 24:00 as 0:00 or 24:00"),
         C("focus", "重点", "Focus", width=50),
         C("multiplier", "咨询倍数", "Chat multiplier", "number", minimum=0, maximum=1000, width=10, hint_zh="该时段每分钟咨询量是平时曲线的几倍（如抢购期 13）；空 = 1", hint_en="chats per minute in this window as a multiple of the usual curve (e.g. 13 for the flash sale); empty = 1"),
     ), note_zh="「大促」曲线按各时段的咨询倍数成形：移动抢购期，高峰随之移动", note_en="the sale-day curve is shaped by each window's chat multiplier: move the flash sale and the peak moves"),
     Sheet("departments", "部门", "Departments", (
-        C("department", "部门", "Department", required=True, width=14),
+        C("department", "部门", "Department", required=True, max_len=40, width=14),
         C("head", "负责人", "Head", width=12),
         C("note", "说明", "Note", width=40),
     )),
     Sheet("duties", "部门职责", "Duties", (
-        C("department", "部门", "Department", "choice", required=True, width=12),
+        C("department", "部门", "Department", "choice", required=True, max_len=40, width=12),
         C("no", "编号", "No.", "int", required=True, minimum=1, width=6),
         C("duty", "职责", "Duty", required=True, width=60),
         C("owner", "负责人", "Owner", width=10),
@@ -218,9 +221,9 @@ SHEETS: tuple[Sheet, ...] = (
         C("status", "状态", "Status", "choice", choices=STATUSES, width=10),
     )),
     Sheet("staff", "人员", "Staff", (
-        C("name", "姓名", "Name", required=True, width=10),
-        C("department", "部门", "Department", "choice", required=True, width=12),
-        C("posts", "岗位", "Posts", "list", required=True, width=18, hint_zh="多个用、或,分隔；岗位名称由本店自定", hint_en="separate with commas; the shop's own post names"),
+        C("name", "姓名", "Name", required=True, max_len=40, width=10),
+        C("department", "部门", "Department", "choice", required=True, max_len=40, width=12),
+        C("posts", "岗位", "Posts", "list", required=True, max_len=30, width=18, hint_zh="多个用、或,分隔；岗位名称由本店自定", hint_en="separate with commas; the shop's own post names"),
         C("type", "类型", "Type", "choice", required=True, choices=STAFF_TYPES, width=8),
         C("max_hours_day", "每日最多小时", "Max h/day", "number", minimum=1, maximum=24, width=10),
         C("max_hours_total", "活动最多小时", "Max h total", "number", minimum=0, width=10),
@@ -229,16 +232,16 @@ SHEETS: tuple[Sheet, ...] = (
         C("lent", "借调日期", "Lent on", "dates", width=18, hint_zh="借调人员可上班的日期；空 = 整个活动期", hint_en="dates a borrowed person is lent; empty = whole campaign"),
     ), required=False),
     Sheet("shifts", "班次", "Shifts", (
-        C("code", "代码", "Code", required=True, width=8),
-        C("name", "名称", "Name", width=10),
+        C("code", "代码", "Code", required=True, max_len=12, width=8),
+        C("name", "名称", "Name", width=10, max_len=40),
         C("start", "开始", "Start", "time", required=True),
         C("hours", "时长(小时)", "Hours", "number", required=True, minimum=1, maximum=16),
         C("types", "可上班类型", "Staff types", "list", width=16, hint_zh="空 = 全职、借调", hint_en="empty = full-time and borrowed"),
         C("departments", "适用部门", "Departments", "list", width=18, hint_zh="空 = 所有部门", hint_en="empty = every department"),
     ), required=False, note_zh="值班表与客服班次计划共用这些班次", note_en="the duty rosters and the customer-service shift plan use these shifts"),
     Sheet("requirements", "值班需求", "Duty requirements", (
-        C("department", "部门", "Department", "choice", required=True, width=12),
-        C("post", "岗位", "Post", required=True, width=12),
+        C("department", "部门", "Department", "choice", required=True, max_len=40, width=12),
+        C("post", "岗位", "Post", required=True, max_len=30, width=12),
         C("source", "来源", "Source", "choice", choices=REQUIREMENT_SOURCES, width=12, hint_zh="手填 = 按人数；客服测算 = Erlang C；售前/催单/售后定编 = 客服需求表的定编；仓库测算 = 仓库岗位人数；空 = 手填", hint_en="Typed = the people column; Service model = Erlang C; Pre-sales/Reminders/After-sales (fixed) = the service sheet's fixed counts; Warehouse model = the warehouse post's heads; empty = Typed"),
         C("people", "人数", "People", "int", minimum=0, maximum=10_000, width=8, hint_zh="同时在岗人数（手填时必填）", hint_en="people on duty at once (required when typed)"),
         C("dates", "日期", "Dates", "dates", width=16, hint_zh="如 11-11 或 11-10~11-13；空 = 活动每天", hint_en="e.g. 11-11 or 11-10~11-13; empty = every campaign day"),
@@ -247,14 +250,14 @@ SHEETS: tuple[Sheet, ...] = (
         C("note", "说明", "Note", width=30),
     ), required=False, note_zh="每行一段值班需求；同一部门同一岗位的多行相加", note_en="one requirement per row; rows of the same department and post add up"),
     Sheet("fixed", "固定排班", "Fixed shifts", (
-        C("name", "姓名", "Name", required=True, width=10),
+        C("name", "姓名", "Name", required=True, max_len=40, width=10),
         C("date", "日期", "Date", "date", required=True),
-        C("shift", "班次", "Shift", required=True, width=8),
-        C("post", "岗位", "Post", required=True, width=10),
+        C("shift", "班次", "Shift", required=True, max_len=12, width=8),
+        C("post", "岗位", "Post", required=True, max_len=30, width=10),
     ), required=False, note_zh="计划员已确定的排班：排班时原样保留", note_en="assignments the planner has decided: kept as they are"),
     Sheet("posts", "仓库岗位", "Warehouse posts", (
-        C("group", "分组", "Group", required=True, width=12),
-        C("post", "岗位", "Post", required=True, width=12),
+        C("group", "分组", "Group", required=True, max_len=40, width=12),
+        C("post", "岗位", "Post", required=True, max_len=30, width=12),
         C("per_person", "人效(单/人/天)", "Orders/person/day", "number", minimum=0, smallest=0.01, width=14),
         C("fixed", "固定人数", "Fixed heads", "int", minimum=0, width=10),
         C("note", "说明", "Note", width=30),
@@ -273,12 +276,12 @@ SHEETS: tuple[Sheet, ...] = (
         C("chats", "咨询量", "Chats", "number", required=True, minimum=0, width=10),
     ), required=False, note_zh="按时段的咨询量（原样进入 Erlang C）；也可写成 日期 × 0:00…23:00 的宽表", note_en="chats per slot (used as typed by Erlang C); a Date × 0:00…23:00 grid works too"),
     Sheet("curves", "咨询曲线", "Chat curves", (
-        C("curve", "曲线", "Curve", required=True, width=14),
+        C("curve", "曲线", "Curve", required=True, max_len=40, width=14),
         C("time", "时间", "Time", "time", required=True),
         C("weight", "权重", "Weight", "number", required=True, minimum=0, width=10, hint_zh="如去年同日该时段咨询量", hint_en="e.g. last year's chats in this slot"),
     ), required=False, note_zh="本店自己的日内曲线：按当天咨询总量缩放", note_en="the shop's own day shapes, scaled to each day's chat total"),
     Sheet("inventory", "库存", "Inventory", (
-        C("category", "类目", "Category", required=True, width=14),
+        C("category", "类目", "Category", required=True, max_len=60, width=14),
         C("quantity", "件数", "Units", "number", required=True, minimum=0, width=10),
         C("amount", "折后金额", "Discounted value", "number", required=True, minimum=0, width=14),
     )),

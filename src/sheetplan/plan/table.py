@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -45,13 +46,14 @@ def convert(col: Column, v: Any, year: int) -> Any:
     elif kind == "time":
         return to_time(v)
     elif kind == "list":
-        return to_list(v)
+        items = to_list(v)
+        return tuple(_name(x, col) for x in items) if col.max_len else items
     elif kind == "dates":
         return to_dates(v, year)
     elif kind == "moment":
         return to_moment(v, year)
     else:
-        text = to_text(v)
+        text = _name(to_text(v), col) if col.max_len else to_text(v)
         if kind == "choice" and col.choices and text not in col.choices:
             canonical = canonical_choice(text, col.choices)
             if canonical is None:
@@ -67,6 +69,16 @@ def convert(col: Column, v: Any, year: int) -> Any:
     if not math.isfinite(x) or abs(x) >= MAX_MAGNITUDE:  # beyond Excel's 15 digits; 1e308 overflows the calculators
         raise CellError("too_large" if x > 0 else "too_small", value=_fmt(x), max="1e+15", min="-1e+15")
     return x
+
+
+def _name(text: str, col: Column) -> str:
+    """A name other cells refer to: one space for any run of whitespace (a tab or line break in a
+    department would not match itself once recalculated), and not longer than the column allows."""
+    visible = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf") or ch.isspace())
+    name = " ".join(visible.split())  # no bidi override or zero-width character can disguise a name
+    if col.max_len is not None and len(name) > col.max_len:
+        raise CellError("too_long", value=name[:20] + "…", max=col.max_len)
+    return name
 
 
 def _fmt(x: float) -> str:

@@ -116,16 +116,23 @@ def sheet_name(wanted: str, taken: set[str] = frozenset()) -> str:  # type: igno
     characters, no apostrophe at either end — and unlike the (case-folded) ``taken`` ones: a
     clash gets '~2', '~3' … within the 31 characters."""
     name = "".join(ch for ch in unicodedata.normalize("NFC", wanted) if unicodedata.category(ch)[0] != "C")
-    name = _SHEET_FORBIDDEN.sub("_", name).strip("'") or "_"
+    name = " ".join(_SHEET_FORBIDDEN.sub("_", name).split()).strip("'") or "_"
     if name.casefold() == "history":  # reserved by Excel
         name += "_"
-    base, n = name[:SHEET_NAME_MAX], 1
-    candidate = base
+    candidate, n = _fit(name, SHEET_NAME_MAX), 1
     while candidate.casefold() in taken:
         n += 1
         suffix = f"~{n}"
-        candidate = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+        candidate = _fit(name, SHEET_NAME_MAX - len(suffix)) + suffix
     return candidate
+
+
+def _fit(name: str, units: int) -> str:
+    """At most ``units`` UTF-16 code units, as Excel counts (an emoji takes two), and no
+    apostrophe at either end once cut."""
+    while len(name.encode("utf-16-le")) // 2 > units:
+        name = name[:-1]
+    return name.strip("'") or "_"
 
 
 def print_setup(

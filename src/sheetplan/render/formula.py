@@ -29,5 +29,8 @@ def criteria(pattern: str) -> str:
 
 
 def footer(value: str) -> str:
-    """Text for a page header or footer, where '&' starts a code (&P page, &B bold …)."""
-    return str(value).replace("&", "&&")
+    """Text for a page header or footer, where '&' starts a code (&P page, &B bold, &72 size …).
+    Doubling it ('&&') is Excel's escape, but xlsxwriter then reads 'P&&G' as an image
+    placeholder and drops the footer; the full-width '＆' reads the same and is no code. Line
+    breaks and tabs become spaces (a footer is one line)."""
+    return " ".join(str(value).split()).replace("&", "＆")
