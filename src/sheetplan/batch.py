@@ -40,7 +40,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from filelock import Timeout
 from pebble import ProcessExpired, ProcessPool
@@ -90,7 +90,8 @@ class BatchReport:
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
     jobs: int = 1
-    notes: list[str] = field(default_factory=list)  # about the batch itself (lock, manifest, recovery)
+    notes: list[str] = field(default_factory=list)  # about the batch itself: what recovery rolled back
+    errors: list[str] = field(default_factory=list)  # why the batch could not run, or not fully (exit 2)
 
     def _with(self, status: Status) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
@@ -109,7 +110,7 @@ class BatchReport:
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not any(n.startswith(("cannot", "another")) for n in self.notes)
+        return not self.failed and not self.errors
 
     @property
     def exit_code(self) -> int:
@@ -127,6 +128,7 @@ class BatchReport:
             f"failed / 失败 {len(self.failed)} · {self.seconds:.1f} s, {self.jobs} job(s)"
         ]
         lines += [f"  ✗ {o.rel}: {o.reason}" for o in self.failed]
+        lines += [f"  ✗ {e}" for e in self.errors]
         lines += [f"  ! {n}" for n in self.notes]
         return lines
 
@@ -229,6 +231,16 @@ def _peak_rss_kb() -> int:
     return rss // 1024 if sys.platform == "darwin" else rss
 
 
+def target_problem(job: Job, targets: Iterable[Path], root: Path) -> str | None:
+    """Why these output files must not be written: one is a plan of the batch, or another plan's output."""
+    for t in targets:
+        if str(t.resolve()) in job.inputs:
+            return f"would overwrite the plan {t.name}; choose another output folder / 会覆盖计划文件"
+        if t.relative_to(root).as_posix().casefold() in job.claimed:
+            return f"would overwrite {t.name}, written for another plan / 会覆盖其他计划的输出文件"
+    return None
+
+
 def build_one(job: Job, root: Path) -> Outcome:
     """Read, validate and build one plan; every failure comes back as a reason, never raised."""
     from .build import build_plan, output_names
@@ -247,13 +259,9 @@ def build_one(job: Job, root: Path) -> Outcome:
     try:
         plan = read_plan(job.source)
         main, per_dept = output_names(job.source.stem, plan)
-        targets = [job.out_dir / n for n in (main, *per_dept.values())]
-        clash = next((t for t in targets if str(t.resolve()) in job.inputs), None)
-        if clash is not None:
-            return failed(f"would overwrite the plan {clash.name}; choose another output folder / 会覆盖计划文件")
-        taken = next((t for t in targets if t.relative_to(root).as_posix().casefold() in job.claimed), None)
-        if taken is not None:
-            return failed(f"would overwrite {taken.name}, written for another plan / 会覆盖其他计划的输出文件")
+        problem = target_problem(job, [job.out_dir / n for n in (main, *per_dept.values())], root)
+        if problem is not None:
+            return failed(problem)
         written = build_plan(plan, job.out_dir, job.source.stem)
         after = file_sha256(job.source)
     except PlanError as e:
@@ -333,10 +341,14 @@ def run_batch(
     *,
     console: Console | None = None,
     timeout: float | None = DEFAULT_TIMEOUT_S,
+    scheduler: str | None = None,
 ) -> BatchReport:
     """Build every plan under ``src_dir`` into ``out_dir`` (tree mirrored) with ``jobs`` processes
     (0 or less: one per CPU), each plan limited to ``timeout`` seconds (None: no limit). Never
     raises for a bad plan: see the report's ``failed``.
+
+    ``scheduler`` runs the plans on a Dask cluster instead (``tcp://host:8786``, or ``local:N``
+    for N worker processes on this machine): see :mod:`sheetplan.batch_dask`.
 
     Workers are spawned, so a script calling this must guard its entry point with
     ``if __name__ == "__main__":`` (the `sheetplan` command already does)."""
@@ -350,20 +362,55 @@ def run_batch(
         lock = folder_lock(out, LOCK_WAIT_S, kind="batch")
         lock.acquire()
     except Timeout:
-        return BatchReport(notes=[f"another sheetplan batch is writing into {out}; try again when it ends / "
+        return BatchReport(errors=[f"another sheetplan batch is writing into {out}; try again when it ends / "
                                   "另一个批量生成正在写入该文件夹"])
     except OSError as e:
-        return BatchReport(notes=[f"cannot use the output folder {out}: {e.strerror or e} / 无法使用输出文件夹"])
+        return BatchReport(errors=[f"cannot use the output folder {out}: {e.strerror or e} / 无法使用输出文件夹"])
     try:
-        return _run_locked(src, out, jobs, force, progress, console, timeout, t0)
+        if scheduler is None:
+            return _run_locked(src, out, LocalRunner(jobs), force, progress, console, timeout, t0)
+        from .batch_dask import DaskUnavailable, dask_runner
+
+        try:
+            with dask_runner(scheduler) as runner:
+                return _run_locked(src, out, runner, force, progress, console, timeout, t0)
+        except DaskUnavailable as e:
+            return BatchReport(errors=[str(e)])
     finally:
         lock.release()
 
 
+class Runner(Protocol):
+    """Where the plans are built: this machine's processes, or a Dask cluster."""
+
+    def slots(self, todo: int) -> int:
+        """How many plans run at once (the summary's 'jobs')."""
+        ...
+
+    def run(self, jobs: list[Job], root: Path, done: Callable[[Outcome], None], timeout: float | None) -> None:
+        """Build every job, calling ``done`` once per job with its outcome, in completion order."""
+        ...
+
+
+@dataclass(frozen=True)
+class LocalRunner:
+    """``jobs`` spawned processes on this machine (0 or less: one per CPU)."""
+
+    jobs: int
+
+    def slots(self, todo: int) -> int:
+        return max(1, min(self.jobs if self.jobs > 0 else (os.cpu_count() or 1), todo))
+
+    def run(self, jobs: list[Job], root: Path, done: Callable[[Outcome], None], timeout: float | None) -> None:
+        _run(jobs, root, self.slots(len(jobs)), done, timeout=timeout)
+
+
 def _run_locked(
-    src: Path, out: Path, jobs: int, force: bool, progress: bool, console: Console, timeout: float | None, t0: float
+    src: Path, out: Path, runner: Runner, force: bool, progress: bool, console: Console, timeout: float | None,
+    t0: float,
 ) -> BatchReport:
     notes = recover_tree(out)
+    errors: list[str] = []
     manifest = load_manifest(out)
     plans = discover(src, out, (o for e in manifest.values() for o in e.get("outputs", ())))
     inputs = frozenset(str(p.resolve()) for p in plans)
@@ -391,10 +438,10 @@ def _run_locked(
             outcomes[rel] = Outcome(rel, "unchanged", outputs=tuple(entry["outputs"]), sha256=sha)  # type: ignore[index]
             continue
         todo.append((job, size))
-    workers = max(1, min(jobs if jobs > 0 else (os.cpu_count() or 1), len(todo)))
+    workers = runner.slots(len(todo))
     for job, _ in todo:  # forgotten until rebuilt: a batch killed mid-plan never looks 'unchanged'
         manifest.pop(job.rel, None)
-    saved = _save(out, manifest, notes) if todo else True
+    saved = _save(out, manifest, errors) if todo else True
     last_save = time.monotonic()
 
     def record(o: Outcome) -> None:
@@ -406,7 +453,7 @@ def _run_locked(
             manifest.pop(o.rel, None)  # failed, or changed while building: build it again next time
         bar.advance(o)
         if saved and time.monotonic() - last_save > MANIFEST_SAVE_EVERY_S:
-            _save(out, manifest, notes)
+            _save(out, manifest, errors)
             last_save = time.monotonic()
 
     with _Progress(console, len(plans), progress) as bar:
@@ -415,16 +462,16 @@ def _run_locked(
         try:
             biggest_first = [j for j, _ in sorted(todo, key=lambda t: -t[1])]  # less idle time at the end
             if saved:
-                _run(biggest_first, out, workers, record, timeout=timeout)
+                runner.run(biggest_first, out, record, timeout)
             else:
                 for job in biggest_first:
                     record(Outcome(job.rel, "failed", "the manifest cannot be written / 无法写入清单"))
         finally:
             _flag_collisions(outcomes, manifest)
             if saved and (outcomes or manifest):
-                _save(out, manifest, notes)
+                _save(out, manifest, errors)
     report = BatchReport([outcomes[k] for k in sorted(outcomes)], time.perf_counter() - t0, workers)
-    report.notes = notes
+    report.notes, report.errors = notes, errors
     return report
 
 
@@ -460,15 +507,15 @@ def recover_tree(out: Path) -> list[str]:
     return done
 
 
-def _save(out: Path, manifest: dict[str, dict], notes: list[str]) -> bool:
+def _save(out: Path, manifest: dict[str, dict], errors: list[str]) -> bool:
     """Save the manifest; a folder that refuses it is one note in the summary, not a traceback."""
     try:
         save_manifest(out, manifest)
         return True
     except OSError as e:
         note = f"cannot save the manifest {MANIFEST}: {e.strerror or e} / 无法保存清单"
-        if note not in notes:
-            notes.append(note)
+        if note not in errors:
+            errors.append(note)
         return False
 
 

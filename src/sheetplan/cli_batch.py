@@ -22,6 +22,9 @@ def batch(
     force: Annotated[bool, typer.Option("--force", help="rebuild plans that have not changed")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="seconds one plan may take before it is stopped and "
                                            "reported (0 = no limit)", min=0)] = 900.0,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="build on a Dask cluster: tcp://HOST:8786, or local:N for N worker processes here "
+        "(needs sheetplan[dask]; see README)")] = None,
 ) -> None:
     """Build every plan under a folder in parallel; unchanged plans are skipped. Exit 2 if any failed."""
     from .batch import run_batch
@@ -32,8 +35,8 @@ def batch(
         err.print(f"{src_dir}: 不是文件夹 / not a folder", highlight=False)
         raise typer.Exit(2)
     report = run_batch(src_dir, out_dir, jobs=jobs, force=force, progress=True, console=err,
-                       timeout=timeout or None)
-    if not report.outcomes:
+                       timeout=timeout or None, scheduler=scheduler)
+    if not report.outcomes and not report.errors:
         err.print(f"{src_dir}: 没有找到计划工作簿 / no plan workbooks found", highlight=False)
     for line in report.summary_lines():
         out.print(line, highlight=False, markup=False)

@@ -461,8 +461,9 @@ case("call_days_5e-324")(lambda e, f: mutate(e, f, put_setting("外呼天数", 5
 case("productivity_1e-300")(lambda e, f: mutate(e, f, put("仓库岗位", "人效(单/人/天)", 1e-300, "不能小于 0.01")))
 case("solver_budget_600")(lambda e, f: mutate(e, f, put_setting("排班求解预算", 600, "不能大于 30")))
 case("shift_code_injection")(
-    lambda e, f: mutate(e, f, put("班次", "代码", "X\")+cmd|' /C calc'!A0+(\"", "不能含空格"))
+    lambda e, f: mutate(e, f, put("班次", "代码", "X\")+cmd|' /C calc'!A0+(\"", "过长"))
 )
+case("shift_code_with_space")(lambda e, f: mutate(e, f, put("班次", "代码", "X cmd|' /C'", "不能含空格")))
 case("post_with_separator")(lambda e, f: mutate(e, f, put("人员", "岗位", "售前·夜", "含有「·」")))
 case("product_price_1e308")(lambda e, f: mutate(e, f, put("商品", "价格", 1e308, "不能大于 1e+15")))
 

@@ -296,7 +296,7 @@ def test_batch_cleans_what_a_killed_run_left_and_refuses_a_second_batch(
     monkeypatch.setattr(batch_mod, "LOCK_WAIT_S", 0.2)
     with folder_lock(out, kind="batch"):
         busy = run_batch(src, out, progress=False, force=True)
-    assert busy.exit_code == 2 and busy.outcomes == [] and "another sheetplan batch" in busy.notes[0]
+    assert busy.exit_code == 2 and busy.outcomes == [] and "another sheetplan batch" in busy.errors[0]
 
 
 def test_a_manifest_that_cannot_be_saved_is_a_summary_line(small_example: Path, tmp_path: Path) -> None:
