@@ -49,6 +49,7 @@ from rich.console import Console
 from . import __version__
 from .files import JOURNAL_PREFIX, LOCK_WAIT_S, OutputError, folder_lock, recover, regular_file, safe_part
 from .messages import msg
+from .pipeline import THREADS_ENV
 
 MANIFEST = ".sheetplan-batch.json"
 PLAN_SUFFIXES = (".xlsx", ".xlsm")
@@ -215,6 +216,7 @@ def _init_worker() -> None:
     """Ctrl-C is the parent's to handle; workers finish their plan and go. On Linux a worker also
     dies with its parent (a `kill -9`ed batch must not leave workers writing on, unlocked)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ[THREADS_ENV] = "1"  # one plan per process: its departments solve one after the other
     if sys.platform.startswith("linux"):
         import ctypes
 

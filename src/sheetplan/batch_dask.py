@@ -44,6 +44,7 @@ from typing import Any
 from . import __version__
 from .batch import MAX_PLAN_MB, Job, Outcome, build_one, target_problem
 from .files import OutputError, OutputSet, regular_file
+from .pipeline import THREADS_ENV
 
 try:
     from distributed.diagnostics.plugin import WorkerPlugin
@@ -147,6 +148,7 @@ def _init_child() -> None:
     watchdog rather than PDEATHSIG, which fires when the *thread* that started the child ends,
     and Dask's threads come and go)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ[THREADS_ENV] = "1"  # one child per worker thread already uses the worker's cores
     parent = os.getppid()
 
     def watch() -> None:

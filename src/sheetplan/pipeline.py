@@ -10,8 +10,12 @@ everything that could not be honoured becomes a warning naming sheet and row.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from .calc.calendar import minutes_of
@@ -125,12 +129,21 @@ def demand(plan: Plan) -> Demand:
     return Demand(resolution, models, reqs, service, wh)
 
 
+THREADS_ENV = "SHEETPLAN_THREADS"  # batch workers set 1: their processes already use every core
+
+
+def roster_threads() -> int:
+    """How many departments solve at once: one per CPU unless ``SHEETPLAN_THREADS`` says otherwise."""
+    value = os.environ.get(THREADS_ENV, "")
+    return int(value) if value.isdigit() and int(value) > 0 else os.cpu_count() or 1
+
+
 def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Problem]]:
     """A named roster for every department that has staff and a requirement."""
     s = plan.settings
     labels = [f"{d:%m-%d}" for d in s.days]
     rules = to_roster.rules(plan)
-    out: list[DepartmentRoster] = []
+    jobs: list[Callable[[], DepartmentRoster]] = []
     problems: list[Problem] = []
     for dept, requirement in dem.requirements.items():
         staff = [p for p in plan.staff if p.department == dept]
@@ -146,12 +159,17 @@ def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Probl
                                     "warning"))
             continue
         people = [to_roster.person(plan, p, s.interval_minutes) for p in staff]
-        r = roster_department(
-            dept, people, shifts, requirement, len(s.days), rules, interval_minutes=s.interval_minutes,
-            day_labels=labels, lang=plan.lang, fixed=to_roster.fixed_assignments(plan, dept),
-        )
-        out.append(r)
-        problems += _roster_problems(plan, dem, r) + _idle_problems(plan, dept, r.idle)
+        jobs.append(partial(
+            roster_department, dept, people, shifts, requirement, len(s.days), rules,
+            interval_minutes=s.interval_minutes, day_labels=labels, lang=plan.lang,
+            fixed=to_roster.fixed_assignments(plan, dept),
+        ))
+    # each solve is single-threaded and deterministic, and CP-SAT releases the GIL: departments
+    # solve side by side on the machine's cores, with the same rosters as one after the other
+    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), roster_threads()))) as pool:
+        out = list(pool.map(lambda job: job(), jobs))
+    for r in out:
+        problems += _roster_problems(plan, dem, r) + _idle_problems(plan, r.department, r.idle)
     return out, problems
 
 

@@ -20,6 +20,8 @@ from .roster import (
 )
 from .roster_explain import Idle, idle_people
 
+WHAT_IF_BUDGET = 0.25  # per "would relaxing this rule close the gap?" solve, started from the roster found
+
 
 @dataclass(frozen=True)
 class DepartmentRoster:
@@ -75,7 +77,7 @@ def roster_department(
         lang=lang,
         day_labels=list(day_labels) or None,
         fixed=fixed,
-        resolve_time_s=min(0.5, rules.time_limit_s),
+        resolve_time_s=min(WHAT_IF_BUDGET, rules.time_limit_s),
     )
     idle = idle_people(result, people, shifts, req)
     return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle)

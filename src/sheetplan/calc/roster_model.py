@@ -36,6 +36,9 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
+from . import roster_rules as rr
+from .roster_rules import Request, ShiftCover
+
 __all__ = [
     "KINDS",
     "Assignment",
@@ -43,8 +46,10 @@ __all__ = [
     "FixedAssignment",
     "Gap",
     "Person",
+    "Request",
     "RosterResult",
     "RosterRules",
+    "ShiftCover",
     "ShiftTemplate",
     "assignment_rows",
     "block_reason",
@@ -96,9 +101,17 @@ class Person:
     unavailable_days: frozenset[int] = frozenset()
     available_windows: tuple[tuple[int, int], ...] | None = None
     cost_per_hour: float = 1.0
+    min_hours_total: float | None = None
+    max_consecutive_days: int | None = None  # this person's limit; None: the rules' limit
+    min_consecutive_days: int = 1  # a run of work days not touching the campaign's ends is at least this long
+    min_days_off: int = 1  # likewise a run of days off
+    max_weekends: int | None = None  # weekends (RosterRules.weekends) with any work
+    max_shifts: tuple[tuple[str, int], ...] = ()  # (shift code, at most that many)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", normalize_kind(self.kind))
+        shifts = self.max_shifts.items() if isinstance(self.max_shifts, Mapping) else self.max_shifts
+        object.__setattr__(self, "max_shifts", tuple((str(c), int(n)) for c, n in shifts))
         object.__setattr__(self, "posts", tuple(self.posts))
         object.__setattr__(self, "unavailable_days", frozenset(self.unavailable_days))
         if self.available_windows is not None:
@@ -112,6 +125,28 @@ class Person:
             raise ValueError(f"{self.name}: max_hours_total must not be negative")
         if self.cost_per_hour < 0:
             raise ValueError(f"{self.name}: cost_per_hour must not be negative")
+        if self.min_hours_total is not None and not 0 <= self.min_hours_total <= (
+                self.max_hours_total if self.max_hours_total is not None else math.inf):
+            raise ValueError(f"{self.name}: min_hours_total must be between 0 and max_hours_total")
+        if self.max_consecutive_days is not None and self.max_consecutive_days < 1:
+            raise ValueError(f"{self.name}: max_consecutive_days must be at least 1")
+        if self.min_consecutive_days < 1 or self.min_days_off < 1:
+            raise ValueError(f"{self.name}: min_consecutive_days and min_days_off must be at least 1")
+        if self.max_weekends is not None and self.max_weekends < 0:
+            raise ValueError(f"{self.name}: max_weekends must not be negative")
+        if any(n < 0 for _, n in self.max_shifts):
+            raise ValueError(f"{self.name}: max_shifts must not be negative")
+
+    def most_in_a_row(self, rules: RosterRules) -> int | None:
+        """Days in a row this person may work: their own limit, else the rules' (one shift a day)."""
+        if self.max_consecutive_days is not None:
+            return self.max_consecutive_days
+        return rules.max_consecutive_days if rules.one_shift_per_day else None
+
+    def day_rules(self, rules: RosterRules) -> bool:
+        """Whether any rule looks at this person's days (so the model needs a literal per day)."""
+        return (self.most_in_a_row(rules) is not None or self.min_consecutive_days > 1 or self.min_days_off > 1
+                or (self.max_weekends is not None and bool(rules.weekends)))
 
 
 @dataclass(frozen=True)
@@ -124,10 +159,12 @@ class ShiftTemplate:
     hours: float
     kinds: frozenset[str] = frozenset(KINDS)
     label: str = ""
+    not_followed_by: frozenset[str] = frozenset()  # codes no one may work the day after this shift
 
     def __post_init__(self) -> None:
         kinds = frozenset(normalize_kind(k) for k in self.kinds) or frozenset(KINDS)
         object.__setattr__(self, "kinds", kinds)
+        object.__setattr__(self, "not_followed_by", frozenset(self.not_followed_by))
         if not 0 <= self.start_hour < 24:
             raise ValueError(f"shift {self.code}: start_hour must be in [0, 24)")
         if not 0 < self.hours <= 24:
@@ -168,6 +205,11 @@ class RosterRules:
     deterministic_time: float | None = None
     # Bounded memory: a model of more assignment variables than this (~1 GB) is not built.
     max_variables: int = 300_000
+    # False: least shortfall only, cost not optimised (what-if solves that only ask "is it covered?")
+    cost_phase: bool = True
+    weekends: tuple[tuple[int, ...], ...] = ()  # day indices of each weekend (for Person.max_weekends)
+    # stop once the roster is proven within this fraction of the best possible (0: prove optimal)
+    relative_gap: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -198,6 +240,7 @@ class Gap:
     start_interval: int
     end_interval: int
     shortfall: int
+    shift_code: str | None = None  # a per-shift head count (ShiftCover) left short, not an interval one
 
 
 @dataclass(frozen=True)
@@ -239,6 +282,10 @@ class RosterResult:
     solver_status: str = ""
     proven_optimal: bool = False
     conflicts: list[Conflict] = field(default_factory=list)
+    # weighted penalties of the roster in cost units: wishes_unmet (wanted, not given),
+    # wishes_against (not wanted, given), cover_under / cover_over (per-shift head counts)
+    penalties: dict[str, float] = field(default_factory=dict)
+    unmet_requests: list[Request] = field(default_factory=list)
 
     @property
     def coverage_pct(self) -> float:
@@ -364,6 +411,8 @@ def block_reason(person: Person, inst: _Instance) -> str | None:
         return "window"
     if inst.hours > person.max_hours_per_day + _EPS:
         return "day_hours"
+    if (inst.template.code, 0) in person.max_shifts:
+        return "max_shifts"
     if person.max_hours_total is not None and inst.hours > person.max_hours_total + _EPS:
         return "total_hours"
     return None
@@ -478,9 +527,11 @@ class _Built:
     instances: list[_Instance]
     shortfall_const: int  # person-intervals no shift template can cover at all
     unfair_vars: dict[str, tuple[cp_model.IntVar, cp_model.IntVar]]
-    shortfall: cp_model.LinearExprT  # person-intervals short (variable part)
-    cost_fair: cp_model.LinearExprT  # cost + fairness penalty, in hundredths
+    shortfall: cp_model.LinearExprT  # phase 1: person-intervals short (variable part), weighted shift cover
+    cost_fair: cp_model.LinearExprT  # phase 2: cost + fairness + wishes + over-cover, in hundredths
     w_short: int
+    covers: list[rr.CoverVars] = field(default_factory=list)
+    penalty_const: int = 0  # wishes that cannot be met whatever the roster (hundredths)
 
 
 def _build_model(
@@ -491,8 +542,12 @@ def _build_model(
     fixed: Sequence[FixedAssignment],
     night: frozenset[str],
     n_intervals: int,
+    requests: Sequence[rr.Request] = (),
+    shift_cover: Sequence[rr.ShiftCover] = (),
 ) -> _Built:
     model = cp_model.CpModel()
+    horizon = max((i.day for i in instances), default=-1) + 1
+    iph = max(1, n_intervals // max(1, 24 * horizon))
     by_key = {(i.day, i.template.code): i for i in instances}
     # ordered (not a set): constraint order must not depend on string hashing, or two processes
     # (batch workers) could solve the same plan differently
@@ -501,8 +556,13 @@ def _build_model(
     for name, k, q in fixed_keys:
         forced_posts[(name, k)][q] = None
     prefix = {q: [0, *_accumulate(v)] for q, v in requirement.items()}
+    cover_keys = {(c.day, c.shift_code, c.post) for c in shift_cover}
+    modelled = set(requirement) | {c.post for c in shift_cover}
+    wished = {(r.person, r.day) for r in requests if r.want}
 
     def needed(post: str, inst: _Instance) -> bool:
+        if (inst.day, inst.template.code, post) in cover_keys:
+            return True
         pre = prefix.get(post)
         if pre is None:
             return False
@@ -515,14 +575,16 @@ def _build_model(
     max_cost = 0
     for person in people:
         rows: list[tuple[_Instance, list[cp_model.IntVar]]] = []
+        anywhere = person.min_hours_total is not None  # must reach its hours: any modelled post will do
         for inst in instances:
             forced = forced_posts.get((person.name, inst.idx), {})
             if block_reason(person, inst) is None:
-                posts = [q for q in person.posts if needed(q, inst) or q in forced]
+                free = anywhere or (person.name, inst.day) in wished
+                posts = [q for q in person.posts if needed(q, inst) or q in forced or (free and q in modelled)]
             else:
                 posts = list(forced)
             lits = []
-            for q in posts:
+            for q in dict.fromkeys(posts):
                 var = model.new_bool_var(f"x|{person.name}|{inst.day}|{inst.template.code}|{q}")
                 x[(person.name, inst.idx, q)] = var
                 lits.append(var)
@@ -544,7 +606,9 @@ def _build_model(
         model.add(x[key] == 1)
 
     # rest / overlap: one at-most-one per distinct start (maximal cliques of the interval
-    # graph of [start, end + rest)); one shift per duty day; hour caps.
+    # graph of [start, end + rest)); one shift per duty day; hour caps; day patterns.
+    day_lits: dict[str, rr.DayLits] = {}
+    day_wishes = {r.person for r in requests if r.shift_code is None}
     for person in people:
         rows = per_person[person.name]
         if not rows:
@@ -574,18 +638,31 @@ def _build_model(
                         sum(round(i.hours * 60) * v for i, ls in day_rows for v in ls)
                         <= math.floor(person.max_hours_per_day * 60 + _EPS)
                     )
-        n = rules.max_consecutive_days
-        if n is not None and rules.one_shift_per_day and by_day:
-            first, last = min(by_day), max(by_day)
-            for d0 in range(first, last - n + 1):  # any n + 1 consecutive days hold a day off
-                window = [v for d in range(d0, d0 + n + 1) for _, ls in by_day.get(d, []) for v in ls]
-                if len(window) > n:
-                    model.add(sum(window) <= n)
+        _add_successions(model, by_day)
+        if person.day_rules(rules) or person.name in day_wishes:
+            days = rr.day_literals(model, person.name, horizon,
+                                   {d: [v for _, ls in rs for v in ls] for d, rs in by_day.items()},
+                                   rules.one_shift_per_day)
+            day_lits[person.name] = days
+            most = person.most_in_a_row(rules)
+            if most is not None:
+                rr.add_max_in_a_row(model, days, most)
+            if person.min_consecutive_days > 1:
+                rr.add_min_in_a_row(model, days, person.min_consecutive_days, off=False)
+            if person.min_days_off > 1:
+                rr.add_min_in_a_row(model, days, person.min_days_off, off=True)
+            if person.max_weekends is not None and rules.weekends:
+                rr.add_max_weekends(model, person.name, days, rules.weekends, person.max_weekends)
+        for code, most in person.max_shifts:
+            lits = [v for inst, ls in rows if inst.template.code == code for v in ls]
+            if len(lits) > most:
+                model.add(sum(lits) <= most)
+        minutes = sum(round(i.hours * 60) * v for i, ls in rows for v in ls)
         if person.max_hours_total is not None:
-            model.add(
-                sum(round(i.hours * 60) * v for i, ls in rows for v in ls)
-                <= math.floor(person.max_hours_total * 60 + _EPS)
-            )
+            model.add(minutes <= math.floor(person.max_hours_total * 60 + _EPS))
+        if person.min_hours_total:
+            model.add(minutes >= math.ceil(person.min_hours_total * 60 - _EPS))
+
 
     # fairness: spread of night / peak-day shift counts within each person kind
     fair_w = max(0, round(rules.fairness_weight * _COST_SCALE))
@@ -649,11 +726,49 @@ def _build_model(
                 model.add(s + cover >= r)
                 short_terms.append((s, m))
 
-    shortfall = sum(m * s for s, m in short_terms)
-    cost_fair = sum(c * v for v, c in cost_terms) + sum(w * v for v, w in fair_terms)
+    # per-shift cover and wishes
+    lits_of = {(c.day, c.shift_code, c.post): vars_by_post_inst.get((c.post, by_key[(c.day, c.shift_code)].idx), [])
+               for c in shift_cover if (c.day, c.shift_code) in by_key}
+    covers = rr.shift_cover_vars(model, shift_cover, lits_of)
+    shift_lits: dict[tuple[str, int, str], list[cp_model.IntVar]] = defaultdict(list)
+    for (name, k, _), var in x.items():
+        shift_lits[(name, instances[k].day, instances[k].template.code)].append(var)
+    wish_terms, penalty_const = rr.request_terms(model, requests, shift_lits, day_lits)
+
+    if rules.shortfall_weight is None:
+        # lexicographic: a person missing from a shift counts as its person-intervals × weight
+        under = sum(max(1, round(cv.row.under_weight * _length(by_key, cv.row, iph))) * cv.under
+                    for cv in covers if not isinstance(cv.under, int))
+        shortfall = sum(m * s for s, m in short_terms) + under
+        under_cost = 0
+    else:  # weighted: the rows' own weights, next to cost, in hundredths
+        shortfall = sum(m * s for s, m in short_terms)
+        under_cost = sum(rr.weight(cv.row.under_weight) * cv.under for cv in covers if not isinstance(cv.under, int))
+        penalty_const += sum(rr.weight(cv.row.under_weight) * cv.under for cv in covers if isinstance(cv.under, int))
+    over_terms = [(cv.over, rr.weight(cv.row.over_weight)) for cv in covers if not isinstance(cv.over, int)]
+    cost_fair = (sum(c * v for v, c in cost_terms) + sum(w * v for v, w in fair_terms)
+                 + sum(w * e for e, w in wish_terms) + sum(w * o for o, w in over_terms) + under_cost)
     return _Built(
-        model, x, instances, shortfall_const, unfair_vars, shortfall, cost_fair, w_short
+        model, x, instances, shortfall_const, unfair_vars, shortfall, cost_fair, w_short, covers, penalty_const
     )
+
+
+def _length(by_key: Mapping[tuple[int, str], _Instance], row: rr.ShiftCover, iph: int) -> int:
+    inst = by_key.get((row.day, row.shift_code))
+    return (inst.end_i - inst.start_i) if inst is not None else 24 * iph
+
+
+def _add_successions(model: cp_model.CpModel, by_day: Mapping[int, Sequence[tuple[_Instance, list]]]) -> None:
+    """A shift whose template names the next day's shift as not following it: not both."""
+    for day, rows in by_day.items():
+        tomorrow = by_day.get(day + 1, ())
+        for inst, lits in rows:
+            banned = inst.template.not_followed_by
+            if not banned:
+                continue
+            after = [v for nxt, ls in tomorrow if nxt.template.code in banned for v in ls]
+            if after:
+                model.add_at_most_one([*lits, *after])
 
 
 def _accumulate(values: Iterable[int]) -> list[int]:
@@ -694,22 +809,28 @@ def solve_roster(
     interval_minutes: int = 60,
     *,
     hint: Sequence[Assignment] = (),
+    requests: Sequence[Request] = (),
+    shift_cover: Sequence[ShiftCover] = (),
 ) -> RosterResult:
     """Assign named people to (day, shift, post) so that every post is covered in every
-    interval at least cost, fairly. Cover is soft: an understaffed department still gets its
-    best partial roster, with the shortfall listed in ``gaps``. ``hint`` warm-starts the
-    search (e.g. with a previous result)."""
+    interval (and every per-shift head count is met) at least cost, fairly, with as many wishes
+    granted as their weights are worth. Cover is soft: an understaffed department still gets its
+    best partial roster, with the shortfall listed in ``gaps``. ``hint`` warm-starts the search
+    (e.g. with a previous result); without one, a greedy roster does."""
     t0 = time.perf_counter()
     iph = _intervals_per_hour(interval_minutes)
     n_intervals = horizon_days * 24 * iph
     people = list(people)
     fixed = list(fixed)
     _check_inputs(people, shifts, requirement, horizon_days, n_intervals, fixed)
+    _check_extras(people, shifts, horizon_days, requests, shift_cover)
     instances = shift_instances(shifts, horizon_days, interval_minutes)
     by_key = {(i.day, i.template.code): i for i in instances}
     people_by_name = {p.name: p for p in people}
     requirement = {q: [int(v) for v in vals] for q, vals in requirement.items()}
-    required_hours = sum(sum(v) for v in requirement.values()) / iph
+    shift_cover = [c for c in shift_cover if c.need > 0 or c.over_weight > 0]
+    per_shift_hours = sum(c.need * by_key[(c.day, c.shift_code)].hours for c in shift_cover)
+    required_hours = sum(sum(v) for v in requirement.values()) / iph + per_shift_hours
 
     def empty(status: Status, conflicts: list[Conflict], solver_status: str) -> RosterResult:
         cover = {q: [0] * n_intervals for q in requirement}
@@ -717,7 +838,7 @@ def solve_roster(
             status=status,
             assignments=[],
             cover=cover,
-            gaps=_gaps_from(requirement, cover),
+            gaps=_gaps_from(requirement, cover) + _shift_gaps(shift_cover, [], by_key)[0],
             objective=math.nan,
             best_bound=math.nan,
             gap_pct=math.nan,
@@ -730,7 +851,7 @@ def solve_roster(
             conflicts=conflicts,
         )
 
-    conflicts = _fixed_conflicts(people_by_name, by_key, fixed, rules)
+    conflicts = _fixed_conflicts(people_by_name, by_key, fixed, rules) + _hour_conflicts(people, instances)
     if conflicts:
         return empty("infeasible", conflicts, "NOT_SOLVED")
     size = model_size(people, instances, requirement)
@@ -739,12 +860,12 @@ def solve_roster(
                      "NOT_SOLVED")
 
     night = _night_codes(shifts, rules)
-    built = _build_model(people, instances, requirement, rules, fixed, night, n_intervals)
+    built = _build_model(people, instances, requirement, rules, fixed, night, n_intervals, requests, shift_cover)
     hinted = {
         (a.person, by_key[(a.day, a.shift_code)].idx, a.post)
         for a in hint
         if (a.day, a.shift_code) in by_key
-    }
+    } or _greedy_hint(built, people, requirement, shift_cover, rules, fixed, by_key)
     # the time limit covers the whole call: model building, both phases and extraction
     deadline = t0 + max(0.2, float(rules.time_limit_s) - 0.15)
     model = built.model
@@ -753,12 +874,17 @@ def solve_roster(
             model.add_hint(var, key in hinted)
 
     det = rules.deterministic_time
-    phase_share = {"first": 0.6, "second": 0.4}
+    phase_share = {"first": 0.6 if rules.cost_phase else 1.0, "second": 0.4}
 
     def run(limit: float, phase: str = "second", scale: float = 1.0) -> tuple[cp_model.CpSolver, int]:
         solver = cp_model.CpSolver()
         params = solver.parameters
         params.random_seed = int(rules.random_seed)
+        # clauses (a cover of one person is a clause after presolve) in the LP too: without them
+        # the bound stays far below the cost of any roster and the search runs to its budget
+        params.linearization_level = 2
+        if rules.relative_gap > 0:
+            params.relative_gap_limit = rules.relative_gap
         if det is not None:
             params.num_workers = 1
             params.max_deterministic_time = max(0.1, det * phase_share[phase]) * scale
@@ -771,7 +897,7 @@ def solve_roster(
         return solver, solver.solve(model)
 
     good = (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    short_optimal = True
+    short_proven = True
     if rules.shortfall_weight is None:
         # lexicographic: 1) least shortfall, 2) least cost + unfairness at that shortfall.
         # Two phases prove far better bounds than one objective with a huge weight.
@@ -784,30 +910,46 @@ def solve_roster(
         if code not in good:
             reason = "solver" if code == cp_model.INFEASIBLE else "budget"
             return empty("infeasible", [Conflict(None, reason)], solver.status_name(code))
-        short_optimal = code == cp_model.OPTIMAL
         best_short = round(solver.objective_value)
-        # hint every variable (not only x): CP-SAT then starts phase 2 from a complete,
-        # feasible solution instead of having to repair one
-        values = list(solver.response_proto.solution)
-        model.clear_hints()
-        for i, value in enumerate(values):
-            model.add_hint(model.get_int_var_from_proto_index(i), value)
-        model.add(built.shortfall <= best_short)
-        model.minimize(built.cost_fair)
-        solver2, code2 = run(deadline - time.perf_counter())
+        short_proven = code == cp_model.OPTIMAL and solver.best_objective_bound >= best_short - _EPS
+        code2 = cp_model.UNKNOWN
+        if rules.cost_phase:
+            # hint every variable (not only x): CP-SAT then starts phase 2 from a complete,
+            # feasible solution instead of having to repair one
+            values = list(solver.response_proto.solution)
+            model.clear_hints()
+            for i, value in enumerate(values):
+                model.add_hint(model.get_int_var_from_proto_index(i), value)
+            model.add(built.shortfall <= best_short)
+            model.minimize(built.cost_fair)
+            solver2, code2 = run(deadline - time.perf_counter())
         if code2 in good:
             solver, code = solver2, code2
-            bound = solver.best_objective_bound / _COST_SCALE
+            bound = (solver.best_objective_bound + built.penalty_const) / _COST_SCALE
         else:  # keep phase 1's roster; it is valid, only not cost-optimised
             code, bound = cp_model.FEASIBLE, math.nan
     else:
         model.minimize(built.w_short * built.shortfall + built.cost_fair)
         solver, code = run(deadline - time.perf_counter())
-        bound = solver.best_objective_bound / _COST_SCALE
+        bound = (solver.best_objective_bound + built.penalty_const) / _COST_SCALE
     status_name = solver.status_name(code)
     if code not in good:
         return empty("infeasible", [Conflict(None, "solver")], status_name)
+    return _result(solver, code, bound, built, people_by_name, requirement, shift_cover, requests, rules,
+                   short_proven, by_key, required_hours, t0, horizon_days, interval_minutes, status_name)
 
+
+def _result(
+    solver: cp_model.CpSolver, code: int, bound: float, built: _Built, people_by_name: Mapping[str, Person],
+    requirement: Mapping[str, list[int]], shift_cover: Sequence[ShiftCover], requests: Sequence[Request],
+    rules: RosterRules, short_proven: bool, by_key: Mapping[tuple[int, str], _Instance], required_hours: float,
+    t0: float, horizon_days: int, interval_minutes: int, status_name: str,
+) -> RosterResult:
+    """The roster read back from the solver, with every figure recomputed from the assignments
+    (not from the model), so the headline numbers mean what they say."""
+    iph = _intervals_per_hour(interval_minutes)
+    n_intervals = horizon_days * 24 * iph
+    instances = built.instances
     assignments: list[Assignment] = []
     for (name, k, post), var in built.x.items():
         if solver.boolean_value(var):
@@ -832,27 +974,28 @@ def solve_roster(
             row = cover[a.post]
             for t in range(max(0, a.start_interval), min(n_intervals, a.end_interval)):
                 row[t] += 1
-    gaps = _gaps_from(requirement, cover)
+    shift_gaps, shift_short_hours = _shift_gaps(shift_cover, assignments, by_key)
+    gaps = _gaps_from(requirement, cover) + shift_gaps
     short_iv = {q: sum(max(0, r - c) for r, c in zip(requirement[q], cover[q], strict=True))
                 for q in requirement}
-    short_hours = sum(short_iv.values()) / iph
-    optimal = code == cp_model.OPTIMAL and short_optimal
+    short_hours = sum(short_iv.values()) / iph + shift_short_hours
     unfair = {
         key: int(solver.value(hi) - solver.value(lo))
         for key, (hi, lo) in built.unfair_vars.items()
     }
+    penalties, unmet = _penalties(assignments, shift_cover, requests)
     cost = sum(a.hours * people_by_name[a.person].cost_per_hour for a in assignments)
-    objective = cost + rules.fairness_weight * sum(unfair.values())
+    objective = cost + rules.fairness_weight * sum(unfair.values()) + penalties["wishes_unmet"] + penalties[
+        "wishes_against"] + penalties["cover_over"]
     if rules.shortfall_weight is not None:
         objective += rules.shortfall_weight * (sum(short_iv.values()) - built.shortfall_const)
+        objective += penalties["cover_under"]
+    proven = short_proven and code == cp_model.OPTIMAL and not math.isnan(bound) and bound >= objective - 1e-6
     if math.isnan(bound) or objective <= _EPS:
         gap_pct = math.nan if math.isnan(bound) else 0.0
     else:
         gap_pct = max(0.0, 100.0 * (objective - bound) / objective)
-    if gaps:
-        status: Status = "partial"
-    else:
-        status = "optimal" if optimal else "feasible"
+    status: Status = "partial" if gaps else ("optimal" if proven else "feasible")
     proto = built.model.proto
     return RosterResult(
         status=status,
@@ -861,7 +1004,7 @@ def solve_roster(
         gaps=gaps,
         objective=objective,
         best_bound=bound,
-        gap_pct=0.0 if optimal else gap_pct,
+        gap_pct=0.0 if proven else gap_pct,
         solve_seconds=time.perf_counter() - t0,
         horizon_days=horizon_days,
         interval_minutes=interval_minutes,
@@ -872,5 +1015,105 @@ def solve_roster(
         num_variables=len(proto.variables),
         num_constraints=len(proto.constraints),
         solver_status=status_name,
-        proven_optimal=optimal,
+        proven_optimal=proven,
+        penalties=penalties,
+        unmet_requests=unmet,
     )
+
+
+def _shift_gaps(rows: Sequence[ShiftCover], assignments: Sequence[Assignment],
+                by_key: Mapping[tuple[int, str], _Instance]) -> tuple[list[Gap], float]:
+    """A gap per per-shift head count left short, over that shift's hours; and the person-hours short."""
+    on = Counter((a.day, a.shift_code, a.post) for a in assignments)
+    out, hours = [], 0.0
+    for c in rows:
+        short = c.need - on[(c.day, c.shift_code, c.post)]
+        if short > 0:
+            inst = by_key[(c.day, c.shift_code)]
+            out.append(Gap(c.post, inst.start_i, inst.end_i, short, c.shift_code))
+            hours += short * inst.hours
+    return out, hours
+
+
+def _penalties(assignments: Sequence[Assignment], shift_cover: Sequence[ShiftCover],
+               requests: Sequence[Request]) -> tuple[dict[str, float], list[Request]]:
+    """What the roster costs in wishes and per-shift cover, counted from the assignments."""
+    worked = {(a.person, a.day) for a in assignments}
+    shifts = {(a.person, a.day, a.shift_code) for a in assignments}
+    on = Counter((a.day, a.shift_code, a.post) for a in assignments)
+    unmet = [r for r in requests if r.want != (
+        (r.person, r.day) in worked if r.shift_code is None else (r.person, r.day, r.shift_code) in shifts)]
+    under = sum(max(0, c.need - on[(c.day, c.shift_code, c.post)]) * c.under_weight for c in shift_cover)
+    over = sum(max(0, on[(c.day, c.shift_code, c.post)] - c.need) * c.over_weight for c in shift_cover)
+    return {
+        "wishes_unmet": sum(r.weight for r in unmet if r.want),
+        "wishes_against": sum(r.weight for r in unmet if not r.want),
+        "cover_under": under,
+        "cover_over": over,
+    }, unmet
+
+
+def _check_extras(people: Sequence[Person], shifts: Sequence[ShiftTemplate], horizon_days: int,
+                  requests: Sequence[Request], shift_cover: Sequence[ShiftCover]) -> None:
+    names = {p.name for p in people}
+    codes = {s.code for s in shifts}
+    for r in requests:
+        if r.person not in names:
+            raise ValueError(f"request names unknown person {r.person!r}")
+        if r.shift_code is not None and r.shift_code not in codes:
+            raise ValueError(f"request names unknown shift {r.shift_code!r}")
+        if not 0 <= r.day < horizon_days:
+            raise ValueError(f"request day {r.day} outside 0..{horizon_days - 1}")
+    seen = set()
+    for c in shift_cover:
+        if c.shift_code not in codes:
+            raise ValueError(f"shift cover names unknown shift {c.shift_code!r}")
+        if not 0 <= c.day < horizon_days:
+            raise ValueError(f"shift cover day {c.day} outside 0..{horizon_days - 1}")
+        key = (c.day, c.shift_code, c.post)
+        if key in seen:
+            raise ValueError(f"shift cover for {c.shift_code} on day {c.day} at {c.post} given twice")
+        seen.add(key)
+    for s in shifts:
+        unknown = sorted(s.not_followed_by - codes)
+        if unknown:
+            raise ValueError(f"shift {s.code}: not_followed_by names unknown shifts {', '.join(unknown)}")
+
+
+def _hour_conflicts(people: Sequence[Person], instances: Sequence[_Instance]) -> list[Conflict]:
+    """A minimum of hours no roster can reach (every allowed shift, the longest each day)."""
+    out = []
+    for p in people:
+        if not p.min_hours_total:
+            continue
+        best: dict[int, float] = defaultdict(float)
+        for inst in instances:
+            if block_reason(p, inst) is None:
+                best[inst.day] = max(best[inst.day], inst.hours)
+        if sum(best.values()) + _EPS < p.min_hours_total:
+            out.append(Conflict(None, "min_hours", detail=f"{p.name}: {sum(best.values()):g}/{p.min_hours_total:g}"))
+    return out
+
+
+def _greedy_hint(built: _Built, people: Sequence[Person], requirement: Mapping[str, Sequence[int]],
+                 shift_cover: Sequence[ShiftCover], rules: RosterRules, fixed: Sequence[FixedAssignment],
+                 by_key: Mapping[tuple[int, str], _Instance]) -> set[tuple[str, int, str]]:
+    """A greedy roster (see :mod:`sheetplan.calc.roster_greedy`) as the search's starting point."""
+    from .roster_greedy import Candidate, Limits, greedy_roster
+
+    limits = Limits(
+        min_rest_hours=rules.min_rest_hours,
+        one_shift_per_day=rules.one_shift_per_day,
+        most_in_a_row={p.name: p.most_in_a_row(rules) for p in people},
+        max_hours_per_day={p.name: p.max_hours_per_day for p in people},
+        max_hours_total={p.name: p.max_hours_total for p in people},
+        max_shifts={p.name: dict(p.max_shifts) for p in people},
+        max_weekends={p.name: p.max_weekends for p in people},
+        weekends=rules.weekends,
+    )
+    cands = [Candidate(name, k, q) for name, k, q in built.x]
+    forced = [Candidate(f.person, by_key[(f.day, f.shift_code)].idx, f.post) for f in fixed]
+    per_shift = {(c.day, c.shift_code, c.post): c.need for c in shift_cover}
+    costs = {p.name: p.cost_per_hour for p in people}
+    chosen = greedy_roster(cands, built.instances, requirement, per_shift, costs, limits, forced)
+    return {(c.person, c.inst, c.post) for c in chosen}

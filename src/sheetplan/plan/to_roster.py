@@ -9,6 +9,7 @@ from . import model as m
 from .model import Plan, StaffMember
 
 DEFAULT_SHIFT_TYPES = ("全职", "借调")
+RELATIVE_GAP = 1e-4  # a roster proven within 0.01 % of the cheapest is good enough to stop on
 MAX_WALL_S = 120.0  # no department's roster solve runs longer than this, whatever the budget
 # A plan with staff but no 班次 sheet gets three eight-hour shifts (and a warning saying so).
 DEFAULT_TEMPLATES = {
@@ -78,6 +79,7 @@ def rules(plan: Plan) -> RosterRules:
         time_limit_s=min(MAX_WALL_S, max(10.0, s.roster_effort * 4)),  # wall-clock backstop per department
         num_workers=1,
         deterministic_time=s.roster_effort,
+        relative_gap=RELATIVE_GAP,
     )
 
 
