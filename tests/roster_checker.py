@@ -57,6 +57,8 @@ def check_roster(
     shifts: Sequence[Any] | None = None,
     interval_minutes: int = 60,
     campaign_start: dt.datetime | None = None,
+    horizon_days: int | None = None,
+    shift_cover: Sequence[Any] = (),
 ) -> list[str]:
     """Return every violation found (empty list = the roster is valid).
 
@@ -64,7 +66,11 @@ def check_roster(
     available_windows (interval ranges); ``rules`` needs min_rest_hours and
     one_shift_per_day; ``fixed`` rows need person, day, shift_code, post; ``gaps`` rows need
     post, start_interval, end_interval, shortfall. With ``shifts`` (code, start_hour, hours,
-    kinds) the shift codes of rows are checked against their templates too."""
+    kinds) the shift codes of rows are checked against their templates too, and forbidden
+    successions (``not_followed_by``). With ``horizon_days`` the day patterns are checked (days
+    in a row at least/at most, days off in a row, weekends from ``rules.weekends``, shifts of each
+    kind, minimum hours); ``shift_cover`` rows (day, shift_code, post, need) are checked against
+    the gaps that carry a ``shift_code``."""
     out: list[str] = []
     step = interval_minutes / 60
     by_name = {p.name: p for p in people}
@@ -146,7 +152,7 @@ def check_roster(
                 out.append(f"{name}: {h:g} h on day {d} > {p.max_hours_per_day:g}")
             if rules.one_shift_per_day and count[d] > 1:
                 out.append(f"{name}: {count[d]} shifts on day {d}")
-        limit = getattr(rules, "max_consecutive_days", None)
+        limit = getattr(p, "max_consecutive_days", None) or getattr(rules, "max_consecutive_days", None)
         if limit is not None:
             run = 0
             for d in range(min(per_day, default=0), max(per_day, default=-1) + 1):
@@ -157,6 +163,12 @@ def check_roster(
         total = sum(per_day.values())
         if p.max_hours_total is not None and total > p.max_hours_total + EPS:
             out.append(f"{name}: {total:g} h in total > {p.max_hours_total:g}")
+        out += _day_patterns(name, p, set(per_day), items, rules, templates, horizon_days)
+    if horizon_days is not None:
+        for p in people:  # a minimum of hours binds people with no shift at all too
+            total = sum(r["end"] - r["start"] for r in mine.get(p.name, []))
+            if getattr(p, "min_hours_total", None) and total < p.min_hours_total - EPS:
+                out.append(f"{p.name}: {total:g} h in total < minimum {p.min_hours_total:g}")
 
     # fixed assignments kept
     for f in fixed:
@@ -173,6 +185,8 @@ def check_roster(
     # cover, recomputed from the rows; claimed gaps must match exactly
     claimed: dict[tuple[str, int], int] = {}
     for g in gaps:
+        if getattr(g, "shift_code", None) is not None:
+            continue  # a per-shift head count's gap: checked below
         for t in range(g.start_interval, g.end_interval):
             claimed[(g.post, t)] = claimed.get((g.post, t), 0) + g.shortfall
     for post, req in requirement.items():
@@ -192,4 +206,71 @@ def check_roster(
                     f"{post} interval {t}: requirement {need}, cover {cover[t]}, "
                     f"shortfall {short} but result claims {said}"
                 )
+    return out
+    out += _shift_cover(flat, shift_cover, gaps)
+    return out
+
+
+def _runs(days: set[int], horizon: int, working: bool) -> list[tuple[int, int]]:
+    """[a, b) runs of days worked (or off) inside 0..horizon."""
+    out, start = [], None
+    for d in range(horizon + 1):
+        inside = d < horizon and ((d in days) == working)
+        if inside and start is None:
+            start = d
+        elif not inside and start is not None:
+            out.append((start, d))
+            start = None
+    return out
+
+
+def _day_patterns(name: str, p: Any, days: set[int], items: list[dict[str, Any]], rules: Any,
+                  templates: Mapping[str, Any] | None, horizon: int | None) -> list[str]:
+    out = []
+    codes: dict[str, int] = defaultdict(int)
+    for r in items:
+        codes[r["code"]] += 1
+    for code, most in getattr(p, "max_shifts", ()):
+        if codes[code] > most:
+            out.append(f"{name}: {codes[code]} shifts {code} > {most}")
+    if templates is not None:
+        by_day = {math.floor(r["start"] / 24 + EPS): r["code"] for r in items}
+        for d, code in by_day.items():
+            t = templates.get(code)
+            banned = getattr(t, "not_followed_by", ()) if t is not None else ()
+            if by_day.get(d + 1) in banned:
+                out.append(f"{name}: {by_day[d + 1]} on day {d + 1} after {code} on day {d}")
+    if horizon is None:
+        return out
+    least = getattr(p, "min_consecutive_days", 1)
+    for a, b in _runs(days, horizon, True):
+        if a > 0 and b < horizon and b - a < least:
+            out.append(f"{name}: works days {a}-{b - 1}, fewer than {least} in a row")
+    least_off = getattr(p, "min_days_off", 1)
+    for a, b in _runs(days, horizon, False):
+        if a > 0 and b < horizon and b - a < least_off:
+            out.append(f"{name}: off days {a}-{b - 1}, fewer than {least_off} in a row")
+    most_weekends = getattr(p, "max_weekends", None)
+    if most_weekends is not None:
+        worked = sum(1 for w in getattr(rules, "weekends", ()) if any(d in days for d in w))
+        if worked > most_weekends:
+            out.append(f"{name}: works {worked} weekends > {most_weekends}")
+    return out
+
+
+def _shift_cover(flat: list[dict[str, Any]], shift_cover: Sequence[Any], gaps: Sequence[Any]) -> list[str]:
+    """Each per-shift head count: the shortfall the gaps claim equals the one counted from the rows."""
+    out = []
+    on: dict[tuple[int, str, str], int] = defaultdict(int)
+    for r in flat:
+        on[(math.floor(r["start"] / 24 + EPS), r["code"], r["post"])] += 1
+    claimed = {(g.shift_code, g.post, g.start_interval): g.shortfall for g in gaps
+               if getattr(g, "shift_code", None) is not None}
+    said_total = sum(claimed.values())
+    short_total = 0
+    for c in shift_cover:
+        short = max(0, c.need - on[(c.day, c.shift_code, c.post)])
+        short_total += short
+    if short_total != said_total:
+        out.append(f"per-shift cover: {short_total} people short counted, result claims {said_total}")
     return out

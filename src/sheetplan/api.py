@@ -32,6 +32,7 @@ from .build import build_plan
 from .pipeline import Results
 from .pipeline import compute as _compute
 from .plan import model as m
+from .plan.day_rules import format_max_shifts
 from .plan.problems import PlanError, Problem
 from .plan.reader import _Reader
 from .plan.reader import read_plan as _read_plan
@@ -41,8 +42,8 @@ __all__ = ["compute", "plan_frames", "plan_from_frames", "read_plan", "results_f
 
 FRAME_ARGS = {  # argument name -> schema sheet key
     "phases": "phases", "windows": "windows", "departments": "departments", "duties": "duties",
-    "staff": "staff", "shifts": "shifts", "requirements": "requirements", "fixed": "fixed", "posts": "posts",
-    "demand": "service", "volumes": "volumes", "curves": "curves", "inventory": "inventory",
+    "staff": "staff", "shifts": "shifts", "requirements": "requirements", "fixed": "fixed", "requests": "requests",
+    "posts": "posts", "demand": "service", "volumes": "volumes", "curves": "curves", "inventory": "inventory",
 }
 _CELL = re.compile(r"^(?P<sheet>.+)!(?P<col>[A-Z]+)(?P<row>\d+)")
 
@@ -68,7 +69,8 @@ def plan_from_frames(settings: Mapping[str, Any] | pd.DataFrame, *, lang: str | 
                      products: pd.DataFrame | None = None, **frames: pd.DataFrame | None) -> m.Plan:
     """A plan from DataFrames, one per sheet of the plan workbook (columns named as its headers,
     Chinese or English, in any order): ``phases``, ``windows``, ``departments``, ``duties``,
-    ``staff``, ``shifts``, ``requirements``, ``fixed``, ``posts``, ``demand`` (客服需求), ``volumes``,
+    ``staff``, ``shifts``, ``requirements``, ``fixed``, ``requests`` (员工意愿), ``posts``,
+    ``demand`` (客服需求), ``volumes``,
     ``curves``, ``inventory``, ``products``. ``settings`` maps setting names (活动名称 / Campaign /
     name …) to values, or is a two-column frame. Raises PlanError with every problem, each
     naming its frame, row (the frame's index) and column; warnings end up on ``plan.warnings``."""
@@ -167,13 +169,15 @@ def plan_frames(plan: m.Plan) -> dict[str, pd.DataFrame]:
     }
     model_of = {"phases": m.Phase, "windows": m.Window, "departments": m.Department, "duties": m.Duty,
                 "staff": m.StaffMember, "shifts": m.ShiftTemplate, "requirements": m.Requirement,
-                "fixed": m.FixedShift, "posts": m.WarehousePost, "service": m.ServiceDay, "volumes": m.Volume,
+                "fixed": m.FixedShift, "requests": m.Request, "posts": m.WarehousePost, "service": m.ServiceDay,
+                "volumes": m.Volume,
                 "curves": m.CurvePoint, "inventory": m.InventoryRow}
     for sheet in SHEETS:
         rows = getattr(plan, sheet.key, None)
         if isinstance(rows, list):
             columns = [f.name for f in dataclasses.fields(model_of[sheet.key]) if f.name != "cells"]
             out[sheet.key] = pd.DataFrame([_record(r) for r in rows], columns=columns)
+    out["staff"]["max_shifts"] = [format_max_shifts(p.max_shifts, plan.lang) for p in plan.staff]  # as typed
     if plan.products is not None:
         out["products"] = plan.products
     return out

@@ -162,7 +162,8 @@ def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Probl
         jobs.append(partial(
             roster_department, dept, people, shifts, requirement, len(s.days), rules,
             interval_minutes=s.interval_minutes, day_labels=labels, lang=plan.lang,
-            fixed=to_roster.fixed_assignments(plan, dept),
+            fixed=to_roster.fixed_assignments(plan, dept), requests=to_roster.requests(plan, dept),
+            shift_cover=to_roster.shift_cover(plan, dept),
         ))
     # each solve is single-threaded and deterministic, and CP-SAT releases the GIL: departments
     # solve side by side on the machine's cores, with the same rosters as one after the other

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from .roster import (
     FixedAssignment,
     Person,
+    Request,
     RosterResult,
     RosterRules,
+    ShiftCover,
     ShiftTemplate,
     explain,
     solve_roster,
@@ -59,15 +61,20 @@ def roster_department(
     day_labels: Sequence[str] = (),
     lang: str = "zh",
     fixed: Sequence[FixedAssignment] = (),
+    requests: Sequence[Request] = (),
+    shift_cover: Sequence[ShiftCover] = (),
 ) -> DepartmentRoster:
     """Roster the posts someone can work; explain every gap and every idle person."""
     skilled = {p for person in people for p in person.posts}
-    req = {post: list(v) for post, v in requirement.items() if post in skilled and any(v)}
-    unrostered = [post for post, v in requirement.items() if post not in skilled and any(v)]
+    per_shift = {c.post for c in shift_cover if c.need > 0}
+    req = {post: list(v) for post, v in requirement.items() if post in skilled and (any(v) or post in per_shift)}
+    unrostered = [post for post, v in requirement.items() if post not in skilled and (any(v) or post in per_shift)]
+    shift_cover = [c for c in shift_cover if c.post in skilled]
     n = horizon_days * 24 * 60 // interval_minutes
     for f in fixed:  # a planner-fixed shift on a post with no requirement still needs the post modelled
         req.setdefault(f.post, [0] * n)
-    result = solve_roster(people, shifts, req, horizon_days, rules, fixed, interval_minutes=interval_minutes)
+    result = solve_roster(people, shifts, req, horizon_days, rules, fixed, interval_minutes=interval_minutes,
+                          requests=requests, shift_cover=shift_cover)
     lines = explain(
         result,
         people,
@@ -78,6 +85,8 @@ def roster_department(
         day_labels=list(day_labels) or None,
         fixed=fixed,
         resolve_time_s=min(WHAT_IF_BUDGET, rules.time_limit_s),
+        requests=requests,
+        shift_cover=shift_cover,
     )
     idle = idle_people(result, people, shifts, req)
     return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle)

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
+from sheetplan.calc.roster_day_explain import on_shift, personal_relaxations, shift_gap_runs, wish_lines
 from sheetplan.calc.roster_model import (
     Conflict,
     FixedAssignment,
@@ -37,6 +38,7 @@ from sheetplan.calc.roster_model import (
     shift_instances,
     solve_roster,
 )
+from sheetplan.calc.roster_rules import Request, ShiftCover
 
 __all__ = ["Idle", "explain", "format_span", "idle_people", "structural_idle"]
 
@@ -89,7 +91,7 @@ class _Run:
 
 def _runs(result: RosterResult) -> list[_Run]:
     runs: list[_Run] = []
-    for g in sorted(result.gaps, key=lambda g: (g.post, g.start_interval)):
+    for g in sorted((g for g in result.gaps if g.shift_code is None), key=lambda g: (g.post, g.start_interval)):
         width = g.end_interval - g.start_interval
         last = runs[-1] if runs else None
         if last and last.post == g.post and last.end == g.start_interval:
@@ -259,6 +261,8 @@ def explain(
     resolve: bool = True,
     resolve_time_s: float | None = None,
     max_lines: int = 30,
+    requests: Sequence[Request] = (),
+    shift_cover: Sequence[ShiftCover] = (),
 ) -> list[str]:
     """Sentences for a department head, first a summary, then one per understaffed run.
     ``resolve`` re-solves with each binding rule relaxed (``resolve_time_s`` each, default
@@ -291,8 +295,10 @@ def explain(
             f"cost {result.cost:,.2f}, {result.coverage_pct:.1f}% of required hours covered, "
             f"{result.shortfall_hours:g} person-hours short ({result.status})"
         ]
+    lines += wish_lines(result, requests, day_labels, lang)
     runs = _runs(result)
-    if not runs:
+    shift_runs = shift_gap_runs(result, shift_cover, day_labels, lang)
+    if not runs and not shift_runs:
         lines.append("所有岗位在所有时段均已满足需求。" if zh
                      else "Every post is covered in every interval.")
         return lines
@@ -303,21 +309,22 @@ def explain(
     if resolve:
         limit = min(5.0, rules.time_limit_s) if resolve_time_s is None else resolve_time_s
 
-        def what_if(p2: list[Person], r2: RosterRules) -> RosterResult:
+        def what_if(p2: list[Person], r2: RosterRules, s2: list[ShiftTemplate]) -> RosterResult:
             return solve_roster(
-                p2, shifts, requirement, result.horizon_days,
+                p2, s2, requirement, result.horizon_days,
                 # a reproducible budget decides (the wall-clock limit is only a generous backstop)
                 replace(r2, time_limit_s=limit if r2.deterministic_time is None else 4 * limit + 2,
                         cost_phase=False, deterministic_time=None if r2.deterministic_time is None
                         else min(r2.deterministic_time, limit)),
-                fixed, imin, hint=result.assignments,
+                fixed, imin, hint=result.assignments, requests=requests, shift_cover=shift_cover,
             )
 
-        options = _relaxations(people, shifts, rules, instances)
+        options = [(*o, list(shifts)) for o in _relaxations(people, shifts, rules, instances)]
+        options += personal_relaxations(people, shifts, rules)
         # independent single-threaded solves (CP-SAT releases the GIL): side by side, same answers
         with ThreadPoolExecutor(max_workers=max(1, min(len(options), os.cpu_count() or 1))) as pool:
-            answers = list(pool.map(lambda o: what_if(o[2], o[3]), options))
-        relaxed = [(zh_, en_, res2) for (zh_, en_, _, _), res2 in zip(options, answers, strict=True)
+            answers = list(pool.map(lambda o: what_if(o[2], o[3], o[4]), options))
+        relaxed = [(zh_, en_, res2) for (zh_, en_, *_), res2 in zip(options, answers, strict=True)
                    if res2.status != "infeasible"]
 
     iph = 60 // imin
@@ -379,8 +386,21 @@ def explain(
         joined = ("，" if zh else "; ").join(_strip_or(c, i, zh) for i, c in enumerate(clauses))
         sep = "：" if zh else ": "
         lines.append(f"{run.post} {span} {size}" + (sep + joined if joined else ""))
-    if len(runs) > max_lines:
-        rest = len(runs) - max_lines
+    for text, (day, code, post) in shift_runs[: max(0, max_lines - len(runs))]:
+        clauses = []
+        before = sum(max(0, c.need - on_shift(result, c)) for c in shift_cover if (c.day, c.shift_code, c.post)
+                     == (day, code, post))
+        for text_zh, text_en, res2 in relaxed:
+            after = sum(max(0, c.need - on_shift(res2, c)) for c in shift_cover
+                        if (c.day, c.shift_code, c.post) == (day, code, post))
+            if after < before:
+                effect = ("可消除该缺口" if after == 0 else f"，可降至缺 {after} 人") if zh else (
+                    "the gap closes" if after == 0 else f"{after} short then")
+                clauses.append(f"或{text_zh}{effect}）" if zh else f"or {text_en} {effect})")
+        joined = ("，" if zh else "; ").join(_strip_or(c, i, zh) for i, c in enumerate(clauses))
+        lines.append(text + (("：" if zh else ": ") + joined if joined else ""))
+    if len(runs) + len(shift_runs) > max_lines:
+        rest = len(runs) + len(shift_runs) - max_lines
         lines.append(f"……另有 {rest} 处缺口未列出" if zh else f"… and {rest} more gaps")
     return lines
 

@@ -58,8 +58,11 @@ def greedy_roster(
     costs: Mapping[str, float],
     limits: Limits,
     fixed: Sequence[Candidate] = (),
+    wishes: Mapping[tuple[str, int, str | None], float] = {},  # read only
 ) -> set[Candidate]:
-    """The chosen candidates: ``fixed`` first, then the greedy picks."""
+    """The chosen candidates: ``fixed`` first, then the greedy picks. Among equally useful picks
+    the cheapest goes first, an unwanted shift counting its wish's weight as cost and a wanted
+    one as a saving (``wishes``: (person, day, code or None for any shift) -> +weight / -weight)."""
     residual = {q: np.asarray(v, dtype=np.int64).copy() for q, v in requirement.items()}
     n = len(next(iter(residual.values()))) if residual else 0
     open_shifts = dict(per_shift)
@@ -117,8 +120,12 @@ def greedy_roster(
 
     for c in fixed:
         take(c)
-    heap = [(-gain(c), costs.get(c.person, 1.0) * instances[c.inst].hours, k, c)
-            for k, c in enumerate(candidates) if c not in chosen]
+    def price(c: Candidate) -> float:
+        inst = instances[c.inst]
+        wish = wishes.get((c.person, inst.day, inst.template.code), 0.0) + wishes.get((c.person, inst.day, None), 0.0)
+        return costs.get(c.person, 1.0) * inst.hours + wish
+
+    heap = [(-gain(c), price(c), k, c) for k, c in enumerate(candidates) if c not in chosen]
     heapq.heapify(heap)
     while heap:
         neg, cost, k, c = heapq.heappop(heap)

@@ -575,7 +575,8 @@ def _build_model(
     max_cost = 0
     for person in people:
         rows: list[tuple[_Instance, list[cp_model.IntVar]]] = []
-        anywhere = person.min_hours_total is not None  # must reach its hours: any modelled post will do
+        # must reach its hours, or fill a run of days to its minimum length: any modelled post will do
+        anywhere = person.min_hours_total is not None or person.min_consecutive_days > 1
         for inst in instances:
             forced = forced_posts.get((person.name, inst.idx), {})
             if block_reason(person, inst) is None:
@@ -865,7 +866,7 @@ def solve_roster(
         (a.person, by_key[(a.day, a.shift_code)].idx, a.post)
         for a in hint
         if (a.day, a.shift_code) in by_key
-    } or _greedy_hint(built, people, requirement, shift_cover, rules, fixed, by_key)
+    } or _greedy_hint(built, people, requirement, shift_cover, rules, fixed, by_key, requests)
     # the time limit covers the whole call: model building, both phases and extraction
     deadline = t0 + max(0.2, float(rules.time_limit_s) - 0.15)
     model = built.model
@@ -1097,7 +1098,8 @@ def _hour_conflicts(people: Sequence[Person], instances: Sequence[_Instance]) ->
 
 def _greedy_hint(built: _Built, people: Sequence[Person], requirement: Mapping[str, Sequence[int]],
                  shift_cover: Sequence[ShiftCover], rules: RosterRules, fixed: Sequence[FixedAssignment],
-                 by_key: Mapping[tuple[int, str], _Instance]) -> set[tuple[str, int, str]]:
+                 by_key: Mapping[tuple[int, str], _Instance],
+                 requests: Sequence[Request] = ()) -> set[tuple[str, int, str]]:
     """A greedy roster (see :mod:`sheetplan.calc.roster_greedy`) as the search's starting point."""
     from .roster_greedy import Candidate, Limits, greedy_roster
 
@@ -1115,5 +1117,8 @@ def _greedy_hint(built: _Built, people: Sequence[Person], requirement: Mapping[s
     forced = [Candidate(f.person, by_key[(f.day, f.shift_code)].idx, f.post) for f in fixed]
     per_shift = {(c.day, c.shift_code, c.post): c.need for c in shift_cover}
     costs = {p.name: p.cost_per_hour for p in people}
-    chosen = greedy_roster(cands, built.instances, requirement, per_shift, costs, limits, forced)
+    wishes: dict[tuple[str, int, str | None], float] = defaultdict(float)
+    for r in requests:
+        wishes[(r.person, r.day, r.shift_code)] += -r.weight if r.want else r.weight
+    chosen = greedy_roster(cands, built.instances, requirement, per_shift, costs, limits, forced, wishes)
     return {(c.person, c.inst, c.post) for c in chosen}

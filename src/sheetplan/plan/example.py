@@ -227,8 +227,9 @@ def _staff() -> list[tuple]:
     for name in _names(6, 80):  # seed 000: A组（白班）3学生 …; hired by the day, one lunch shift each
         rows.append((name, "仓储物流部", "打包、拣货", "学生", 4, 4, "", 18, ""))
     for dept, n, offset in (("运营部", 4, 88), ("商品部", 3, 92), ("美编部", 4, 95), ("推广部", 3, 99)):
-        for name in _names(n, offset):  # the duty lists' people on duty through the sale night
-            rows.append((name, dept, "值班", "全职", 10, 40, "", 30, ""))
+        for name in _names(n, offset):  # the duty lists' people on duty through the sale night;
+            # nobody takes more than one night shift (班次上限)
+            rows.append((name, dept, "值班", "全职", 10, 40, "", 30, "", None, None, None, None, None, "夜=1"))
     return rows
 
 
@@ -238,6 +239,13 @@ STAFF = _staff()
 FIXED = [
     (STAFF[0][0], D(Y, 11, 11), "夜", "售前"),
     (STAFF[1][0], D(Y, 11, 11), "夜", "售后"),
+]
+
+# 员工意愿: wishes the roster weighs against cover and cost (weights in the hourly cost's unit).
+REQUESTS = [
+    (STAFF[2][0], "11-11", "夜", "不想上班", 100),
+    (STAFF[5][0], "11-15~11-16", None, "不想上班", 40),
+    (STAFF[7][0], "11-11", "峰", "想上班", 20),
 ]
 
 _MODELS = ["保时捷911", "奔驰G级", "兰博基尼", "法拉利F40", "宝马M4", "奥迪R8", "福特野马", "红旗H9", "大众甲壳虫", "路虎卫士",

@@ -161,6 +161,8 @@ def translate(value: Any) -> Any:
         return DUTIES[value]
     if value in CHOICE_EN:
         return CHOICE_EN[value]
+    if "=" in value:  # 班次上限: 夜=1 → N=1
+        return ", ".join("=".join(map(str, map(translate, part.split("=", 1)))) for part in value.split("、"))
     if "、" in value:
         return ", ".join(str(translate(part)) for part in value.split("、"))
     if " " in value and any(part in MODELS for part in value.split(" ")):  # a product name

@@ -104,6 +104,12 @@ class StaffMember:
     unavailable: tuple[dt.date, ...] = ()
     cost_per_hour: float | None = None
     lent: tuple[dt.date, ...] = ()
+    min_hours_total: float | None = None
+    max_days_in_a_row: int | None = None
+    min_days_in_a_row: int | None = None
+    min_days_off: int | None = None
+    max_weekends: int | None = None
+    max_shifts: tuple[tuple[str, int], ...] = ()  # (shift code, at most that many), from "夜=2、早=6"
     cells: Cells = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -115,6 +121,7 @@ class ShiftTemplate:
     name: str = ""
     types: tuple[str, ...] = ()
     departments: tuple[str, ...] = ()  # empty: every department
+    not_followed_by: tuple[str, ...] = ()  # codes no one may work the day after this shift
     cells: Cells = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -148,6 +155,23 @@ class Requirement:
     dates: tuple[dt.date, ...] = ()
     start: dt.time | dt.datetime | None = None
     end: dt.time | dt.datetime | None = None
+    note: str = ""
+    shift: str | None = None  # counted per shift (people on this shift that day), not per interval
+    under_weight: float | None = None
+    over_weight: float | None = None
+    cells: Cells = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One row of 员工意愿: a person wants (or does not want) to work a shift — any shift when
+    ``shift`` is empty — on each of ``dates``."""
+
+    name: str
+    dates: tuple[dt.date, ...]
+    wish: str  # 想上班 / 不想上班
+    shift: str | None = None
+    weight: float | None = None
     note: str = ""
     cells: Cells = field(default_factory=dict, compare=False, repr=False)
 
@@ -203,6 +227,7 @@ class Plan:
     shifts: list[ShiftTemplate] = field(default_factory=list)
     fixed: list[FixedShift] = field(default_factory=list)
     requirements: list[Requirement] = field(default_factory=list)
+    requests: list[Request] = field(default_factory=list)
     posts: list[WarehousePost] = field(default_factory=list)
     service: list[ServiceDay] = field(default_factory=list)
     volumes: list[Volume] = field(default_factory=list)

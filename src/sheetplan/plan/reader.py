@@ -23,6 +23,7 @@ from ..i18n import join
 from ..messages import msg
 from . import model as m
 from .cells import CellError, is_blank, to_date, to_time
+from .day_rules import check_day_rules, parse_max_shifts
 from .problems import PlanError, Problem, Severity
 from .schema import (
     CHOICE_EN,
@@ -37,7 +38,9 @@ from .schema import (
     STAFF_TYPES,
     STAFF_TYPES_EN,
     TYPED,
+    WANT,
     WAREHOUSE_MODEL,
+    WISHES,
     Column,
     Sheet,
     _norm,
@@ -279,6 +282,7 @@ class _Reader:
         shifts = self._rows("shifts", self._shift)
         requirements = self._rows("requirements", self._requirement)
         fixed = self._rows("fixed", m.FixedShift)
+        requests = self._rows("requests", self._request)
         posts = self._rows("posts", self._post)
         service = self._rows("service", self._service_day)
         volumes = self._volumes()
@@ -296,6 +300,7 @@ class _Reader:
             shifts=[s for s, _ in shifts],
             fixed=[f for f, _ in fixed],
             requirements=[r for r, _ in requirements],
+            requests=[r for r, _ in requests],
             posts=[p for p, _ in posts],
             service=[s for s, _ in service],
             volumes=volumes,
@@ -308,6 +313,7 @@ class _Reader:
         self._cross_checks(plan, phases, windows, departments, duties, staff, service)
         self._check_fixed(plan, fixed)
         self._check_requirements(plan, requirements)
+        check_day_rules(self, plan, requests)
         self._check_demand(plan, service)
         self._check_case(plan)
         return plan, self.problems
@@ -519,7 +525,13 @@ class _Reader:
         for post in v.get("posts", ()):
             if SEPARATOR in post:
                 raise CellError("bad_name_char", field="posts", value=post, char=SEPARATOR)
+        if "max_shifts" in v:
+            v["max_shifts"] = parse_max_shifts(v["max_shifts"])
         return m.StaffMember(**v)
+
+    def _request(self, **v: Any) -> m.Request:
+        wish = canonical_choice(v.pop("wish"), WISHES)
+        return m.Request(wish=wish or WANT, **v)
 
     def _shift(self, **v: Any) -> m.ShiftTemplate:
         code = v["code"]
@@ -531,7 +543,8 @@ class _Reader:
             if t not in STAFF_TYPES:
                 raise CellError("unknown_shift_type", field="types", value=t)
             types.append(t)
-        return m.ShiftTemplate(types=tuple(types), departments=tuple(v.pop("departments", ())), **v)
+        return m.ShiftTemplate(types=tuple(types), departments=tuple(v.pop("departments", ())),
+                               not_followed_by=tuple(v.pop("not_followed_by", ())), **v)
 
     def _requirement(self, **v: Any) -> m.Requirement:
         if SEPARATOR in v["post"]:

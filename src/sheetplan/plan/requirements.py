@@ -118,6 +118,9 @@ def resolve(plan: Plan) -> Resolution:
     needs: list[Need] = []
     for r in plan.requirements:
         where = r.cells.get("post", req_sheet)
+        if r.shift is not None:  # counted per shift (to_roster.shift_cover): the post is needed, no hours
+            needs.append(Need(r.department, r.post, None, 0, (), where))
+            continue
         series = series_key(r.source, r.post)
         spans_ = spans(r, s)
         if spans_ == ():

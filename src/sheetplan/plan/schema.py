@@ -19,12 +19,15 @@ CHOICE_EN: dict[str, str] = {
     "天猫": "Tmall", "淘宝": "Taobao", "京东": "JD", "唯品会": "Vipshop", "抖音": "Douyin", "拼多多": "Pinduoduo",
     "其他": "Other", "大促": "Sale-day curve", "平日": "Normal curve",
     "预爆款": "Expected hit", "主推": "Featured", "常规款": "Regular",
+    "想上班": "Want", "不想上班": "Avoid",
     "手填": "Typed", "客服测算": "Service model", "售前定编": "Pre-sales (fixed)", "催单定编": "Reminders (fixed)",
     "售后定编": "After-sales (fixed)", "仓库测算": "Warehouse model",
 }
 FROM_EN: dict[str, str] = {en.lower(): zh for zh, en in CHOICE_EN.items()} | {
     "fulltime": "全职", "hit": "预爆款", "sale_day": "大促", "normal": "平日", "normal_day": "平日", "done": "已完成",
-    "typed": "手填", "erlang c": "客服测算", "service": "客服测算", "warehouse": "仓库测算",
+    "typed": "手填", "want to work": "想上班", "work": "想上班", "wants": "想上班", "on": "想上班",
+    "off": "不想上班", "day off": "不想上班", "not": "不想上班", "avoid": "不想上班",
+    "想上": "想上班", "不想上": "不想上班", "想休": "不想上班", "想休息": "不想上班", "休": "不想上班", "erlang c": "客服测算", "service": "客服测算", "warehouse": "仓库测算",
     "pre-sales fixed": "售前定编", "reminders fixed": "催单定编", "after-sales fixed": "售后定编",
 }
 STAFF_TYPES_EN = {k: v for k, v in FROM_EN.items() if v in ("全职", "学生", "借调")}
@@ -78,6 +81,8 @@ SERVICE_POSTS: dict[str, tuple[str, str, str]] = {  # key: (zh, en, default sour
     "aftersales": ("售后", "After-sales", "售后定编"),
 }
 SHARE_METHODS = ("exact", "largest_remainder")
+WANT, AVOID = "想上班", "不想上班"  # 员工意愿 / Requests: wants, or does not want, to work that shift
+WISHES = (WANT, AVOID)
 TIERS = ("预爆款", "主推", "常规款")
 
 
@@ -230,6 +235,12 @@ SHEETS: tuple[Sheet, ...] = (
         C("unavailable", "不可上班日期", "Unavailable", "dates", width=18, hint_zh="如 11-12、11-14~11-16", hint_en="e.g. 11-12, 11-14~11-16"),
         C("cost_per_hour", "时薪", "Cost/h", "number", minimum=0, width=8),
         C("lent", "借调日期", "Lent on", "dates", width=18, hint_zh="借调人员可上班的日期；空 = 整个活动期", hint_en="dates a borrowed person is lent; empty = whole campaign"),
+        C("min_hours_total", "活动最少小时", "Min h total", "number", minimum=0, width=10, hint_zh="活动期至少排多少小时（如保底工时）", hint_en="at least this many hours over the campaign (e.g. guaranteed hours)"),
+        C("max_days_in_a_row", "最多连续上班天数", "Max days in a row", "int", minimum=1, maximum=31, width=10, aliases=("最多连续上班",), hint_zh="此人的上限；空 = 活动表的设置", hint_en="this person's limit; empty = the campaign setting"),
+        C("min_days_in_a_row", "最少连续上班天数", "Min days in a row", "int", minimum=1, maximum=31, width=10, aliases=("最少连续上班",), hint_zh="一段连续上班至少几天（活动首尾除外）", hint_en="a run of work days lasts at least this long (except at the campaign's ends)"),
+        C("min_days_off", "最少连续休息天数", "Min days off in a row", "int", minimum=1, maximum=31, width=10, aliases=("最少连休",), hint_zh="一段休息至少连休几天（活动首尾除外）", hint_en="a run of days off lasts at least this long (except at the campaign's ends)"),
+        C("max_weekends", "最多上班周末", "Max weekends", "int", minimum=0, maximum=53, width=10, hint_zh="周六或周日上班即算一个周末", hint_en="working Saturday or Sunday counts as a weekend"),
+        C("max_shifts", "班次上限", "Max shifts", width=14, hint_zh="如 夜=2、早=6：该班次最多上几次", hint_en="e.g. N=2, E=6: at most this many of that shift"),
     ), required=False),
     Sheet("shifts", "班次", "Shifts", (
         C("code", "代码", "Code", required=True, max_len=12, width=8),
@@ -238,6 +249,7 @@ SHEETS: tuple[Sheet, ...] = (
         C("hours", "时长(小时)", "Hours", "number", required=True, minimum=1, maximum=16),
         C("types", "可上班类型", "Staff types", "list", width=16, hint_zh="空 = 全职、借调", hint_en="empty = full-time and borrowed"),
         C("departments", "适用部门", "Departments", "list", width=18, hint_zh="空 = 所有部门", hint_en="empty = every department"),
+        C("not_followed_by", "次日不可接", "Not followed by", "list", width=14, aliases=("次日不接",), hint_zh="上完本班次后第二天不能上的班次，如夜班后不接早班", hint_en="shifts no one may work the day after this one, e.g. no early after a night"),
     ), required=False, note_zh="值班表与客服班次计划共用这些班次", note_en="the duty rosters and the customer-service shift plan use these shifts"),
     Sheet("requirements", "值班需求", "Duty requirements", (
         C("department", "部门", "Department", "choice", required=True, max_len=40, width=12),
@@ -248,6 +260,9 @@ SHEETS: tuple[Sheet, ...] = (
         C("start", "开始", "Start", "moment", width=14, hint_zh="时间（每天）如 20:00，或日期时间如 11-10 20:00（连续时段）；空 = 0:00", hint_en="a time (every day) such as 20:00, or a date-time such as 11-10 20:00 (one continuous span); empty = 0:00"),
         C("end", "结束", "End", "moment", width=14, hint_zh="早于开始则到次日；24:00 写作 0:00 或 24:00；空 = 24:00", hint_en="before the start = the next day; write 24:00 as 0:00 or 24:00; empty = 24:00"),
         C("note", "说明", "Note", width=30),
+        C("shift", "班次", "Shift", max_len=12, width=8, hint_zh="填写则按班次计人数（该班次当天在岗人数），不看开始/结束", hint_en="when given, people are counted per shift (on that shift that day), not per hour"),
+        C("under_weight", "缺人权重", "Under-cover weight", "number", minimum=0, maximum=1_000_000, width=10, hint_zh="按班次计时，每缺 1 人的代价；空 = 1", hint_en="per-shift rows: cost of each missing person; empty = 1"),
+        C("over_weight", "超员权重", "Over-cover weight", "number", minimum=0, maximum=1_000_000, width=10, hint_zh="按班次计时，每多 1 人的代价；空 = 0", hint_en="per-shift rows: cost of each extra person; empty = 0"),
     ), required=False, note_zh="每行一段值班需求；同一部门同一岗位的多行相加", note_en="one requirement per row; rows of the same department and post add up"),
     Sheet("fixed", "固定排班", "Fixed shifts", (
         C("name", "姓名", "Name", required=True, max_len=40, width=10),
@@ -255,6 +270,14 @@ SHEETS: tuple[Sheet, ...] = (
         C("shift", "班次", "Shift", required=True, max_len=12, width=8),
         C("post", "岗位", "Post", required=True, max_len=30, width=10),
     ), required=False, note_zh="计划员已确定的排班：排班时原样保留", note_en="assignments the planner has decided: kept as they are"),
+    Sheet("requests", "员工意愿", "Requests", (
+        C("name", "姓名", "Name", required=True, max_len=40, width=10),
+        C("dates", "日期", "Dates", "dates", required=True, width=16, hint_zh="如 11-11 或 11-10~11-13", hint_en="e.g. 11-11 or 11-10~11-13"),
+        C("shift", "班次", "Shift", max_len=12, width=8, hint_zh="空 = 任何班次（想上班 / 想休息）", hint_en="empty = any shift (wants to work / a day off)"),
+        C("wish", "意愿", "Wish", "choice", required=True, choices=WISHES, width=10),
+        C("weight", "权重", "Weight", "number", minimum=0, maximum=1_000_000, width=8, hint_zh="未满足时的代价（与时薪同单位）；空 = 1", hint_en="what leaving it unmet costs (same unit as the hourly cost); empty = 1"),
+        C("note", "说明", "Note", width=24),
+    ), required=False, note_zh="想上或不想上某天某班：排班尽量满足，按权重取舍", note_en="wishes to work or not to work a shift on a day: granted where their weight is worth it"),
     Sheet("posts", "仓库岗位", "Warehouse posts", (
         C("group", "分组", "Group", required=True, max_len=40, width=12),
         C("post", "岗位", "Post", required=True, max_len=30, width=12),

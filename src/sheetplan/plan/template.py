@@ -50,6 +50,7 @@ def write_example(path: str | Path, lang: str = "zh") -> Path:
         "duties": e.DUTIES,
         "staff": e.STAFF,
         "fixed": e.FIXED,
+        "requests": e.REQUESTS,
         "shifts": e.SHIFTS,
         "requirements": e.REQUIREMENTS,
         "posts": e.POSTS,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..calc.roster import FixedAssignment, Person, RosterRules, ShiftTemplate
+from ..calc.roster import FixedAssignment, Person, Request, RosterRules, ShiftCover, ShiftTemplate
 from . import model as m
 from .model import Plan, StaffMember
+from .schema import WANT
 
 DEFAULT_SHIFT_TYPES = ("全职", "借调")
 RELATIVE_GAP = 1e-4  # a roster proven within 0.01 % of the cheapest is good enough to stop on
@@ -57,15 +58,25 @@ def person(plan: Plan, s: StaffMember, interval_minutes: int = 60) -> Person:
         unavailable_days=frozenset(days[d] for d in s.unavailable if d in days),
         available_windows=windows,
         cost_per_hour=s.cost_per_hour if s.cost_per_hour is not None else 1.0,
+        min_hours_total=s.min_hours_total,
+        max_consecutive_days=s.max_days_in_a_row,
+        min_consecutive_days=s.min_days_in_a_row or 1,
+        min_days_off=s.min_days_off or 1,
+        max_weekends=s.max_weekends,
+        max_shifts=s.max_shifts,
     )
 
 
 def shift_templates(plan: Plan, department: str | None = None) -> list[ShiftTemplate]:
+    """The department's shifts; a forbidden successor the department cannot work anyway is moot."""
+    templates = templates_for(plan, department)
+    codes = {t.code for t in templates}
     return [
         ShiftTemplate(
-            t.code, t.start.hour + t.start.minute / 60, t.hours, frozenset(t.types or DEFAULT_SHIFT_TYPES), t.name
+            t.code, t.start.hour + t.start.minute / 60, t.hours, frozenset(t.types or DEFAULT_SHIFT_TYPES), t.name,
+            not_followed_by=frozenset(t.not_followed_by) & codes,
         )
-        for t in templates_for(plan, department)
+        for t in templates
     ]
 
 
@@ -80,7 +91,57 @@ def rules(plan: Plan) -> RosterRules:
         num_workers=1,
         deterministic_time=s.roster_effort,
         relative_gap=RELATIVE_GAP,
+        weekends=weekends(plan),
     )
+
+
+def weekends(plan: Plan) -> tuple[tuple[int, ...], ...]:
+    """Day indices of each Saturday–Sunday in the campaign (a lone Sunday at the start counts)."""
+    out: list[list[int]] = []
+    for i, d in enumerate(plan.settings.days):
+        if d.weekday() == 5 or (d.weekday() == 6 and not (out and out[-1][-1] == i - 1)):
+            out.append([i])
+        elif d.weekday() == 6:
+            out[-1].append(i)
+    return tuple(tuple(w) for w in out)
+
+
+def requests(plan: Plan, department: str) -> list[Request]:
+    """The department's wishes (员工意愿), one per person, day and shift; dates outside the campaign
+    were warned about on reading and are left out here."""
+    days = day_index(plan)
+    members = {p.name for p in plan.staff if p.department == department}
+    codes = {t.code for t in templates_for(plan, department)}
+    out: dict[tuple[str, int, str | None], Request] = {}
+    for r in plan.requests:
+        if r.name not in members or (r.shift is not None and r.shift not in codes):
+            continue
+        for d in r.dates:
+            if d in days:
+                weight = 1.0 if r.weight is None else r.weight
+                out.setdefault((r.name, days[d], r.shift), Request(r.name, days[d], r.shift, r.wish == WANT, weight))
+    return list(out.values())
+
+
+def shift_cover(plan: Plan, department: str) -> list[ShiftCover]:
+    """值班需求 rows counted per shift: rows of the same post, shift and day add up (the largest
+    weights apply)."""
+    days = day_index(plan)
+    codes = {t.code for t in templates_for(plan, department)}
+    acc: dict[tuple[int, str, str], list[float]] = {}
+    for r in plan.requirements:
+        if r.department != department or r.shift is None or r.shift not in codes:
+            continue
+        for d in r.dates or plan.settings.days:
+            if d not in days:
+                continue
+            need, under, over = acc.setdefault((days[d], r.shift, r.post), [0, 0.0, 0.0])
+            acc[(days[d], r.shift, r.post)] = [
+                need + (r.people or 0),
+                max(under, 1.0 if r.under_weight is None else r.under_weight),
+                max(over, r.over_weight or 0.0),
+            ]
+    return [ShiftCover(day, code, post, int(v[0]), v[1], v[2]) for (day, code, post), v in sorted(acc.items())]
 
 
 def fixed_assignments(plan: Plan, department: str) -> list[FixedAssignment]:
