@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .calc.department_roster import DepartmentRoster
+from .calc.labour import total
 from .calc.roster import format_span
+from .exports import export_files, folder_name, write_exports
 from .files import OutputSet, file_name, unique_names
 from .messages import msg
 from .pipeline import Results, compute
@@ -19,18 +21,22 @@ from .plan import to_roster
 from .plan.model import Plan
 from .plan.problems import Problem
 from .plan.reader import read_plan
+from .plan.stamp import stamp
 from .render.book import Book
 from .render.calendar import write_calendar
 from .render.checks import write_checks
 from .render.duties import write_duties
 from .render.labels import label
+from .render.labour import budget_line, currency, write_labour
 from .render.products import write_product_sheets
 from .render.roster import write_assignments, write_grid, write_heatmap
+from .render.schedules import write_daily_duty, write_person_schedules
 from .render.service import Staffed, write_service
 from .render.shares import write_shares
 from .render.styles import number_format
 from .render.summary import Kpi, write_summary
 from .render.warehouse import write_warehouse
+from .roster_store import Stored, stored_roster, write_store
 
 __all__ = ["Results", "build_file", "build_plan", "compute", "departments", "output_names"]
 
@@ -116,12 +122,16 @@ def build_file(plan_path: str | Path, out_dir: str | Path, lang: str | None = No
     return build_plan(plan, out_dir, Path(plan_path).stem)
 
 
-def build_plan(plan: Plan, out_dir: str | Path, stem: str, results: Results | None = None) -> list[Path]:
-    """Write every output of `plan` as one set: all of them replace the previous set, or none."""
+def build_plan(plan: Plan, out_dir: str | Path, stem: str, results: Results | None = None, *,
+               exports: bool = False) -> list[Path]:
+    """Write every output of `plan` as one set: all of them replace the previous set, or none.
+    ``exports``: also the calendars and attendance CSVs, as a set of their own in ``<stem>-导出/``
+    (written and swapped in just before the workbooks)."""
     out_dir = Path(out_dir)
     results = results or compute(plan)
     files = plan_files(stem, plan)
     results.problems.extend(p for p in files.problems if p not in results.problems)
+    extra: list[Path] = []
     with OutputSet(out_dir, [files.main, *files.per.values()], owner=stem) as outs:
         write_plan_output(plan, results, outs.temp(files.main), direct=True)
         for dept, fname in files.per.items():
@@ -129,13 +139,18 @@ def build_plan(plan: Plan, out_dir: str | Path, stem: str, results: Results | No
                 write_products_book(plan, results, outs.temp(fname))
             else:
                 write_department(plan, results, dept, outs.temp(fname), direct=True)
-    return outs.targets
+        if exports and results.rosters:
+            data = export_files(plan, results.rosters)
+            with OutputSet(out_dir / folder_name(stem, plan.lang), list(data), owner=stem) as ex:
+                write_exports(ex.folder, data, ex.temp)
+            extra = ex.targets
+    return outs.targets + extra
 
 
 def write_products_book(plan: Plan, results: Results, path: Path) -> Path:
     """The product sheets alone, when they are too big for the plan output and no department takes them."""
     title = f"{plan.settings.name} · {label('pr_sheet_structure', plan.lang)}"
-    with Book(path, title=title, constant_memory=True, direct=True, lang=plan.lang) as book:
+    with Book(path, title=title, constant_memory=True, direct=True, lang=plan.lang, stamp=stamp(plan)) as book:
         if results.products is not None:
             write_product_sheets(book, plan.products, results.products, plan.lang)
     return path
@@ -165,7 +180,7 @@ def write_plan_output(plan: Plan, results: Results, path: Path, *, direct: bool 
     lang = plan.lang
     s = plan.settings
     checks = problems_of(plan, results)
-    with Book(path, title=s.name, direct=direct, lang=lang) as book:
+    with Book(path, title=s.name, direct=direct, lang=lang, stamp=stamp(plan)) as book:
         keys = ["sheet_summary", "sheet_checks", "sheet_calendar", "sheet_duties", "sheet_warehouse", "sheet_shares"]
         if results.service:
             keys.append("sheet_service")
@@ -234,7 +249,7 @@ def write_plan_output(plan: Plan, results: Results, path: Path, *, direct: bool 
             kpis.append(Kpi("sum_cs_sl", audit.worst_service_level or 0, f"MIN({cs['sl']})", num="percent"))
         if results.rosters:
             _write_rosters(book, plan, results.rosters, sheets)
-        kpis += _roster_kpis(plan, results)
+        kpis += _roster_kpis(plan, results) + _labour_kpis(plan, results)
         note = label("sum_checks_note", lang, sheet=label("sheet_checks", lang))
         kpis.append(Kpi("sum_checks", len(checks), note=note))
         if results.products is not None and len(plan.products) <= PRODUCTS_IN_PLAN_OUTPUT:
@@ -280,12 +295,40 @@ def _roster_kpi(r: DepartmentRoster, labels: list[str], lang: str) -> Kpi:
     return Kpi("sum_roster", value, num="text", label_kw={"dept": r.department}, note=note)
 
 
-def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], sheets: dict) -> None:
+def _labour_kpis(plan: Plan, results: Results) -> list[Kpi]:
+    """Per rostered department: the labour cost, and what it buys (the budget line)."""
+    out = []
+    for r in results.rosters:
+        pays = results.labour.get(r.department, [])
+        if pays:
+            out.append(Kpi("sum_labour", total(pays).cost, num="price", note=budget_line(plan, r, pays),
+                           label_kw={"dept": r.department, "cur": currency(plan)}))
+    return out
+
+
+def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], sheets: dict,
+                   labour_of: dict[str, list] | None = None) -> None:
+    """Grids, heatmaps over them and 排班明细; and, hidden, what `check-roster` needs to re-check edits."""
     lang = plan.lang
-    rng = write_assignments(book, sheets[label("sheet_assignments", lang)], plan, rosters)
+    labour_of = labour_of or {}
+    write_assignments(book, sheets[label("sheet_assignments", lang)], plan, rosters)
+    rules = to_roster.rules(plan)
+    kept = []
     for r in rosters:
-        write_grid(book, sheets[label("sheet_roster", lang, dept=r.department)], plan, r, r.shifts)
-        write_heatmap(book, sheets[label("sheet_heatmap", lang, dept=r.department)], plan, r, rng)
+        grid = write_grid(book, sheets[label("sheet_roster", lang, dept=r.department)], plan, r, r.shifts)
+        write_heatmap(book, sheets[label("sheet_heatmap", lang, dept=r.department)], plan, r, grid)
+        contacts = {p.name: {"id": p.employee_id, "phone": p.phone, "lead": p.lead}
+                    for p in plan.staff if p.department == r.department}
+        people_sheet = sheets.get(label("sheet_people", lang, dept=r.department))
+        if people_sheet is not None:  # department workbooks: what is sent to people and put on the wall
+            write_person_schedules(book, people_sheet, plan, r, contacts)
+            write_daily_duty(book, sheets[label("sheet_daily", lang, dept=r.department)], plan, r, contacts)
+            write_labour(book, sheets[label("sheet_labour", lang, dept=r.department)], plan, r,
+                         labour_of.get(r.department, []), to_roster.pay_rules(plan))
+        kept.append(stored_roster(r, grid, rules, to_roster.shift_cover(plan, r.department), contacts))
+    s = plan.settings
+    write_store(book.wb, Stored(lang, s.start.isoformat(), [f"{d:%m-%d}" for d in s.days], s.interval_minutes,
+                                stamp(plan), kept))
 
 
 def write_department(plan: Plan, results: Results, department: str, path: Path, *, direct: bool = False) -> Path:
@@ -296,7 +339,7 @@ def write_department(plan: Plan, results: Results, department: str, path: Path, 
     products = results.products if department == products_department(plan) else None
     big = products is not None and len(plan.products) > PRODUCTS_IN_PLAN_OUTPUT
     title = f"{plan.settings.name} · {department}"
-    with Book(path, title=title, constant_memory=big, direct=direct, lang=lang) as book:
+    with Book(path, title=title, constant_memory=big, direct=direct, lang=lang, stamp=stamp(plan)) as book:
         names = [label("sheet_duties", lang)]
         service = results.service if department in _service_departments(results) else None
         if service:
@@ -305,6 +348,9 @@ def write_department(plan: Plan, results: Results, department: str, path: Path, 
             names += [
                 label("sheet_roster", lang, dept=department),
                 label("sheet_heatmap", lang, dept=department),
+                label("sheet_people", lang, dept=department),
+                label("sheet_daily", lang, dept=department),
+                label("sheet_labour", lang, dept=department),
                 label("sheet_assignments", lang),
             ]
         sheets = {n: book.sheet(n) for n in names}
@@ -313,7 +359,7 @@ def write_department(plan: Plan, results: Results, department: str, path: Path, 
             write_service(book, sheets[label("sheet_service", lang)], plan, service,
                           to_roster.templates_for(plan, department), _staffed(results))
         if mine:
-            _write_rosters(book, plan, mine, sheets)
+            _write_rosters(book, plan, mine, sheets, results.labour)
         if products is not None:
             write_product_sheets(book, plan.products, products, lang)
     return path

@@ -110,6 +110,11 @@ def build(
     path: Path,
     out_dir: Annotated[Path, typer.Option("-o", "--out", help="output folder")] = Path("out"),
     lang: Lang = None,
+    keep_edits: Annotated[list[Path] | None, typer.Option(
+        "--keep-edits", help="a published roster workbook edited by hand: its changes are kept as fixed "
+        "shifts and days off, the rest is rostered again (repeat for several departments)")] = None,
+    exports: Annotated[bool, typer.Option(
+        "--exports/--no-exports", help="also write calendars (.ics) and attendance CSVs into <plan>-导出/")] = True,
 ) -> None:
     """Build the plan output workbook and one workbook per department. The input is never modified."""
     from .build import build_plan, compute, problems_of
@@ -120,8 +125,10 @@ def build(
     err.print("正在生成… / building…", highlight=False)
     try:
         plan = read_plan(path, lang)
+        for edited in keep_edits or ():
+            plan = _keep(plan, edited)
         results = compute(plan)
-        paths = build_plan(plan, out_dir, path.stem, results)
+        paths = build_plan(plan, out_dir, path.stem, results, exports=exports)
     except PlanError as e:
         _report(e.problems)
         raise typer.Exit(2) from None
@@ -130,10 +137,67 @@ def build(
         raise typer.Exit(2) from None
     warnings_ = problems_of(plan, results)
     _report(warnings_)
-    out.print(f"{len(paths)} workbook(s) written / 已生成:")
-    _written(paths)
+    books = [p for p in paths if p.suffix == ".xlsx"]
+    out.print(f"{len(books)} workbook(s) written / 已生成:")
+    _written(books)
+    others = [p for p in paths if p.suffix != ".xlsx"]
+    if others:
+        out.print(f"{len(others)} 个导出文件（日历 .ics、考勤导入 .csv）/ export file(s) in {others[0].parent}",
+                  highlight=False)
     if warnings_:
         out.print(f"{len(warnings_)} 个提示 / warning(s): 见 / see「{label('sheet_checks', plan.lang)}」")
+
+
+def _keep(plan, edited: Path):  # Plan: imported lazily
+    """The plan with the hand edits of one published workbook kept (see roster_edits.keep_edits)."""
+    from .roster_edits import NotARoster, keep_edits
+    from .roster_edits import check as check_edits
+
+    try:
+        stored, depts = check_edits(edited)
+    except (NotARoster, OSError, ValueError) as e:
+        err.print(str(e), highlight=False, markup=False)
+        raise typer.Exit(2) from None
+    plan, problems = keep_edits(plan, stored, depts, edited.name)
+    _report(problems)
+    if any(p.severity == "error" for p in problems):
+        raise typer.Exit(2)
+    return plan
+
+
+@app.command(name="check-roster")
+def check_roster(
+    path: Path,
+    strict: Annotated[bool, typer.Option("--strict", help="exit 2 on cover shortfalls too")] = False,
+) -> None:
+    """Re-check a published roster workbook after hand edits: every broken rule and every post left
+    short, naming cells; and what changed since it was published. Exit 2 when a rule is broken."""
+    from .roster_edits import NotARoster, report
+    from .roster_edits import check as check_edits
+
+    if not path.is_file():
+        err.print(f"找不到文件 / no such file: {path}", highlight=False)
+        raise typer.Exit(2)
+    try:
+        stored, depts = check_edits(path)
+    except (NotARoster, OSError, ValueError) as e:
+        err.print(str(e), highlight=False, markup=False)
+        raise typer.Exit(2) from None
+    problems = report(stored, depts)
+    _report(problems)
+    zh = stored.lang == "zh"
+    for d in depts:
+        n = len(d.changes)
+        out.print((f"{d.roster.department}：与发布版相比改动 {n} 处" if zh
+                   else f"{d.roster.department}: {n} change(s) since published"), highlight=False)
+        for person, day, before, after in d.changes:
+            out.print(f"  {day} {person}: {before or '—'} → {after or '—'}", highlight=False)
+    errors = [p for p in problems if p.severity == "error"]
+    short = len(problems) - len(errors)
+    out.print((f"{len(errors)} 处违反规则，{short} 处缺人" if zh
+               else f"{len(errors)} rule(s) broken, {short} gap(s)"), highlight=False)
+    if errors or (strict and short):
+        raise typer.Exit(2)
 
 
 @app.command()

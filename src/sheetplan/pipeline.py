@@ -22,6 +22,7 @@ from .calc.calendar import minutes_of
 from .calc.campaign_service import FIXED_GROUPS, ServicePlan, plan_service
 from .calc.department_roster import DepartmentRoster, roster_department
 from .calc.duty_demand import department_requirements, warehouse_series
+from .calc.labour import Pay, roster_pay
 from .calc.outreach import calls_per_caller_per_day
 from .calc.products import ProductPlan, StockRules, TierRules, plan_products
 from .calc.roster_explain import Idle, format_span, structural_idle
@@ -75,6 +76,7 @@ class Results:
     service_roster: ServiceRoster | None = None
     problems: list[Problem] = field(default_factory=list)  # warnings found while computing
     plan: Plan | None = field(default=None, repr=False, compare=False)
+    labour: dict[str, list[Pay]] = field(default_factory=dict)  # department -> pay per person
 
     def to_frames(self) -> dict[str, Any]:
         """Every computed table as a pandas DataFrame: warehouse, shares, service (per interval),
@@ -282,7 +284,16 @@ def compute(plan: Plan, *, with_rosters: bool = True) -> Results:
         service_roster=service_roster(dem, rosters_) if with_rosters else None,
         problems=[*dem.resolution.problems, *problems],
         plan=plan,
+        labour={r.department: labour(plan, r) for r in rosters_},
     )
+
+
+def labour(plan: Plan, r: DepartmentRoster) -> list[Pay]:
+    """Hours and cost per person of a department's roster, overtime by the plan's pay rules."""
+    days = plan.settings.days
+    rates = {p.name: p.cost_per_hour for p in r.people}
+    return roster_pay([(a.person, days[a.day], a.hours) for a in r.result.assignments], rates,
+                      to_roster.pay_rules(plan))
 
 
 def product_plan(plan: Plan) -> ProductPlan | None:

@@ -22,6 +22,7 @@ from sheetplan.calc.roster_model import (
     assignment_rows,
     normalize_kind,
     requirement_from_headcounts,
+    shift_instances,
     solve_roster,
 )
 
@@ -42,5 +43,6 @@ __all__ = [
     "format_span",
     "normalize_kind",
     "requirement_from_headcounts",
+    "shift_instances",
     "solve_roster",
 ]

@@ -210,6 +210,8 @@ class RosterRules:
     weekends: tuple[tuple[int, ...], ...] = ()  # day indices of each weekend (for Person.max_weekends)
     # stop once the roster is proven within this fraction of the best possible (0: prove optimal)
     relative_gap: float = 0.0
+    # further CP-SAT parameters by name (e.g. (("num_workers", 8),)), set last: for benches and tuning
+    solver_params: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -895,6 +897,8 @@ def solve_roster(
         else:
             params.max_time_in_seconds = max(0.1, limit)
             params.num_workers = max(1, min(int(rules.num_workers), 8))
+        for name, value in rules.solver_params:
+            setattr(params, name, value)
         return solver, solver.solve(model)
 
     good = (cp_model.OPTIMAL, cp_model.FEASIBLE)

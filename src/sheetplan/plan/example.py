@@ -7,6 +7,7 @@ the example workbook carries them on its 说明 sheet.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 D = dt.date
 T = dt.time
@@ -233,7 +234,26 @@ def _staff() -> list[tuple]:
     return rows
 
 
-STAFF = _staff()
+def _contacts(rows: list[tuple]) -> list[tuple]:
+    """工号, a made-up mobile number (139 0000 xxxx: not a real subscriber range) and the team lead:
+    the first of every ten people in a department leads the nine after."""
+    out, seen = [], Counter()
+    for k, row in enumerate(rows):
+        dept = row[1]
+        i = seen[dept]
+        seen[dept] += 1
+        lead = next(r[0] for r in rows if r[1] == dept and seen_index(rows, r) == i - i % 10) if i % 10 else ""
+        padded = tuple(row) + (None,) * (15 - len(row))
+        out.append((*padded, f"SP{k + 1:04d}", f"139-0000-{k + 1:04d}", lead))
+    return out
+
+
+def seen_index(rows: list[tuple], row: tuple) -> int:
+    """The row's place among its department's rows."""
+    return [r for r in rows if r[1] == row[1]].index(row)
+
+
+STAFF = _contacts(_staff())
 
 # The team leads take the flash-sale night themselves: typed by the planner, kept by the roster.
 FIXED = [

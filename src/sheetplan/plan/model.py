@@ -49,6 +49,13 @@ class Settings:
     products_department: str = ""
     as_of: dt.date | None = None  # overdue duties and order-by dates are judged by this date
     cost_ratio: float = 0.6  # reorders of products without a unit cost: price × this
+    overtime_rate: float = 1.5  # labour cost (calc.labour): beyond 8 h a day / 40 h a week
+    rest_day_rate: float = 2.0
+    holiday_rate: float = 3.0
+    rest_days: tuple[dt.date, ...] = ()  # empty: Saturdays and Sundays
+    holidays: tuple[dt.date, ...] = ()
+    currency: str = ""  # empty: 元 / CNY
+    version: str = ""  # the planner's version label, printed in every page footer with the plan's checksum
 
     @property
     def days(self) -> list[dt.date]:
@@ -110,6 +117,9 @@ class StaffMember:
     min_days_off: int | None = None
     max_weekends: int | None = None
     max_shifts: tuple[tuple[str, int], ...] = ()  # (shift code, at most that many), from "夜=2、早=6"
+    employee_id: str = ""
+    phone: str = ""
+    lead: str = ""
     cells: Cells = field(default_factory=dict, compare=False, repr=False)
 
 

@@ -23,6 +23,7 @@ from ..i18n import join
 from ..messages import msg
 from . import model as m
 from .cells import CellError, is_blank, to_date, to_time
+from .contacts import check_contacts
 from .day_rules import check_day_rules, parse_max_shifts
 from .problems import PlanError, Problem, Severity
 from .schema import (
@@ -314,6 +315,7 @@ class _Reader:
         self._check_fixed(plan, fixed)
         self._check_requirements(plan, requirements)
         check_day_rules(self, plan, requests)
+        check_contacts(plan, self.add)
         self._check_demand(plan, service)
         self._check_case(plan)
         return plan, self.problems

@@ -183,6 +183,13 @@ SETTINGS: tuple[Column, ...] = (
     C("warehouse_open", "仓库作业开始", "Warehouse opens", "time", hint_zh="仓库测算的值班需求从几点开始", hint_en="the warehouse model's requirement starts at"),
     C("warehouse_close", "仓库作业结束", "Warehouse closes", "time", hint_zh="24:00 写作 0:00 或 24:00", hint_en="write 24:00 as 0:00 or 24:00"),
     C("backlog_days", "发货高峰天数", "Backlog days", "int", minimum=0, maximum=31, hint_zh="大促日之后仍按高峰配置仓库的天数", hint_en="days after the sale day the warehouse stays at peak strength"),
+    C("overtime_rate", "工作日加班倍数", "Overtime rate", "number", minimum=1, maximum=10, hint_zh="每天超 8 小时或每周超 40 小时的工时按时薪的几倍计；默认 1.5", hint_en="hours beyond 8 a day or 40 a week, as a multiple of the hourly cost; default 1.5"),
+    C("rest_day_rate", "休息日加班倍数", "Rest-day rate", "number", minimum=1, maximum=10, hint_zh="休息日上班按时薪的几倍计；默认 2", hint_en="hours on a rest day; default 2"),
+    C("holiday_rate", "法定节假日倍数", "Holiday rate", "number", minimum=1, maximum=10, hint_zh="法定节假日上班按时薪的几倍计；默认 3", hint_en="hours on a statutory holiday; default 3"),
+    C("rest_days", "休息日", "Rest days", "dates", hint_zh="空 = 活动期内的周六、周日；调休上班的周末请不列入", hint_en="empty = Saturdays and Sundays in the campaign"),
+    C("holidays", "法定节假日", "Holidays", "dates", hint_zh="如 10-01~10-03；空 = 无", hint_en="e.g. 10-01~10-03; empty = none"),
+    C("currency", "币种", "Currency", max_len=10, hint_zh="人工成本的币种，默认 元", hint_en="the labour cost's currency; default CNY"),
+    C("version", "版本", "Version", max_len=20, hint_zh="打印页脚的版本号，如 V2 或 11-09 定稿；页脚另有计划内容的校验码", hint_en="the version printed in page footers, e.g. V2; footers also carry a checksum of the plan's content"),
     C("products_department", "商品表部门", "Products department", hint_zh="商品结构总表与补货表也写入该部门的工作簿；空 = 只写入总表", hint_en="the product sheets also go into this department's workbook; empty = plan output only"),
 )
 
@@ -241,6 +248,9 @@ SHEETS: tuple[Sheet, ...] = (
         C("min_days_off", "最少连续休息天数", "Min days off in a row", "int", minimum=1, maximum=31, width=10, aliases=("最少连休",), hint_zh="一段休息至少连休几天（活动首尾除外）", hint_en="a run of days off lasts at least this long (except at the campaign's ends)"),
         C("max_weekends", "最多上班周末", "Max weekends", "int", minimum=0, maximum=53, width=10, hint_zh="周六或周日上班即算一个周末", hint_en="working Saturday or Sunday counts as a weekend"),
         C("max_shifts", "班次上限", "Max shifts", width=14, hint_zh="如 夜=2、早=6：该班次最多上几次", hint_en="e.g. N=2, E=6: at most this many of that shift"),
+        C("employee_id", "工号", "Employee ID", max_len=40, width=10, aliases=("员工编号", "编号", "ID")),
+        C("phone", "手机", "Mobile", max_len=40, width=14, aliases=("手机号", "电话", "联系电话", "Phone"), hint_zh="大陆手机号或固话；其他地区照写", hint_en="a mainland China mobile or landline; other numbers as written"),
+        C("lead", "组长", "Team lead", max_len=40, width=10, aliases=("带班组长", "Lead"), hint_zh="此人的组长（姓名）", hint_en="this person's team lead (a name)"),
     ), required=False),
     Sheet("shifts", "班次", "Shifts", (
         C("code", "代码", "Code", required=True, max_len=12, width=8),

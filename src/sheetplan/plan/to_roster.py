@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..calc.labour import PayRules
 from ..calc.roster import FixedAssignment, Person, Request, RosterRules, ShiftCover, ShiftTemplate
 from . import model as m
 from .model import Plan, StaffMember
@@ -153,3 +154,10 @@ def fixed_assignments(plan: Plan, department: str) -> list[FixedAssignment]:
         for f in plan.fixed
         if dept_of.get(f.name) == department and f.date in days
     ]
+
+
+def pay_rules(plan: Plan) -> PayRules:
+    """The plan's overtime rates and calendar (see :mod:`sheetplan.calc.labour`)."""
+    s = plan.settings
+    return PayRules(weekday_overtime=s.overtime_rate, rest_day=s.rest_day_rate, holiday=s.holiday_rate,
+                    rest_days=frozenset(s.rest_days) if s.rest_days else None, holidays=frozenset(s.holidays))

@@ -37,8 +37,9 @@ class Book:
     is written beside ``path`` and renamed over it when complete."""
 
     def __init__(self, path: str | Path, *, title: str = "", constant_memory: bool = False,
-                 direct: bool = False, lang: str = "zh") -> None:
+                 direct: bool = False, lang: str = "zh", stamp: str = "") -> None:
         self.target = Path(path)
+        self.stamp = stamp  # appended to every page footer (see plan.stamp)
         self.target.parent.mkdir(parents=True, exist_ok=True)
         if direct:
             self.tmp = self.target
@@ -83,6 +84,10 @@ class Book:
 
     def close(self) -> Path:
         try:
+            if self.stamp:  # one place: every printed page of the book carries the version stamp
+                for ws in self.wb.worksheets():
+                    if ws.footer:
+                        ws.set_footer(f"{ws.footer} · {footer(self.stamp)}")
             self.wb.close()
             if not self.direct:
                 umask = os.umask(0)

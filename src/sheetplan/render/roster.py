@@ -1,8 +1,9 @@
 """Duty rosters: the grid a department head prints, the peak-day cover heatmap and the
 long-format 排班明细 other systems import.
 
-The heatmap's scheduled counts are live SUMPRODUCT formulas over 排班明细, so the sheet a
-system imports and the picture a person reads can never disagree.
+The hour totals, head counts and the heatmap's scheduled counts are live COUNTIF formulas over
+the grid, so a planner's hand edit (a swap, 休 typed for leave, a shift added) shows at once in
+Excel, WPS and LibreOffice; `sheetplan check-roster` re-checks the rules.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from dataclasses import dataclass
 from xlsxwriter.worksheet import Worksheet
 
 from ..calc.department_roster import DepartmentRoster
-from ..calc.roster import ShiftTemplate
+from ..calc.roster import ShiftTemplate, shift_instances
 from ..i18n import join
 from ..plan.model import Plan
 from ..plan.schema import SEPARATOR
+from ..roster_store import GridPlace
 from . import formula as f
 from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
@@ -63,6 +65,14 @@ def shift_criteria(code: str) -> str:
     return f.criteria(f"*{SEPARATOR}{f.literal(code)} *")
 
 
+def count_code(span: str, code: str, post: str | None = None) -> str:
+    """COUNTIF terms counting a shift code's cells in ``span`` (of one post, or any): as written
+    ('售前·夜 0–8') and as a planner types it by hand ('售前·夜')."""
+    head = f.literal(post) if post is not None else "*"
+    return "+".join(f"COUNTIF({span},{f.criteria(f'{head}{SEPARATOR}{f.literal(code)}{tail}')})"
+                    for tail in ("", " *"))
+
+
 def post_criteria(post: str) -> str:
     """COUNTIF criteria matching the cells of one post (posts hold no ·)."""
     return f.criteria(f"{f.literal(post)}{SEPARATOR}*")
@@ -103,7 +113,8 @@ def write_assignments(book: Book, ws: Worksheet, plan: Plan, rosters: Sequence[D
     return AssignmentRange(ws.get_name(), header + 1, max(row, header + 1))
 
 
-def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shifts: Sequence[ShiftTemplate]) -> None:
+def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster,
+               shifts: Sequence[ShiftTemplate]) -> GridPlace:
     """People × days with 班次·岗位 codes, colour per shift, live head counts and the legend."""
     lang, s = plan.lang, plan.settings
     days = s.days
@@ -129,8 +140,10 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shif
     hours_of = {t.code: t.hours for t in shifts}
     off = label("ro_off", lang)
     people = sorted(dr.people, key=lambda p: (list(KIND_LABEL).index(p.kind), p.posts, p.name))
+    place = GridPlace(ws.get_name(), header, first_day_col)
     for p in people:
         row += 1
+        place.rows[p.name] = row
         ws.write_string(row, 0, p.name, book.fmt("text", bold=True))
         ws.write_string(row, 1, KIND_LABEL[p.kind] if lang == "zh" else KIND_EN[p.kind], book.fmt("center"))
         ws.write_string(row, 2, join(p.posts, lang), book.fmt("text", font_size=8))
@@ -145,7 +158,7 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shif
             else:
                 ws.write_blank(row, first_day_col + i, None, book.fmt("center"))
         span = f"{cell(row, first_day_col)}:{cell(row, hours_col - 1)}"
-        terms = "+".join(f"COUNTIF({span},{shift_criteria(t.code)})*{t.hours:g}" for t in shifts)
+        terms = "+".join(f"({count_code(span, t.code)})*{t.hours:g}" for t in shifts)
         total = sum(hours_of[a.shift_code] for a in res.assignments if a.person == p.name)
         ws.write_formula(row, hours_col, f"={terms or 0}", book.fmt("center", number_format(total), bold=True), total)
     last = row
@@ -185,6 +198,16 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, shif
     ws.freeze_panes(header + 1, 1)
     print_setup(ws, landscape=True, repeat_rows=(header, header), footer=page_footer(lang, s.name))
     ws.repeat_columns(0, 0)
+    return place
+
+
+def _covering(dr: DepartmentRoster, n: int, minutes: int) -> list[list[tuple[int, str]]]:
+    """Per interval: the (day, shift code) instances whose hours include it."""
+    out: list[list[tuple[int, str]]] = [[] for _ in range(n)]
+    for inst in shift_instances(dr.shifts, n * minutes // (24 * 60), minutes):
+        for t in range(max(0, inst.start_i), min(n, inst.end_i)):
+            out[t].append((inst.day, inst.template.code))
+    return out
 
 
 def _legend(book: Book, ws: Worksheet, plan: Plan, shifts: Sequence[ShiftTemplate], row: int) -> int:
@@ -242,8 +265,9 @@ def _explanation(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, ro
     return row + 1
 
 
-def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, rng: AssignmentRange) -> None:
-    """Per peak day: posts × hours with required, scheduled (live from 排班明细) and difference."""
+def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, grid: GridPlace) -> None:
+    """Per peak day: posts × hours with required, scheduled (live from the roster grid: edit a
+    cell there and the heatmap follows) and difference."""
     lang, s = plan.lang, plan.settings
     minutes = dr.result.interval_minutes
     per_day = 24 * 60 // minutes
@@ -256,6 +280,14 @@ def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, r
     origin = _origin(plan)
     posts = list(dr.requirement)
     book.fmt("header", font_size=8)
+    covering = _covering(dr, per_day * len(s.days), minutes)
+    rows = sorted(grid.rows.values())
+    first_row, last_row = (rows[0], rows[-1]) if rows else (grid.header + 1, grid.header + 1)
+
+    def day_span(day: int) -> str:
+        col = grid.first_col + day
+        return f"{quote(grid.sheet)}!{cell(first_row, col, absolute=True)}:{cell(last_row, col, absolute=True)}"
+
     breaks = []
     for d in peak:
         if d != peak[0]:
@@ -264,7 +296,6 @@ def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, r
         for i in range(per_day):
             t = origin + dt.timedelta(minutes=(d * per_day + i) * minutes)
             ws.write_datetime(row, 2 + i, t, book.fmt("header", num_format="h", font_size=8))
-        time_row = row
         row += 1
         for post in posts:
             req = dr.requirement[post]
@@ -285,11 +316,8 @@ def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, r
                     t = d * per_day + i
                     c = 2 + i
                     if k == 1:
-                        tcell = cell(time_row, c)
-                        formula = (
-                            f"=SUMPRODUCT(({rng.col(2)}={f.text(post)})*({rng.col(1)}={f.text(dr.department)})"
-                            f"*({rng.col(5)}<={tcell})*({rng.col(6)}>{tcell}))"
-                        )
+                        terms = [count_code(day_span(day), code, post) for day, code in covering[t]]
+                        formula = "=" + ("+".join(terms) or "0")
                         fmt = book.fmt("center", num_format=HIDE_ZERO, font_size=8)
                         ws.write_formula(row + 1, c, formula, fmt, cover[t])
                     else:
