@@ -49,6 +49,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "grid_missing": ("找不到排班表「{sheet}」（是否改了表名或删除了该表？）", "roster sheet '{sheet}' is missing (renamed or deleted?)"),
     "rc_unknown_code": ("「{value}」不是已知班次（{codes}）；请假请写 休 或 假", "'{value}' is not a known shift ({codes}); write off or leave for days off"),
     "rc_which_post": ("「{value}」未写岗位：此人有多个岗位（{posts}），请写成 岗位·班次", "'{value}' names no post and this person has several ({posts}): write post·shift"),
+    "edit_not_kept": ("手工改动未保留（{why}），该格重新排班", "hand edit not kept ({why}); that cell is rostered afresh"),
     "edit_outside": ("改动的 {date} 已不在计划的活动期内（未保留）", "the change on {date} is outside the plan's campaign now (not kept)"),
     "rc_short": ("{dept}「{post}」{span} 缺 {n} 人", "{dept} {post} {span}: {n} short"),
     "rb_skill": ("{name} 不具备「{post}」技能", "{name} lacks skill {post}"),

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from .calc.roster import FixedAssignment
-from .calc.roster_audit import Audit, Edited, audit
+from .calc.roster_audit import Audit, Breach, Edited, audit
 from .calc.roster_explain import format_span
 from .messages import msg
 from .plan import model as m
@@ -131,6 +131,11 @@ def changes(stored: Stored, d: DeptEdits) -> list[tuple[str, str, str, str]]:
             for p, day in keys if before.get((p, day)) != after.get((p, day))]
 
 
+def breach_text(b: Breach, department: str, lang: str) -> str:
+    detail = {k: (f"{v:g}" if isinstance(v, float) else v) for k, v in b.detail.items()}
+    return msg(f"rb_{b.rule}", lang, name=b.person, dept=department, **detail)
+
+
 def report(stored: Stored, depts: list[DeptEdits]) -> list[Problem]:
     """Every finding, naming its cell, in the roster's language: reading problems, broken rules,
     then the cover left short."""
@@ -141,9 +146,7 @@ def report(stored: Stored, depts: list[DeptEdits]) -> list[Problem]:
         if d.audit is None:
             continue
         for b in d.audit.breaches:
-            detail = {k: (f"{v:g}" if isinstance(v, float) else v) for k, v in b.detail.items()}
-            out.append(Problem(b.where or d.roster.grid.sheet, msg(f"rb_{b.rule}", lang, name=b.person,
-                                                                   dept=d.roster.department, **detail), "error"))
+            out.append(Problem(b.where or d.roster.grid.sheet, breach_text(b, d.roster.department, lang), "error"))
         for g in d.audit.gaps:
             span = format_span(g.start_interval, g.end_interval, stored.interval_minutes, stored.days, lang)
             what = f"{g.post}·{g.shift_code}" if g.shift_code else g.post
@@ -165,6 +168,9 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
     problems: list[Problem] = []
     for d in depts:
         problems += d.problems
+        broken: dict[str, list[Breach]] = defaultdict(list)
+        for b in d.audit.breaches if d.audit else []:
+            broken[b.where].append(b)
         published = {(p, day): (code, post) for p, day, code, post in d.roster.published}
         now = {(e.person, e.day): e for e in d.edited}
         for key in sorted(set(published) | set(now), key=lambda k: (k[1], k[0])):
@@ -178,6 +184,10 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
                 continue
             if e is None:
                 off[key[0]].add(date)
+            elif e.where in broken:  # the rules forbid it: said, and that cell is rostered afresh
+                why = ("；" if lang == "zh" else "; ").join(breach_text(b, d.roster.department, lang)
+                                                             for b in broken[e.where])
+                problems.append(Problem(f"{source} {e.where}", msg("edit_not_kept", lang, why=why), "warning"))
             else:
                 fixed.append(m.FixedShift(e.person, date, e.shift_code, e.post,
                                           cells={"name": f"{source} {e.where}"}))

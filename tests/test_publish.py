@@ -1,0 +1,227 @@
+"""Publish and change (issue 16) on the example: each person's schedule and the day's 值班表,
+calendars and attendance CSVs, a hand-edited grid re-checked (rules, cover, changes), the heatmap
+following the grid in LibreOffice, a rebuild that keeps the edits, labour cost with overtime."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from icalendar import Calendar
+
+import lo
+from sheetplan.build import Results, build_plan
+from sheetplan.calc.labour import PayRules, pay
+from sheetplan.exports import uid
+from sheetplan.pipeline import compute
+from sheetplan.plan.contacts import phone_ok
+from sheetplan.plan.model import Plan
+from sheetplan.plan.reader import check_plan
+from sheetplan.roster_edits import check, keep_edits, report
+
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def published(demo_results: tuple[Plan, Results], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    plan, results = demo_results
+    out = tmp_path_factory.mktemp("pub")
+    build_plan(plan, out, "示例计划", results, exports=True)
+    return out
+
+
+def book(folder: Path, dept: str) -> Path:
+    return folder / f"示例计划-{dept}.xlsx"
+
+
+def grid_cells(path: Path, dept: str) -> tuple[openpyxl.Workbook, object, int, dict[str, int]]:
+    wb = openpyxl.load_workbook(path)
+    ws = wb[f"排班-{dept}"]
+    header = next(r for r in range(1, 12) if ws.cell(r, 1).value == "姓名")
+    rows = {}
+    for r in range(header + 1, ws.max_row + 1):
+        v = ws.cell(r, 1).value
+        if not v:
+            break
+        rows[v] = r
+    return wb, ws, header, rows
+
+
+def test_person_blocks_daily_pages_and_labour_sheet(published: Path, demo_results) -> None:
+    plan, results = demo_results
+    wb = openpyxl.load_workbook(book(published, "运营部"), read_only=True)
+    assert {"个人排班-运营部", "每日值班表-运营部", "人工成本-运营部"} <= set(wb.sheetnames)
+    people = [[c for c in row if c is not None] for row in wb["个人排班-运营部"].iter_rows(values_only=True)]
+    flat = [str(c) for row in people for c in row]
+    ops = [p for p in plan.staff if p.department == "运营部"]
+    for p in ops:
+        assert p.name in flat and p.phone in flat and p.employee_id in flat
+    daily = [str(c) for row in wb["每日值班表-运营部"].iter_rows(values_only=True) for c in row if c is not None]
+    assert "运营部 · 11-11 三 值班表" in daily
+    roster = next(r for r in results.rosters if r.department == "运营部")
+    for a in roster.result.assignments:  # everyone on duty is listed with a phone to reach them
+        assert a.person in daily
+    footer = openpyxl.load_workbook(book(published, "运营部"))["每日值班表-运营部"].oddFooter.right.text
+    assert footer.endswith(plan.settings.version or footer.split(" · ")[-1])  # the stamp is printed
+
+
+def test_calendars_parse_back_with_stable_uids(published: Path, demo_results) -> None:
+    plan, results = demo_results
+    roster = next(r for r in results.rosters if r.department == "运营部")
+    folder = published / "示例计划-导出"
+    cal = Calendar.from_ical((folder / "运营部-日历.ics").read_bytes())
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == len(roster.result.assignments)
+    assert cal.walk("VTIMEZONE")[0]["TZID"] == "Asia/Shanghai"
+    origin = dt.datetime.combine(plan.settings.start, dt.time())
+    got = {(str(e["UID"]), e.decoded("dtstart").replace(tzinfo=None)) for e in events}
+    want = {(uid(plan, "运营部", a.person, plan.settings.days[a.day]), origin + dt.timedelta(hours=a.start_hour_abs))
+            for a in roster.result.assignments}
+    assert got == want
+    assert all(str(e.decoded("dtstart").tzinfo) == "Asia/Shanghai" for e in events)
+    one = roster.result.assignments[0]
+    mine = Calendar.from_ical((folder / f"运营部-{one.person}.ics").read_bytes())
+    assert all(one.person not in str(e["SUMMARY"]) for e in mine.walk("VEVENT"))  # the person's own view
+    assert "岗位：值班" in str(mine.walk("VEVENT")[0]["DESCRIPTION"])
+
+
+def test_attendance_csv_round_trips(published: Path, demo_results) -> None:
+    plan, results = demo_results
+    roster = next(r for r in results.rosters if r.department == "客服部")
+    raw = (published / "示例计划-导出" / "客服部-排班导入.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens UTF-8 right
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["姓名", "工号"] and rows[0][2] == "2026-11-10"
+    names = {t.code: t.label for t in roster.shifts}
+    back = {(r[0], D.fromisoformat(rows[0][k])): v for r in rows[1:] for k, v in enumerate(r) if k >= 2 and v != "休息"}
+    want = {(a.person, plan.settings.days[a.day]): names[a.shift_code] for a in roster.result.assignments}
+    assert back == want
+    ids = {p.name: p.employee_id for p in plan.staff}
+    assert all(ids[r[0]] == r[1] for r in rows[1:])
+    long_rows = list(csv.DictReader(io.StringIO((published / "示例计划-导出" / "客服部-排班明细.csv")
+                                                .read_bytes().decode("utf-8-sig"))))
+    assert len(long_rows) == len(roster.result.assignments)
+    assert sum(float(r["小时"]) for r in long_rows) == sum(a.hours for a in roster.result.assignments)
+
+
+def _edit(published: Path, tmp_path: Path) -> tuple[Path, dict]:
+    """A planner's edits on 客服部: a swap, leave typed over a shift, an unknown code, a night
+    shift the evening before an early one (short rest), a post the person lacks."""
+    wb, ws, _header, rows = grid_cells(book(published, "客服部"), "客服部")
+    names = list(rows)
+    a, b = names[0], names[1]
+    col = 4  # the first day
+    ws.cell(rows[a], col).value, ws.cell(rows[b], col).value = ws.cell(rows[b], col).value, ws.cell(rows[a], col).value
+    ws.cell(rows[a], col + 1).value = "假"
+    ws.cell(rows[b], col + 1).value = "XYZ"
+    c = names[2]
+    ws.cell(rows[c], col + 2).value = "售前·中 16–24"
+    ws.cell(rows[c], col + 3).value = "售前·早"
+    ws.cell(rows[names[3]], col + 4).value = "打包·早"
+    path = tmp_path / "edited.xlsx"
+    wb.save(path)
+    return path, {"a": a, "b": b, "c": c, "ws": ws.title, "rows": rows, "d": names[3]}
+
+
+def test_check_roster_names_broken_rules_cover_and_changes(published: Path, tmp_path: Path) -> None:
+    path, e = _edit(published, tmp_path)
+    stored, depts = check(path)
+    cs = next(d for d in depts if d.roster.department == "客服部")
+    problems = report(stored, depts)
+    text = "\n".join(str(p) for p in problems)
+    assert f"{e['ws']}!E{e['rows'][e['b']]}" in text and "「XYZ」不是已知班次" in text
+    assert f"{e['ws']}!G{e['rows'][e['c']]}" in text and "休息不足 11 小时" in text
+    assert "不具备「打包」技能" in text
+    assert any(p.severity == "warning" and "缺" in p.message for p in problems)  # the cover is reported
+    changed = {(p, day) for p, day, _, _ in cs.changes}
+    assert (e["a"], "11-11") in changed  # leave typed over a shift
+    unedited = [d for d in depts if d.roster.department != "客服部"]
+    assert all(not d.changes and not d.audit.breaches for d in unedited)
+
+
+def test_keep_edits_rebuild_keeps_every_change(published: Path, tmp_path: Path, demo_results) -> None:
+    plan, _ = demo_results
+    wb, ws, _header, rows = grid_cells(book(published, "客服部"), "客服部")
+    names = list(rows)
+    def free(n: str, c: int) -> bool:  # nothing that day or the days around it: the move breaks no rule
+        return not any(ws.cell(rows[n], k).value for k in (c - 1, c, c + 1) if 4 <= k < 12)
+
+    skills = {p.name: p.posts for p in plan.staff}
+    moved_from, col, other = next((n, c, o) for c in range(4, 12) for n in names if ws.cell(rows[n], c).value
+                                  for o in names if o != n and free(o, c)
+                                  and str(ws.cell(rows[n], c).value).split("·")[0] in skills[o])
+    lacking = next(o for o in names if "售后" not in skills[o] and free(o, col + 3))
+    ws.cell(rows[lacking], col + 3).value = "售后·早"  # a post the person lacks: reported, not kept
+    ws.cell(rows[other], col).value = ws.cell(rows[moved_from], col).value
+    ws.cell(rows[moved_from], col).value = "休"
+    path = tmp_path / "cs-edited.xlsx"
+    wb.save(path)
+    stored, depts = check(path)
+    kept, problems = keep_edits(plan, stored, depts, path.name)
+    assert not [p for p in problems if p.severity == "error"]
+    assert [p for p in problems if "未保留" in p.message and "不具备「售后」技能" in p.message]
+    day = col - 4
+    results = compute(kept)
+    cs = next(r for r in results.rosters if r.department == "客服部")
+    on = {(a.person, a.day) for a in cs.result.assignments}
+    assert (other, day) in on and (moved_from, day) not in on, [str(p) for p in problems]
+    assert cs.result.status != "infeasible"
+
+
+def test_heatmap_follows_the_edited_grid_in_libreoffice(published: Path, tmp_path: Path) -> None:
+    wb, ws, _header, rows = grid_cells(book(published, "运营部"), "运营部")
+    emptied = 0
+    for r in rows.values():
+        for c in range(4, 12):
+            if ws.cell(r, c).value and "·夜" in str(ws.cell(r, c).value):
+                ws.cell(r, c).value = "休"
+                emptied += 1
+    assert emptied
+    path = tmp_path / "ops-nonight.xlsx"
+    wb.save(path)
+    before = _scheduled(openpyxl.load_workbook(lo.recalculated(book(published, "运营部"), tmp_path / "a"),
+                                               data_only=True))
+    after = _scheduled(openpyxl.load_workbook(lo.recalculated(path, tmp_path / "b"), data_only=True))
+    assert sum(after) == sum(before) - 8 * emptied or sum(after) < sum(before)
+    assert sum(after) < sum(before)
+
+
+def _scheduled(wb: openpyxl.Workbook) -> list[int]:
+    ws = wb["覆盖-运营部"]
+    out = []
+    for row in ws.iter_rows(values_only=True):
+        if len(row) > 1 and row[1] == "排班":
+            out += [int(v or 0) for v in row[2:26]]
+    return out
+
+
+def test_overtime_by_hand() -> None:
+    # Mon 2026-11-09 … : Mon–Fri 9 h (8 a day regular, but the week caps at 40: 40 regular, 5 OT),
+    # Sat 8 h rest day (×2), and a holiday Sunday of 4 h (×3); rate 20
+    days = {D(2026, 11, 9) + dt.timedelta(days=k): 9.0 for k in range(5)}
+    days[D(2026, 11, 14)] = 8.0
+    days[D(2026, 11, 15)] = 4.0
+    p = pay("A", 20, days, PayRules(holidays=frozenset({D(2026, 11, 15)})))
+    assert (p.regular, p.overtime, p.rest, p.holiday) == (40, 5, 8, 4)
+    assert p.cost == 20 * (40 + 1.5 * 5 + 2 * 8 + 3 * 4)
+    # a 10-hour working day alone: 8 regular + 2 at 150 %
+    q = pay("B", 10, {D(2026, 11, 10): 10.0})
+    assert (q.regular, q.overtime, q.cost) == (8, 2, 10 * (8 + 3))
+
+
+def test_phone_numbers_are_checked(example_plan: Path, tmp_path: Path) -> None:
+    assert phone_ok("13812345678") and phone_ok("+86 138-1234-5678") and phone_ok("021-61234567")
+    assert phone_ok("+44 20 7946 0958") and not phone_ok("1381234") and not phone_ok("12812345678")
+    wb = openpyxl.load_workbook(example_plan)
+    ws = wb["人员"]
+    col = next(c.column for c in ws[1] if str(c.value).rstrip(" *") == "手机")
+    ws.cell(2, col).value = "12345"
+    path = tmp_path / "phone.xlsx"
+    wb.save(path)
+    _, problems = check_plan(path)
+    hit = [p for p in problems if "12345" in p.message]
+    assert hit and hit[0].severity == "warning" and hit[0].where.endswith(f"{ws.cell(2, col).coordinate}")
