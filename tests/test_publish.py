@@ -170,6 +170,12 @@ def test_keep_edits_rebuild_keeps_every_change(published: Path, tmp_path: Path, 
     on = {(a.person, a.day) for a in cs.result.assignments}
     assert (other, day) in on and (moved_from, day) not in on, [str(p) for p in problems]
     assert cs.result.status != "infeasible"
+    out = tmp_path / "rebuilt"
+    build_plan(kept, out, "示例计划", results)
+    log = openpyxl.load_workbook(book(out, "客服部"), read_only=True)["改动记录-客服部"]
+    lines = [[c for c in row if c is not None] for row in log.iter_rows(values_only=True)]
+    assert any(other in row and "已保留" in row for row in lines)
+    assert any(lacking in row and any(str(c).startswith("未保留") for c in row) for row in lines)
 
 
 def test_heatmap_follows_the_edited_grid_in_libreoffice(published: Path, tmp_path: Path) -> None:

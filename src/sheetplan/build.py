@@ -24,6 +24,7 @@ from .plan.reader import read_plan
 from .plan.stamp import stamp
 from .render.book import Book
 from .render.calendar import write_calendar
+from .render.changes import write_changes
 from .render.checks import write_checks
 from .render.duties import write_duties
 from .render.labels import label
@@ -353,6 +354,9 @@ def write_department(plan: Plan, results: Results, department: str, path: Path, 
                 label("sheet_labour", lang, dept=department),
                 label("sheet_assignments", lang),
             ]
+        edits = [e for e in plan.edits if e[0] == department]
+        if edits:
+            names.append(label("sheet_changes", lang, dept=department))
         sheets = {n: book.sheet(n) for n in names}
         write_duties(book, sheets[names[0]], plan, duties, department)
         if service:
@@ -360,6 +364,8 @@ def write_department(plan: Plan, results: Results, department: str, path: Path, 
                           to_roster.templates_for(plan, department), _staffed(results))
         if mine:
             _write_rosters(book, plan, mine, sheets, results.labour)
+        if edits:
+            write_changes(book, sheets[label("sheet_changes", lang, dept=department)], plan, department, edits)
         if products is not None:
             write_product_sheets(book, plan.products, products, lang)
     return path

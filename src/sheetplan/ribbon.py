@@ -82,6 +82,7 @@ from .plan.template import write_plan
 from .render.book import Book as OutBook
 from .render.book import write_header, write_title
 from .render.labels import LABELS, label
+from .roster_store import SHEET as STORE_SHEET
 
 MARKER = "sheetplan_generated"
 PLAN, DEPT, CHECK = "plan", "dept", "check"
@@ -300,7 +301,8 @@ def _build(book: PlanBook, groups: set[str], focus: Sequence[str] = ()) -> str:
         if PLAN in groups:
             main = build.write_plan_output(plan, results, work / "sheetplan_plan.xlsx")
             checks = label("sheet_checks", lang)  # listed on the ribbon's own issues sheet, with links
-            outputs += [Output(main, n, PLAN, n) for n in _sheet_names(main) if n != checks]
+            # the ribbon's own issues sheet lists the checks; the hidden roster data is for published files
+            outputs += [Output(main, n, PLAN, n) for n in _sheet_names(main) if n not in (checks, STORE_SHEET)]
         if DEPT in groups:
             duties = label("sheet_duties", lang)
             for i, dept in enumerate(build.departments(plan)):

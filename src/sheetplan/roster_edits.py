@@ -166,6 +166,8 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
     fixed = list(plan.fixed)
     off: dict[str, set[dt.date]] = defaultdict(set)
     problems: list[Problem] = []
+    log: list[tuple[str, str, str, str, str, str]] = list(plan.edits)
+    label = {(p, day): (before, after) for d in depts for p, day, before, after in d.changes}
     for d in depts:
         problems += d.problems
         broken: dict[str, list[Breach]] = defaultdict(list)
@@ -178,22 +180,28 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             if e is not None and published.get(key) == (e.shift_code, e.post):
                 continue  # unchanged: rostered afresh
             date = start + dt.timedelta(days=key[1])
+            before, after = label.get((key[0], stored.days[key[1]]), ("", ""))
+            entry = (d.roster.department, key[0], stored.days[key[1]], before, after)
             if date not in days:
                 problems.append(Problem(e.where if e else d.roster.grid.sheet,
                                         msg("edit_outside", lang, date=f"{date:%m-%d}"), "warning"))
+                log.append((*entry, msg("edit_outside", lang, date=f"{date:%m-%d}")))
                 continue
             if e is None:
                 off[key[0]].add(date)
+                log.append((*entry, ""))
             elif e.where in broken:  # the rules forbid it: said, and that cell is rostered afresh
                 why = ("；" if lang == "zh" else "; ").join(breach_text(b, d.roster.department, lang)
                                                              for b in broken[e.where])
                 problems.append(Problem(f"{source} {e.where}", msg("edit_not_kept", lang, why=why), "warning"))
+                log.append((*entry, why))
             else:
+                log.append((*entry, ""))
                 fixed.append(m.FixedShift(e.person, date, e.shift_code, e.post,
                                           cells={"name": f"{source} {e.where}"}))
     staff = [replace(p, unavailable=tuple(sorted(set(p.unavailable) | off[p.name]))) if p.name in off else p
              for p in plan.staff]
-    return replace(plan, fixed=fixed, staff=staff), problems
+    return replace(plan, fixed=fixed, staff=staff, edits=log), problems
 
 
 def fixed_from(depts: list[DeptEdits]) -> dict[str, list[FixedAssignment]]:

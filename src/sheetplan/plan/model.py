@@ -238,6 +238,9 @@ class Plan:
     fixed: list[FixedShift] = field(default_factory=list)
     requirements: list[Requirement] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
+    # hand edits kept from a published roster (sheetplan build --keep-edits): department, person,
+    # day label, published, now, and '' when kept or why not — written as the 改动记录 sheet
+    edits: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
     posts: list[WarehousePost] = field(default_factory=list)
     service: list[ServiceDay] = field(default_factory=list)
     volumes: list[Volume] = field(default_factory=list)
