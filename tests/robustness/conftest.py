@@ -71,7 +71,7 @@ def small_plan(example: Path, dest: Path) -> Path:
     """The example cut to one department and no optional sheets (no roster, service or products):
     builds in a fraction of a second, which keeps a 100-plan batch test short."""
     wb = openpyxl.load_workbook(example)
-    for name in ("人员", "固定排班", "客服需求", "商品", "班次", "值班需求"):
+    for name in ("人员", "固定排班", "员工意愿", "客服需求", "商品", "班次", "值班需求"):
         if name in wb.sheetnames:
             del wb[name]
     dept = wb["部门"]["A2"].value

@@ -1,0 +1,257 @@
+"""Excel compiles the add-in on the planner's machine (``sheetplan addin install``, Windows).
+
+The offline build (:mod:`sheetplan.addin`) writes the VBA project with a third-party compiler whose
+authors report add-ins that open but whose macros do not run (MS-OVBA issue 116, oletools issue
+555). So the default install lets Excel make the project itself, the way ``xlwings vba import``
+does: a new workbook; every module imported through ``VBProject.VBComponents`` from its exported
+text (``ThisWorkbook``'s code added to the document module); the config sheet with this Python's
+path; saved as an add-in (``FileFormat=55``); the ribbon XML part and its relationship added to
+the saved package; copied into XLSTART. Then a self-test: ``Application.Run`` of
+``SheetPlanVersion`` must return the package version and ``=SP_HEADCOUNT(12000,1.5,200)`` must
+give 90 in a scratch workbook.
+
+Access to the VBA project object model is off by default in Excel. Without it the install says
+exactly how to allow it and falls back to the prebuilt add-in. The per-user ``AccessVBOM`` value
+is changed only when the planner asks for it (``--allow-vba-access``) and restored afterwards.
+
+Everything Excel does goes through the object passed as ``app`` (``Excel.Application`` through
+pywin32 in real use), so the flow is tested offline with a recording stand-in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from sheetplan import __version__
+from sheetplan.addin import (
+    ADDIN_NAME,
+    CUSTOMUI_PART,
+    CUSTOMUI_REL,
+    PROJECT_NAME,
+    RIBBON_XML,
+    ZIP_TIME,
+    addin_config,
+    build_addin,
+    vba_modules,
+)
+from sheetplan.vba.project import VbaModule
+
+XL_OPENXML_ADDIN = 55  # xlOpenXMLAddIn
+VBEXT_CT_STD, VBEXT_CT_CLASS = 1, 2
+SELF_TEST_FORMULA = "=SP_HEADCOUNT(12000,1.5,200)"
+SELF_TEST_VALUE = 90
+TRUST_HELP = {
+    "zh": ("Excel 未允许访问 VBA 工程对象模型。请在 Excel 中打开：文件 → 选项 → 信任中心 → 信任中心设置 → 宏设置，"
+           "勾选「信任对 VBA 工程对象模型的访问」，再运行 sheetplan addin install；或运行 "
+           "sheetplan addin install --allow-vba-access（临时打开该选项，装好后恢复原值）。"),
+    "en": ("Excel does not allow access to the VBA project object model. In Excel: File › Options › Trust "
+           "Center › Trust Center Settings › Macro Settings, tick 'Trust access to the VBA project object "
+           "model', then run sheetplan addin install again; or run sheetplan addin install "
+           "--allow-vba-access (turns the option on for the install and restores it afterwards)."),
+}
+
+
+class VbomNotTrusted(RuntimeError):
+    """Excel refused ``Workbook.VBProject``: the Trust Center option is off."""
+
+
+class Registry(Protocol):
+    """The per-user registry values the install reads and (with consent) writes."""
+
+    def get(self, key: str, name: str) -> int | None: ...
+    def set(self, key: str, name: str, value: int | None) -> None: ...  # None deletes the value
+
+
+@dataclass
+class InstallReport:
+    path: Path
+    compiled_by_excel: bool
+    lines: list[str] = field(default_factory=list)
+    self_test_ok: bool = False
+
+
+def vbom_key(app: Any) -> str:
+    """HKCU key of the ``AccessVBOM`` value for this Excel version (e.g. 16.0)."""
+    return rf"Software\Microsoft\Office\{app.Version}\Excel\Security"
+
+
+def _body(module: VbaModule) -> str:
+    """A module's code without its ``Attribute`` header (for a document module's AddFromString)."""
+    return "\r\n".join(line for line in module.code.replace("\r\n", "\n").split("\n")
+                       if not line.startswith("Attribute VB_"))
+
+
+def _export(module: VbaModule, folder: Path) -> Path:
+    """The module as the text file Excel's ``VBComponents.Import`` reads (.bas / .cls)."""
+    if module.kind == "class":
+        head = "VERSION 1.0 CLASS\r\nBEGIN\r\n  MultiUse = -1  'True\r\nEND\r\n"
+        path = folder / f"{module.name}.cls"
+        path.write_bytes(head.encode("cp1252") + module.encoded())
+    else:
+        path = folder / f"{module.name}.bas"
+        path.write_bytes(module.encoded())
+    return path
+
+
+def excel_build(app: Any, out: Path, modules: list[VbaModule] | None = None,
+                config: dict[str, str] | None = None) -> Path:
+    """Let Excel compile the add-in into ``out``; raises :class:`VbomNotTrusted` when it may not."""
+    modules = vba_modules() if modules is None else modules
+    wb = app.Workbooks.Add()
+    try:
+        try:
+            components = wb.VBProject.VBComponents
+        except Exception as e:  # pywintypes.com_error: "Programmatic access … is not trusted"
+            raise VbomNotTrusted(str(e)) from e
+        with tempfile.TemporaryDirectory(prefix="sheetplan-vba-") as tmp:
+            for m in modules:
+                if m.kind == "document":
+                    if m.name == "ThisWorkbook" and _body(m).strip():
+                        components.Item("ThisWorkbook").CodeModule.AddFromString(_body(m))
+                    continue  # a sheet's document module: Excel makes its own
+                components.Import(str(_export(m, Path(tmp))))
+        sheet = wb.Worksheets(1)
+        sheet.Name = f"{PROJECT_NAME}.conf"
+        for r, (key, value) in enumerate((config or addin_config()).items(), start=1):
+            sheet.Range(f"A{r}").Value = key
+            sheet.Range(f"B{r}").Value = value
+        out.parent.mkdir(parents=True, exist_ok=True)
+        wb.SaveAs(str(out), FileFormat=XL_OPENXML_ADDIN)
+    finally:
+        wb.Close(SaveChanges=False)
+    add_ribbon(out)
+    return out
+
+
+def add_ribbon(path: Path, ribbon: bytes | None = None) -> None:
+    """The ribbon XML part, its relationship and (if needed) its content type, into a saved package."""
+    ribbon = RIBBON_XML.read_bytes() if ribbon is None else ribbon
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts[CUSTOMUI_PART] = ribbon
+    rels = parts["_rels/.rels"].decode()
+    if CUSTOMUI_PART not in rels:
+        ids = {int(n) for n in re.findall(r'Id="rId(\d+)"', rels)}
+        rid = f"rId{max(ids, default=0) + 1}"
+        rel = f'<Relationship Id="{rid}" Type="{CUSTOMUI_REL}" Target="{CUSTOMUI_PART}"/>'
+        rels = rels.replace("</Relationships>", rel + "</Relationships>")
+        parts["_rels/.rels"] = rels.encode()
+    types = parts["[Content_Types].xml"].decode()
+    if 'Extension="xml"' not in types:
+        types = types.replace("<Default ", '<Default Extension="xml" ContentType="application/xml"/><Default ', 1)
+        parts["[Content_Types].xml"] = types.encode()
+    tmp = path.with_name(f".{path.name}.ribbon.tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in ("[Content_Types].xml", *sorted(n for n in parts if n != "[Content_Types].xml")):
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, parts[name])
+    tmp.replace(path)
+
+
+def self_test(app: Any, installed: Path) -> tuple[bool, list[str]]:
+    """Open the installed add-in, run its version macro and one UDF in a scratch workbook."""
+    lines = []
+    app.Workbooks.Open(str(installed))
+    version = app.Run(f"'{installed.name}'!SheetPlanVersion")
+    ok = version == __version__
+    lines.append(f"SheetPlanVersion() = {version!r}" + ("" if ok else f" (expected {__version__})"))
+    scratch = app.Workbooks.Add()
+    try:
+        cell = scratch.Worksheets(1).Range("A1")
+        cell.Formula = SELF_TEST_FORMULA
+        app.CalculateFull()
+        value = cell.Value
+        udf_ok = value == SELF_TEST_VALUE
+        lines.append(f"{SELF_TEST_FORMULA} = {value!r}" + ("" if udf_ok else f" (expected {SELF_TEST_VALUE})"))
+    finally:
+        scratch.Close(SaveChanges=False)
+    return ok and udf_ok, lines
+
+
+def install(app: Any, xlstart: Path, registry: Registry, *, allow_vba_access: bool = False,
+            lang: str = "zh", prebuilt: Callable[[Path], Path] | None = None) -> InstallReport:
+    """Compile with Excel into XLSTART and self-test; without VBA project access, fall back to the
+    prebuilt add-in (or, with the planner's consent, allow it for the install and restore it)."""
+    target = xlstart / ADDIN_NAME
+    key, old = vbom_key(app), None
+    changed = False
+    try:
+        try:
+            built = excel_build(app, Path(tempfile.mkdtemp(prefix="sheetplan-xl-")) / ADDIN_NAME)
+        except VbomNotTrusted:
+            if not allow_vba_access:
+                (prebuilt or _prebuilt)(target)
+                return InstallReport(target, False, [TRUST_HELP[lang], _fallback(lang, target)])
+            old = registry.get(key, "AccessVBOM")
+            registry.set(key, "AccessVBOM", 1)
+            changed = True
+            built = excel_build(app, Path(tempfile.mkdtemp(prefix="sheetplan-xl-")) / ADDIN_NAME)
+    finally:
+        if changed:
+            registry.set(key, "AccessVBOM", old)  # back as it was (deleted when it was not set)
+    xlstart.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(built, target)
+    ok, lines = self_test(app, target)
+    head = "已由 Excel 编译并安装：" if lang == "zh" else "Compiled by Excel and installed: "
+    report = InstallReport(target, True, [f"{head}{target}", *lines], ok)
+    if not ok:
+        report.lines.append("自检未通过：请运行 sheetplan addin doctor" if lang == "zh"
+                            else "self-test failed: run sheetplan addin doctor")
+    return report
+
+
+def _prebuilt(target: Path) -> Path:
+    return build_addin(target, config=addin_config())
+
+
+def _fallback(lang: str, target: Path) -> str:
+    return (f"已改为安装预编译的加载项：{target}（宏可能无法运行；允许访问后重新安装即可改用 Excel 编译）"
+            if lang == "zh" else f"installed the prebuilt add-in instead: {target} (its macros may not run; "
+            "allow the access and install again to have Excel compile it)")
+
+
+__all__ = ["InstallReport", "Registry", "VbomNotTrusted", "add_ribbon", "excel_build", "install", "self_test",
+           "vbom_key"]
+
+
+# ------------------------------------------------------------------ the real thing (Windows only)
+class WinRegistry:
+    """HKEY_CURRENT_USER DWORD values through winreg."""
+
+    def get(self, key: str, name: str) -> int | None:
+        import winreg  # type: ignore[import-not-found]  # Windows only
+
+        try:
+            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, key) as k:
+                return int(winreg.QueryValueEx(k, name)[0])
+        except OSError:
+            return None
+
+    def set(self, key: str, name: str, value: int | None) -> None:
+        import winreg  # type: ignore[import-not-found]
+
+        with winreg.CreateKey(winreg.HKEY_CURRENT_USER, key) as k:
+            if value is None:
+                with contextlib.suppress(OSError):
+                    winreg.DeleteValue(k, name)
+            else:
+                winreg.SetValueEx(k, name, 0, winreg.REG_DWORD, int(value))
+
+
+def windows_excel() -> Any:
+    """A fresh, hidden Excel instance through pywin32 (which comes with xlwings on Windows)."""
+    import win32com.client  # type: ignore[import-not-found]
+
+    app = win32com.client.DispatchEx("Excel.Application")
+    app.Visible = False
+    app.DisplayAlerts = False
+    return app

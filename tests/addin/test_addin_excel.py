@@ -1,0 +1,272 @@
+"""Excel compiles the add-in (issue 12), tested offline with a recording stand-in of the Excel
+object model: the calls Excel gets, the saved package (ribbon part, relationship, content types,
+modules as olevba reads them), the self-test, the fallback and the AccessVBOM consent; and the
+doctor's checks with stand-in facts."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from oletools.olevba import VBA_Parser
+
+from sheetplan import __version__, udfs
+from sheetplan.addin import ADDIN_NAME, CUSTOMUI_PART, CUSTOMUI_REL, build_addin
+from sheetplan.addin_doctor import Probe, configured_interpreter, doctor, render
+from sheetplan.addin_excel import XL_OPENXML_ADDIN, VbomNotTrusted, excel_build, install, vbom_key
+from sheetplan.vba.project import VbaModule, class_module_from_cls
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+
+class FakeCodeModule:
+    def __init__(self, comp: FakeComponent) -> None:
+        self.comp = comp
+
+    def AddFromString(self, code: str) -> None:  # Excel's names
+        self.comp.code += code
+
+
+class FakeComponent:
+    def __init__(self, name: str, kind: str, code: str = "") -> None:
+        self.name, self.kind, self.code = name, kind, code
+        self.CodeModule = FakeCodeModule(self)
+
+
+class FakeComponents:
+    def __init__(self, rec: Recorder) -> None:
+        self.rec = rec
+        self.items = {"ThisWorkbook": FakeComponent("ThisWorkbook", "document"),
+                      "Sheet1": FakeComponent("Sheet1", "document")}
+
+    def Item(self, name: str) -> FakeComponent:
+        return self.items[name]
+
+    def Import(self, path: str) -> None:
+        """As Excel does: the file's VB_Name names the component; a .cls header is dropped."""
+        self.rec.calls.append(("Import", Path(path).name))
+        text = Path(path).read_bytes().decode("cp1252")
+        name = re.search(r'Attribute VB_Name = "(\w+)"', text).group(1)
+        if path.endswith(".cls"):
+            self.items[name] = FakeComponent(name, "class", class_module_from_cls(text).code)
+        else:
+            self.items[name] = FakeComponent(name, "module", text)
+
+
+class FakeRange:
+    def __init__(self) -> None:
+        self.Value: Any = None
+        self.Formula = ""
+
+
+class FakeSheet:
+    def __init__(self) -> None:
+        self.Name = "Sheet1"
+        self.cells: dict[str, FakeRange] = {}
+
+    def Range(self, ref: str) -> FakeRange:
+        return self.cells.setdefault(ref, FakeRange())
+
+
+class FakeWorkbook:
+    def __init__(self, app: FakeExcel, trusted: bool) -> None:
+        self.app, self.trusted = app, trusted
+        self.sheet = FakeSheet()
+        self.components = FakeComponents(app.rec)
+
+    @property
+    def VBProject(self) -> Any:
+        if not self.trusted:
+            raise RuntimeError("Programmatic access to Visual Basic Project is not trusted")
+        return type("P", (), {"VBComponents": self.components})()
+
+    def Worksheets(self, i: int) -> FakeSheet:
+        return self.sheet
+
+    def SaveAs(self, path: str, FileFormat: int) -> None:
+        """A real package of what was imported, without a ribbon (Excel does not write one)."""
+        self.app.rec.calls.append(("SaveAs", Path(path).name, FileFormat))
+        mods = []
+        for c in self.components.items.values():
+            if c.kind == "document":
+                from sheetplan.vba.project import WORKBOOK_GUID, WORKSHEET_GUID, document_module
+
+                guid = WORKBOOK_GUID if c.name == "ThisWorkbook" else WORKSHEET_GUID
+                mods.append(document_module(c.name, guid, c.code))
+            else:
+                mods.append(VbaModule(c.name, c.kind, c.code))  # type: ignore[arg-type]
+        config = {self.sheet.Range(f"A{r}").Value: self.sheet.Range(f"B{r}").Value
+                  for r in range(1, 10) if self.sheet.Range(f"A{r}").Value}
+        build_addin(Path(path), config=config, modules=mods)
+        _strip_ribbon(Path(path))
+
+    def Close(self, SaveChanges: bool) -> None:
+        self.app.rec.calls.append(("Close",))
+
+
+class FakeWorkbooks:
+    def __init__(self, app: FakeExcel) -> None:
+        self.app = app
+
+    def Add(self) -> FakeWorkbook:
+        self.app.rec.calls.append(("Workbooks.Add",))
+        wb = FakeWorkbook(self.app, self.app.trusted or self.app.registry.get(vbom_key(self.app), "AccessVBOM") == 1)
+        self.app.books.append(wb)
+        return wb
+
+    def Open(self, path: str) -> None:
+        self.app.rec.calls.append(("Workbooks.Open", Path(path).name))
+        self.app.opened = Path(path)
+
+
+class FakeExcel:
+    Version = "16.0"
+
+    def __init__(self, trusted: bool, registry: FakeRegistry) -> None:
+        self.rec = Recorder()
+        self.trusted = trusted
+        self.registry = registry
+        self.books: list[FakeWorkbook] = []
+        self.opened: Path | None = None
+        self.Workbooks = FakeWorkbooks(self)
+
+    def Run(self, macro: str) -> Any:
+        """What the opened add-in's VBA says its version is (read back with olevba)."""
+        self.rec.calls.append(("Run", macro))
+        assert self.opened is not None and macro == f"'{self.opened.name}'!SheetPlanVersion"
+        code = modules_of(self.opened)["SheetPlanRibbon"]
+        assert "Function SheetPlanVersion()" in code
+        return re.search(r'SHEETPLAN_VERSION As String = "([^"]+)"', code).group(1)
+
+    def CalculateFull(self) -> None:
+        """The scratch book's UDF, through the opened add-in's wrapper and the Python function."""
+        wrappers = "\n".join(modules_of(self.opened).values())
+        for cell in self.books[-1].sheet.cells.values():
+            m = re.fullmatch(r"=(SP_\w+)\((.*)\)", cell.Formula)
+            if m and f"Function {m.group(1)}(" in wrappers:
+                args = [float(a) for a in m.group(2).split(",")]
+                cell.Value = getattr(udfs, m.group(1))(*args)
+
+
+class FakeRegistry:
+    def __init__(self, value: int | None = None) -> None:
+        self.values: dict[tuple[str, str], int] = {}
+        self.writes: list[tuple[str, int | None]] = []
+        if value is not None:
+            self.values[(vbom_key(FakeExcel), "AccessVBOM")] = value
+
+    def get(self, key: str, name: str) -> int | None:
+        return self.values.get((key, name))
+
+    def set(self, key: str, name: str, value: int | None) -> None:
+        self.writes.append((name, value))
+        if value is None:
+            self.values.pop((key, name), None)
+        else:
+            self.values[(key, name)] = value
+
+
+def _strip_ribbon(path: Path) -> None:
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist() if not n.startswith("customUI/")}
+    rels = re.sub(r"<Relationship [^>]*customUI[^>]*/>", "", parts["_rels/.rels"].decode())
+    parts["_rels/.rels"] = rels.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+
+
+def modules_of(path: Path) -> dict[str, str]:
+    parser = VBA_Parser(str(path))
+    try:
+        return {Path(name).stem: code for _, name, _, code in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
+def test_excel_build_imports_every_module_and_adds_the_ribbon(tmp_path: Path) -> None:
+    app = FakeExcel(True, FakeRegistry())
+    out = excel_build(app, tmp_path / ADDIN_NAME, config={"Interpreter_Win": r"C:\Python\pythonw.exe"})
+    imported = [c[1] for c in app.rec.calls if c[0] == "Import"]
+    assert "SheetPlanRibbon.bas" in imported and any(n.endswith(".cls") for n in imported)
+    assert ("SaveAs", ADDIN_NAME, XL_OPENXML_ADDIN) in app.rec.calls and ("Close",) in app.rec.calls
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        rels = z.read("_rels/.rels").decode()
+        types = z.read("[Content_Types].xml").decode()
+    assert CUSTOMUI_PART in names and f'Type="{CUSTOMUI_REL}" Target="{CUSTOMUI_PART}"' in rels
+    assert 'Extension="xml"' in types and "vbaProject" in types
+    mods = modules_of(out)
+    assert {"SheetPlanRibbon", "ThisWorkbook"} <= set(mods) and "RegisterSheetPlanFunctions" in mods["ThisWorkbook"]
+    assert configured_interpreter(out) == r"C:\Python\pythonw.exe"
+
+
+def test_install_compiles_copies_and_self_tests(tmp_path: Path) -> None:
+    app = FakeExcel(True, FakeRegistry())
+    report = install(app, tmp_path / "XLSTART", FakeRegistry(), lang="en")
+    assert report.compiled_by_excel and report.self_test_ok, report.lines
+    assert report.path == tmp_path / "XLSTART" / ADDIN_NAME and report.path.is_file()
+    assert ("Run", f"'{ADDIN_NAME}'!SheetPlanVersion") in app.rec.calls
+    assert any(f"SheetPlanVersion() = '{__version__}'" in line for line in report.lines)
+    assert any("= 90" in line for line in report.lines)
+
+
+def test_untrusted_vba_access_falls_back_and_says_how(tmp_path: Path) -> None:
+    reg = FakeRegistry()
+    app = FakeExcel(False, reg)
+    with pytest.raises(VbomNotTrusted):
+        excel_build(app, tmp_path / "x.xlam")
+    report = install(app, tmp_path / "XLSTART", reg, lang="zh")
+    assert not report.compiled_by_excel and report.path.is_file()
+    assert "信任对 VBA 工程对象模型的访问" in report.lines[0] and "--allow-vba-access" in report.lines[0]
+    assert reg.writes == []  # never changed without consent
+
+
+@pytest.mark.parametrize("before", [None, 0])
+def test_consent_turns_access_on_for_the_install_and_restores_it(tmp_path: Path, before: int | None) -> None:
+    reg = FakeRegistry(before)
+    app = FakeExcel(False, reg)
+    report = install(app, tmp_path / "XLSTART", reg, allow_vba_access=True, lang="en")
+    assert report.compiled_by_excel and report.self_test_ok
+    assert reg.writes == [("AccessVBOM", 1), ("AccessVBOM", before)]
+    assert reg.get(vbom_key(app), "AccessVBOM") == before
+
+
+def _probe(tmp_path: Path, **kw: Any) -> Probe:
+    xlstart = tmp_path / "XLSTART"
+    base = dict(python=str(tmp_path / "py" / "python.exe"), python_bits=64, xlwings_version="0.37.8",
+                xlwings_dir=tmp_path / "xlwings", xlstart=xlstart, excel_bits=64, vbom_trusted=True,
+                zone_id=None, platform="win32")
+    return Probe(**{**base, **kw})
+
+
+def test_doctor_finds_what_is_wrong_and_says_the_fix(tmp_path: Path) -> None:
+    (tmp_path / "py").mkdir()
+    (tmp_path / "py" / "python.exe").write_text("")
+    (tmp_path / "xlwings").mkdir()
+    bad = _probe(tmp_path, excel_bits=32, zone_id=3, vbom_trusted=False)
+    xl = bad.xlstart
+    xl.mkdir()
+    build_addin(xl / ADDIN_NAME, config={"Interpreter_Win": str(tmp_path / "gone" / "pythonw.exe")})
+    checks = {c.key: c for c in doctor(bad, "zh")}
+    assert checks["dll"].verdict == "fail" and "xlwings64-0.37.8.dll" in checks["dll"].found
+    assert checks["motw"].verdict == "fail" and "解除锁定" in checks["motw"].fix
+    assert checks["interpreter"].verdict == "fail" and "addin install" in checks["interpreter"].fix
+    assert checks["bits"].verdict == "fail" and "Excel 32-bit, Python 64-bit" in checks["bits"].found
+    assert checks["vbom"].verdict == "warn" and "信任中心" in checks["vbom"].fix
+    (tmp_path / "xlwings" / "xlwings64-0.37.8.dll").write_text("")
+    build_addin(xl / ADDIN_NAME, config={"Interpreter_Win": str(tmp_path / "py" / "python.exe")})
+    good = doctor(_probe(tmp_path), "en")
+    assert all(c.verdict == "ok" for c in good), render(good, "en")
+    assert render(good, "en")[0].startswith("✓ Python")
+
+
+def test_doctor_off_windows_says_where_to_run_it(tmp_path: Path) -> None:
+    checks = doctor(_probe(tmp_path, platform="linux", excel_bits=None, vbom_trusted=None), "en")
+    assert checks[0].key == "platform" and "Excel for Windows" in checks[0].fix
