@@ -16,6 +16,7 @@ from sheetplan.plan.schema import SHEETS
 from sheetplan.plan.template import write_example
 from sheetplan.render.labels import label
 from sheetplan.ribbon import CHECK, DEPT, PLAN, OpenpyxlBook, generated
+from sheetplan.roster_store import SHEET as STORE_SHEET
 
 DEPTS = ["运营部", "商品部", "美编部", "推广部", "客服部", "仓储物流部"]
 DEPT_SHEETS = [f"{d}·部门职责" for d in DEPTS]
@@ -48,7 +49,8 @@ def plan_sheets(example_plan: Path, tmp_path_factory: pytest.TempPathFactory) ->
     names = load_workbook(out, read_only=True).sheetnames
     assert "部门职责" in names and "总览" in names
     checks = label("sheet_checks", "zh")  # its warnings go to the ribbon's own issues sheet, with links
-    return [n + " (sheetplan)" if n == "部门职责" else n for n in names if n != checks]
+    # the hidden roster data is for published files: the ribbon leaves it out
+    return [n + " (sheetplan)" if n == "部门职责" else n for n in names if n not in (checks, STORE_SHEET)]
 
 
 ISSUES = {"检查结果": CHECK}  # the example's one warning: the flash-sale hour customer service cannot cover

@@ -76,6 +76,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "req_shift_source": ("按班次计的需求只能手填人数（来源「{source}」按时段计算）", "a per-shift requirement must be typed (source '{source}' gives people per interval)"),
     "req_shift_times": ("按班次计的需求不看开始/结束（已忽略）：班次「{shift}」有自己的时段", "a per-shift requirement ignores Start/End (ignored): shift '{shift}' has its own hours"),
     "req_weights_unused": ("缺人/超员权重只用于填写了班次的需求行（已忽略）", "under/over-cover weights apply only to rows with a shift (ignored)"),
+    "requests_no_staff": ("计划没有「{staff}」表：员工意愿无人可用（已忽略）", "the plan has no '{staff}' sheet: the wishes name no one (ignored)"),
     "wish_conflict": ("{name} {date} 的意愿与 {first} 相反，请统一", "{name}'s wish for {date} contradicts {first}; make them agree"),
     "bad_code": ("班次代码「{value}」不能含空格或「{char}」", "shift code '{value}' may not contain spaces or '{char}'"),
     "req_people": ("手填需求须填写人数（岗位「{post}」）", "a typed requirement needs the number of people (post '{post}')"),

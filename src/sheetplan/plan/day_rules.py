@@ -92,6 +92,11 @@ def _check_requests(reader: _Reader, plan: m.Plan, requests: Iterable[tuple[m.Re
     s = plan.settings
     people = {p.name for p in plan.staff}
     typed_people = {str(r.get("name")).strip() for r in reader.raw.get("staff", [])}
+    requests = list(requests)
+    if requests and not people and not typed_people:  # no staff at all: nothing to roster, say so once
+        reader.add(SHEET_BY_KEY["requests"].label(lang := reader.lang), "requests_no_staff", severity="warning",
+                   staff=SHEET_BY_KEY["staff"].label(lang))
+        return
     seen: dict[tuple[str, Any, str | None], tuple[str, str]] = {}
     for r, row in requests:
         if r.name not in people and r.name not in typed_people:
