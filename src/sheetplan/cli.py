@@ -63,6 +63,17 @@ def _written(paths: list[Path]) -> None:
         out.print(f"  {p}", highlight=False)
 
 
+def _written_set(paths: list[Path]) -> None:
+    """The workbooks one per line; the calendars and CSVs as one line with their folder."""
+    books = [p for p in paths if p.suffix == ".xlsx"]
+    out.print(f"{len(books)} workbook(s) written / 已生成:")
+    _written(books)
+    others = [p for p in paths if p.suffix != ".xlsx"]
+    if others:
+        out.print(f"{len(others)} 个导出文件（日历 .ics、考勤导入 .csv）/ export file(s) in {others[0].parent}",
+                  highlight=False)
+
+
 @app.command()
 def new(
     path: Path,
@@ -137,13 +148,7 @@ def build(
         raise typer.Exit(2) from None
     warnings_ = problems_of(plan, results)
     _report(warnings_)
-    books = [p for p in paths if p.suffix == ".xlsx"]
-    out.print(f"{len(books)} workbook(s) written / 已生成:")
-    _written(books)
-    others = [p for p in paths if p.suffix != ".xlsx"]
-    if others:
-        out.print(f"{len(others)} 个导出文件（日历 .ics、考勤导入 .csv）/ export file(s) in {others[0].parent}",
-                  highlight=False)
+    _written_set(paths)
     if warnings_:
         out.print(f"{len(warnings_)} 个提示 / warning(s): 见 / see「{label('sheet_checks', plan.lang)}」")
 
@@ -215,13 +220,12 @@ def demo(
     plan = read_plan(plan_path)
     results = compute(plan)
     try:
-        paths = build_plan(plan, out_dir, plan_path.stem, results)
+        paths = build_plan(plan, out_dir, plan_path.stem, results, exports=True)
     except OutputError as e:
         err.print(str(e), highlight=False, markup=False)
         raise typer.Exit(2) from None
     out.print(f"example plan / 示例计划: {plan_path}")
-    out.print(f"{len(paths)} workbook(s) written / 已生成:")
-    _written(paths)
+    _written_set(paths)
     warnings_ = problems_of(plan, results)
     if warnings_:
         out.print(f"{len(warnings_)} 个提示 / warning(s): 见 / see「{label('sheet_checks', plan.lang)}」")
