@@ -14,7 +14,7 @@ import pytest
 from oletools.olevba import VBA_Parser
 
 from sheetplan import __version__, udfs
-from sheetplan.addin import ADDIN_NAME, CUSTOMUI_PART, CUSTOMUI_REL, build_addin
+from sheetplan.addin import ADDIN_NAME, CUSTOMUI_PART, CUSTOMUI_REL, build_addin, vba_modules
 from sheetplan.addin_doctor import Probe, configured_interpreter, doctor, render
 from sheetplan.addin_excel import XL_OPENXML_ADDIN, VbomNotTrusted, excel_build, install, vbom_key
 from sheetplan.vba.project import VbaModule, class_module_from_cls
@@ -270,3 +270,10 @@ def test_doctor_finds_what_is_wrong_and_says_the_fix(tmp_path: Path) -> None:
 def test_doctor_off_windows_says_where_to_run_it(tmp_path: Path) -> None:
     checks = doctor(_probe(tmp_path, platform="linux", excel_bits=None, vbom_trusted=None), "en")
     assert checks[0].key == "platform" and "Excel for Windows" in checks[0].fix
+
+
+def test_module_sources_are_ascii_whatever_the_code_page() -> None:
+    """A byte above 127 reads differently in code page 936 (Chinese Windows): refused, with the fix."""
+    assert all(m.code.isascii() for m in vba_modules())
+    with pytest.raises(ValueError, match=r"line 2: 'é' is not ASCII; write it as ChrW\(233\)"):
+        VbaModule("M", "module", 'Attribute VB_Name = "M"\nMsgBox "café"').encoded()

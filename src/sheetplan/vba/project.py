@@ -65,10 +65,11 @@ class VbaModule:
         text = "\r\n".join(self.code.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
         if not text.endswith("\r\n"):
             text += "\r\n"
-        try:
-            return text.encode(CODEPAGE)
-        except UnicodeEncodeError as e:
-            raise ValueError(f"VBA module {self.name}: text must be Windows-1252 ({e})") from None
+        if not text.isascii():  # Excel reads module bytes in the machine's code page (936 on Chinese
+            # Windows), so a non-ASCII byte would change meaning there: Chinese text goes through ChrW
+            line, ch = next((n, c) for n, row in enumerate(text.split("\r\n"), 1) for c in row if ord(c) > 127)
+            raise ValueError(f"VBA module {self.name}, line {line}: {ch!r} is not ASCII; write it as ChrW({ord(ch)})")
+        return text.encode(CODEPAGE)
 
 
 def document_module(name: str, base_guid: str, code: str = "") -> VbaModule:
