@@ -143,7 +143,7 @@ def build_plan(plan: Plan, out_dir: str | Path, stem: str, results: Results | No
         if exports and results.rosters:
             data = export_files(plan, results.rosters)
             with OutputSet(out_dir / folder_name(stem, plan.lang), list(data), owner=stem) as ex:
-                write_exports(ex.folder, data, ex.temp)
+                write_exports(data, ex.temp)
             extra = ex.targets
     return outs.targets + extra
 

@@ -22,7 +22,6 @@ import datetime as dt
 import hashlib
 import io
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -104,9 +103,14 @@ def department_calendar(plan: Plan, dr: DepartmentRoster, contacts: Mapping) -> 
     return cal.to_ical()
 
 
+def _cell(value: object) -> object:
+    """Planner text never becomes a formula when Excel opens the CSV: a leading = + - @ is quoted."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def _csv(rows: Sequence[Sequence[object]]) -> bytes:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    csv.writer(buf, lineterminator="\r\n").writerows([_cell(v) for v in row] for row in rows)
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -158,7 +162,7 @@ def folder_name(stem: str, lang: str) -> str:
     return file_name(stem, FOLDER[lang], "")
 
 
-def write_exports(folder: Path, files: Mapping[str, bytes], temp) -> None:  # OutputSet.temp
+def write_exports(files: Mapping[str, bytes], temp) -> None:  # OutputSet.temp
     """Each file to its temporary name of the folder's output set (which swaps the set in)."""
     for name, data in files.items():
         temp(name).write_bytes(data)

@@ -18,7 +18,6 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from .calc.roster import FixedAssignment
 from .calc.roster_audit import Audit, Breach, Edited, audit
 from .calc.roster_explain import format_span
 from .messages import msg
@@ -204,10 +203,4 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
     return replace(plan, fixed=fixed, staff=staff, edits=log), problems
 
 
-def fixed_from(depts: list[DeptEdits]) -> dict[str, list[FixedAssignment]]:
-    """The edited grid as fixed assignments per department, for a rebuild that keeps them."""
-    return {d.roster.department: [FixedAssignment(e.person, e.day, e.shift_code, e.post) for e in d.edited]
-            for d in depts}
-
-
-__all__ = ["LEAVE", "DeptEdits", "NotARoster", "check", "fixed_from", "keep_edits", "read_edits", "report"]
+__all__ = ["LEAVE", "DeptEdits", "NotARoster", "check", "keep_edits", "read_edits", "report"]

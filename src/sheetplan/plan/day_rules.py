@@ -16,7 +16,7 @@ from ..i18n import join
 from . import model as m
 from .cells import LIST_SEPARATORS, CellError
 from .problems import Severity
-from .schema import SETTINGS, SHEET_BY_KEY, TYPED, WANT
+from .schema import SETTINGS, SHEET_BY_KEY, TYPED
 from .to_roster import plan_templates
 
 _ITEM = re.compile(r"^(?P<code>.+?)\s*(?:[=＝:：×xX*]|\s)\s*(?P<n>\d{1,4})$")
@@ -132,8 +132,4 @@ def _check_shift_rows(reader: _Reader, plan: m.Plan, unknown) -> None:
                        severity="warning", shift=r.shift)
 
 
-def wanted(r: m.Request) -> bool:
-    return r.wish == WANT
-
-
-__all__ = ["CellError", "check_day_rules", "format_max_shifts", "parse_max_shifts", "wanted"]
+__all__ = ["CellError", "check_day_rules", "format_max_shifts", "parse_max_shifts"]
