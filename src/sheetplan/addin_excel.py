@@ -92,9 +92,13 @@ def _body(module: VbaModule) -> str:
 def _export(module: VbaModule, folder: Path) -> Path:
     """The module as the text file Excel's ``VBComponents.Import`` reads (.bas / .cls)."""
     if module.kind == "class":
+        # An export has the VERSION block and no stored-only attributes (VB_Base and the two
+        # after it): that is the text Import expects, and Excel adds those back itself.
         head = "VERSION 1.0 CLASS\r\nBEGIN\r\n  MultiUse = -1  'True\r\nEND\r\n"
+        stored = ("Attribute VB_Base ", "Attribute VB_TemplateDerived ", "Attribute VB_Customizable ")
+        lines = [ln for ln in module.code.replace("\r\n", "\n").split("\n") if not ln.startswith(stored)]
         path = folder / f"{module.name}.cls"
-        path.write_bytes(head.encode("cp1252") + module.encoded())
+        path.write_bytes(head.encode("cp1252") + VbaModule(module.name, "class", "\n".join(lines)).encoded())
     else:
         path = folder / f"{module.name}.bas"
         path.write_bytes(module.encoded())

@@ -48,11 +48,14 @@ def main():
         if doc is None:
             raise SystemExit("LibreOffice could not open the add-in")
         libs = doc.BasicLibraries
-        # LibreOffice imports an Excel file's VBA as the Basic library "VBAProject".
-        lib = libs.getByName("VBAProject") if libs.hasByName("VBAProject") else None
+        # LibreOffice imports an Excel file's VBA as a Basic library named after the project.
+        found = [n for n in libs.getElementNames()
+                 if n != "Standard" and libs.getByName(n).hasByName("SheetPlanRibbon")]
+        lib = libs.getByName(found[0]) if found else None
         modules = {name: lib.getByName(name) for name in lib.getElementNames()} if lib else {}
         sheet = doc.Sheets.getByIndex(0)
-        url = "vnd.sun.star.script:VBAProject.SheetPlanRibbon.{}?language=Basic&location=document"
+        library = found[0] if found else "VBAProject"
+        url = "vnd.sun.star.script:" + library + ".SheetPlanRibbon.{}?language=Basic&location=document"
         provider = doc.getScriptProvider()
         # A library that fails to compile runs nothing and raises nothing: read the effects.
         provider.getScript(url.format("SheetPlanSelfTest")).invoke((), (), ())
@@ -63,6 +66,7 @@ def main():
             "d1": sheet.getCellRangeByName("D1").getString(),
             "a1": sheet.getCellRangeByName("A1").getString(),
             "version": version,
+            "library": found[0] if found else None,
         }
         doc.close(True)
         print(json.dumps(out))

@@ -195,11 +195,12 @@ def _lo_open(path: Path, tmp: Path) -> dict:
 def test_libreoffice_opens_the_addin_and_runs_a_sub(built: Path, tmp_path: Path) -> None:
     full = _lo_open(built, tmp_path)
     assert full["sheets"] == ["_sheetplan.conf"] and full["a1"] == "Interpreter_Win"
+    assert full["library"] == "SheetPlan"  # the project's own name, read from the dir record
     names = {m.name for m in addin.vba_modules()}
     assert set(full["modules"]) == names
     assert "SheetPlanSelfTest" in full["modules"]["SheetPlanRibbon"]
     # LibreOffice Basic ignores #If/#Else, so xlwings' module (and Dictionary.cls), which
-    # declare the same names in both branches, keep its "VBAProject" library from compiling
+    # declare the same names in both branches, keep its Basic library from compiling
     # and nothing in it runs. The same build pipeline without those two modules must run.
     probe_modules = [m for m in addin.vba_modules() if m.name not in ("xlwings", "Dictionary")]
     probe = addin.build_addin(tmp_path / "probe.xlam", modules=probe_modules)

@@ -23,6 +23,7 @@ from sheetplan.vba.project import VbaModule, class_module_from_cls
 class Recorder:
     def __init__(self) -> None:
         self.calls: list[tuple] = []
+        self.imported: dict[str, str] = {}
 
 
 class FakeCodeModule:
@@ -52,6 +53,7 @@ class FakeComponents:
         """As Excel does: the file's VB_Name names the component; a .cls header is dropped."""
         self.rec.calls.append(("Import", Path(path).name))
         text = Path(path).read_bytes().decode("cp1252")
+        self.rec.imported[Path(path).name] = text
         name = re.search(r'Attribute VB_Name = "(\w+)"', text).group(1)
         if path.endswith(".cls"):
             self.items[name] = FakeComponent(name, "class", class_module_from_cls(text).code)
@@ -195,6 +197,8 @@ def test_excel_build_imports_every_module_and_adds_the_ribbon(tmp_path: Path) ->
     out = excel_build(app, tmp_path / ADDIN_NAME, config={"Interpreter_Win": r"C:\Python\pythonw.exe"})
     imported = [c[1] for c in app.rec.calls if c[0] == "Import"]
     assert "SheetPlanRibbon.bas" in imported and any(n.endswith(".cls") for n in imported)
+    cls = app.rec.imported["Dictionary.cls"]  # an export's shape: VERSION block, no stored-only attributes
+    assert cls.startswith("VERSION 1.0 CLASS") and "VB_Base" not in cls and "VB_Exposed = True" in cls
     assert ("SaveAs", ADDIN_NAME, XL_OPENXML_ADDIN) in app.rec.calls and ("Close",) in app.rec.calls
     with zipfile.ZipFile(out) as z:
         names = z.namelist()

@@ -9,7 +9,12 @@ directory, so the build runs there). The ``PROJECT`` stream's obfuscated CMG/DPB
 ``random``; we seed it for the call so two builds are byte-identical, then restore it.
 
 Source-only means no compiled p-code (``_VBA_PROJECT`` version 0xFFFF): Excel compiles the
-modules on first load, as it does for xlwings' own templates.
+modules on first load, as it does for xlwings' own templates. Where ms-ovba and Excel differ,
+we write what Excel writes in xlwings' Excel-made ``quickstart_addin_ribbon.xlam``: the
+project's own name (ms-ovba always says "VBAProject"), SYSKIND Win32, ``VersionCompatible32``,
+a ``[Workspace]`` section, the ``PROJECTwm`` stream, ``_VBA_PROJECT`` Reserved3 = 1, class
+modules with Excel's attribute header and their description in the dir record.
+:mod:`sheetplan.vba.anatomy` reads both files back, and a test lists every remaining difference.
 """
 
 from __future__ import annotations
@@ -34,18 +39,25 @@ from ms_ovba.Models.Entities.module_base import ModuleBase
 from ms_ovba.Models.Entities.reference import Reference
 from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
 from ms_ovba.Models.Entities.std_module import StdModule
+from ms_ovba.Models.Fields.doubleEncodedString import DoubleEncodedString
+from ms_ovba.Models.Fields.idSizeField import IdSizeField
 from ms_ovba.Models.Fields.libid_reference import LibidReference
 from ms_ovba.Models.Fields.packed_data import PackedData
 from ms_ovba.vbaProject import VbaProject
 from ms_ovba.Views.dirStream import DirStream
 from ms_ovba.Views.project import Project
 from ms_ovba.Views.project_view import ProjectView
+from ms_ovba.Views.projectWm import ProjectWm
 
 from .compression import compress
 
 ModuleKind = Literal["module", "class", "document"]
 CODEPAGE = "cp1252"  # ms-ovba writes PROJECTCODEPAGE 1252: module text must be Windows-1252
 PROJECT_ID = "{5EE7A1A0-2024-4B11-8D11-5EE7A1A00001}"
+PROJECT_NAME = "SheetPlan"  # the VBA project's name in the VBE's project explorer
+SYSKIND_WIN32 = 1  # as in xlwings' Excel-made templates, which load in 32- and 64-bit Excel
+VERSION_COMPATIBLE32 = "393222000"  # the only value MS-OVBA allows; Excel always writes it
+CLASS_GUID = "FCFB3D2A-A0FA-1068-A738-08002B3371B5"  # VB_Base of every Excel class module
 _SEED = 0x5EE7
 _lock = threading.Lock()
 
@@ -88,11 +100,39 @@ def document_module(name: str, base_guid: str, code: str = "") -> VbaModule:
 
 
 def class_module_from_cls(text: str) -> VbaModule:
-    """A class module from an exported ``.cls`` file (its VERSION/BEGIN…END header dropped)."""
+    """A class module from an exported ``.cls`` file, with the attribute header Excel stores.
+
+    An export carries a VERSION/BEGIN…END block and five attributes; Excel's own stream has
+    no block, adds ``VB_Base`` (the class GUID), ``VB_TemplateDerived`` and
+    ``VB_Customizable`` after them and keeps any ``VB_Description`` last.
+    """
     lines = text.replace("\r\n", "\n").split("\n")
     start = next(i for i, line in enumerate(lines) if line.startswith("Attribute VB_Name"))
-    name = lines[start].split('"')[1]
-    return VbaModule(name, "class", "\n".join(lines[start:]))
+    attrs: dict[str, str] = {}
+    end = start
+    while end < len(lines) and lines[end].startswith("Attribute VB_"):
+        key, _, value = lines[end][len("Attribute "):].partition(" = ")
+        attrs[key] = value
+        end += 1
+    order = [("VB_Name", None), ("VB_Base", f'"0{{{CLASS_GUID}}}"'), ("VB_GlobalNameSpace", "False"),
+             ("VB_Creatable", "False"), ("VB_PredeclaredId", "False"), ("VB_Exposed", "False"),
+             ("VB_TemplateDerived", "False"), ("VB_Customizable", "False")]
+    head = [f"Attribute {key} = {attrs.get(key, default) if key != 'VB_Base' else default}" for key, default in order]
+    if "VB_Description" in attrs:
+        head.append(f"Attribute VB_Description = {attrs['VB_Description']}")
+    name = attrs["VB_Name"].strip('"')
+    return VbaModule(name, "class", "\n".join(head + lines[end:]))
+
+
+def description(module: VbaModule) -> str:
+    """A module's ``VB_Description``, as Excel also stores it in the dir record (escapes resolved)."""
+    for line in module.code.replace("\r\n", "\n").split("\n"):
+        if line.startswith("Attribute VB_Description = "):
+            text = line.partition(" = ")[2].strip('"').replace('""', '"')
+            return text.replace("\\r\\n", "\r\n").replace("\\n", "\n")
+        if not line.startswith("Attribute "):
+            break
+    return ""
 
 
 class _ClassModule(ModuleBase):
@@ -112,11 +152,41 @@ class _ClassModule(ModuleBase):
 
 
 def _model(module: VbaModule) -> ModuleBase:
+    model: ModuleBase
     if module.kind == "module":
-        return StdModule(module.name)
-    if module.kind == "class":
-        return _ClassModule(module.name)
-    return DocModule(module.name)
+        model = StdModule(module.name)
+    elif module.kind == "class":
+        model = _ClassModule(module.name)
+    else:
+        model = DocModule(module.name)
+    model.docString = DoubleEncodedString([0x001C, 0x0048], description(module))
+    model.add_workspace(0, 0, 0, 0, "C")  # the VBE's window list: every module closed
+    return model
+
+
+class _ExcelDir(DirStream):
+    """ms-ovba's dir records, with the project's name and SYSKIND as Excel writes them."""
+
+    def __init__(self, project: VbaProject, name: str) -> None:
+        super().__init__(project)
+        self._name = name
+
+    def _load_information(self) -> list:  # type: ignore[type-arg]
+        records = super()._load_information()
+        records[0] = IdSizeField(1, 4, SYSKIND_WIN32)
+        at = next(i for i, r in enumerate(records) if isinstance(r, IdSizeField) and r._id == 4)
+        records[at] = IdSizeField(4, len(self._name), self._name)
+        return records
+
+
+def _project_text(project: VbaProject, name: str) -> bytes:
+    """The PROJECT stream: ms-ovba's text with the project's own name (it always writes
+    "VBAProject"); ``VersionCompatible32`` comes in through the attributes."""
+    text = Project(project).to_bytes()
+    old = b'\r\nName="VBAProject"\r\n'
+    if text.count(old) != 1:
+        raise RuntimeError("ms-ovba's PROJECT text changed: Name line not found")
+    return text.replace(old, f'\r\nName="{name}"\r\n'.encode("ascii"))
 
 
 def _references() -> list[Reference]:
@@ -143,6 +213,7 @@ def build_vba_project(modules: list[VbaModule]) -> bytes:
         raise ValueError(f"duplicate VBA module names: {names}")
     project = VbaProject()
     project.project_id = PROJECT_ID
+    project.add_attribute("VersionCompatible32", VERSION_COMPATIBLE32)
     for ref in _references():
         project.add_reference(ref)
     with tempfile.TemporaryDirectory(prefix="sheetplan-vba-") as tmp, _lock:
@@ -157,13 +228,13 @@ def build_vba_project(modules: list[VbaModule]) -> bytes:
             path.write_bytes(model.cache + compress(module.encoded()))
             storage.add_directory(StreamDirectory(module.name, str(path)))
         streams = {
-            "dir": compress(DirStream(project).to_bytes()),
-            "_VBA_PROJECT": ProjectView(project).to_bytes(),
+            "dir": compress(_ExcelDir(project, PROJECT_NAME).to_bytes()),
+            "_VBA_PROJECT": ProjectView(project, reserved=1).to_bytes(),
         }
         state = random.getstate()
         try:
             random.seed(_SEED)
-            streams["PROJECT"] = Project(project).to_bytes()
+            top = {"PROJECT": _project_text(project, PROJECT_NAME), "PROJECTwm": ProjectWm(project).to_bytes()}
         finally:
             random.setstate(state)
         for name in ("dir", "_VBA_PROJECT"):
@@ -173,9 +244,10 @@ def build_vba_project(modules: list[VbaModule]) -> bytes:
         root = RootDirectory()
         root.set_modified(project.default_date)
         root.add_directory(storage)
-        path = folder / "PROJECT.bin"
-        path.write_bytes(streams["PROJECT"])
-        root.add_directory(StreamDirectory("PROJECT", str(path)))
+        for name, data in top.items():
+            path = folder / f"{name}.bin"
+            path.write_bytes(data)
+            root.add_directory(StreamDirectory(name, str(path)))
         ole = OleFile()
         ole.root_directory = root
         out = folder / "vbaProject.bin"
