@@ -8,9 +8,11 @@ in one cell, ``#SP! <argument>: <why>``, so a planner sees which argument to fix
 All arguments use ``ndim=2`` (always a list of rows, whatever the caller selected),
 ``err_to_str`` (error cells arrive as ``"#N/A"`` instead of an indistinguishable ``None``)
 and a date builder that turns date cells into Excel serial numbers, which is what a native
-formula would see. Table answers use ``expand="table"`` so they also spill in Excel versions
-without dynamic arrays. The functions are plain Python as well (``SP_HEADCOUNT(12000, 1.5,
-200)`` works on any OS); there xlwings' decorators are no-ops.
+formula would see. Table answers use ``expand="table"`` so xlwings fills them as legacy arrays in
+Excel 2016/2019; in Excel 365 the add-in calls the same functions in
+:mod:`sheetplan.udfs_native`, without ``expand``, so they spill natively. The functions are
+plain Python as well (``SP_HEADCOUNT(12000, 1.5, 200)`` works on any OS); there xlwings'
+decorators are no-ops.
 """
 
 from __future__ import annotations
@@ -524,6 +526,7 @@ ROSTER_MAX_VARIABLES = 40_000  # a model one cell can build and solve within tha
 @xw.arg("max_days_in_a_row", doc="Most working days in a row (default 6)", **_ARG)
 @xw.arg("interval_minutes", doc="Interval length: 15, 30 or 60 (default 60)", **_ARG)
 @xw.arg("lang", doc='Header language: "zh" (default) or "en"', **_ARG)
+@xw.ret(expand="table")
 @_safe
 def SP_ROSTER(
     staff: Any,

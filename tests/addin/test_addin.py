@@ -127,6 +127,19 @@ def test_olevba_extracts_every_module_as_its_source(vba: dict[str, str]) -> None
     assert "RegisterSheetPlanFunctions" in vba["ThisWorkbook"]
 
 
+def test_table_functions_choose_native_spills_by_excel(vba: dict[str, str]) -> None:
+    """Excel 365 gets sheetplan.udfs_native (native spills), Excel 2016 sheetplan.udfs (legacy arrays)."""
+    text = vba["SheetPlanUdfs"]
+    chosen = set(re.findall(r'XLPy\.CallUDF\(SheetPlanUdfModule\(\), "(SP_\w+)"', text))
+    fixed = set(re.findall(r'XLPy\.CallUDF\("sheetplan\.udfs", "(SP_\w+)"', text))
+    assert fixed == {"SP_HEADCOUNT", "SP_OUTREACH"}  # one cell: nothing to spill
+    assert chosen and not chosen & fixed and "SP_SHARE" in chosen and "SP_ROSTER" in chosen
+    choice = text[text.index("Private Function SheetPlanUdfModule"):]
+    # late bound: an early-bound .Unique would not compile in Excel 2016
+    assert "Dim functions As Object" in choice and "functions.Unique(" in choice
+    assert '"sheetplan.udfs_native"' in choice and '"sheetplan.udfs"' in choice
+
+
 def test_vba_text_is_code_page_1252(built: Path) -> None:
     for path in addin.MACROS_DIR.glob("*.bas"):
         path.read_text(encoding="utf-8").encode("ascii")  # the .bas files stay ASCII

@@ -281,9 +281,8 @@ def test_every_udf_has_good_and_bad_cases(udfs: types.ModuleType) -> None:
         assert any(kinds) and not all(kinds), f"{n} needs good and bad inputs"
 
 
-# Without expand= a 2-D answer spills natively in dynamic-array Excel (DESIGN §8: xlwings' expand
-# writes legacy array formulas that overwrite neighbours without #SPILL!).
-NATIVE_SPILL = ("SP_ROSTER",)
+#: One-cell answers; every other UDF answers a table (expand="table" here, native in udfs_native).
+SINGLE_CELL = ("SP_HEADCOUNT", "SP_OUTREACH")
 
 
 def test_registration_metadata(udfs: types.ModuleType) -> None:
@@ -296,7 +295,7 @@ def test_registration_metadata(udfs: types.ModuleType) -> None:
             assert not a["doc"].startswith("Positional argument"), (n, a["name"])
             assert len(a["doc"]) <= 255
             assert a["options"]["ndim"] == 2 and a["options"]["err_to_str"] is True
-        shaped = n not in ("SP_HEADCOUNT", "SP_OUTREACH", *NATIVE_SPILL)
+        shaped = n not in SINGLE_CELL
         assert (info["ret"]["options"].get("expand") == "table") == shaped
 
 
@@ -319,6 +318,25 @@ def test_vba_wrappers_generated_offline(xl: Any, udfs: types.ModuleType) -> None
     assert text.count("End Function") == len(udfs.__all__)
 
 
+def test_excel_365_module_is_the_same_functions_spilling_natively(xl: Any, udfs: types.ModuleType) -> None:
+    """DESIGN §8: xlwings' expand writes legacy array formulas that overwrite neighbours without
+    #SPILL! in Excel 365; the add-in calls sheetplan.udfs_native there."""
+    from sheetplan.udfs_native import expanding, native_functions
+
+    native = native_functions(udfs)
+    assert sorted(native) == sorted(udfs.__all__)
+    assert sorted(expanding(udfs)) == sorted(set(udfs.__all__) - set(SINGLE_CELL))
+    for name, func in native.items():
+        mine, theirs = func.__xlfunc__, getattr(udfs, name).__xlfunc__
+        assert "expand" not in mine["ret"]["options"]
+        assert mine["args"] == theirs["args"] and mine["ret"]["doc"] == theirs["ret"]["doc"]
+        assert mine["category"] == theirs["category"] and mine["name"] == name
+    assert all("expand" in getattr(udfs, n).__xlfunc__["ret"]["options"] for n in expanding(udfs))
+    for name, cases in CASES.items():  # the same answers, through xlwings' conversion
+        for raw, _ in cases[:3]:
+            assert xl.call(native[name], *raw) == xl.call(getattr(udfs, name), *raw), name
+
+
 def test_plain_python_calls() -> None:
     """The module imports and works without xlwings' Windows parts (no __xlfunc__ here)."""
     from sheetplan import udfs as plain
@@ -327,6 +345,9 @@ def test_plain_python_calls() -> None:
     assert plain.SP_OUTREACH(4000, 20, 4) == 50
     assert plain.SP_SHARE([1, 3]) == [[0.25, 0.75]]
     assert plain.SP_AGENTS(100, 180, 1.2, 20) == "#SP! target_sl: must be between 0 and 1"
+    from sheetplan import udfs_native
+
+    assert udfs_native.SP_SHARE([1, 3]) == [[0.25, 0.75]] and udfs_native.__all__ == plain.__all__
 
 
 def test_offline_shims_are_removed_afterwards() -> None:
