@@ -2,45 +2,87 @@ Attribute VB_Name = "SheetPlanRibbon"
 ' Ribbon callbacks of the SheetPlan tab (addin/ribbon.xml), one per button.
 ' Each hands over to sheetplan.ribbon in Python through xlwings' RunPython, which works on
 ' the active workbook (this add-in carries the custom-add-in flavour of the xlwings module).
-' Keep this file ASCII: the VBA project is stored in code page 1252.
+' No error reaches the VBA debugger: each callback ends in SheetPlanFailed, one message box.
+' Texts come from SheetPlanText (generated from sheetplan/addin_texts.py, in Excel's UI
+' language). Keep this file ASCII: module bytes are read in the machine's code page.
 Option Explicit
 
 Public Const SHEETPLAN_VERSION As String = "0.1.0"
 
 Sub SheetPlanBuildRosters(control As IRibbonControl)
-    If Not SheetPlanHasWorkbook() Then Exit Sub
-    RunPython "import sheetplan.ribbon; sheetplan.ribbon.build_rosters()"
+    SheetPlanRun "import sheetplan.ribbon; sheetplan.ribbon.build_rosters()", True
 End Sub
 
 Sub SheetPlanBuildDutyTables(control As IRibbonControl)
-    If Not SheetPlanHasWorkbook() Then Exit Sub
-    RunPython "import sheetplan.ribbon; sheetplan.ribbon.build_duty_tables()"
+    SheetPlanRun "import sheetplan.ribbon; sheetplan.ribbon.build_duty_tables()", True
 End Sub
 
 Sub SheetPlanRefreshAll(control As IRibbonControl)
-    If Not SheetPlanHasWorkbook() Then Exit Sub
-    RunPython "import sheetplan.ribbon; sheetplan.ribbon.refresh_all()"
+    SheetPlanRun "import sheetplan.ribbon; sheetplan.ribbon.refresh_all()", True
 End Sub
 
 Sub SheetPlanCheckInputs(control As IRibbonControl)
-    If Not SheetPlanHasWorkbook() Then Exit Sub
-    RunPython "import sheetplan.ribbon; sheetplan.ribbon.check_inputs()"
+    SheetPlanRun "import sheetplan.ribbon; sheetplan.ribbon.check_inputs()", True
 End Sub
 
 Sub SheetPlanNewPlan(control As IRibbonControl)
+    On Error GoTo failed
     If ActiveWorkbook Is Nothing Then Workbooks.Add
-    RunPython "import sheetplan.ribbon; sheetplan.ribbon.new_plan()"
+    SheetPlanRun "import sheetplan.ribbon; sheetplan.ribbon.new_plan()", False
+    Exit Sub
+failed:
+    SheetPlanFailed "SheetPlanNewPlan", Err.Number, Err.Description
 End Sub
 
+' Version, where the add-in and Python are, and how tables spill: pure VBA, so it also shows
+' that the add-in loaded when Python does not start.
 Sub SheetPlanAbout(control As IRibbonControl)
-    MsgBox "SheetPlan " & SHEETPLAN_VERSION & vbCrLf & ThisWorkbook.FullName, vbInformation, "SheetPlan"
+    Dim python As String, bits As String, arrays As String, msg As String
+    On Error GoTo failed
+    python = GetConfig("INTERPRETER_WIN", "")
+    If python = "" Then
+        python = SheetPlanText("about_python_default")
+    ElseIf Dir(python) = "" Then
+        python = python & SheetPlanText("about_python_missing")
+    End If
+    #If Win64 Then
+        bits = " (64-bit)"
+    #Else
+        bits = " (32-bit)"
+    #End If
+    If SheetPlanHasDynamicArrays() Then
+        arrays = SheetPlanText("about_spill")
+    Else
+        arrays = SheetPlanText("about_legacy")
+    End If
+    msg = SheetPlanText("about_version") & ": " & SHEETPLAN_VERSION & vbCrLf & _
+          SheetPlanText("about_addin") & ": " & ThisWorkbook.FullName & vbCrLf & _
+          SheetPlanText("about_python") & ": " & python & vbCrLf & _
+          SheetPlanText("about_excel") & ": " & Application.Version & bits & vbCrLf & arrays
+    MsgBox msg, vbInformation, SheetPlanText("title")
+    Exit Sub
+failed:
+    SheetPlanFailed "SheetPlanAbout", Err.Number, Err.Description
 End Sub
 
-' RunPython acts on ActiveWorkbook: say so instead of failing inside xlwings.
-Private Function SheetPlanHasWorkbook() As Boolean
-    SheetPlanHasWorkbook = Not ActiveWorkbook Is Nothing
-    If Not SheetPlanHasWorkbook Then MsgBox "Open a plan workbook first.", vbExclamation, "SheetPlan"
-End Function
+' RunPython acts on ActiveWorkbook: say so instead of failing inside xlwings. Python's own
+' errors are shown by sheetplan.ribbon (one message box); this catches what happens before.
+Private Sub SheetPlanRun(command As String, needsWorkbook As Boolean)
+    On Error GoTo failed
+    If needsWorkbook And ActiveWorkbook Is Nothing Then
+        MsgBox SheetPlanText("open_plan_first"), vbExclamation, SheetPlanText("title")
+        Exit Sub
+    End If
+    RunPython command
+    Exit Sub
+failed:
+    SheetPlanFailed command, Err.Number, Err.Description
+End Sub
+
+Private Sub SheetPlanFailed(action As String, number As Long, description As String)
+    MsgBox SheetPlanText("failed") & vbCrLf & vbCrLf & description & " (" & number & ", " & action & ")" & _
+           vbCrLf & vbCrLf & SheetPlanText("failed_hint"), vbCritical, SheetPlanText("title")
+End Sub
 
 ' The add-in's version, e.g. =SheetPlanVersion() from VBA or a script.
 Function SheetPlanVersion() As String

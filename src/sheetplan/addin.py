@@ -29,6 +29,7 @@ from xml.sax.saxutils import escape
 import xlwings
 
 from sheetplan import __version__
+from sheetplan.addin_texts import UDF_HELP_ZH, VBA_TEXTS, ZH_UI_LANGUAGE_IDS
 from sheetplan.udfs_native import MODULE as NATIVE_MODULE
 from sheetplan.udfs_native import expanding
 from sheetplan.vba.offline_xlwings import offline_xlwings
@@ -80,23 +81,11 @@ def xlwings_module() -> VbaModule:
     return VbaModule("xlwings", "module", text)
 
 
-#: Chooses the Python module per Excel: native spills where Excel has dynamic arrays (the late-
-#: bound ``WorksheetFunction.Unique`` exists, xlwings' own test), legacy arrays elsewhere.
-#: Late binding matters: an early-bound ``.Unique`` would not compile in Excel 2016.
+#: Chooses the Python module per Excel: native spills where Excel has dynamic arrays, xlwings'
+#: legacy arrays elsewhere (the probe is in the help module).
 UDF_MODULE_CHOICE = f"""
 Private Function SheetPlanUdfModule() As String
-    Static checked As Boolean, native As Boolean
-    If Not checked Then
-        Dim functions As Object, probe As Variant
-        Set functions = Application.WorksheetFunction
-        On Error Resume Next
-        probe = functions.Unique("x")
-        native = (Err.Number = 0)
-        Err.Clear
-        On Error GoTo 0
-        checked = True
-    End If
-    If native Then
+    If SheetPlanHasDynamicArrays() Then
         SheetPlanUdfModule = "{NATIVE_MODULE}"
     Else
         SheetPlanUdfModule = "{UDF_MODULE}"
@@ -128,65 +117,123 @@ def udf_wrapper_module() -> VbaModule:
     return VbaModule("SheetPlanUdfs", "module", "\n".join(head) + "\n" + body + UDF_MODULE_CHOICE)
 
 
-def vba_string(text: str) -> str:
-    """A VBA string expression for any text: code page 1252 holds no Chinese, so others
-    become ``ChrW(n)``."""
-    parts: list[str] = []
-    run = ""
-    for ch in text:
-        if ch == '"':
-            run += '""'
-        elif 32 <= ord(ch) < 127:
-            run += ch
-        else:
-            if run:
-                parts.append(f'"{run}"')
-                run = ""
-            parts.append(f"ChrW({ord(ch)})")
-    if run or not parts:
-        parts.append(f'"{run}"')
-    return " & ".join(parts)
+def vba_string(text: str) -> list[str]:
+    """VBA expressions whose concatenation is ``text``, in plain ASCII source.
+
+    Text with anything but printable ASCII becomes ``SheetPlanW("<UTF-16 hex>")``, decoded by
+    the help module: module bytes are read in the machine's code page — 936 on Chinese
+    Windows, 1252 elsewhere — and ASCII reads the same in both. Pieces stay well inside
+    VBA's 1023-character lines.
+    """
+    if all(32 <= ord(ch) < 127 for ch in text):
+        return ['"' + text[i : i + 200].replace('"', '""') + '"' for i in range(0, len(text), 200)] or ['""']
+    code = text.encode("utf-16-be").hex().upper()
+    return [f'SheetPlanW("{code[i : i + 400]}")' for i in range(0, len(code), 400)]
 
 
-def _assign(var: str, text: str, width: int = 12) -> list[str]:
-    """``var = <text>`` over several lines (VBA allows 1023 characters a line)."""
-    pieces = vba_string(text).split(" & ")
-    lines = [f"    {var} = " + " & ".join(pieces[:width])]
-    for i in range(width, len(pieces), width):
-        lines.append(f"    {var} = {var} & " + " & ".join(pieces[i : i + width]))
+def _assign(var: str, text: str, indent: str = "    ") -> list[str]:
+    """``var = <text>``, a line per piece."""
+    pieces = vba_string(text)
+    return [f"{indent}{var} = {pieces[0]}"] + [f"{indent}{var} = {var} & {p}" for p in pieces[1:]]
+
+
+HELP_FUNCTIONS = f"""
+' UTF-16 code units written as hex, so the source stays ASCII under every code page.
+Function SheetPlanW(hexText As String) As String
+    Dim i As Long, s As String
+    For i = 1 To Len(hexText) Step 4
+        s = s & ChrW(CLng("&H" & Mid$(hexText, i, 4) & "&"))
+    Next i
+    SheetPlanW = s
+End Function
+
+' Excel's user interface language is Chinese (msoLanguageIDUI = 2).
+Function SheetPlanChineseUI() As Boolean
+    Dim id As Long
+    On Error Resume Next
+    id = Application.LanguageSettings.LanguageID(2)
+    Select Case id
+        Case {", ".join(str(i) for i in sorted(ZH_UI_LANGUAGE_IDS))}
+            SheetPlanChineseUI = True
+    End Select
+End Function
+
+' Excel has dynamic arrays (365, 2021+): xlwings' own test, late bound so it compiles in 2016.
+Function SheetPlanHasDynamicArrays() As Boolean
+    Static checked As Boolean, native As Boolean
+    If Not checked Then
+        Dim functions As Object, probe As Variant
+        Set functions = Application.WorksheetFunction
+        On Error Resume Next
+        probe = functions.Unique("x")
+        native = (Err.Number = 0)
+        Err.Clear
+        On Error GoTo 0
+        checked = True
+    End If
+    SheetPlanHasDynamicArrays = native
+End Function
+"""
+
+
+def _texts_function() -> list[str]:
+    """``SheetPlanText(key)``: the add-in's message texts in Excel's UI language."""
+    lines = ["", "Function SheetPlanText(key As String) As String",
+             "    Dim zh As Boolean",
+             "    zh = SheetPlanChineseUI()",
+             "    Select Case key"]
+    for key, (zh, en) in VBA_TEXTS.items():
+        lines += [f'        Case "{key}"', "            If zh Then",
+                  *_assign("SheetPlanText", zh, " " * 16), "            Else",
+                  *_assign("SheetPlanText", en, " " * 16), "            End If"]
+    lines += ["    End Select", "End Function"]
     return lines
 
 
 def help_module() -> VbaModule:
-    """``RegisterSheetPlanFunctions``: the function wizard's category and texts for each UDF.
+    """The help module: function-wizard texts for each UDF, message texts, the two probes.
 
-    xlwings sets these with ``Application.MacroOptions`` when it imports functions into a
-    workbook; a prebuilt add-in must do it itself, on open (see ``ThisWorkbook``).
+    xlwings sets the wizard's texts with ``Application.MacroOptions`` when it imports functions
+    into a workbook; a prebuilt add-in does it itself on open (``ThisWorkbook``), in Chinese
+    when Excel's UI is Chinese (:mod:`sheetplan.addin_texts`), else in English (the ``doc=``
+    texts). ``Option Private Module`` keeps its functions out of Excel's function list.
     """
     with offline_xlwings() as xl:
         udfs = xl.load_module(UDF_MODULE)
         infos = [getattr(udfs, n).__xlfunc__ for n in sorted(udfs.__all__)]
     lines = [
         'Attribute VB_Name = "SheetPlanHelp"',
-        "' Generated by sheetplan.addin from the docstrings in sheetplan.udfs - do not edit.",
+        "' Generated by sheetplan.addin from sheetplan.udfs and sheetplan.addin_texts - do not edit.",
         "Option Explicit",
+        "Option Private Module",
+        HELP_FUNCTIONS.rstrip("\n"),
+        *_texts_function(),
         "",
         "Sub RegisterSheetPlanFunctions()",
-        "    Dim d As String, args() As Variant",
+        "    Dim d As String, args() As Variant, zh As Boolean",
+        "    zh = SheetPlanChineseUI()",
         "    On Error Resume Next",
     ]
     for info in infos:
-        docs = [a["doc"][:255] for a in info["args"]]
-        lines += _assign("d", info["ret"]["doc"][:255])
-        lines.append(f"    ReDim args(0 To {len(docs) - 1})")
-        for i, doc in enumerate(docs):
-            lines += _assign(f"args({i})", doc)
-        lines.append(
-            f"""    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!{info['name']}", """
-            f'Description:=d, Category:="{info["category"]}", ArgumentDescriptions:=args'
-        )
+        name = info["name"]
+        zh_doc, zh_args = UDF_HELP_ZH[name]
+        lines.append(f"    ReDim args(0 To {len(info['args']) - 1})")
+        for lang, doc, arg_docs in (("zh", zh_doc, [zh_args[a["name"]] for a in info["args"]]),
+                                     ("en", info["ret"]["doc"], [a["doc"] for a in info["args"]])):
+            lines.append("    If zh Then" if lang == "zh" else "    Else")
+            lines += _assign("d", _one_line(doc), " " * 8)
+            for i, text in enumerate(arg_docs):
+                lines += _assign(f"args({i})", _one_line(text), " " * 8)
+        lines += ["    End If",
+                  f"""    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!{name}", """
+                  f'Description:=d, Category:="{info["category"]}", ArgumentDescriptions:=args']
     lines += ["End Sub", ""]
     return VbaModule("SheetPlanHelp", "module", "\n".join(lines))
+
+
+def _one_line(text: str) -> str:
+    """Insert Function shows one line of at most 255 characters."""
+    return " ".join(text.split())[:255]
 
 
 THISWORKBOOK_CODE = """Option Explicit

@@ -74,6 +74,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from . import build
+from .addin_texts import ZH_UI_LANGUAGE_IDS
 from .i18n import join, pick
 from .plan.model import Plan
 from .plan.reader import Problem, check_plan
@@ -710,7 +711,6 @@ def _copy_sheet(src: Any, dst: Any, rename: Callable[[str], str | None]) -> None
 class XlwingsBook:
     """:class:`PlanBook` over an ``xlwings.Book`` in a running Excel (the whole-sheet copy path)."""
 
-    _ZH_UI = frozenset({2052, 1028, 3076, 4100, 5124})  # msoLanguageID: zh-CN, zh-TW, zh-HK, zh-SG, zh-MO
 
     def __init__(self, book: Any) -> None:
         self.book = book
@@ -826,4 +826,4 @@ class XlwingsBook:
             lang_id = int(self.book.app.api.LanguageSettings.LanguageID(2))  # msoLanguageIDUI
         except Exception:
             return "zh"
-        return "zh" if lang_id in self._ZH_UI else "en"
+        return "zh" if lang_id in ZH_UI_LANGUAGE_IDS else "en"

@@ -60,6 +60,12 @@ def main():
         # A library that fails to compile runs nothing and raises nothing: read the effects.
         provider.getScript(url.format("SheetPlanSelfTest")).invoke((), (), ())
         version = provider.getScript(url.format("SheetPlanVersion")).invoke((), (), ())[0]
+        help_url = url.replace(".SheetPlanRibbon.", ".SheetPlanHelp.")
+        decoded = text = arrays = None
+        if "SheetPlanHelp" in modules:  # the generated help module's decoder and texts, run by Basic
+            decoded = provider.getScript(help_url.format("SheetPlanW")).invoke(("4E2D6587FF0C0041",), (), ())[0]
+            text = provider.getScript(help_url.format("SheetPlanText")).invoke(("open_plan_first",), (), ())[0]
+            arrays = provider.getScript(help_url.format("SheetPlanHasDynamicArrays")).invoke((), (), ())[0]
         out = {
             "sheets": list(doc.Sheets.getElementNames()),
             "modules": modules,
@@ -67,6 +73,9 @@ def main():
             "a1": sheet.getCellRangeByName("A1").getString(),
             "version": version,
             "library": found[0] if found else None,
+            "decoded": decoded,
+            "text": text,
+            "dynamic_arrays": arrays,
         }
         doc.close(True)
         print(json.dumps(out))

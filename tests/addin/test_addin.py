@@ -108,7 +108,7 @@ def test_every_onaction_is_a_ribbon_sub(parts: dict[str, bytes], vba: dict[str, 
     code = "\n".join(vba.values())
     subs = set(re.findall(r"^Sub (\w+)\(control As IRibbonControl\)", code, re.M))
     assert actions <= subs, actions - subs
-    called = set(re.findall(r'RunPython "import sheetplan\.ribbon; sheetplan\.ribbon\.(\w+)\(\)"', code))
+    called = set(re.findall(r'SheetPlanRun "import sheetplan\.ribbon; sheetplan\.ribbon\.(\w+)\(\)"', code))
     assert called == RIBBON_FUNCS
 
 
@@ -135,15 +135,19 @@ def test_table_functions_choose_native_spills_by_excel(vba: dict[str, str]) -> N
     assert fixed == {"SP_HEADCOUNT", "SP_OUTREACH"}  # one cell: nothing to spill
     assert chosen and not chosen & fixed and "SP_SHARE" in chosen and "SP_ROSTER" in chosen
     choice = text[text.index("Private Function SheetPlanUdfModule"):]
-    # late bound: an early-bound .Unique would not compile in Excel 2016
-    assert "Dim functions As Object" in choice and "functions.Unique(" in choice
+    assert "If SheetPlanHasDynamicArrays() Then" in choice
     assert '"sheetplan.udfs_native"' in choice and '"sheetplan.udfs"' in choice
+    probe = vba["SheetPlanHelp"]
+    probe = probe[probe.index("Function SheetPlanHasDynamicArrays"):]
+    # late bound: an early-bound .Unique would not compile in Excel 2016
+    assert "Dim functions As Object" in probe and "functions.Unique(" in probe
 
 
 def test_vba_text_is_code_page_1252(built: Path) -> None:
     for path in addin.MACROS_DIR.glob("*.bas"):
         path.read_text(encoding="utf-8").encode("ascii")  # the .bas files stay ASCII
-    assert addin.vba_string("占比 \"x\"") == 'ChrW(21344) & ChrW(27604) & " ""x"""'
+    assert addin.vba_string('say "x"') == ['"say ""x"""']
+    assert addin.vba_string("占比") == ['SheetPlanW("53606BD4")']
 
 
 def test_rebuild_is_byte_identical_and_leaves_no_scratch_files(
@@ -220,3 +224,6 @@ def test_libreoffice_opens_the_addin_and_runs_a_sub(built: Path, tmp_path: Path)
     ran = _lo_open(probe, tmp_path)
     assert ran["version"] == "0.1.0"
     assert ran["d1"] == "SheetPlan 0.1.0"  # written by the plain Sub SheetPlanSelfTest
+    assert ran["decoded"] == "中文，A"  # SheetPlanW, the help module's decoder, run by Basic
+    assert ran["text"] == "Open a plan workbook first."  # no Office UI language here: English
+    assert ran["dynamic_arrays"] is False  # LibreOffice 7.4 has no UNIQUE: the late-bound probe says so
