@@ -30,6 +30,7 @@ import xlwings
 
 from sheetplan import __version__
 from sheetplan.addin_texts import UDF_HELP_ZH, VBA_TEXTS, ZH_UI_LANGUAGE_IDS
+from sheetplan.udfs import ERROR_PREFIX
 from sheetplan.udfs_native import MODULE as NATIVE_MODULE
 from sheetplan.udfs_native import expanding
 from sheetplan.vba.offline_xlwings import offline_xlwings
@@ -98,12 +99,19 @@ def udf_wrapper_module() -> VbaModule:
     """The VBA wrappers for every SP_* UDF, written by xlwings' own generator (offline).
 
     Table answers call :data:`UDF_MODULE_CHOICE`'s module instead of the fixed name, so they
-    spill natively in Excel 365 and are resized as legacy arrays in Excel 2016/2019.
+    spill natively in Excel 365 and are resized as legacy arrays in Excel 2016/2019. A failure
+    xlwings reports (a whole Python traceback) reaches the cell as its last line only.
     """
     with offline_xlwings() as xl:
         udfs = xl.load_module(UDF_MODULE)
         body = xl.vba_wrappers(UDF_MODULE, udfs, ADDIN_NAME)
         tables = expanding(udfs)
+    names = re.findall(r"^Function (SP_\w+)\(", body, re.M)
+    for name in names:  # a failure before our code runs (Python missing, an import error)
+        raw = f"    {name} = Err.Description\n"
+        if raw not in body:
+            raise RuntimeError(f"xlwings' wrapper for {name} changed: {raw.strip()} not found")
+        body = body.replace(raw, f"    {name} = SheetPlanError(Err.Description)\n")
     for name in tables:
         fixed = f'XLPy.CallUDF("{UDF_MODULE}", "{name}", '
         if fixed not in body:
@@ -156,6 +164,19 @@ Function SheetPlanChineseUI() As Boolean
         Case {", ".join(str(i) for i in sorted(ZH_UI_LANGUAGE_IDS))}
             SheetPlanChineseUI = True
     End Select
+End Function
+
+' One line for a cell from what xlwings reports: a Python traceback ends with the error itself.
+Function SheetPlanError(ByVal description As String) As String
+    Dim lines() As String, i As Long
+    lines = Split(Replace(description, vbCr, ""), vbLf)
+    For i = UBound(lines) To LBound(lines) Step -1
+        If Trim$(lines(i)) <> "" Then
+            SheetPlanError = "{ERROR_PREFIX} Python: " & Left$(Trim$(lines(i)), 200)
+            Exit Function
+        End If
+    Next i
+    SheetPlanError = "{ERROR_PREFIX} Python: " & description
 End Function
 
 ' Excel has dynamic arrays (365, 2021+): xlwings' own test, late bound so it compiles in 2016.

@@ -61,11 +61,13 @@ def main():
         provider.getScript(url.format("SheetPlanSelfTest")).invoke((), (), ())
         version = provider.getScript(url.format("SheetPlanVersion")).invoke((), (), ())[0]
         help_url = url.replace(".SheetPlanRibbon.", ".SheetPlanHelp.")
-        decoded = text = arrays = None
+        decoded = text = arrays = error = None
         if "SheetPlanHelp" in modules:  # the generated help module's decoder and texts, run by Basic
             decoded = provider.getScript(help_url.format("SheetPlanW")).invoke(("4E2D6587FF0C0041",), (), ())[0]
             text = provider.getScript(help_url.format("SheetPlanText")).invoke(("open_plan_first",), (), ())[0]
             arrays = provider.getScript(help_url.format("SheetPlanHasDynamicArrays")).invoke((), (), ())[0]
+            traceback = "Traceback (most recent call last):\r\n  File \"x.py\", line 1\r\nImportError: no sheetplan\r\n"
+            error = provider.getScript(help_url.format("SheetPlanError")).invoke((traceback,), (), ())[0]
         out = {
             "sheets": list(doc.Sheets.getElementNames()),
             "modules": modules,
@@ -76,6 +78,7 @@ def main():
             "decoded": decoded,
             "text": text,
             "dynamic_arrays": arrays,
+            "error": error,
         }
         doc.close(True)
         print(json.dumps(out))

@@ -136,6 +136,7 @@ def test_table_functions_choose_native_spills_by_excel(vba: dict[str, str]) -> N
     assert chosen and not chosen & fixed and "SP_SHARE" in chosen and "SP_ROSTER" in chosen
     choice = text[text.index("Private Function SheetPlanUdfModule"):]
     assert "If SheetPlanHasDynamicArrays() Then" in choice
+    assert text.count("= SheetPlanError(Err.Description)") == len(fixed | chosen) and "= Err.Description" not in text
     assert '"sheetplan.udfs_native"' in choice and '"sheetplan.udfs"' in choice
     probe = vba["SheetPlanHelp"]
     probe = probe[probe.index("Function SheetPlanHasDynamicArrays"):]
@@ -226,4 +227,5 @@ def test_libreoffice_opens_the_addin_and_runs_a_sub(built: Path, tmp_path: Path)
     assert ran["d1"] == "SheetPlan 0.1.0"  # written by the plain Sub SheetPlanSelfTest
     assert ran["decoded"] == "中文，A"  # SheetPlanW, the help module's decoder, run by Basic
     assert ran["text"] == "Open a plan workbook first."  # no Office UI language here: English
+    assert ran["error"] == "#SP! Python: ImportError: no sheetplan"  # a traceback becomes one line
     assert ran["dynamic_arrays"] is False  # LibreOffice 7.4 has no UNIQUE: the late-bound probe says so
