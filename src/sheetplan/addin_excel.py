@@ -48,6 +48,9 @@ XL_OPENXML_ADDIN = 55  # xlOpenXMLAddIn
 VBEXT_CT_STD, VBEXT_CT_CLASS = 1, 2
 SELF_TEST_FORMULA = "=SP_HEADCOUNT(12000,1.5,200)"
 SELF_TEST_VALUE = 90
+#: Excel 365: a table answer must spill natively (Formula2, HasSpill) with these values.
+SPILL_TEST_FORMULA = "=SP_SHARE({1;3})"
+SPILL_TEST_VALUES = (0.25, 0.75)
 TRUST_HELP = {
     "zh": ("Excel 未允许访问 VBA 工程对象模型。请在 Excel 中打开：文件 → 选项 → 信任中心 → 信任中心设置 → 宏设置，"
            "勾选「信任对 VBA 工程对象模型的访问」，再运行 sheetplan addin install；或运行 "
@@ -161,8 +164,18 @@ def add_ribbon(path: Path, ribbon: bytes | None = None) -> None:
     tmp.replace(path)
 
 
-def self_test(app: Any, installed: Path) -> tuple[bool, list[str]]:
-    """Open the installed add-in, run its version macro and one UDF in a scratch workbook."""
+def has_dynamic_arrays(app: Any) -> bool:
+    """Excel 365/2021: ``WorksheetFunction.Unique`` exists (xlwings' own test)."""
+    try:
+        app.WorksheetFunction.Unique("x")
+    except Exception:
+        return False
+    return True
+
+
+def self_test(app: Any, installed: Path, lang: str = "en") -> tuple[bool, list[str]]:
+    """Open the installed add-in, run its version macro and one UDF in a scratch workbook; in
+    Excel with dynamic arrays, also check that a table answer spills natively."""
     lines = []
     app.Workbooks.Open(str(installed))
     version = app.Run(f"'{installed.name}'!SheetPlanVersion")
@@ -170,15 +183,29 @@ def self_test(app: Any, installed: Path) -> tuple[bool, list[str]]:
     lines.append(f"SheetPlanVersion() = {version!r}" + ("" if ok else f" (expected {__version__})"))
     scratch = app.Workbooks.Add()
     try:
-        cell = scratch.Worksheets(1).Range("A1")
+        sheet = scratch.Worksheets(1)
+        cell = sheet.Range("A1")
         cell.Formula = SELF_TEST_FORMULA
         app.CalculateFull()
         value = cell.Value
         udf_ok = value == SELF_TEST_VALUE
         lines.append(f"{SELF_TEST_FORMULA} = {value!r}" + ("" if udf_ok else f" (expected {SELF_TEST_VALUE})"))
+        spill_ok = True
+        if has_dynamic_arrays(app):
+            top = sheet.Range("A3")
+            top.Formula2 = SPILL_TEST_FORMULA
+            app.CalculateFull()
+            got = (top.Value, sheet.Range("A4").Value)
+            spill_ok = bool(top.HasSpill) and got == SPILL_TEST_VALUES
+            native = "原生溢出" if lang == "zh" else "spills natively"
+            lines.append(f"{SPILL_TEST_FORMULA} → {got}" + (f" ({native})" if spill_ok else
+                         f" ({'应原生溢出为' if lang == 'zh' else 'expected a native spill of'} {SPILL_TEST_VALUES})"))
+        else:
+            lines.append("Excel 无动态数组：表格结果按旧式数组公式填充（未自检）" if lang == "zh" else
+                         "Excel without dynamic arrays: tables fill as legacy array formulas (not self-tested)")
     finally:
         scratch.Close(SaveChanges=False)
-    return ok and udf_ok, lines
+    return ok and udf_ok and spill_ok, lines
 
 
 def install(app: Any, xlstart: Path, registry: Registry, *, allow_vba_access: bool = False,
@@ -204,7 +231,7 @@ def install(app: Any, xlstart: Path, registry: Registry, *, allow_vba_access: bo
             registry.set(key, "AccessVBOM", old)  # back as it was (deleted when it was not set)
     xlstart.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(built, target)
-    ok, lines = self_test(app, target)
+    ok, lines = self_test(app, target, lang)
     head = "已由 Excel 编译并安装：" if lang == "zh" else "Compiled by Excel and installed: "
     report = InstallReport(target, True, [f"{head}{target}", *lines], ok)
     if not ok:
@@ -223,8 +250,8 @@ def _fallback(lang: str, target: Path) -> str:
             "allow the access and install again to have Excel compile it)")
 
 
-__all__ = ["InstallReport", "Registry", "VbomNotTrusted", "add_ribbon", "excel_build", "install", "self_test",
-           "vbom_key"]
+__all__ = ["InstallReport", "Registry", "VbomNotTrusted", "add_ribbon", "excel_build", "has_dynamic_arrays",
+           "install", "self_test", "vbom_key"]
 
 
 # ------------------------------------------------------------------ the real thing (Windows only)

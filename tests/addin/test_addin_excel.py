@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from oletools.olevba import VBA_Parser
 
-from sheetplan import __version__, udfs
+from sheetplan import __version__, udfs, udfs_native
 from sheetplan.addin import ADDIN_NAME, CUSTOMUI_PART, CUSTOMUI_REL, build_addin, vba_modules
 from sheetplan.addin_doctor import Probe, configured_interpreter, doctor, render
 from sheetplan.addin_excel import XL_OPENXML_ADDIN, VbomNotTrusted, excel_build, install, vbom_key
@@ -65,6 +65,8 @@ class FakeRange:
     def __init__(self) -> None:
         self.Value: Any = None
         self.Formula = ""
+        self.Formula2 = ""  # Excel 365's dynamic-array formula
+        self.HasSpill = False
 
 
 class FakeSheet:
@@ -130,8 +132,9 @@ class FakeWorkbooks:
 class FakeExcel:
     Version = "16.0"
 
-    def __init__(self, trusted: bool, registry: FakeRegistry) -> None:
+    def __init__(self, trusted: bool, registry: FakeRegistry, dynamic_arrays: bool = True) -> None:
         self.rec = Recorder()
+        self.dynamic_arrays = dynamic_arrays
         self.trusted = trusted
         self.registry = registry
         self.books: list[FakeWorkbook] = []
@@ -146,14 +149,38 @@ class FakeExcel:
         assert "Function SheetPlanVersion()" in code
         return re.search(r'SHEETPLAN_VERSION As String = "([^"]+)"', code).group(1)
 
+    @property
+    def WorksheetFunction(self) -> Any:
+        """Excel 365 has UNIQUE; Excel 2016's late-bound call fails (AttributeError via COM)."""
+        unique = (lambda x: x) if self.dynamic_arrays else None
+        return type("WF", (), {"Unique": staticmethod(unique)} if unique else {})()
+
     def CalculateFull(self) -> None:
-        """The scratch book's UDF, through the opened add-in's wrapper and the Python function."""
+        """The scratch book's UDFs, through the opened add-in's wrapper and the Python module it
+        calls: Formula2 spills natively only when the wrapper picks sheetplan.udfs_native here."""
         wrappers = "\n".join(modules_of(self.opened).values())
-        for cell in self.books[-1].sheet.cells.values():
-            m = re.fullmatch(r"=(SP_\w+)\((.*)\)", cell.Formula)
-            if m and f"Function {m.group(1)}(" in wrappers:
-                args = [float(a) for a in m.group(2).split(",")]
-                cell.Value = getattr(udfs, m.group(1))(*args)
+        sheet = self.books[-1].sheet
+        for ref, cell in list(sheet.cells.items()):
+            m = re.fullmatch(r"=(SP_\w+)\((.*)\)", cell.Formula2 or cell.Formula)
+            if not (m and f"Function {m.group(1)}(" in wrappers):
+                continue
+            name, raw = m.groups()
+            if raw.startswith("{"):
+                args: list[Any] = [[[float(v)] for v in raw.strip("{}").split(";")]]
+            else:
+                args = [float(a) for a in raw.split(",")]
+            chooses = f'XLPy.CallUDF(SheetPlanUdfModule(), "{name}"' in wrappers
+            native = chooses and self.dynamic_arrays and "SheetPlanUdfModule = \"sheetplan.udfs_native\"" in wrappers
+            value = getattr(udfs_native if native else udfs, name)(*args)
+            if not isinstance(value, list):
+                cell.Value = value
+            elif native and cell.Formula2:  # a native spill down the column
+                col, row = ref[0], int(ref[1:])
+                for i, r in enumerate(value):
+                    sheet.Range(f"{col}{row + i}").Value = r[0]
+                cell.HasSpill = len(value) > 1
+            else:  # xlwings' legacy path resizes later, outside this calculation
+                cell.Value = value[0][0]
 
 
 class FakeRegistry:
@@ -219,6 +246,24 @@ def test_install_compiles_copies_and_self_tests(tmp_path: Path) -> None:
     assert ("Run", f"'{ADDIN_NAME}'!SheetPlanVersion") in app.rec.calls
     assert any(f"SheetPlanVersion() = '{__version__}'" in line for line in report.lines)
     assert any("= 90" in line for line in report.lines)
+    assert any("=SP_SHARE({1;3}) → (0.25, 0.75) (spills natively)" in line for line in report.lines)
+
+
+def test_self_test_catches_a_table_that_does_not_spill_natively(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from sheetplan import addin
+
+    monkeypatch.setattr(addin, "expanding", lambda module: [])  # wrappers that never pick the native module
+    report = install(FakeExcel(True, FakeRegistry()), tmp_path / "XLSTART", FakeRegistry(), lang="en")
+    assert report.compiled_by_excel and not report.self_test_ok
+    assert any("expected a native spill" in line for line in report.lines)
+
+
+def test_excel_2016_self_test_says_tables_use_legacy_arrays(tmp_path: Path) -> None:
+    report = install(FakeExcel(True, FakeRegistry(), dynamic_arrays=False), tmp_path / "XLSTART", FakeRegistry(),
+                     lang="zh")
+    assert report.self_test_ok, report.lines
+    assert any("旧式数组公式" in line for line in report.lines)
 
 
 def test_untrusted_vba_access_falls_back_and_says_how(tmp_path: Path) -> None:
