@@ -42,6 +42,7 @@ from sheetplan.addin import (
     build_addin,
     vba_modules,
 )
+from sheetplan.vba.project import PROJECT_NAME as VBA_PROJECT_NAME
 from sheetplan.vba.project import VbaModule
 
 XL_OPENXML_ADDIN = 55  # xlOpenXMLAddIn
@@ -115,7 +116,8 @@ def excel_build(app: Any, out: Path, modules: list[VbaModule] | None = None,
     wb = app.Workbooks.Add()
     try:
         try:
-            components = wb.VBProject.VBComponents
+            project = wb.VBProject
+            components = project.VBComponents
         except Exception as e:  # pywintypes.com_error: "Programmatic access … is not trusted"
             raise VbomNotTrusted(str(e)) from e
         with tempfile.TemporaryDirectory(prefix="sheetplan-vba-") as tmp:
@@ -125,6 +127,7 @@ def excel_build(app: Any, out: Path, modules: list[VbaModule] | None = None,
                         components.Item("ThisWorkbook").CodeModule.AddFromString(_body(m))
                     continue  # a sheet's document module: Excel makes its own
                 components.Import(str(_export(m, Path(tmp))))
+        project.Name = VBA_PROJECT_NAME  # as the offline build names it (the VBE shows "SheetPlan")
         sheet = wb.Worksheets(1)
         sheet.Name = f"{PROJECT_NAME}.conf"
         for r, (key, value) in enumerate((config or addin_config()).items(), start=1):

@@ -88,7 +88,9 @@ class FakeWorkbook:
     def VBProject(self) -> Any:
         if not self.trusted:
             raise RuntimeError("Programmatic access to Visual Basic Project is not trusted")
-        return type("P", (), {"VBComponents": self.components})()
+        if not hasattr(self, "project"):
+            self.project = type("P", (), {"VBComponents": self.components, "Name": "VBAProject"})()
+        return self.project
 
     def Worksheets(self, i: int) -> FakeSheet:
         return self.sheet
@@ -224,6 +226,7 @@ def test_excel_build_imports_every_module_and_adds_the_ribbon(tmp_path: Path) ->
     out = excel_build(app, tmp_path / ADDIN_NAME, config={"Interpreter_Win": r"C:\Python\pythonw.exe"})
     imported = [c[1] for c in app.rec.calls if c[0] == "Import"]
     assert "SheetPlanRibbon.bas" in imported and any(n.endswith(".cls") for n in imported)
+    assert app.books[0].project.Name == "SheetPlan"  # the same name as the offline build's
     cls = app.rec.imported["Dictionary.cls"]  # an export's shape: VERSION block, no stored-only attributes
     assert cls.startswith("VERSION 1.0 CLASS") and "VB_Base" not in cls and "VB_Exposed = True" in cls
     assert ("SaveAs", ADDIN_NAME, XL_OPENXML_ADDIN) in app.rec.calls and ("Close",) in app.rec.calls
