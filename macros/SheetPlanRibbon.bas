@@ -39,10 +39,10 @@ End Sub
 Sub SheetPlanAbout(control As IRibbonControl)
     Dim python As String, bits As String, arrays As String, msg As String
     On Error GoTo failed
-    python = GetConfig("INTERPRETER_WIN", "")
+    python = SheetPlanInterpreter()
     If python = "" Then
         python = SheetPlanText("about_python_default")
-    ElseIf Dir(python) = "" Then
+    ElseIf python <> "python" And python <> "pythonw" And Not FileExists(python) Then
         python = python & SheetPlanText("about_python_missing")
     End If
     #If Win64 Then
@@ -79,10 +79,33 @@ failed:
     SheetPlanFailed command, Err.Number, Err.Description
 End Sub
 
+' Runs inside the caller's error handler, where a new error would reach the debugger: guarded.
 Private Sub SheetPlanFailed(action As String, number As Long, description As String)
-    MsgBox SheetPlanText("failed") & vbCrLf & vbCrLf & description & " (" & number & ", " & action & ")" & _
-           vbCrLf & vbCrLf & SheetPlanText("failed_hint"), vbCritical, SheetPlanText("title")
+    Dim head As String, hint As String, title As String
+    head = "SheetPlan stopped with an error"
+    title = "SheetPlan"
+    On Error Resume Next
+    head = SheetPlanText("failed")
+    hint = SheetPlanText("failed_hint")
+    title = SheetPlanText("title")
+    MsgBox head & vbCrLf & vbCrLf & description & " (" & number & ", " & action & ")" & _
+           vbCrLf & vbCrLf & hint, vbCritical, title
 End Sub
+
+' The Python the add-in will run. xlwings' GetConfig needs an active workbook; without one,
+' read the add-in's own config sheet, then the user's config file.
+Private Function SheetPlanInterpreter() As String
+    Dim found As Range
+    On Error Resume Next
+    If Not ActiveWorkbook Is Nothing Then
+        SheetPlanInterpreter = GetConfig("INTERPRETER_WIN", "")
+        Exit Function
+    End If
+    Set found = ThisWorkbook.Worksheets(PROJECT_NAME & ".conf").Range("A:A").Find( _
+        What:="Interpreter_Win", LookAt:=xlWhole, MatchCase:=False)
+    If Not found Is Nothing Then SheetPlanInterpreter = CStr(found.Offset(0, 1).Value)
+    If SheetPlanInterpreter = "" Then SheetPlanInterpreter = GetConfig("INTERPRETER_WIN", "", "user")
+End Function
 
 ' The add-in's version, e.g. =SheetPlanVersion() from VBA or a script.
 Function SheetPlanVersion() As String

@@ -147,10 +147,15 @@ def _assign(var: str, text: str, indent: str = "    ") -> list[str]:
 
 HELP_FUNCTIONS = f"""
 ' UTF-16 code units written as hex, so the source stays ASCII under every code page.
+' Digit by digit: no string-to-number conversion, whose rules differ between hosts.
 Function SheetPlanW(hexText As String) As String
-    Dim i As Long, s As String
+    Dim i As Long, k As Long, code As Long, s As String
     For i = 1 To Len(hexText) Step 4
-        s = s & ChrW(CLng("&H" & Mid$(hexText, i, 4) & "&"))
+        code = 0
+        For k = i To i + 3
+            code = code * 16 + InStr(1, "0123456789ABCDEF", Mid$(hexText, k, 1)) - 1
+        Next k
+        s = s & ChrW(code)
     Next i
     SheetPlanW = s
 End Function
@@ -231,14 +236,18 @@ def help_module() -> VbaModule:
         *_texts_function(),
         "",
         "Sub RegisterSheetPlanFunctions()",
-        "    Dim d As String, args() As Variant, zh As Boolean",
+        "    Dim zh As Boolean",
         "    zh = SheetPlanChineseUI()",
-        "    On Error Resume Next",
+        *[f"    Register{info['name']} zh" for info in infos],
+        "End Sub",
     ]
-    for info in infos:
+    for info in infos:  # a procedure each: small, and a failed line cannot leave another's text
         name = info["name"]
         zh_doc, zh_args = UDF_HELP_ZH[name]
-        lines.append(f"    ReDim args(0 To {len(info['args']) - 1})")
+        lines += ["", f"Private Sub Register{name}(zh As Boolean)",
+                  "    Dim d As String, args() As Variant",
+                  "    On Error Resume Next",
+                  f"    ReDim args(0 To {len(info['args']) - 1})"]
         for lang, doc, arg_docs in (("zh", zh_doc, [zh_args[a["name"]] for a in info["args"]]),
                                      ("en", info["ret"]["doc"], [a["doc"] for a in info["args"]])):
             lines.append("    If zh Then" if lang == "zh" else "    Else")
@@ -247,8 +256,9 @@ def help_module() -> VbaModule:
                 lines += _assign(f"args({i})", _one_line(text), " " * 8)
         lines += ["    End If",
                   f"""    Application.MacroOptions Macro:="'" & ThisWorkbook.Name & "'!{name}", """
-                  f'Description:=d, Category:="{info["category"]}", ArgumentDescriptions:=args']
-    lines += ["End Sub", ""]
+                  f'Description:=d, Category:="{info["category"]}", ArgumentDescriptions:=args',
+                  "End Sub"]
+    lines.append("")
     return VbaModule("SheetPlanHelp", "module", "\n".join(lines))
 
 

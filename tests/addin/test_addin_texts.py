@@ -59,11 +59,14 @@ def test_help_module_is_ascii_and_reads_the_same_under_936_and_1252() -> None:
 
 def test_insert_function_help_in_both_languages(infos: dict[str, dict]) -> None:
     text = addin.help_module().code
-    body = text[text.index("Sub RegisterSheetPlanFunctions"):]
-    blocks = re.findall(r"    If zh Then\n(.*?)    Else\n(.*?)    End If\n    Application\.MacroOptions Macro:="
-                        r"\"'\" & ThisWorkbook\.Name & \"'!(SP_\w+)\"", body, re.S)
-    assert sorted(b[2] for b in blocks) == sorted(infos)
-    for zh, en, name in blocks:
+    register = text[text.index("Sub RegisterSheetPlanFunctions"):]
+    register = register[: register.index("End Sub")]
+    assert sorted(re.findall(r"^    Register(SP_\w+) zh$", register, re.M)) == sorted(infos)
+    blocks = re.findall(r"^Private Sub Register(SP_\w+)\(zh As Boolean\)\n(.*?)^End Sub", text, re.S | re.M)
+    assert sorted(b[0] for b in blocks) == sorted(infos)
+    for name, body in blocks:
+        assert "On Error Resume Next" in body and f"'!{name}\", Description:=d" in body
+        zh, _, en = body.partition("    Else\n")
         zh_lines, en_lines = zh.splitlines(), en.splitlines()
         desc, args = UDF_HELP_ZH[name]
         assert assigned(zh_lines, "d") == desc
