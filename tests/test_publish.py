@@ -231,3 +231,73 @@ def test_phone_numbers_are_checked(example_plan: Path, tmp_path: Path) -> None:
     _, problems = check_plan(path)
     hit = [p for p in problems if "12345" in p.message]
     assert hit and hit[0].severity == "warning" and hit[0].where.endswith(f"{ws.cell(2, col).coordinate}")
+
+
+# ----------------------------------------------------------------- a plan nobody here wrote
+RENAMED = {"Operations": "Front Desk", "On duty": "Floor watch", "Customer service": "Care team",
+           "Pre-sales": "Sales chat"}
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, Results, Path]:
+    """The English example with departments and posts renamed, built with its exports."""
+    from plan_edit import rename
+    from sheetplan.plan.reader import read_plan
+    from sheetplan.plan.template import write_example
+
+    root = tmp_path_factory.mktemp("en-pub")
+    path = write_example(root / "shop-plan.xlsx", "en")
+    wb = openpyxl.load_workbook(path)
+    rename(wb, RENAMED)
+    wb.save(path)
+    plan = read_plan(path)
+    results = compute(plan)
+    build_plan(plan, root / "out", "shop", results, exports=True)
+    return plan, results, root / "out"
+
+
+def test_an_english_renamed_plan_publishes_in_its_own_words(english: tuple[Plan, Results, Path]) -> None:
+    plan, results, out = english
+    assert plan.lang == "en" and {"Front Desk", "Care team"} <= {p.department for p in plan.staff}
+    wb = openpyxl.load_workbook(out / "shop-Front_Desk.xlsx", read_only=True)
+    assert {"Schedules-Front Desk", "Daily duty-Front Desk", "Labour cost-Front Desk"} <= set(wb.sheetnames)
+    daily = [str(c) for row in wb["Daily duty-Front Desk"].iter_rows(values_only=True) for c in row if c is not None]
+    roster = next(r for r in results.rosters if r.department == "Front Desk")
+    assert roster.result.assignments and all(a.post == "Floor watch" for a in roster.result.assignments)
+    assert "Floor watch" in daily and all(a.person in daily for a in roster.result.assignments)
+    folder = out / "shop-exports"
+    raw = (folder / "Care_team-attendance-import.csv").read_bytes()
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["Name", "Employee ID"]
+    care = next(r for r in results.rosters if r.department == "Care team")
+    names = {t.code: t.label for t in care.shifts}
+    back = {(r[0], D.fromisoformat(rows[0][k])): v for r in rows[1:] for k, v in enumerate(r) if k >= 2 and v != "Rest"}
+    assert back == {(a.person, plan.settings.days[a.day]): names[a.shift_code] for a in care.result.assignments}
+    assert any(a.post == "Sales chat" for a in care.result.assignments)
+    one = roster.result.assignments[0]
+    mine = Calendar.from_ical((folder / f"Front_Desk-{one.person}.ics").read_bytes())
+    assert "Floor watch" in str(mine.walk("VEVENT")[0]["DESCRIPTION"])
+
+
+def test_an_english_renamed_plan_checks_and_keeps_edits(english: tuple[Plan, Results, Path], tmp_path: Path) -> None:
+    plan, _, out = english
+    wb = openpyxl.load_workbook(out / "shop-Care_team.xlsx")
+    ws = wb["Roster-Care team"]
+    header = next(r for r in range(1, 12) if ws.cell(r, 1).value == "Name")
+    first = header + 1
+    target = next(c for c in range(4, 12) if ws.cell(first, c).value)
+    ws.cell(first, target).value = "XYZ"  # a code no shift has
+    path = tmp_path / "care-edited.xlsx"
+    wb.save(path)
+    stored, depts = check(path)
+    text = "\n".join(str(p) for p in report(stored, depts))
+    assert f"Roster-Care team!{ws.cell(first, target).coordinate}" in text and "'XYZ' is not a known shift" in text
+    assert not any(d.changes for d in depts if d.roster.department != "Care team")
+    ws.cell(first, target).value = "off"  # a day off typed over a shift, in the plan's own word
+    wb.save(path)
+    stored, depts = check(path)
+    kept, problems = keep_edits(plan, stored, depts, path.name)
+    assert not [p for p in problems if p.severity == "error"], [str(p) for p in problems]
+    person, day = ws.cell(first, 1).value, target - 4
+    care = next(r for r in compute(kept).rosters if r.department == "Care team")
+    assert care.result.assignments and (person, day) not in {(a.person, a.day) for a in care.result.assignments}
