@@ -25,6 +25,10 @@ Sub SheetPlanCheckInputs(control As IRibbonControl)
     SheetPlanRun "import sheetplan.ribbon; sheetplan.ribbon.check_inputs()", True
 End Sub
 
+Sub SheetPlanCheckRoster(control As IRibbonControl)
+    SheetPlanRun "import sheetplan.ribbon; sheetplan.ribbon.check_roster()", True
+End Sub
+
 Sub SheetPlanNewPlan(control As IRibbonControl)
     On Error GoTo failed
     If ActiveWorkbook Is Nothing Then Workbooks.Add

@@ -232,7 +232,8 @@ class Broken(OpenpyxlBook):
         super().alert(message, title, critical)
 
 
-@pytest.mark.parametrize("callback", ["build_rosters", "build_duty_tables", "refresh_all", "check_inputs"])
+@pytest.mark.parametrize("callback", ["build_rosters", "build_duty_tables", "refresh_all", "check_inputs",
+                                      "check_roster"])
 def test_no_exception_escapes_a_callback(example_plan: Path, callback: str,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     book = Broken(OpenpyxlBook.open(example_plan).wb)
@@ -305,3 +306,35 @@ def test_text_starting_with_equals_is_read_as_text(book: OpenpyxlBook, tmp_path:
     row[2].data_type = "s"
     reading = ribbon.read_book(book, tmp_path)
     assert reading.plan is not None and "=不是公式" in [d.duty for d in reading.plan.duties]
+
+
+def test_check_roster_on_an_edited_department_workbook(demo_outputs: list[Path]) -> None:
+    """检查排班 on a published workbook edited in Excel (unsaved): every finding by cell, with links."""
+    path = next(p for p in demo_outputs if p.name.endswith("-运营部.xlsx"))
+    book = OpenpyxlBook.open(path)
+    ws = book.wb["排班-运营部"]
+    header = next(r for r in range(1, 12) if ws.cell(r, 1).value == "姓名")
+    row = header + 1
+    col = next(c for c in range(4, 12) if ws.cell(row, c).value)
+    before = ws.cell(row, col).value
+    ws.cell(row, col).value = "XYZ"  # typed over a shift: no such code
+    message = ribbon.check_roster(book)
+    where = f"排班-运营部!{ws.cell(row, col).coordinate}"
+    assert book.alerts[-1] == (message, "SheetPlan 大促计划", True)
+    # the code is an error at its cell, the shift it replaced a change, and its hours a gap
+    assert message == "排班复核：1 处改动，1 处违反规则，1 处缺人，已列在「检查结果」表中。"
+    rows = book.values("检查结果")
+    assert rows[0][0] == "排班复核 · " + book.name
+    listed = [r for r in rows if r[0] == where]
+    assert listed and listed[0][1] == "错误" and "「XYZ」不是已知班次" in listed[0][2]
+    assert book.wb["检查结果"].cell(row=rows.index(listed[0]) + 1, column=1).hyperlink.location == \
+        f"'排班-运营部'!{ws.cell(row, col).coordinate}"
+    ws.cell(row, col).value = before  # put back: nothing to report, the stale results sheet goes
+    message = ribbon.check_roster(book)
+    assert message == ribbon.text("roster_ok", "zh", changes=0) and "检查结果" not in book.sheet_names()
+
+
+def test_check_roster_on_a_plan_says_what_it_needs(example_plan: Path) -> None:
+    book = OpenpyxlBook.open(example_plan)
+    message = ribbon.check_roster(book)
+    assert book.alerts == [(message, "SheetPlan 大促计划", True)] and "不是 sheetplan 生成的排班工作簿" in message

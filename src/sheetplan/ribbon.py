@@ -76,6 +76,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from . import build
 from .addin_texts import ZH_UI_LANGUAGE_IDS
 from .i18n import join, pick
+from .messages import msg
 from .plan.model import Plan
 from .plan.reader import Problem, check_plan
 from .plan.schema import SHEETS, _norm
@@ -123,6 +124,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "failed": ("SheetPlan 未能完成「{action}」：{why}\n输入表未被改动。详情：{log}",
                "SheetPlan could not finish '{action}': {why}\nYour input sheets were not changed. Details: {log}"),
     "new_plan_file": ("新计划.xlsx", "New plan.xlsx"),
+    "title_roster_check": ("排班复核 · {book}", "Roster check · {book}"),
+    "subtitle_roster_check": ("点击位置可跳到该单元格；改好后再按「检查排班」",
+                              "Click a location to go to the cell; press Check roster again when fixed"),
+    "roster_ok": ("排班复核通过：{changes} 处改动，没有违反规则，没有缺人。",
+                  "Roster checked: {changes} change(s), no rule broken, nothing short."),
+    "roster_found": ("排班复核：{changes} 处改动，{errors} 处违反规则，{gaps} 处缺人，已列在「{sheet}」表中。",
+                     "Roster check: {changes} change(s), {errors} rule(s) broken, {gaps} gap(s), listed on the "
+                     "'{sheet}' sheet."),
 }
 
 ACTIONS: dict[str, tuple[str, str]] = {
@@ -131,6 +140,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "refresh_all": ("全部刷新", "Refresh all"),
     "check_inputs": ("检查输入", "Check inputs"),
     "new_plan": ("新建计划", "New plan"),
+    "check_roster": ("检查排班", "Check roster"),
 }
 
 
@@ -215,6 +225,12 @@ def check_inputs(book: PlanBook | None = None) -> str:
     return _run("check_inputs", book, _check)
 
 
+def check_roster(book: PlanBook | None = None) -> str:
+    """检查排班: the open department workbook's roster, as edited by hand, against its rules and its
+    cover (what ``sheetplan check-roster`` says), unsaved edits included."""
+    return _run("check_roster", book, _check_roster)
+
+
 def new_plan(book: PlanBook | None = None) -> str:
     """新建计划: a new unsaved workbook from the plan template, in the UI's language."""
     return _run("new_plan", book, _new_plan)
@@ -254,17 +270,22 @@ def read_book(book: PlanBook, workdir: Path) -> Reading:
     """Validate the planner's sheets exactly as ``sheetplan check`` validates a file."""
     ours = generated(book)
     inputs = [n for n in book.sheet_names() if n not in ours]
-    path = workdir / "plan.xlsx"
-    wb = Workbook(write_only=True)
-    for name in inputs:
-        ws = wb.create_sheet(name)
-        for row in book.values(name):
-            ws.append([_snapshot_cell(ws, v) for v in row])
-    wb.save(path)
+    path = snapshot(book, inputs, workdir / "plan.xlsx")
     plan, problems = check_plan(path)
     problems = [Problem(book.name, p.message, p.severity) if p.where == path.name else p for p in problems]
     lang = plan.lang if plan is not None else _guess_lang(inputs)
     return Reading(plan, problems, lang)
+
+
+def snapshot(book: PlanBook, sheets: Iterable[str], path: Path) -> Path:
+    """The values of ``sheets`` as the book holds them now (unsaved edits too), saved to ``path``."""
+    wb = Workbook(write_only=True)
+    for name in sheets:
+        ws = wb.create_sheet(name)
+        for row in book.values(name):
+            ws.append([_snapshot_cell(ws, v) for v in row])
+    wb.save(path)
+    return path
 
 
 def _snapshot_cell(ws: Any, v: Any) -> Any:
@@ -359,6 +380,36 @@ def _check(book: PlanBook) -> str:
         return message
 
 
+def _check_roster(book: PlanBook) -> str:
+    from .roster_edits import NotARoster, check, report
+
+    lang = book.ui_language()
+    with tempfile.TemporaryDirectory(prefix="sheetplan-", ignore_cleanup_errors=True) as d:
+        work = Path(d)
+        ours = generated(book)  # every sheet but our check results, the hidden roster data included
+        path = snapshot(book, [n for n in book.sheet_names() if ours.get(n) != CHECK], work / "roster.xlsx")
+        try:
+            stored, depts = check(path)
+        except NotARoster:
+            message = msg("not_a_roster", lang, file=book.name)
+            book.alert(message, _title(lang), True)
+            return message
+        lang = stored.lang
+        problems = report(stored, depts)
+        changes = sum(len(x.changes) for x in depts)
+        errors = [p for p in problems if p.severity == "error"]
+        if not problems:
+            replace_sheets(book, {CHECK}, [])
+            message = text("roster_ok", lang, changes=changes)
+        else:
+            _write_issues(book, Reading(None, problems, lang), work,
+                          title=("title_roster_check", "subtitle_roster_check"))
+            message = text("roster_found", lang, changes=changes, errors=len(errors),
+                           gaps=len(problems) - len(errors), sheet=text("sheet_issues", lang))
+        book.alert(message, _title(lang), bool(errors))
+        return message
+
+
 def _new_plan(book: PlanBook) -> str:
     lang = book.ui_language()
     with tempfile.TemporaryDirectory(prefix="sheetplan-", ignore_cleanup_errors=True) as d:
@@ -384,7 +435,8 @@ def _title(lang: str) -> str:
     return "SheetPlan 大促计划" if lang == "zh" else "SheetPlan"
 
 
-def _write_issues(book: PlanBook, reading: Reading, work: Path, problems: Sequence[Problem] | None = None) -> str:
+def _write_issues(book: PlanBook, reading: Reading, work: Path, problems: Sequence[Problem] | None = None,
+                  title: tuple[str, str] = ("title_issues", "subtitle_issues")) -> str:
     """The issues sheet: one row per problem, errors first, each location a link to its cell."""
     lang = reading.lang
     name = text("sheet_issues", lang)
@@ -392,7 +444,7 @@ def _write_issues(book: PlanBook, reading: Reading, work: Path, problems: Sequen
     ordered = sorted(reading.problems if problems is None else problems, key=lambda p: p.severity != "error")
     with OutBook(path, title=name) as out:
         ws = out.sheet(name)
-        row = write_title(out, ws, text("title_issues", lang, book=book.name), text("subtitle_issues", lang))
+        row = write_title(out, ws, text(title[0], lang, book=book.name), text(title[1], lang))
         write_header(out, ws, row, [text(k, lang) for k in ("col_where", "col_severity", "col_message")])
         ws.set_column(0, 0, 22)
         ws.set_column(1, 1, 8)

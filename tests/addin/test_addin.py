@@ -25,7 +25,7 @@ if not SCHEMAS.exists():  # a checkout next to ../shared
 CUI_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-RIBBON_FUNCS = {"build_rosters", "build_duty_tables", "refresh_all", "check_inputs", "new_plan"}
+RIBBON_FUNCS = {"build_rosters", "build_duty_tables", "refresh_all", "check_inputs", "new_plan", "check_roster"}
 
 
 @pytest.fixture(scope="module")
