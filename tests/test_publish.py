@@ -301,3 +301,18 @@ def test_an_english_renamed_plan_checks_and_keeps_edits(english: tuple[Plan, Res
     person, day = ws.cell(first, 1).value, target - 4
     care = next(r for r in compute(kept).rosters if r.department == "Care team")
     assert care.result.assignments and (person, day) not in {(a.person, a.day) for a in care.result.assignments}
+
+
+def test_a_build_without_exports_removes_the_stale_ones(demo_results, tmp_path: Path) -> None:
+    """Calendars from the last build would contradict new rosters: gone with --no-exports; a file
+    someone else put into the folder stays."""
+    plan, results = demo_results
+    build_plan(plan, tmp_path, "示例计划", results, exports=True)
+    folder = tmp_path / "示例计划-导出"
+    ours = {p.name for p in folder.iterdir() if not p.name.startswith(".")}
+    assert "运营部-日历.ics" in ours
+    (folder / "我的备注.txt").write_text("mine", encoding="utf-8")
+    written = build_plan(plan, tmp_path, "示例计划", results, exports=False)
+    assert {p.name for p in folder.iterdir() if not p.name.startswith(".")} == {"我的备注.txt"}
+    assert all(p.suffix == ".xlsx" for p in written)
+    build_plan(plan, tmp_path, "示例计划", results, exports=False)  # nothing left to remove: no error
