@@ -127,13 +127,32 @@ def main() -> None:
 
         t_bare = best_of(bare, args.repeat)
 
+        # the calendars and attendance CSVs (sheetplan build writes them by default): ours, and the
+        # same with a VTIMEZONE made per calendar as icalendar's add_missing_timezones does
+        from icalendar import Timezone
+
+        from sheetplan import exports
+
+        t_exports = best_of(lambda: exports.export_files(plan, results.rosters), args.repeat)
+        cached = exports._vtimezone
+        exports._vtimezone = lambda: Timezone.from_tzid(exports.TZ.key)  # type: ignore[assignment]
+        try:
+            t_exports_plain = best_of(lambda: exports.export_files(plan, results.rosters), args.repeat)
+        finally:
+            exports._vtimezone = cached
+        n_exports = len(exports.export_files(plan, results.rosters))
+
     print(f"example plan: {len(books)} workbooks, {n_cells:,} cells ({n_formulas:,} formulas)")
     print(f"{'':28} {'seconds':>8} {'× bare':>8}")
     print(f"{'ours, full build':28} {t_full:8.3f} {t_full / t_bare:8.1f}   (read + compute + write)")
     print(f"{'  of which compute':28} {t_compute:8.3f}")
     print(f"{'ours, write only':28} {t_write:8.3f} {t_write / t_bare:8.1f}   (Book: formats, charts, atomic rename)")
     print(f"{'bare xlsxwriter':28} {t_bare:8.3f} {1:8.1f}   (same cells, no formats)")
+    print(f"{'exports (' + str(n_exports) + ' files)':28} {t_exports:8.3f}   "
+          f"(a VTIMEZONE per calendar: {t_exports_plain:.3f} s)")
     ratio("build: full build / bare xlsxwriter", t_full / t_bare, f"{t_full:.2f} s vs {t_bare:.3f} s")
+    ratio("build: exports / VTIMEZONE per calendar", t_exports / t_exports_plain,
+          f"{t_exports:.2f} s vs {t_exports_plain:.2f} s, {n_exports} files")
     ratio("build: write only / bare xlsxwriter", t_write / t_bare, f"{t_write:.3f} s vs {t_bare:.3f} s")
 
 
