@@ -427,17 +427,18 @@ INSTALL_HELP = """\
 The SheetPlan add-in runs in Excel for Windows. On that PC:
   1. pip install . (from a checkout of this repository; it brings xlwings — no separate
      `xlwings addin install` is needed, SheetPlan carries its own copy of xlwings' VBA)
-  2. sheetplan addin install
-     copies sheetplan.xlam into Excel's XLSTART folder with this Python's path in its
-     sheetplan.conf sheet, so Excel loads it on every start.
+  2. close Excel, then: sheetplan addin install
+     Excel compiles the add-in (this needs File > Options > Trust Center > Macro Settings >
+     "Trust access to the VBA project object model", or --allow-vba-access for the install
+     only), it goes into Excel's XLSTART folder with this Python's path, and a self-test runs.
+     Without that access the prebuilt add-in is installed instead, with a warning;
+     --prebuilt installs it directly.
   3. Start Excel: the ribbon shows the tab "SheetPlan 大促计划"; =SP_HEADCOUNT(12000,1.5,200)
-     in a cell gives 90.
-Manual install instead: `sheetplan addin build -o sheetplan.xlam`, copy it to
+     in a cell gives 90. Something wrong: sheetplan addin doctor
+Manual install of the prebuilt add-in: `sheetplan addin build -o sheetplan.xlam`, copy it to
 %APPDATA%\\Microsoft\\Excel\\XLSTART, and put the line
   "Interpreter_Win","C:\\path\\to\\pythonw.exe"
 into %USERPROFILE%\\.sheetplan\\sheetplan.conf.
-No "Trust access to the VBA project object model" setting is needed: the function wrappers
-are already inside the add-in.
 """
 
 

@@ -52,6 +52,15 @@ SELF_TEST_VALUE = 90
 #: Excel 365: a table answer must spill natively (Formula2, HasSpill) with these values.
 SPILL_TEST_FORMULA = "=SP_SHARE({1;3})"
 SPILL_TEST_VALUES = (0.25, 0.75)
+NOT_TAKEN = {
+    "zh": "已临时允许访问 VBA 工程对象模型，但 Excel 仍然拒绝（可能由组策略锁定）。请在信任中心手动勾选后重新安装。",
+    "en": ("Access to the VBA project object model was allowed for the install, but Excel still refused it "
+           "(a group policy may lock it). Tick it in the Trust Center yourself and install again."),
+}
+IN_USE = {
+    "zh": "{path} 正被 Excel 使用：请关闭所有 Excel 窗口后重新运行 sheetplan addin install。",
+    "en": "{path} is in use by Excel: close every Excel window and run sheetplan addin install again.",
+}
 TRUST_HELP = {
     "zh": ("Excel 未允许访问 VBA 工程对象模型。请在 Excel 中打开：文件 → 选项 → 信任中心 → 信任中心设置 → 宏设置，"
            "勾选「信任对 VBA 工程对象模型的访问」，再运行 sheetplan addin install；或运行 "
@@ -212,12 +221,18 @@ def self_test(app: Any, installed: Path, lang: str = "en") -> tuple[bool, list[s
 
 
 def install(app: Any, xlstart: Path, registry: Registry, *, allow_vba_access: bool = False,
-            lang: str = "zh", prebuilt: Callable[[Path], Path] | None = None) -> InstallReport:
+            lang: str = "zh", prebuilt: Callable[[Path], Path] | None = None,
+            relaunch: Callable[[], Any] | None = None) -> InstallReport:
     """Compile with Excel into XLSTART and self-test; without VBA project access, fall back to the
-    prebuilt add-in (or, with the planner's consent, allow it for the install and restore it)."""
+    prebuilt add-in (or, with the planner's consent, allow it for the install and restore it).
+
+    ``relaunch`` starts a fresh Excel: after the consent the build is retried in a new instance,
+    since a running Excel may have read the Trust Center setting at its start. The caller quits
+    ``app``; an instance started here is quit here."""
     target = xlstart / ADDIN_NAME
     key, old = vbom_key(app), None
     changed = False
+    started = None
     try:
         try:
             built = excel_build(app, Path(tempfile.mkdtemp(prefix="sheetplan-xl-")) / ADDIN_NAME)
@@ -228,13 +243,26 @@ def install(app: Any, xlstart: Path, registry: Registry, *, allow_vba_access: bo
             old = registry.get(key, "AccessVBOM")
             registry.set(key, "AccessVBOM", 1)
             changed = True
-            built = excel_build(app, Path(tempfile.mkdtemp(prefix="sheetplan-xl-")) / ADDIN_NAME)
+            if relaunch is not None:
+                app = started = relaunch()
+            try:
+                built = excel_build(app, Path(tempfile.mkdtemp(prefix="sheetplan-xl-")) / ADDIN_NAME)
+            except VbomNotTrusted:
+                (prebuilt or _prebuilt)(target)
+                return InstallReport(target, False, [NOT_TAKEN[lang], _fallback(lang, target)])
+        finally:
+            if changed:
+                registry.set(key, "AccessVBOM", old)  # back as it was (deleted when it was not set)
+        xlstart.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copyfile(built, target)
+        except PermissionError:  # the add-in is loaded in an Excel the planner has open
+            return InstallReport(target, True, [IN_USE[lang].format(path=target)], False)
+        ok, lines = self_test(app, target, lang)
     finally:
-        if changed:
-            registry.set(key, "AccessVBOM", old)  # back as it was (deleted when it was not set)
-    xlstart.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(built, target)
-    ok, lines = self_test(app, target, lang)
+        if started is not None:
+            with contextlib.suppress(Exception):
+                started.Quit()
     head = "已由 Excel 编译并安装：" if lang == "zh" else "Compiled by Excel and installed: "
     report = InstallReport(target, True, [f"{head}{target}", *lines], ok)
     if not ok:

@@ -2,9 +2,9 @@
 
 The English function help is the ``doc=`` text of :mod:`sheetplan.udfs` (what xlwings itself
 registers); the Chinese is here, one entry per function and argument, checked against the
-functions by a test. The build turns both into VBA (``ChrW`` for every non-ASCII character, so
-the text is the same under code page 936 and 1252) and Excel shows the one matching its UI
-language (:data:`ZH_UI_LANGUAGE_IDS`).
+functions by a test. The build turns both into VBA (text with anything but ASCII as
+``SheetPlanW("<UTF-16 hex>")``, so the source is the same under code page 936 and 1252) and
+Excel shows the one matching its UI language (:data:`ZH_UI_LANGUAGE_IDS`).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -265,9 +266,10 @@ def addin_install(
     app_ = windows_excel()
     try:
         report = install(app_, Path(os.environ["APPDATA"]) / "Microsoft" / "Excel" / "XLSTART", WinRegistry(),
-                         allow_vba_access=allow_vba_access, lang=_lang(lang) or "zh")
+                         allow_vba_access=allow_vba_access, lang=_lang(lang) or "zh", relaunch=windows_excel)
     finally:
-        app_.Quit()
+        with contextlib.suppress(Exception):
+            app_.Quit()
     for line in report.lines:
         out.print(line, highlight=False)
     if not report.self_test_ok and report.compiled_by_excel:

@@ -2,8 +2,9 @@
 
 ``macros/SheetPlanRibbon.bas`` calls ``RunPython("import sheetplan.ribbon;
 sheetplan.ribbon.<callback>()")`` for :func:`build_rosters`, :func:`build_duty_tables`,
-:func:`refresh_all`, :func:`check_inputs` and :func:`new_plan`. Each callback is an adapter
-with no logic of its own:
+:func:`refresh_all`, :func:`check_inputs`, :func:`new_plan` and :func:`check_roster` (which
+reads a published department workbook instead of a plan: :mod:`sheetplan.roster_edits`). Each
+callback is an adapter with no logic of its own:
 
 1. the planner's sheets (every sheet that is not marked as generated) are read as values from
    the calling workbook and written to a temporary ``.xlsx``, which

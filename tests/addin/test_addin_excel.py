@@ -122,7 +122,9 @@ class FakeWorkbooks:
 
     def Add(self) -> FakeWorkbook:
         self.app.rec.calls.append(("Workbooks.Add",))
-        wb = FakeWorkbook(self.app, self.app.trusted or self.app.registry.get(vbom_key(self.app), "AccessVBOM") == 1)
+        app = self.app
+        setting = app.setting_at_start if app.setting is None else app.registry.get(vbom_key(app), "AccessVBOM")
+        wb = FakeWorkbook(app, app.trusted or (setting == 1 and not app.locked))
         self.app.books.append(wb)
         return wb
 
@@ -134,14 +136,24 @@ class FakeWorkbooks:
 class FakeExcel:
     Version = "16.0"
 
-    def __init__(self, trusted: bool, registry: FakeRegistry, dynamic_arrays: bool = True) -> None:
+    def __init__(self, trusted: bool, registry: FakeRegistry, dynamic_arrays: bool = True,
+                 setting: str | None = "live", locked: bool = False) -> None:
+        """``setting=None``: the Trust Center value is read once, at start (not live);
+        ``locked``: a group policy keeps VBA project access off whatever the registry says."""
         self.rec = Recorder()
         self.dynamic_arrays = dynamic_arrays
         self.trusted = trusted
         self.registry = registry
+        self.setting = setting
+        self.locked = locked
+        self.setting_at_start = registry.get(vbom_key(self), "AccessVBOM")
+        self.quit = False
         self.books: list[FakeWorkbook] = []
         self.opened: Path | None = None
         self.Workbooks = FakeWorkbooks(self)
+
+    def Quit(self) -> None:
+        self.quit = True
 
     def Run(self, macro: str) -> Any:
         """What the opened add-in's VBA says its version is (read back with olevba)."""
@@ -288,6 +300,46 @@ def test_consent_turns_access_on_for_the_install_and_restores_it(tmp_path: Path,
     assert report.compiled_by_excel and report.self_test_ok
     assert reg.writes == [("AccessVBOM", 1), ("AccessVBOM", before)]
     assert reg.get(vbom_key(app), "AccessVBOM") == before
+
+
+def test_consent_retries_in_a_fresh_excel_that_reads_the_new_setting(tmp_path: Path) -> None:
+    reg = FakeRegistry()
+    app = FakeExcel(False, reg, setting=None)  # read the setting when it started: still off
+    fresh: list[FakeExcel] = []
+
+    def relaunch() -> FakeExcel:
+        fresh.append(FakeExcel(False, reg, setting=None))
+        return fresh[-1]
+
+    report = install(app, tmp_path / "XLSTART", reg, allow_vba_access=True, lang="en", relaunch=relaunch)
+    assert report.compiled_by_excel and report.self_test_ok, report.lines
+    assert len(fresh) == 1 and fresh[0].quit and not app.quit  # the caller quits its own instance
+    assert reg.writes == [("AccessVBOM", 1), ("AccessVBOM", None)]
+
+
+def test_a_policy_that_keeps_access_off_falls_back_and_says_so(tmp_path: Path) -> None:
+    reg = FakeRegistry()
+    app = FakeExcel(False, reg, locked=True)
+    report = install(app, tmp_path / "XLSTART", reg, allow_vba_access=True, lang="zh",
+                     relaunch=lambda: FakeExcel(False, reg, locked=True))
+    assert not report.compiled_by_excel and report.path.is_file()  # the prebuilt add-in
+    assert "组策略" in report.lines[0] and reg.get(vbom_key(app), "AccessVBOM") is None
+
+
+def test_an_addin_in_use_says_close_excel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sheetplan.addin_excel as ax
+
+    real = ax.shutil.copyfile
+
+    def locked(src: Any, dst: Any, *a: Any, **k: Any) -> Any:
+        if Path(dst).parent.name == "XLSTART":  # the installed copy is open in the planner's Excel
+            raise PermissionError(13, "in use", str(dst))
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(ax.shutil, "copyfile", locked)
+    report = install(FakeExcel(True, FakeRegistry()), tmp_path / "XLSTART", FakeRegistry(), lang="en")
+    assert report.compiled_by_excel and not report.self_test_ok
+    assert "close every Excel window" in report.lines[0]
 
 
 def _probe(tmp_path: Path, **kw: Any) -> Probe:
