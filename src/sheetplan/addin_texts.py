@@ -76,10 +76,11 @@ UDF_HELP_ZH: dict[str, tuple[str, dict[str, str]]] = {
         "method": "\"exact\"（默认，精确）或 \"largest_remainder\"（最大余数）",
         "lang": "表头语言：\"zh\"（默认，中文）或 \"en\"",
     }),
-    "SP_SHIFT_PLAN": ("覆盖需求的最省班次安排：开始（距第一个时段的小时数）、班长、人数。", {
+    "SP_SHIFT_PLAN": ("覆盖需求的最省班次安排：开始（距第一个时段的小时数）、时长、人数。", {
         "requirement": "每个时段需要的人数，按时间顺序（一行或一列）",
         "shift_hours": "班次时长（小时），或允许的多个时长（如 8 和 4）",
         "interval_minutes": "时段长度（分钟，默认 60）",
+        "lang": "表头语言：\"zh\"（默认，中文）或 \"en\"",
     }),
     "SP_STOCKUP": ("每个 SKU 要备货/补货的件数：目标 + 安全库存 − 库存，≥ 0，按整箱。", {
         "stock": "库存件数，一个单元格或一列 SKU；空 = 0",

@@ -57,8 +57,8 @@ EXCEL_ERRORS = frozenset(
 # Column headers of SP_SHARE_TABLE: label keys of sheetplan.render.labels (zh/en, one place).
 SHARE_TABLE_HEADER = ("sh_category", "sh_quantity", "sh_amount", "sh_qshare", "sh_ashare", "sh_price", "sh_abc")
 SHARE_TABLE_TOTAL = "sh_total"
-SHIFT_PLAN_HEADER = ("开始(小时)", "班长(小时)", "人数")
-SHIFT_PLAN_UNCOVERED = "未覆盖"  # last row when no shift can reach some demand
+SHIFT_PLAN_HEADER = ("sp_start", "sp_length", "sp_people")  # label keys, as SHARE_TABLE_HEADER
+SHIFT_PLAN_UNCOVERED = "sp_uncovered"  # last row when no shift can reach some demand
 
 #: Larger loads would keep Excel busy for minutes (Erlang B walks every agent count).
 MAX_ERLANGS = 100_000
@@ -467,9 +467,10 @@ def SP_SERVICE_LEVEL(
 @xw.arg("requirement", doc="People needed per interval, in time order (a row or a column)", **_ARG)
 @xw.arg("shift_hours", doc="Shift length in hours, or a range of allowed lengths (e.g. 8 and 4)", **_ARG)
 @xw.arg("interval_minutes", doc="Interval length in minutes (default 60)", **_ARG)
+@xw.arg("lang", doc='Header language: "zh" (default) or "en"', **_ARG)
 @xw.ret(expand="table")
 @_safe
-def SP_SHIFT_PLAN(requirement: Any, shift_hours: Any, interval_minutes: Any = 60) -> Any:
+def SP_SHIFT_PLAN(requirement: Any, shift_hours: Any, interval_minutes: Any = 60, lang: Any = "zh") -> Any:
     """Cheapest shift starts covering the requirement: start (h from first interval), length, people."""
     cells = _column("requirement", requirement)
     if not cells:
@@ -482,6 +483,7 @@ def SP_SHIFT_PLAN(requirement: Any, shift_hours: Any, interval_minutes: Any = 60
     minutes = _number("interval_minutes", interval_minutes, 60.0)
     if minutes <= 0 or 1440 % minutes:
         raise ArgError("interval_minutes", "must divide a day, e.g. 15, 30 or 60")
+    lg = _lang(lang)
     lengths = sorted({_to_float("shift_hours", x) for x in _flat(shift_hours) if not _blank(x)}, reverse=True)
     if not lengths:
         raise ArgError("shift_hours", "is empty")
@@ -490,10 +492,10 @@ def SP_SHIFT_PLAN(requirement: Any, shift_hours: Any, interval_minutes: Any = 60
     for h in lengths:
         if h <= 0 or (h * 60) % minutes:
             raise ArgError("shift_hours", f"must be > 0 and a whole number of intervals, not {h:g}")
-    return _shift_plan(need, lengths, minutes)
+    return _shift_plan(need, lengths, minutes, lg)
 
 
-def _shift_plan(need: list[float], lengths: list[float], minutes: float) -> Grid:
+def _shift_plan(need: list[float], lengths: list[float], minutes: float, lang: str = "zh") -> Grid:
     """Adapter to :mod:`sheetplan.calc.shifts` (imported late: it loads the LP/CP-SAT solver)."""
     from sheetplan.calc import shifts
 
@@ -501,12 +503,12 @@ def _shift_plan(need: list[float], lengths: list[float], minutes: float) -> Grid
     types_ = [shifts.ShiftType(code=f"{h:g}h", hours=h, start_step_hours=step) for h in lengths]
     result = shifts.plan_shifts([math.ceil(v - 1e-9) for v in need], int(minutes), types_, time_limit_s=5)
     hours_of = {t.code: t.hours for t in types_}
-    rows: Grid = [list(SHIFT_PLAN_HEADER)]
+    rows: Grid = [[label(k, lang) for k in SHIFT_PLAN_HEADER]]
     for start, code, people in sorted(result.starts):
         if people:
             rows.append([start * step, hours_of[code], people])
     if result.uncovered:
-        rows.append([SHIFT_PLAN_UNCOVERED, "", sum(short for _, short in result.uncovered)])
+        rows.append([label(SHIFT_PLAN_UNCOVERED, lang), "", sum(short for _, short in result.uncovered)])
     return rows
 
 

@@ -172,6 +172,10 @@ CASES: dict[str, list[tuple[tuple[Any, ...], Any]]] = {
          err("shift_hours", "must be > 0 and a whole number of intervals, not 0")),
         ((col(1.0), 1.0, 7.0), err("interval_minutes", "must divide a day, e.g. 15, 30 or 60")),
         ((col(1.0), None, MISSING_ARG), err("shift_hours", "is empty")),
+        ((col(2.0, 2.0), 2.0, MISSING_ARG, "en"), [["Start (h)", "Length (h)", "People"], [0.0, 2.0, 2]]),
+        ((col(1.0), 2.0, MISSING_ARG, "en"), [["Start (h)", "Length (h)", "People"], ["Uncovered", "", 1]]),
+        ((col(1.0), 2.0, MISSING_ARG), [["开始(小时)", "时长(小时)", "人数"], ["未覆盖", "", 1]]),
+        ((col(1.0), 2.0, MISSING_ARG, "fr"), err("lang", "must be zh or en, not 'fr'")),
     ],
     "SP_ROSTER": [
         ((ROSTER_STAFF, ROSTER_SHIFTS, ROSTER_NEED), "roster"),
@@ -233,7 +237,7 @@ def _check(name: str, raw: tuple[Any, ...], got: Any, expected: Any) -> None:
     elif expected == "shift_cover":
         req = flat([list(r) for r in raw[0]])
         minutes = 60.0 if raw[2] == MISSING_ARG else raw[2]
-        assert got[0] == ["开始(小时)", "班长(小时)", "人数"]
+        assert got[0] == ["开始(小时)", "时长(小时)", "人数"]
         cover = [0] * len(req)
         for start_h, length_h, people in got[1:]:
             s, n = round(start_h * 60 / minutes), round(length_h * 60 / minutes)

@@ -91,6 +91,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "sh_price": ("件单价", "Implied unit price"),
     "sh_abc": ("ABC", "ABC"),
     "sh_total": ("合计", "Total"),
+    # SP_SHIFT_PLAN
+    "sp_start": ("开始(小时)", "Start (h)"),
+    "sp_length": ("时长(小时)", "Length (h)"),
+    "sp_people": ("人数", "People"),
+    "sp_uncovered": ("未覆盖", "Uncovered"),
     "sh_method_exact": ("占比为精确值（单元格按格式四舍五入显示）", "Shares are exact (each cell is rounded for display)"),
     "sh_abc_rule": ("ABC：按金额从大到小累计占比，至 70% 为 A，至 90% 为 B，其余 C（最大的一项总是 A，金额相同同级）", "ABC: by value, largest first, cumulative share up to 70% A, up to 90% B, the rest C (the largest is always A; equal values share a class)"),
     "sh_method_lr": ("占比按最大余数法取整，合计恰为 100%", "Shares use largest-remainder rounding and add to exactly 100%"),
