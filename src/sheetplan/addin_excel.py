@@ -43,7 +43,7 @@ from sheetplan.addin import (
     vba_modules,
 )
 from sheetplan.vba.project import PROJECT_NAME as VBA_PROJECT_NAME
-from sheetplan.vba.project import VbaModule
+from sheetplan.vba.project import STORED_ONLY, VbaModule
 
 XL_OPENXML_ADDIN = 55  # xlOpenXMLAddIn
 VBEXT_CT_STD, VBEXT_CT_CLASS = 1, 2
@@ -108,7 +108,7 @@ def _export(module: VbaModule, folder: Path) -> Path:
         # An export has the VERSION block and no stored-only attributes (VB_Base and the two
         # after it): that is the text Import expects, and Excel adds those back itself.
         head = "VERSION 1.0 CLASS\r\nBEGIN\r\n  MultiUse = -1  'True\r\nEND\r\n"
-        stored = ("Attribute VB_Base ", "Attribute VB_TemplateDerived ", "Attribute VB_Customizable ")
+        stored = tuple(f"Attribute {key} " for key in STORED_ONLY)
         lines = [ln for ln in module.code.replace("\r\n", "\n").split("\n") if not ln.startswith(stored)]
         path = folder / f"{module.name}.cls"
         path.write_bytes(head.encode("cp1252") + VbaModule(module.name, "class", "\n".join(lines)).encoded())

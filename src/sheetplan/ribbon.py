@@ -75,7 +75,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from . import build
-from .addin_texts import ZH_UI_LANGUAGE_IDS
+from .addin_texts import VBA_TEXTS, ZH_UI_LANGUAGE_IDS
 from .i18n import join, pick
 from .messages import msg
 from .plan.model import Plan
@@ -433,7 +433,8 @@ def _problem_message(key: str, reading: Reading) -> str:
 
 
 def _title(lang: str) -> str:
-    return "SheetPlan 大促计划" if lang == "zh" else "SheetPlan"
+    """The message-box title, the same the add-in's VBA uses."""
+    return pick(VBA_TEXTS, "title", lang)
 
 
 def _write_issues(book: PlanBook, reading: Reading, work: Path, problems: Sequence[Problem] | None = None,

@@ -191,10 +191,7 @@ def flatten(a: Anatomy) -> dict[str, Any]:
     out.update({f"_VBA_PROJECT {k}": v for k, v in a.vba_project.items()})
     module_lines = {"Document", "Module", "Class", "BaseClass", "Package"}
     out["PROJECT property order"] = [k for k, _ in a.project if k not in module_lines]
-    kinds = {"Document": "document", "Module": "module", "Class": "class"}
-    out["PROJECT module lines"] = sorted(
-        f"{k}={v}" for k, v in a.project if k in kinds
-    )
+    out["PROJECT module lines"] = sorted(f"{k}={v}" for k, v in a.project if k in ("Document", "Module", "Class"))
     for key, value in a.project:
         if key not in module_lines:
             out[f"PROJECT {key}"] = value
@@ -204,7 +201,7 @@ def flatten(a: Anatomy) -> dict[str, Any]:
     out["PROJECT [Workspace] windows"] = dict(sorted(a.workspace.items()))
     out["PROJECTwm lists every module in dir order"] = a.projectwm == [(n, n) for n in names]
     out.update({f"dir {k}": v for k, v in a.information.items()})
-    out["dir references"] = [r for r in a.references]
+    out["dir references"] = list(a.references)
     out["dir PROJECTCOOKIE"] = a.project_cookie
     for m in a.modules:
         out[f"module {m.name}: type"] = m.kind

@@ -58,6 +58,12 @@ PROJECT_NAME = "SheetPlan"  # the VBA project's name in the VBE's project explor
 SYSKIND_WIN32 = 1  # as in xlwings' Excel-made templates, which load in 32- and 64-bit Excel
 VERSION_COMPATIBLE32 = "393222000"  # the only value MS-OVBA allows; Excel always writes it
 CLASS_GUID = "FCFB3D2A-A0FA-1068-A738-08002B3371B5"  # VB_Base of every Excel class module
+#: A class module's attributes as Excel stores them, in order, with their defaults; the
+#: STORED_ONLY ones are not in an exported ``.cls`` (what ``VBComponents.Import`` reads).
+CLASS_ATTRIBUTES = {"VB_Name": '""', "VB_Base": f'"0{{{CLASS_GUID}}}"', "VB_GlobalNameSpace": "False",
+                    "VB_Creatable": "False", "VB_PredeclaredId": "False", "VB_Exposed": "False",
+                    "VB_TemplateDerived": "False", "VB_Customizable": "False"}
+STORED_ONLY = ("VB_Base", "VB_TemplateDerived", "VB_Customizable")
 _SEED = 0x5EE7
 _lock = threading.Lock()
 
@@ -114,10 +120,8 @@ def class_module_from_cls(text: str) -> VbaModule:
         key, _, value = lines[end][len("Attribute "):].partition(" = ")
         attrs[key] = value
         end += 1
-    order = [("VB_Name", None), ("VB_Base", f'"0{{{CLASS_GUID}}}"'), ("VB_GlobalNameSpace", "False"),
-             ("VB_Creatable", "False"), ("VB_PredeclaredId", "False"), ("VB_Exposed", "False"),
-             ("VB_TemplateDerived", "False"), ("VB_Customizable", "False")]
-    head = [f"Attribute {key} = {attrs.get(key, default) if key != 'VB_Base' else default}" for key, default in order]
+    exported = {k: v for k, v in attrs.items() if k in CLASS_ATTRIBUTES and k not in STORED_ONLY}
+    head = [f"Attribute {key} = {value}" for key, value in {**CLASS_ATTRIBUTES, **exported}.items()]
     if "VB_Description" in attrs:
         head.append(f"Attribute VB_Description = {attrs['VB_Description']}")
     name = attrs["VB_Name"].strip('"')
