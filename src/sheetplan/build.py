@@ -283,6 +283,27 @@ def _roster_kpis(plan: Plan, results: Results) -> list[Kpi]:
                 out.append(Kpi("sum_roster_none", label(key, lang), num="text", label_kw={"dept": dept}))
             continue
         out.append(_roster_kpi(r, labels, lang))
+        out += _day_kpis(plan, r, labels)
+    return out
+
+
+def _day_kpis(plan: Plan, r: DepartmentRoster, labels: list[str]) -> list[Kpi]:
+    """The sale day judged by its worst interval, and each day's service level by chats."""
+    lang, out = plan.lang, []
+    sale = next((d for d in r.days if labels[d.day] == f"{plan.settings.sale_day:%m-%d}"), None)
+    if sale is not None:
+        span = format_span(sale.interval, sale.interval + 1, r.result.interval_minutes, labels, lang)
+        value = f"{sale.post} {span[len(labels[sale.day]) + 1:]} {sale.rostered}/{sale.required}"
+        note = label("sum_sale_worst_note", lang, short=sale.short) if sale.short else label("sum_all_covered", lang)
+        if sale.service_level is not None:
+            note += label("sum_sl_there", lang, sl=f"{sale.service_level:.0%}", target=f"{sale.target:.0%}")
+        out.append(Kpi("sum_sale_worst", value, num="text", label_kw={"dept": r.department}, note=note))
+    levels = [(labels[d.day], d.day_service_level, d.target) for d in r.days if d.day_service_level is not None]
+    if levels:
+        low = min(v for _, v, _ in levels)
+        note = ("、" if lang == "zh" else ", ").join(f"{day} {v:.0%}" for day, v, _ in levels)
+        kw = {"dept": r.department, "target": f"{levels[0][2]:.0%}"}
+        out.append(Kpi("sum_day_sl", low, num="percent", label_kw=kw, note=note))
     return out
 
 

@@ -14,7 +14,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -25,6 +25,7 @@ from .calc.duty_demand import department_requirements, warehouse_series
 from .calc.labour import Pay, roster_pay
 from .calc.outreach import calls_per_caller_per_day
 from .calc.products import ProductPlan, StockRules, TierRules, plan_products
+from .calc.roster_days import critical, day_worst
 from .calc.roster_explain import Idle, format_span, structural_idle
 from .calc.shares import ShareTable, share_table
 from .calc.shifts import CoverageAudit
@@ -166,11 +167,15 @@ def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Probl
             interval_minutes=s.interval_minutes, day_labels=labels, lang=plan.lang,
             fixed=to_roster.fixed_assignments(plan, dept), requests=to_roster.requests(plan, dept),
             shift_cover=to_roster.shift_cover(plan, dept),
+            priority=to_roster.priority(plan, dept, list(requirement), s.interval_minutes),
+            all_hands=to_roster.all_hands_days(plan, dept),
         ))
     # each solve is single-threaded and deterministic, and CP-SAT releases the GIL: departments
     # solve side by side on the machine's cores, with the same rosters as one after the other
     with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), roster_threads()))) as pool:
         out = list(pool.map(lambda job: job(), jobs))
+    fed = dem.resolution.posts_fed_by(SERVICE_SERIES)
+    out = [replace(r, days=day_worst(r, dem.service, [q for d, q in fed if d == r.department])) for r in out]
     for r in out:
         problems += _roster_problems(plan, dem, r) + _idle_problems(plan, r.department, r.idle)
     return out, problems
@@ -195,9 +200,12 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
         hours = sum(g.shortfall * (g.end_interval - g.start_interval) for g in gaps) / iph
         worst = max(gaps, key=lambda g: (g.shortfall, -g.start_interval))
         span = format_span(worst.start_interval, worst.end_interval, r.result.interval_minutes, labels, lang)
+        days = plan.settings.days
+        sale = days.index(plan.settings.sale_day) if plan.settings.sale_day in days else None
+        serious = any(critical(r, post, g.start_interval, g.end_interval, sale) for g in gaps)
         out.append(Problem(asked.get(post, plan.sheets.get("requirements", "")), msg(
-            "roster_short", lang, dept=r.department, post=post, hours=f"{hours:g}", span=span, n=worst.shortfall),
-            "warning"))
+            "roster_short_critical" if serious else "roster_short", lang, dept=r.department, post=post,
+            hours=f"{hours:g}", span=span, n=worst.shortfall), "critical" if serious else "warning"))
     return out
 
 

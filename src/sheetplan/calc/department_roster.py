@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from .roster import (
     FixedAssignment,
@@ -35,6 +36,8 @@ class DepartmentRoster:
     unrostered_posts: list[str] = field(default_factory=list)
     shifts: list[ShiftTemplate] = field(default_factory=list)
     idle: list[Idle] = field(default_factory=list)
+    priority: dict[str, list[float]] = field(default_factory=dict)  # 必保时段 weights per post and interval
+    days: list[Any] = field(default_factory=list)  # roster_days.DayWorst per day, filled by the pipeline
 
     @property
     def required_hours(self) -> float:
@@ -63,6 +66,8 @@ def roster_department(
     fixed: Sequence[FixedAssignment] = (),
     requests: Sequence[Request] = (),
     shift_cover: Sequence[ShiftCover] = (),
+    priority: Mapping[str, list[float]] | None = None,
+    all_hands: Sequence[int] = (),
 ) -> DepartmentRoster:
     """Roster the posts someone can work; explain every gap and every idle person."""
     skilled = {p for person in people for p in person.posts}
@@ -74,7 +79,7 @@ def roster_department(
     for f in fixed:  # a planner-fixed shift on a post with no requirement still needs the post modelled
         req.setdefault(f.post, [0] * n)
     result = solve_roster(people, shifts, req, horizon_days, rules, fixed, interval_minutes=interval_minutes,
-                          requests=requests, shift_cover=shift_cover)
+                          requests=requests, shift_cover=shift_cover, priority=priority, all_hands=all_hands)
     lines = explain(
         result,
         people,
@@ -87,6 +92,9 @@ def roster_department(
         resolve_time_s=min(WHAT_IF_BUDGET, rules.time_limit_s),
         requests=requests,
         shift_cover=shift_cover,
+        priority=priority,
+        all_hands=all_hands,
     )
     idle = idle_people(result, people, shifts, req)
-    return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle)
+    prio = {q: list(v) for q, v in (priority or {}).items() if q in req}
+    return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle, prio)

@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from sheetplan.calc.roster_day_explain import on_shift, personal_relaxations, shift_gap_runs, wish_lines
+from sheetplan.calc.roster_design import all_hands_lines, design_text, shift_designs
 from sheetplan.calc.roster_model import (
     Conflict,
     FixedAssignment,
@@ -263,6 +264,8 @@ def explain(
     max_lines: int = 30,
     requests: Sequence[Request] = (),
     shift_cover: Sequence[ShiftCover] = (),
+    priority: Mapping[str, Sequence[float]] | None = None,
+    all_hands: Sequence[int] = (),
 ) -> list[str]:
     """Sentences for a department head, first a summary, then one per understaffed run.
     ``resolve`` re-solves with each binding rule relaxed (``resolve_time_s`` each, default
@@ -296,6 +299,7 @@ def explain(
             f"{result.shortfall_hours:g} person-hours short ({result.status})"
         ]
     lines += wish_lines(result, requests, day_labels, lang)
+    lines += all_hands_lines(result, by_name, shifts, day_labels, lang)
     runs = _runs(result)
     shift_runs = shift_gap_runs(result, shift_cover, day_labels, lang)
     if not runs and not shift_runs:
@@ -317,10 +321,12 @@ def explain(
                         cost_phase=False, deterministic_time=None if r2.deterministic_time is None
                         else min(r2.deterministic_time, limit)),
                 fixed, imin, hint=result.assignments, requests=requests, shift_cover=shift_cover,
+                priority=priority, all_hands=all_hands,
             )
 
         options = [(*o, list(shifts)) for o in _relaxations(people, shifts, rules, instances)]
         options += personal_relaxations(people, shifts, rules)
+        options += shift_designs(runs, shifts, people, rules, imin, day_labels)
         # independent single-threaded solves (CP-SAT releases the GIL): side by side, same answers
         with ThreadPoolExecutor(max_workers=max(1, min(len(options), os.cpu_count() or 1))) as pool:
             answers = list(pool.map(lambda o: what_if(o[2], o[3], o[4]), options))
@@ -370,6 +376,7 @@ def explain(
             after = _run_short(run, requirement, res2.cover)
             if after >= before:
                 continue
+            text_zh, text_en = design_text(text_zh, text_en, res2)
             if zh:
                 effect = "可消除该缺口" if after == 0 else f"，缺口可降至 {after / iph:g} 人·小时"
                 clauses.append(f"或{text_zh}{effect}）")

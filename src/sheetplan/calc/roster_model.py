@@ -36,6 +36,7 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
+from . import roster_cover as rc
 from . import roster_rules as rr
 from .roster_rules import Request, ShiftCover
 
@@ -210,6 +211,10 @@ class RosterRules:
     weekends: tuple[tuple[int, ...], ...] = ()  # day indices of each weekend (for Person.max_weekends)
     # stop once the roster is proven within this fraction of the best possible (0: prove optimal)
     relative_gap: float = 0.0
+    # what each missing person of a gap weighs, by the quarter of the requirement already missing
+    # (see roster_cover): convex, so a deep gap at the busiest hour costs more than shallow ones
+    # spread over quiet hours. (1,) weighs every short person-interval the same.
+    depth_weights: tuple[int, ...] = rc.DEPTH_WEIGHTS
     # further CP-SAT parameters by name (e.g. (("num_workers", 8),)), set last: for benches and tuning
     solver_params: tuple[tuple[str, object], ...] = ()
 
@@ -288,6 +293,7 @@ class RosterResult:
     # wishes_against (not wanted, given), cover_under / cover_over (per-shift head counts)
     penalties: dict[str, float] = field(default_factory=dict)
     unmet_requests: list[Request] = field(default_factory=list)
+    all_hands_off: list[tuple[str, int]] = field(default_factory=list)  # (person, day) off on an all-hands day
 
     @property
     def coverage_pct(self) -> float:
@@ -546,6 +552,8 @@ def _build_model(
     n_intervals: int,
     requests: Sequence[rr.Request] = (),
     shift_cover: Sequence[rr.ShiftCover] = (),
+    priority: Mapping[str, Sequence[float]] | None = None,
+    all_hands: frozenset[int] = frozenset(),
 ) -> _Built:
     model = cp_model.CpModel()
     horizon = max((i.day for i in instances), default=-1) + 1
@@ -560,7 +568,8 @@ def _build_model(
     prefix = {q: [0, *_accumulate(v)] for q, v in requirement.items()}
     cover_keys = {(c.day, c.shift_code, c.post) for c in shift_cover}
     modelled = set(requirement) | {c.post for c in shift_cover}
-    wished = {(r.person, r.day) for r in requests if r.want}
+    wished = {(r.person, r.day) for r in requests if r.want} | {(p.name, d) for p in people for d in all_hands}
+    priority = priority or {}
 
     def needed(post: str, inst: _Instance) -> bool:
         if (inst.day, inst.template.code, post) in cover_keys:
@@ -700,7 +709,8 @@ def _build_model(
     else:
         w_short = max_cost + max_fair + 1
 
-    # cover: share one cover variable per group of intervals with identical coverers
+    # cover: convex in the depth of each gap (see roster_cover); one variable per group of
+    # intervals with identical coverers, requirement and priority
     covering: list[list[int]] = [[] for _ in range(n_intervals)]
     for inst in instances:
         for t in range(max(0, inst.start_i), min(n_intervals, inst.end_i)):
@@ -708,26 +718,12 @@ def _build_model(
     vars_by_post_inst: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
     for (_, k, q), var in x.items():
         vars_by_post_inst[(q, k)].append(var)
-    short_terms: list[tuple[cp_model.IntVar, int]] = []
-    shortfall_const = 0
-    for post in requirement:  # the plan's order, never sorted by name (a renamed plan solves the same)
-        values = requirement[post]
-        groups: dict[tuple[int, ...], Counter[int]] = defaultdict(Counter)
-        for t, r in enumerate(values):
-            if r > 0:
-                key = tuple(k for k in covering[t] if (post, k) in vars_by_post_inst)
-                groups[key][int(r)] += 1
-        for g, (key, reqs) in enumerate(groups.items()):
-            lits = [v for k in key for v in vars_by_post_inst[(post, k)]]
-            if not lits:
-                shortfall_const += sum(r * m for r, m in reqs.items())
-                continue
-            cover = model.new_int_var(0, len(lits), f"cover|{post}|{g}")
-            model.add(cover == sum(lits))
-            for r, m in sorted(reqs.items()):
-                s = model.new_int_var(0, r, f"short|{post}|{g}|{r}")
-                model.add(s + cover >= r)
-                short_terms.append((s, m))
+    lexicographic = rules.shortfall_weight is None
+    depth = tuple(rules.depth_weights) if lexicographic else (1,)
+    short_terms, shortfall_const = rc.add_interval_cover(
+        model, requirement, priority if lexicographic else {}, covering, vars_by_post_inst, depth,
+        rc.PRIORITY_SCALE if lexicographic else 1)
+    short_terms += _all_hands_terms(model, per_person, all_hands, iph, depth) if lexicographic else []
 
     # per-shift cover and wishes
     lits_of = {(c.day, c.shift_code, c.post): vars_by_post_inst.get((c.post, by_key[(c.day, c.shift_code)].idx), [])
@@ -738,10 +734,11 @@ def _build_model(
         shift_lits[(name, instances[k].day, instances[k].template.code)].append(var)
     wish_terms, penalty_const = rr.request_terms(model, requests, shift_lits, day_lits)
 
-    if rules.shortfall_weight is None:
-        # lexicographic: a person missing from a shift counts as its person-intervals × weight
-        under = sum(max(1, round(cv.row.under_weight * _length(by_key, cv.row, iph))) * cv.under
-                    for cv in covers if not isinstance(cv.under, int))
+    if lexicographic:
+        # a person missing from a shift counts as its person-intervals × weight, layered by depth
+        under = sum(w * max(1, round(cv.row.under_weight * _length(by_key, cv.row, iph) * rc.PRIORITY_SCALE)) * s
+                    for k, cv in enumerate(covers) if not isinstance(cv.under, int)
+                    for s, w in rc.add_layered(model, cv.under, cv.row.need, depth, f"under|{k}"))
         shortfall = sum(m * s for s, m in short_terms) + under
         under_cost = 0
     else:  # weighted: the rows' own weights, next to cost, in hundredths
@@ -754,6 +751,26 @@ def _build_model(
     return _Built(
         model, x, instances, shortfall_const, unfair_vars, shortfall, cost_fair, w_short, covers, penalty_const
     )
+
+
+ALL_HANDS_HOURS = 8  # a person off on an all-hands day weighs a whole shift of the deepest gap
+
+
+def _all_hands_terms(model: cp_model.CpModel, per_person: Mapping[str, list[tuple[_Instance, list]]],
+                     days: frozenset[int], iph: int, depth: Sequence[int]) -> list[tuple[cp_model.IntVar, int]]:
+    """全员在岗: everyone who can work an all-hands day works it, or pays a whole shift of the
+    deepest gap (soft, so a person's own rules or leave are explained, never a failed roster)."""
+    weight = ALL_HANDS_HOURS * iph * max(depth) * rc.PRIORITY_SCALE
+    terms = []
+    for name, rows in per_person.items():
+        for d in sorted(days):
+            lits = [v for inst, ls in rows if inst.day == d for v in ls]
+            if not lits:
+                continue  # cannot work that day at all: the explanation says why
+            off = model.new_bool_var(f"allhands|{name}|{d}")
+            model.add(sum(lits) + off >= 1)
+            terms.append((off, weight))
+    return terms
 
 
 def _length(by_key: Mapping[tuple[int, str], _Instance], row: rr.ShiftCover, iph: int) -> int:
@@ -814,12 +831,16 @@ def solve_roster(
     hint: Sequence[Assignment] = (),
     requests: Sequence[Request] = (),
     shift_cover: Sequence[ShiftCover] = (),
+    priority: Mapping[str, Sequence[float]] | None = None,
+    all_hands: Iterable[int] = (),
 ) -> RosterResult:
     """Assign named people to (day, shift, post) so that every post is covered in every
     interval (and every per-shift head count is met) at least cost, fairly, with as many wishes
     granted as their weights are worth. Cover is soft: an understaffed department still gets its
     best partial roster, with the shortfall listed in ``gaps``. ``hint`` warm-starts the search
-    (e.g. with a previous result); without one, a greedy roster does."""
+    (e.g. with a previous result); without one, a greedy roster does. ``priority`` multiplies the
+    cost of a gap per post and interval (must-cover windows); on ``all_hands`` days everyone who
+    can work does (soft, explained when not)."""
     t0 = time.perf_counter()
     iph = _intervals_per_hour(interval_minutes)
     n_intervals = horizon_days * 24 * iph
@@ -863,7 +884,13 @@ def solve_roster(
                      "NOT_SOLVED")
 
     night = _night_codes(shifts, rules)
-    built = _build_model(people, instances, requirement, rules, fixed, night, n_intervals, requests, shift_cover)
+    all_hands = frozenset(d for d in all_hands if 0 <= d < horizon_days)
+    priority = {q: list(v) for q, v in (priority or {}).items() if q in requirement}
+    for q, v in priority.items():
+        if len(v) != n_intervals or any(not math.isfinite(w) or w <= 0 for w in v):
+            raise ValueError(f"priority for {q} must hold {n_intervals} positive numbers")
+    built = _build_model(people, instances, requirement, rules, fixed, night, n_intervals, requests, shift_cover,
+                         priority, all_hands)
     hinted = {
         (a.person, by_key[(a.day, a.shift_code)].idx, a.post)
         for a in hint
@@ -940,8 +967,11 @@ def solve_roster(
     status_name = solver.status_name(code)
     if code not in good:
         return empty("infeasible", [Conflict(None, "solver")], status_name)
-    return _result(solver, code, bound, built, people_by_name, requirement, shift_cover, requests, rules,
-                   short_proven, by_key, required_hours, t0, horizon_days, interval_minutes, status_name)
+    result = _result(solver, code, bound, built, people_by_name, requirement, shift_cover, requests, rules,
+                     short_proven, by_key, required_hours, t0, horizon_days, interval_minutes, status_name)
+    worked = {(a.person, a.day) for a in result.assignments}
+    result.all_hands_off = [(p.name, d) for d in sorted(all_hands) for p in people if (p.name, d) not in worked]
+    return result
 
 
 def _result(

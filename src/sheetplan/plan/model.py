@@ -86,6 +86,7 @@ class Department:
     department: str
     head: str = ""
     note: str = ""
+    all_hands: tuple[dt.date, ...] = ()  # 全员在岗 / no-leave days: everyone who can work is rostered
     cells: Cells = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -173,6 +174,20 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class MustCover:
+    """One row of 必保时段: a window whose gaps weigh ``weight`` times a gap elsewhere."""
+
+    department: str
+    post: str = ""  # empty: every post of the department
+    dates: tuple[dt.date, ...] = ()
+    start: dt.time | dt.datetime | None = None
+    end: dt.time | dt.datetime | None = None
+    weight: float | None = None
+    note: str = ""
+    cells: Cells = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Request:
     """One row of 员工意愿: a person wants (or does not want) to work a shift — any shift when
     ``shift`` is empty — on each of ``dates``."""
@@ -238,6 +253,7 @@ class Plan:
     fixed: list[FixedShift] = field(default_factory=list)
     requirements: list[Requirement] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
+    must_cover: list[MustCover] = field(default_factory=list)
     # hand edits kept from a published roster (sheetplan build --keep-edits): department, person,
     # day label, published, now, and '' when kept or why not — written as the 改动记录 sheet
     edits: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+# critical: a warning that must be read first (a gap at a must-cover window or the sale-day peak);
+# like a warning it does not stop a build (``--strict`` turns it into a failure)
+Severity = Literal["error", "critical", "warning"]
 
 
 @dataclass(frozen=True)

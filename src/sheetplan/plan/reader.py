@@ -284,6 +284,7 @@ class _Reader:
         requirements = self._rows("requirements", self._requirement)
         fixed = self._rows("fixed", m.FixedShift)
         requests = self._rows("requests", self._request)
+        must_cover = self._rows("mustcover", m.MustCover)
         posts = self._rows("posts", self._post)
         service = self._rows("service", self._service_day)
         volumes = self._volumes()
@@ -302,6 +303,7 @@ class _Reader:
             fixed=[f for f, _ in fixed],
             requirements=[r for r, _ in requirements],
             requests=[r for r, _ in requests],
+            must_cover=[r for r, _ in must_cover],
             posts=[p for p, _ in posts],
             service=[s for s, _ in service],
             volumes=volumes,
@@ -314,6 +316,7 @@ class _Reader:
         self._cross_checks(plan, phases, windows, departments, duties, staff, service)
         self._check_fixed(plan, fixed)
         self._check_requirements(plan, requirements)
+        self._check_must_cover(plan, must_cover)
         check_day_rules(self, plan, requests)
         check_contacts(plan, self.add)
         self._check_demand(plan, service)
@@ -388,6 +391,37 @@ class _Reader:
                 if not s.start <= d <= s.end + dt.timedelta(days=1):
                     self.add(row.cells["dates" if d in r.dates else "start"], "outside_campaign",
                              severity="warning", value=d, start=s.start, end=s.end)
+                    break
+
+    def _check_must_cover(self, plan: m.Plan, rows: list[tuple[m.MustCover, Row]]) -> None:
+        """必保时段 rows name a department, a post its staff work and a window inside the campaign."""
+        s = plan.settings
+        known_depts = {d.department for d in plan.departments} | {p.department for p in plan.staff}
+        for r, row in rows:
+            if r.department not in known_depts:
+                self.add(row.cells["department"], "unknown_department", value=r.department)
+                continue
+            posts = {q for p in plan.staff if p.department == r.department for q in p.posts}
+            if r.post and r.post not in posts:
+                self.add(row.cells["post"], "must_cover_post", severity="warning", post=r.post, dept=r.department,
+                         posts=join(sorted(posts), self.lang))
+            dated = [x for x in (r.start, r.end) if isinstance(x, dt.datetime)]
+            if dated and len(dated) != 2 - (r.start is None) - (r.end is None):
+                self.add(row.cells["start"], "req_mixed_moments")
+            elif dated and r.dates:
+                self.add(row.cells["dates"], "req_dates_with_span", severity="warning")
+            elif len(dated) == 2 and r.end <= r.start:  # type: ignore[operator]
+                self.add(row.cells["end"], "end_before_start", start=r.start, end=r.end)
+            for d in (*r.dates, *(x.date() for x in dated)):
+                if not s.start <= d <= s.end + dt.timedelta(days=1):
+                    self.add(row.cells["dates" if d in r.dates else "start"], "outside_campaign",
+                             severity="warning", value=d, start=s.start, end=s.end)
+                    break
+        for d in plan.departments:
+            for day in d.all_hands:
+                if not s.start <= day <= s.end:
+                    self.add(d.cells.get("all_hands", d.cells.get("department", "")), "outside_campaign",
+                             severity="warning", value=day, start=s.start, end=s.end)
                     break
 
     def _check_demand(self, plan: m.Plan, service: list[tuple[m.ServiceDay, Row]]) -> None:

@@ -222,6 +222,8 @@ SHEETS: tuple[Sheet, ...] = (
         C("department", "部门", "Department", required=True, max_len=40, width=14),
         C("head", "负责人", "Head", width=12),
         C("note", "说明", "Note", width=40),
+        C("all_hands", "全员在岗日期", "All-hands dates", "dates", width=18, aliases=("禁休日", "全员在岗", "No-leave days"),
+          hint_zh="这些日期本部门每个能上班的人都排班（禁休），如 11-11", hint_en="on these dates everyone in the department who can work is rostered (no leave), e.g. 11-11"),
     )),
     Sheet("duties", "部门职责", "Duties", (
         C("department", "部门", "Department", "choice", required=True, max_len=40, width=12),
@@ -274,6 +276,15 @@ SHEETS: tuple[Sheet, ...] = (
         C("under_weight", "缺人权重", "Under-cover weight", "number", minimum=0, maximum=1_000_000, width=10, hint_zh="按班次计时，每缺 1 人的代价；空 = 1", hint_en="per-shift rows: cost of each missing person; empty = 1"),
         C("over_weight", "超员权重", "Over-cover weight", "number", minimum=0, maximum=1_000_000, width=10, hint_zh="按班次计时，每多 1 人的代价；空 = 0", hint_en="per-shift rows: cost of each extra person; empty = 0"),
     ), required=False, note_zh="每行一段值班需求；同一部门同一岗位的多行相加", note_en="one requirement per row; rows of the same department and post add up"),
+    Sheet("mustcover", "必保时段", "Must-cover windows", (
+        C("department", "部门", "Department", "choice", required=True, max_len=40, width=12),
+        C("post", "岗位", "Post", max_len=30, width=12, hint_zh="空 = 本部门所有岗位", hint_en="empty = every post of the department"),
+        C("dates", "日期", "Dates", "dates", width=16, hint_zh="如 11-11；空 = 活动每天", hint_en="e.g. 11-11; empty = every campaign day"),
+        C("start", "开始", "Start", "moment", width=14, hint_zh="如 0:00 或 11-10 20:00", hint_en="e.g. 0:00 or 11-10 20:00"),
+        C("end", "结束", "End", "moment", width=14, hint_zh="早于开始则到次日；空 = 24:00", hint_en="before the start = the next day; empty = 24:00"),
+        C("weight", "权重", "Weight", "number", minimum=1, maximum=1000, width=8, hint_zh="该时段缺人的代价是平时的几倍；空 = 10", hint_en="how many times a gap here weighs against one elsewhere; empty = 10"),
+        C("note", "说明", "Note", width=30),
+    ), required=False, note_zh="必须优先保障的时段（如 0点开卖、20点开卖）：排班先满足这些时段，满足不了时在检查结果中列为严重", note_en="windows to staff first (e.g. the 00:00 or 20:00 sale start); a gap left there is listed as critical"),
     Sheet("fixed", "固定排班", "Fixed shifts", (
         C("name", "姓名", "Name", required=True, max_len=40, width=10),
         C("date", "日期", "Date", "date", required=True),

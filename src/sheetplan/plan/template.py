@@ -53,6 +53,7 @@ def write_example(path: str | Path, lang: str = "zh") -> Path:
         "requests": e.REQUESTS,
         "shifts": e.SHIFTS,
         "requirements": e.REQUIREMENTS,
+        "mustcover": e.MUST_COVER,
         "posts": e.POSTS,
         "service": e.SERVICE,
         "inventory": e.INVENTORY,

@@ -8,6 +8,7 @@ from ..calc.labour import PayRules
 from ..calc.roster import FixedAssignment, Person, Request, RosterRules, ShiftCover, ShiftTemplate
 from . import model as m
 from .model import Plan, StaffMember
+from .requirements import spans
 from .schema import WANT
 
 DEFAULT_SHIFT_TYPES = ("全职", "借调")
@@ -143,6 +144,36 @@ def shift_cover(plan: Plan, department: str) -> list[ShiftCover]:
                 max(over, r.over_weight or 0.0),
             ]
     return [ShiftCover(day, code, post, int(v[0]), v[1], v[2]) for (day, code, post), v in sorted(acc.items())]
+
+
+MUST_COVER_WEIGHT = 10.0  # a gap in a 必保时段 weighs ten gaps elsewhere unless the row says otherwise
+
+
+def priority(plan: Plan, department: str, posts: list[str], interval_minutes: int) -> dict[str, list[float]]:
+    """必保时段: per post and interval, how many times a gap there weighs (1 outside every window;
+    overlapping windows take the largest weight)."""
+    s = plan.settings
+    n = len(s.days) * 1440 // interval_minutes
+    out: dict[str, list[float]] = {}
+    for r in plan.must_cover:
+        if r.department != department:
+            continue
+        weight = MUST_COVER_WEIGHT if r.weight is None else float(r.weight)
+        for post in ([r.post] if r.post else posts):
+            if post not in posts:
+                continue
+            row = out.setdefault(post, [1.0] * n)
+            for a, b in spans(r, s) or ((0, n * interval_minutes),):  # type: ignore[arg-type]
+                for t in range(a // interval_minutes, min(n, -(-b // interval_minutes))):
+                    row[t] = max(row[t], weight)
+    return out
+
+
+def all_hands_days(plan: Plan, department: str) -> list[int]:
+    """The department's 全员在岗 days as campaign day indices."""
+    days = day_index(plan)
+    return sorted({days[d] for dep in plan.departments if dep.department == department
+                   for d in dep.all_hands if d in days})
 
 
 def fixed_assignments(plan: Plan, department: str) -> list[FixedAssignment]:

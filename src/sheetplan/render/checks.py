@@ -23,10 +23,12 @@ def write_checks(book: Book, ws: Worksheet, plan: Plan, problems: Sequence[Probl
     if not problems:
         row += 1
         ws.merge_range(row, 0, row, 2, label("ck_none", lang), book.fmt("text"))
-    for p in problems:
+    rank = {"error": 0, "critical": 1}
+    for p in sorted(problems, key=lambda p: rank.get(p.severity, 2)):  # what must be read first, first
         row += 1
-        level = label("ck_error" if p.severity == "error" else "ck_warning", lang)
-        ws.write_string(row, 0, level, book.fmt("center", font_color="#9C0006" if p.severity == "error" else "#7F6000"))
+        level = label(f"ck_{p.severity}", lang)
+        ws.write_string(row, 0, level, book.fmt("center", bold=p.severity != "warning",
+                                                font_color="#7F6000" if p.severity == "warning" else "#9C0006"))
         ws.write_string(row, 1, p.where, book.fmt("text"))
         ws.write_string(row, 2, p.message, book.fmt("wrap"))
     if problems:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from xlsxwriter.worksheet import Worksheet
 
 from ..calc.department_roster import DepartmentRoster
-from ..calc.roster import ShiftTemplate, shift_instances
+from ..calc.roster import ShiftTemplate, format_span, shift_instances
 from ..i18n import join
 from ..plan.model import Plan
 from ..plan.schema import SEPARATOR
@@ -195,6 +195,7 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster,
         ws.write_blank(row, hours_col, None, book.fmt("subtotal"))
     row = _legend(book, ws, plan, shifts, row + 2)
     row = _explanation(book, ws, plan, dr, row + 1)
+    row = _days_table(book, ws, plan, dr, row + 1)
     ws.freeze_panes(header + 1, 1)
     print_setup(ws, landscape=True, repeat_rows=(header, header), footer=page_footer(lang, s.name))
     ws.repeat_columns(0, 0)
@@ -262,6 +263,42 @@ def _explanation(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, ro
         ws.write_string(
             row, 0, line, book.fmt("note") if not short else book.fmt("text", font_color="#9C0006", border=0)
         )
+    return row + 1
+
+
+def _days_table(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, row: int) -> int:
+    """每日最差时段: each day judged by its worst interval, with the service level reached there and
+    the day's chat-weighted service level against the target (see calc.roster_days)."""
+    if not dr.days:
+        return row
+    lang = plan.lang
+    labels = [f"{d:%m-%d}" for d in plan.settings.days]
+    ws.write_string(row, 0, label("ro_days", lang), book.fmt("section"))
+    row += 1
+    heads = [label(k, lang) if k else "" for k in ("ro_day", "ro_day_post", "", "ro_day_time", "ro_day_req",
+                                                 "ro_day_on", "ro_day_short", "ro_day_sl", "ro_day_sl_day",
+                                                 "ro_day_target")]
+    write_header(book, ws, row, heads)
+    ws.merge_range(row, 1, row, 2, heads[1], book.fmt("header"))
+    minutes = dr.result.interval_minutes
+    for d in dr.days:
+        row += 1
+        red = {"font_color": "#9C0006", "bold": True} if d.short else {}
+        ws.write_string(row, 0, labels[d.day], book.fmt("center", **red))
+        ws.merge_range(row, 1, row, 2, d.post, book.fmt("text", **red))
+        span = format_span(d.interval, d.interval + 1, minutes, labels, lang)[len(labels[d.day]) + 1:]
+        mark = label("ro_day_must", lang) if d.must_cover else ""
+        ws.write_string(row, 3, span + mark, book.fmt("center", **red))
+        ws.write_number(row, 4, d.required, book.fmt("center", "int"))
+        ws.write_number(row, 5, d.rostered, book.fmt("center", "int"))
+        ws.write_number(row, 6, -d.short if d.short else 0, book.fmt("center", "int", **red))
+        for col, value in ((7, d.service_level), (8, d.day_service_level), (9, d.target)):
+            if value is None:
+                ws.write_string(row, col, "—", book.fmt("center"))
+            else:
+                low = col in (7, 8) and d.target is not None and value < d.target - 1e-9
+                ws.write_number(row, col, value, book.fmt("center", "percent", **({"font_color": "#9C0006"}
+                                                                                   if low else {})))
     return row + 1
 
 

@@ -1,0 +1,101 @@
+"""Each day of a roster judged by its worst interval, and the service level the chats get.
+
+A coverage share of required person-hours hides where the short hours fall: 99 % covered can
+mean the flash sale's hour with half its seats. So every day is summed up by the interval a
+department head would look at first — the largest share of the requirement left unstaffed
+(then the most people short, the busiest, the earliest) — with the service level reached there on the
+posts that take the Erlang C requirement, and the day's service level weighted by chats (what
+share of the day's chats are answered within the target time), next to the target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .campaign_service import ServicePlan
+from .department_roster import DepartmentRoster
+
+
+@dataclass(frozen=True)
+class DayWorst:
+    day: int
+    post: str
+    interval: int  # on the campaign timeline
+    required: int
+    rostered: int
+    service_level: float | None  # at that interval, on the Erlang C posts (None: not such a post)
+    day_service_level: float | None  # the day's chats answered within target (None: no chats that day)
+    target: float | None
+    must_cover: bool  # inside a 必保时段 window
+
+    @property
+    def short(self) -> int:
+        return max(0, self.required - self.rostered)
+
+
+def service_levels(dr: DepartmentRoster, service: ServicePlan | None, erlang_posts: Sequence[str]
+                   ) -> tuple[list[float | None], list[float]]:
+    """Service level per interval reached by the department's people on the Erlang C posts, and
+    the arrivals served per interval (empty lists when the department has no such post)."""
+    posts = [q for q in erlang_posts if q in dr.result.cover]
+    if service is None or not posts:
+        return [], []
+    n = len(service.requirement)
+    cover = [sum(dr.result.cover[q][t] for q in posts) for t in range(n)]
+    audit = service.audit_cover(cover)
+    return [r.service_level for r in audit.rows], service.served()
+
+
+def day_worst(dr: DepartmentRoster, service: ServicePlan | None = None, erlang_posts: Sequence[str] = (),
+              ) -> list[DayWorst]:
+    """One line per campaign day with a requirement: its worst interval and service levels."""
+    res = dr.result
+    per_day = 24 * 60 // res.interval_minutes
+    levels, served = service_levels(dr, service, erlang_posts)
+    target = service.params.target_sl if service is not None and levels else None
+    out = []
+    for day in range(res.horizon_days):
+        span = range(day * per_day, (day + 1) * per_day)
+        best: tuple[tuple[float, int, int, int], str, int] | None = None
+        for post, req in dr.requirement.items():
+            cov = res.cover.get(post, [0] * len(req))
+            for t in span:
+                if req[t] <= 0:
+                    continue
+                short = max(0, req[t] - cov[t])
+                key = (short / req[t], short, req[t], -t)  # a covered day shows its busiest interval
+                if best is None or key > best[0]:
+                    best = (key, post, t)
+        if best is None:
+            continue
+        _, post, t = best
+        req = dr.requirement[post]
+        erlang = post in erlang_posts and bool(levels)
+        chats = sum(served[k] for k in span) if levels else 0.0
+        day_sl = (sum(served[k] * (levels[k] or 0.0) for k in span) / chats) if chats > 0 else None
+        out.append(DayWorst(day, post, t, int(req[t]), int(res.cover.get(post, [0] * len(req))[t]),
+                            levels[t] if erlang else None, day_sl, target,
+                            _prio(dr.priority, post, t) > 1))
+    return out
+
+
+def _prio(priority: Mapping[str, Sequence[float]], post: str, t: int) -> float:
+    row = priority.get(post)
+    return row[t] if row is not None and t < len(row) else 1.0
+
+
+def critical(dr: DepartmentRoster, post: str, start: int, end: int, sale_day: int | None) -> bool:
+    """A gap that must be read first: inside a must-cover window, or at the sale day's busiest
+    interval of that post."""
+    if any(_prio(dr.priority, post, t) > 1 for t in range(start, end)):
+        return True
+    if sale_day is None:
+        return False
+    per_day = 24 * 60 // dr.result.interval_minutes
+    req = dr.requirement.get(post, [])
+    day = req[sale_day * per_day:(sale_day + 1) * per_day]
+    if not day or max(day) <= 0:
+        return False
+    peak = max(day)
+    return any(sale_day * per_day <= t < (sale_day + 1) * per_day and req[t] == peak for t in range(start, end))

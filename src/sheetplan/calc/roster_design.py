@@ -1,0 +1,105 @@
+"""Shift-design advice and all-hands days in a roster's explanation.
+
+When the shift templates themselves cannot close a gap (the flash sale at 00:00 is reachable
+only by the shifts that start the evening before or at midnight), more people of the same kind
+do not help as much as a different shift: the evening shift run on to 02:00 as overtime, a shift
+started earlier, or a new one starting at the gap. Each design is offered to the solver as an
+extra template (people may work the original or the variant) in the same quick what-if solve as
+the relaxed rules, so the advice says how many people would take it and by how much the gap
+shrinks — computed, not guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from .roster_day_explain import Option
+from .roster_model import Person, RosterResult, RosterRules, ShiftTemplate, block_reason, shift_instances
+
+DESIGN_MARK = "⊕"  # a variant template's code: the original code and this mark (never typed by a planner)
+REACH_HOURS = 4  # a shift ending (or starting) this close to a gap may be extended (or moved) to it
+MAX_DESIGNS = 4
+MAX_SHIFT_HOURS = 12.0
+
+
+def _clock(hour_abs: float) -> str:
+    h = hour_abs % 24
+    return f"{int(h):02d}:{round((h % 1) * 60):02d}"
+
+
+def shift_designs(runs: Sequence, shifts: Sequence[ShiftTemplate], people: Sequence[Person], rules: RosterRules,
+                  interval_minutes: int, day_labels: Sequence[str] | None) -> list[Option]:
+    """(zh, en, people, rules, shifts) what-ifs for the deepest gaps; ``{n}`` in the texts is the
+    number of shifts the solver puts on the variant (see :func:`design_text`)."""
+    if not runs or not shifts or not people:
+        return []
+    iph = 60 // interval_minutes
+    longest = min(MAX_SHIFT_HOURS, max(p.max_hours_per_day for p in people))
+    usual = sorted(s.hours for s in shifts)[len(shifts) // 2]
+    seen = {(round(s.start_hour, 4), round(s.hours, 4)) for s in shifts}
+    out: list[Option] = []
+
+    def add(base: ShiftTemplate, start: float, hours: float, zh: str, en: str) -> None:
+        key = (round(start % 24, 4), round(hours, 4))
+        if key in seen or hours > longest + 1e-9 or hours <= 0 or len(out) >= MAX_DESIGNS:
+            return
+        seen.add(key)
+        variant = replace(base, code=f"{base.code}{DESIGN_MARK}{len(out)}", start_hour=start % 24, hours=hours,
+                          not_followed_by=frozenset())
+        out.append((zh, en, list(people), rules, [*shifts, variant]))
+
+    for run in sorted(runs, key=lambda r: (-max(r.short), r.start))[:3]:
+        hs, he = run.start / iph, run.end / iph
+        day = int(hs // 24)
+        for t in shifts:
+            name = t.label or t.code
+            for d in (day - 1, day):
+                start = 24 * d + t.start_hour
+                end = start + t.hours
+                if hs - REACH_HOURS <= end <= hs + 1e-9 and end < he:
+                    add(t, t.start_hour, he - start, f"将「{name}」延长到 {_clock(he)}（作为加班，约 {{n}} 人次",
+                        f"run {name} on to {_clock(he)} as overtime (about {{n}} shifts:")
+                if he - 1e-9 <= start <= he + REACH_HOURS and start > hs:
+                    add(t, t.start_hour - (start - hs), end - hs,
+                        f"将「{name}」提前到 {_clock(hs)} 开始（约 {{n}} 人次",
+                        f"start {name} earlier, at {_clock(hs)} (about {{n}} shifts:")
+        base = shifts[0]
+        add(replace(base, kinds=frozenset(k for s in shifts for k in s.kinds), label=""), hs, usual,
+            f"增设 {_clock(hs)} 开始的 {usual:g} 小时班次（约 {{n}} 人次",
+            f"add a {usual:g}-hour shift starting {_clock(hs)} (about {{n}} shifts:")
+    return out
+
+
+def design_text(zh: str, en: str, result: RosterResult) -> tuple[str, str]:
+    """A design's texts with the number of shifts the what-if roster put on the variant."""
+    if "{n}" not in zh:
+        return zh, en
+    n = sum(1 for a in result.assignments if DESIGN_MARK in a.shift_code)
+    return zh.replace("{n}", str(n)), en.replace("{n}", str(n))
+
+
+def all_hands_lines(result: RosterResult, people: Mapping[str, Person], shifts: Sequence[ShiftTemplate],
+                    day_labels: Sequence[str] | None, lang: str) -> list[str]:
+    """One sentence per all-hands day someone is off, naming each person and why."""
+    zh = lang == "zh"
+    by_day: dict[int, list[str]] = {}
+    instances = shift_instances(shifts, result.horizon_days, result.interval_minutes)
+    for name, day in result.all_hands_off:
+        person = people[name]
+        reasons = {block_reason(person, i) for i in instances if i.day == day}
+        if None in reasons:
+            why = "排班规则所限（休息、连续上班或工时）" if zh else "the rules (rest, days in a row or hours)"
+        elif "unavailable" in reasons:
+            why = "不可上班" if zh else "unavailable"
+        elif "window" in reasons:
+            why = "不在借调日期内" if zh else "not lent that day"
+        else:
+            why = "没有可上的班次" if zh else "no shift they may work"
+        by_day.setdefault(day, []).append(f"{name}（{why}）" if zh else f"{name} ({why})")
+    out = []
+    for day, names in sorted(by_day.items()):
+        label = day_labels[day] if day_labels and day < len(day_labels) else str(day + 1)
+        out.append(f"全员在岗日 {label}：{len(names)} 人未排班 — {'、'.join(names)}" if zh
+                   else f"All-hands day {label}: {len(names)} not rostered — {', '.join(names)}")
+    return out

@@ -1,0 +1,79 @@
+"""Gaps weighed by depth, must-cover windows, all-hands days and shift-design advice (issue 21)."""
+
+from __future__ import annotations
+
+from sheetplan.calc.roster import Person, RosterRules, ShiftTemplate, explain, solve_roster
+from sheetplan.calc.roster_cover import gap_cost, layers
+
+RULES = RosterRules(time_limit_s=20, num_workers=1, deterministic_time=5, max_consecutive_days=None)
+# two one-hour shifts a day at 00:00 and 12:00; four people, one shift a day, each hour needs four
+SHIFTS = [ShiftTemplate("A", 0, 1), ShiftTemplate("B", 12, 1)]
+
+
+def _req(a: int, b: int) -> dict[str, list[int]]:
+    row = [0] * 24
+    row[0], row[12] = a, b
+    return {"desk": row}
+
+
+def _people(n: int, cheap_b: bool = False) -> list[Person]:
+    return [Person(f"p{i}", "d", ("desk",), cost_per_hour=1.0) for i in range(n)]
+
+
+def test_layers_are_convex_and_add_up() -> None:
+    assert layers(4) == [(1, 1), (1, 2), (1, 4), (1, 8)]
+    assert sum(n for n, _ in layers(31)) == 31
+    weights = [w for _, w in layers(31)]
+    assert weights == sorted(weights)
+    assert gap_cost(31, 16) > 16 * gap_cost(10, 1)  # one deep gap costs more than sixteen shallow ones
+
+
+def test_a_deep_gap_is_spread_into_shallow_ones() -> None:
+    # flat weights are indifferent between 4/0 and 2/2 (four short person-hours either way)
+    # and the cost phase then picks any; by depth, two short of four twice is far cheaper
+    res = solve_roster(_people(4), SHIFTS, _req(4, 4), 1, RULES)
+    assert res.shortfall_hours == 4
+    assert max(4 - res.cover["desk"][0], 4 - res.cover["desk"][12]) == 2
+
+
+def test_flat_weights_may_leave_the_deep_gap() -> None:
+    # the same people with a cheaper midnight (cost tie broken): the flat objective leaves noon empty
+    people = [Person(f"p{i}", "d", ("desk",)) for i in range(4)]
+    shifts = [ShiftTemplate("A", 0, 1), ShiftTemplate("B", 12, 2)]  # B costs more
+    req = _req(4, 4)
+    flat = solve_roster(people, shifts, req, 1, RosterRules(**{**RULES.__dict__, "depth_weights": (1,)}))
+    deep = solve_roster(people, shifts, req, 1, RULES)
+    assert 4 - flat.cover["desk"][12] == 4  # the whole noon hour unstaffed
+    assert 4 - deep.cover["desk"][12] <= 2
+
+
+def test_a_must_cover_window_is_staffed_first() -> None:
+    prio = {"desk": [10.0] + [1.0] * 23}
+    res = solve_roster(_people(4), SHIFTS, _req(4, 4), 1, RULES, priority=prio)
+    assert res.cover["desk"][0] == 4 and res.cover["desk"][12] == 0
+
+
+def test_all_hands_day_rosters_everyone_who_can_work() -> None:
+    req = {"desk": [1] * 24 + [0] * 24}  # one person needed on day 0 only
+    people = [Person("a", "d", ("desk",)), Person("b", "d", ("desk",)),
+              Person("c", "d", ("desk",), unavailable_days=frozenset({1}))]
+    shifts = [ShiftTemplate("D", 8, 8)]
+    plain = solve_roster(people, shifts, req, 2, RULES)
+    assert not any(a.day == 1 for a in plain.assignments)
+    res = solve_roster(people, shifts, req, 2, RULES, all_hands=[1])
+    assert {a.person for a in res.assignments if a.day == 1} == {"a", "b"}
+    assert res.all_hands_off == [("c", 1)]
+    lines = explain(res, people, shifts, req, RULES, resolve=False, all_hands=[1])
+    assert any("全员在岗日" in x and "c（不可上班）" in x for x in lines)
+
+
+def test_shift_design_advice_is_computed() -> None:
+    # midnight needs 3 but only a 16:00–24:00 shift exists before it: running it on is the fix
+    req = {"desk": [0] * 16 + [1] * 8 + [3] + [0] * 23}
+    people = [Person(f"p{i}", "d", ("desk",)) for i in range(3)]
+    shifts = [ShiftTemplate("L", 16, 8, label="中班"), ShiftTemplate("E", 8, 8, label="早班")]
+    res = solve_roster(people, shifts, req, 2, RULES)
+    assert res.cover["desk"][24] == 0
+    lines = explain(res, people, shifts, req, RULES, day_labels=["11-10", "11-11"], resolve_time_s=1)
+    advice = next(x for x in lines if x.startswith("desk 11-11 00:00"))
+    assert "将「中班」延长到 01:00（作为加班，约 3 人次可消除该缺口）" in advice

@@ -1,0 +1,86 @@
+"""Must-cover windows, all-hands days and the truthful headline on plans (issue 21)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sheetplan import pipeline
+from sheetplan.plan.reader import read_plan
+from sheetplan.plan.template import write_example
+from tests.plan_edit import append, edited, rename
+
+
+def _solve(path: Path):  # noqa: ANN202 - test helper
+    plan = read_plan(path)
+    rosters, problems = pipeline.rosters(plan, pipeline.demand(plan))
+    return plan, {r.department: r for r in rosters}, problems
+
+
+def test_bad_must_cover_rows_name_their_cells(example_plan: Path, tmp_path: Path) -> None:
+    def change(wb: openpyxl.Workbook) -> None:
+        append(wb["必保时段"], {"部门": "无此部门", "岗位": "售前", "日期": "11-11", "开始": "0:00", "结束": "1:00"})
+        append(wb["必保时段"], {"部门": "客服部", "岗位": "打包", "日期": "11-11", "开始": "0:00", "结束": "1:00"})
+        append(wb["必保时段"], {"部门": "客服部", "岗位": "售前", "日期": "11-11", "开始": "0:00", "结束": "1:00",
+                                "权重": 0.5})
+    path = edited(example_plan, tmp_path / "p.xlsx", change)
+    from sheetplan.plan.reader import check_plan
+
+    _, problems = check_plan(path)
+    text = [str(p) for p in problems]
+    assert any(t.startswith("必保时段!A2") and "无此部门" in t for t in text)
+    assert any(t.startswith("必保时段!B3") and "打包" in t for t in text)
+    assert any(t.startswith("必保时段!F4") for t in text)
+
+
+def test_a_gap_at_a_must_cover_window_is_critical_and_shown(example_plan: Path, tmp_path: Path) -> None:
+    def change(wb: openpyxl.Workbook) -> None:
+        append(wb["必保时段"], {"部门": "客服部", "岗位": "售前", "日期": "11-11", "开始": "0:00", "结束": "1:00",
+                                "权重": 2})
+    plan, rosters, problems = _solve(edited(example_plan, tmp_path / "p.xlsx", change))
+    cs = rosters["客服部"]
+    sale = next(d for d in cs.days if d.day == 1)
+    assert sale.must_cover and sale.interval == 24 and sale.required == 31
+    assert sale.service_level is not None and sale.day_service_level is not None and sale.target == pytest.approx(0.8)
+    assert any(p.severity == "critical" and "售前" in p.message for p in problems)
+
+
+def test_sale_day_midnight_is_covered_when_staff_allow(example_plan: Path, tmp_path: Path) -> None:
+    """With sixteen more agents lent for the sale night, 00:00 of 11-11 gets its 31."""
+    def change(wb: openpyxl.Workbook) -> None:
+        for i in range(16):
+            append(wb["人员"], {"姓名": f"支援{i:02d}", "部门": "客服部", "岗位": "售前", "类型": "借调",
+                              "借调日期": "11-10~11-11"})
+    _, rosters, _ = _solve(edited(example_plan, tmp_path / "more.xlsx", change))
+    cs = rosters["客服部"]
+    assert cs.result.cover["售前"][24] >= cs.requirement["售前"][24] == 31
+
+
+def test_the_example_says_why_midnight_is_short(demo_results) -> None:  # noqa: ANN001
+    plan, results = demo_results
+    cs = next(r for r in results.rosters if r.department == "客服部")
+    line = next(x for x in cs.explanation if x.startswith("售前 11-11 00:00"))
+    assert "延长到" in line  # the computed shift-design fix, with its effect
+    assert "缺口可降至" in line or "可消除该缺口" in line
+
+
+def test_english_renamed_plan_with_all_hands(tmp_path: Path) -> None:
+    src = write_example(tmp_path / "plan.xlsx", lang="en")
+    def change(wb: openpyxl.Workbook) -> None:
+        rename(wb, {"Customer service": "Care", "Pre-sales": "Chat"})
+        ws = wb["Departments"]
+        for r in range(2, ws.max_row + 1):
+            if ws.cell(r, 1).value == "Design":
+                col = [c.value for c in ws[1]].index("All-hands dates") + 1
+                ws.cell(r, col).value = "11-11"
+        append(wb["Must-cover windows"], {"Department": "Care", "Post": "Chat", "Dates": "11-11", "Start": "0:00",
+                                          "End": "1:00", "Weight": 2})
+    plan, rosters, problems = _solve(edited(src, tmp_path / "renamed.xlsx", change))
+    assert "Care" in rosters and rosters["Care"].priority["Chat"][24] == 2
+    design = rosters["Design"]
+    people = {p.name for p in design.people}
+    on_sale_day = {a.person for a in design.result.assignments if a.day == 1}
+    assert on_sale_day | {n for n, _ in design.result.all_hands_off} == people
+    assert any(p.severity == "critical" and "Chat" in p.message for p in problems)
