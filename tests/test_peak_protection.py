@@ -6,14 +6,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from tests.plan_edit import append, edited, rename
 
 from sheetplan import pipeline
 from sheetplan.plan.reader import read_plan
 from sheetplan.plan.template import write_example
-from tests.plan_edit import append, edited, rename
 
 
-def _solve(path: Path):  # noqa: ANN202 - test helper
+def _solve(path: Path):
     plan = read_plan(path)
     rosters, problems = pipeline.rosters(plan, pipeline.demand(plan))
     return plan, {r.department: r for r in rosters}, problems
@@ -39,7 +39,7 @@ def test_a_gap_at_a_must_cover_window_is_critical_and_shown(example_plan: Path, 
     def change(wb: openpyxl.Workbook) -> None:
         append(wb["必保时段"], {"部门": "客服部", "岗位": "售前", "日期": "11-11", "开始": "0:00", "结束": "1:00",
                                 "权重": 2})
-    plan, rosters, problems = _solve(edited(example_plan, tmp_path / "p.xlsx", change))
+    _, rosters, problems = _solve(edited(example_plan, tmp_path / "p.xlsx", change))
     cs = rosters["客服部"]
     sale = next(d for d in cs.days if d.day == 1)
     assert sale.must_cover and sale.interval == 24 and sale.required == 31
@@ -58,8 +58,8 @@ def test_sale_day_midnight_is_covered_when_staff_allow(example_plan: Path, tmp_p
     assert cs.result.cover["售前"][24] >= cs.requirement["售前"][24] == 31
 
 
-def test_the_example_says_why_midnight_is_short(demo_results) -> None:  # noqa: ANN001
-    plan, results = demo_results
+def test_the_example_says_why_midnight_is_short(demo_results) -> None:
+    _, results = demo_results
     cs = next(r for r in results.rosters if r.department == "客服部")
     line = next(x for x in cs.explanation if x.startswith("售前 11-11 00:00"))
     assert "延长到" in line  # the computed shift-design fix, with its effect
@@ -77,7 +77,7 @@ def test_english_renamed_plan_with_all_hands(tmp_path: Path) -> None:
                 ws.cell(r, col).value = "11-11"
         append(wb["Must-cover windows"], {"Department": "Care", "Post": "Chat", "Dates": "11-11", "Start": "0:00",
                                           "End": "1:00", "Weight": 2})
-    plan, rosters, problems = _solve(edited(src, tmp_path / "renamed.xlsx", change))
+    _, rosters, problems = _solve(edited(src, tmp_path / "renamed.xlsx", change))
     assert "Care" in rosters and rosters["Care"].priority["Chat"][24] == 2
     design = rosters["Design"]
     people = {p.name for p in design.people}
