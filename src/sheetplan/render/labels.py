@@ -207,6 +207,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "dd_person": ("姓名", "Name"),
     "dd_shift_lead": ("本班组长", "Shift lead"),
     "dd_nobody": ("当日无人值班", "nobody on duty this day"),
+    "dd_time_overnight": ("{start}–次日 {end}", "{start}–{end} (next day)"),
+    "dd_time_carried": ("{start}–{end}（前一晚起）", "{start}–{end} (from the evening before)"),
     "title_roster": ("{dept} · 值班表", "{dept} · Duty roster"),
     "title_heatmap": ("{dept} · 大促期间各岗位覆盖（需求 / 排班 / 差额）", "{dept} · Cover per post on the peak days (required / scheduled / difference)"),
     "title_assignments": ("排班明细（每行一个班次）", "Assignments (one row per shift)"),
