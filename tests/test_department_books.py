@@ -121,3 +121,38 @@ def test_an_english_renamed_plan_lists_its_night_team_on_the_sale_day(
     assert carried and sale_page[carried[0]][0] == "Sales chat" and sale_page[carried[0]][1].startswith("Late-peak")
     assert {r[3] for r in sale_page[carried[0]:carried[0] + len(team)]} == team
     assert any("22:00–02:00 (next day)" in r for r in days["Care team · Duty on 11-10 Tu"])
+
+
+# ------------------------------------------------- every department's own 检查结果, told the truth
+def test_each_department_book_carries_its_own_check_results(
+        example_books: Path, demo_results: tuple[Plan, Results]) -> None:
+    _, results = demo_results
+    cs = values(example_books / "示例计划-客服部.xlsx", "检查结果-客服部")
+    assert cs[0][0] == "客服部 · 检查结果 · 本部门需要留意之处"
+    gap = next(p for p in results.problems if p.where == "值班需求!B2")
+    assert [gap.where, gap.message] in [r[1:3] for r in cs]
+    ops = values(example_books / "示例计划-运营部.xlsx", "检查结果-运营部")
+    assert any(r[0].startswith("没有提示：本部门") for r in ops)
+    assert not any(gap.message in r for r in ops)
+
+
+def test_a_post_with_nobody_is_never_all_covered_and_is_on_the_department_s_checks(
+        english: tuple[Plan, Results, Path]) -> None:
+    _, results, out = english
+    book = out / "shop-Fulfilment.xlsx"
+    roster = [c for r in values(book, "Roster-Fulfilment") for c in r if c]
+    assert not any("Every post is covered" in c or "100.0%" in c for c in roster), roster[:3]
+    assert any(c.startswith("Posts not rostered") and "Forklift" in c for c in roster)
+    ful = next(r for r in results.rosters if r.department == "Fulfilment")
+    assert ful.unrostered_posts == ["Forklift"] and "(partial)" in ful.explanation[0]
+    assert "8 person-hours short" in ful.explanation[0]  # the forklift's 08:00–16:00 on 11-11
+    checks = values(book, "Check results-Fulfilment")
+    assert any("Forklift" in r[2] and r[1].startswith("Duty requirements!") for r in checks)
+    care = values(out / "shop-Care_team.xlsx", "Check results-Care team")
+    assert any("Sales chat" in r[2] for r in care) and not any("Forklift" in r[2] for r in care)
+
+
+def test_a_gap_smaller_than_a_rounding_step_never_reads_100_percent() -> None:
+    from sheetplan.calc.roster_explain import _pct
+
+    assert _pct(5000, 1) == "99.9%" and _pct(5000, 0) == "100.0%" and _pct(8, 8) == "0.0%"

@@ -19,6 +19,7 @@ from .messages import msg
 from .pipeline import Results, compute
 from .plan import to_roster
 from .plan.model import Plan
+from .plan.problem_owner import of_department
 from .plan.problems import Problem
 from .plan.reader import read_plan
 from .plan.stamp import stamp
@@ -345,7 +346,7 @@ def write_department(plan: Plan, results: Results, department: str, path: Path, 
     big = products is not None and len(plan.products) > PRODUCTS_IN_PLAN_OUTPUT
     title = f"{plan.settings.name} · {department}"
     with Book(path, title=title, constant_memory=big, direct=direct, lang=lang, stamp=stamp(plan)) as book:
-        names = [label("sheet_duties", lang)]
+        names = [label("sheet_duties", lang), label("sheet_dept_checks", lang, dept=department)]
         service = results.service if department in _service_departments(results) else None
         if service:
             names.append(label("sheet_service", lang))
@@ -363,6 +364,8 @@ def write_department(plan: Plan, results: Results, department: str, path: Path, 
             names.append(label("sheet_changes", lang, dept=department))
         sheets = {n: book.sheet(n) for n in names}
         write_duties(book, sheets[names[0]], plan, duties, department)
+        write_checks(book, sheets[names[1]], plan, of_department(plan, problems_of(plan, results), department),
+                     department)
         if service:
             write_service(book, sheets[label("sheet_service", lang)], plan, service,
                           to_roster.templates_for(plan, department), _staffed(results))

@@ -183,7 +183,8 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
         where = next((f.cells.get("name", "") for f in plan.fixed for c in r.result.conflicts
                       if c.fixed and (f.name, f.shift, f.post) == (c.fixed.person, c.fixed.shift_code, c.fixed.post)),
                      plan.sheets.get("fixed" if r.result.conflicts and r.result.conflicts[0].fixed else "campaign", ""))
-        return [Problem(where, msg("roster_failed", lang, dept=r.department, why=r.explanation[-1]), "warning")]
+        return [Problem(where, msg("roster_failed", lang, dept=r.department, why=r.explanation[-1]), "warning",
+                        r.department)]
     out = []
     labels = [f"{d:%m-%d}" for d in plan.settings.days]
     asked = {n.post: n.where for n in dem.resolution.of(r.department)}
@@ -197,7 +198,7 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
         span = format_span(worst.start_interval, worst.end_interval, r.result.interval_minutes, labels, lang)
         out.append(Problem(asked.get(post, plan.sheets.get("requirements", "")), msg(
             "roster_short", lang, dept=r.department, post=post, hours=f"{hours:g}", span=span, n=worst.shortfall),
-            "warning"))
+            "warning", r.department))
     return out
 
 
@@ -227,7 +228,7 @@ def _idle_problems(plan: Plan, dept: str, idle_people: list[Idle]) -> list[Probl
         person = rows[idle.person]
         where = person.cells.get("name", plan.sheets.get("staff", ""))
         kind = CHOICE_EN.get(person.type, person.type) if lang == "en" else person.type
-        out.append(Problem(where, _idle_text(idle, kind, lang), "warning"))
+        out.append(Problem(where, _idle_text(idle, kind, lang), "warning", dept))
     return out
 
 

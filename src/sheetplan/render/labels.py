@@ -264,6 +264,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "ck_warning": ("提示", "warning"),
     "ck_error": ("错误", "error"),
     "ck_none": ("没有提示：计划中的每项需求都已按原样排班。", "No notes: every requirement of the plan was rostered as typed."),
+    "sheet_dept_checks": ("检查结果-{dept}", "Check results-{dept}"),
+    "title_dept_checks": ("{dept} · 检查结果 · 本部门需要留意之处", "{dept} · Check results · what needs attention in this department"),
+    "ck_none_dept": ("没有提示：本部门的每项需求都已按原样排班（全计划的提示见总表「检查结果」）。", "No notes: every requirement of {dept} was rostered as typed (the whole plan's notes: Check results in the plan workbook)."),
     # notes
     "notes_title": ("说明与假设", "Notes and assumptions"),
     "page_footer": ("&L{name}&C第 &P 页，共 &N 页&R&A", "&L{name}&CPage &P of &N&R&A"),
