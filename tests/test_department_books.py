@@ -1,5 +1,7 @@
 """What a department workbook shows (issue 21): each day's list complete (a night shift on its
-own day and the next), on the example and on an English plan with its own names."""
+own day and the next), its own 检查结果 and no "all covered" while a post has nobody, the warehouse
+heads reconciled with the roster and the stress test rostered as a what-if — on the example and on
+an English plan with its own names."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from plan_edit import append, rename
+from plan_edit import append, edited, rename, set_setting
 from sheetplan.build import Results, build_plan
 from sheetplan.pipeline import compute
 from sheetplan.plan.model import Plan
@@ -31,13 +33,15 @@ def example_books(demo_results: tuple[Plan, Results], tmp_path_factory: pytest.T
 
 @pytest.fixture(scope="module")
 def english(tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, Results, Path]:
-    """The English example renamed, with a requirement for a post nobody on the staff holds."""
+    """The English example renamed, with a requirement for a post nobody on the staff holds and the
+    stress test rostered."""
     root = tmp_path_factory.mktemp("en-books")
     path = write_example(root / "shop-plan.xlsx", "en")
     wb = openpyxl.load_workbook(path)
     rename(wb, RENAMED)
     append(wb["Duty requirements"], {"Department": "Fulfilment", "Post": "Forklift", "Source": "Typed",
                                      "People": 1, "Dates": "11-11", "Start": dt.time(8), "End": dt.time(16)})
+    set_setting(wb, "Roster stress test", "Yes")
     wb.save(path)
     plan = read_plan(path)
     results = compute(plan)
@@ -156,3 +160,70 @@ def test_a_gap_smaller_than_a_rounding_step_never_reads_100_percent() -> None:
     from sheetplan.calc.roster_explain import _pct
 
     assert _pct(5000, 1) == "99.9%" and _pct(5000, 0) == "100.0%" and _pct(8, 8) == "0.0%"
+
+
+# ------------------------------------------------------------ warehouse heads against the roster
+def test_the_sale_day_s_22_heads_reconcile_with_28_plus_2_rostered(demo_results: tuple[Plan, Results]) -> None:
+    plan, results = demo_results
+    sale = plan.settings.days.index(plan.settings.sale_day)
+    check = results.warehouse_checks["仓储物流部"]
+    day = check.days[sale]
+    # 11 posts, ⌈heads/2⌉ on duty at once 08:00–24:00, two 8-hour shifts relay: 28; the typed
+    # lunchtime packers (students) 2 more; the roster puts on exactly that many
+    assert (day.heads, day.on_duty, day.minimum_model, day.minimum, day.rostered) == (22, 14, 28, 30, 30)
+    assert day.heads == results.warehouse.heads
+    roster = next(r for r in results.rosters if r.department == "仓储物流部")
+    assert day.rostered == sum(1 for a in roster.result.assignments if a.day == sale)
+    picking = next(r for r in check.rows if r.post == "拣货" and r.day == sale)
+    assert (picking.heads, picking.on_duty, picking.relay, picking.minimum, picking.rostered) == (3, 2, 2, 4, 4)
+    packing = next(r for r in check.rows if r.post == "打包" and r.day == sale)
+    assert (packing.on_duty, packing.typed, packing.minimum) == (3, 2, 8)
+    assert check.stress is None  # not asked for in the example
+
+
+def test_the_heads_check_sheet_says_why_in_words(example_books: Path) -> None:
+    rows = values(example_books / "示例计划-仓储物流部.xlsx", "人数核对-仓储物流部")
+    sale = next(r for r in rows if r[0] == "11-11 三")
+    assert sale[1:7] == ["22", "14", "2", "30", "30", "0"]
+    assert sale[7] == "仓库人员 22 人 → 同时在岗 14 人 → 班次接力需 28 人 + 手填 2 人 = 30 人；实排 30 人"
+    picking = next(r for r in rows if r[0] == "拣货" and r[1] == "11-11 三")
+    assert picking[9] == ("高峰日 ⌈3/2⌉ = 2 人同时在岗；08:00–24:00 需 2 个班次接力 → 4 人；"
+                          "每班人数向上取整，比仓库人员多 1 人")
+    assert any("排班压力测试" in c for r in rows for c in r)  # how to ask for the what-if
+    # only the department whose posts take the warehouse model has the sheet
+    assert "人数核对-客服部" not in openpyxl.load_workbook(example_books / "示例计划-客服部.xlsx",
+                                                          read_only=True).sheetnames
+
+
+def test_an_english_renamed_plan_rosters_the_stress_test_as_a_what_if(
+        english: tuple[Plan, Results, Path], demo_results: tuple[Plan, Results]) -> None:
+    _, results, out = english
+    check = results.warehouse_checks["Fulfilment"]
+    assert check.factor == 2 and check.stress
+    pack = next(p for p in check.stress if p.post == "Pack bench")
+    assert pack.heads == 12 and pack.short_hours > 0 and pack.more_people > 0
+    assert all(p.short_after <= p.short_hours for p in check.stress)
+    assert sum(p.short_after for p in check.stress) == 0  # the people it asks for close the gap
+    # the reconciliation is the example's, in the shop's own words
+    _, original = demo_results
+    assert check.days == original.warehouse_checks["仓储物流部"].days
+    rows = values(out / "shop-Fulfilment.xlsx", "Heads check-Fulfilment")
+    assert any(r[0] == "11-11 We" and r[7].startswith("22 heads → 14 on duty at once → 28") for r in rows)
+    title = next(k for k, r in enumerate(rows) if r[0].startswith("Stress test 2×"))
+    table = rows[title + 2:title + 2 + len(check.stress)]
+    got = {r[0]: (float(r[3]), int(float(r[4]))) for r in table}
+    assert got["Pack bench"] == (pack.short_hours, pack.more_people)
+    assert "more Pack bench people" in next(r[6] for r in table if r[0] == "Pack bench")
+    assert rows[title + 2 + len(check.stress)][0] == "Total"
+
+
+def test_the_stress_setting_is_validated(example_plan: Path, tmp_path: Path) -> None:
+    from sheetplan.plan.reader import check_plan
+
+    cell = {}
+
+    def change(wb: openpyxl.Workbook) -> None:
+        cell["at"] = set_setting(wb, "排班压力测试", "也许")
+
+    _, problems = check_plan(edited(example_plan, tmp_path / "bad.xlsx", change))
+    assert any(p.where == cell["at"] and p.severity == "error" for p in problems), [str(p) for p in problems]

@@ -38,6 +38,7 @@ from .render.shares import write_shares
 from .render.styles import number_format
 from .render.summary import Kpi, write_summary
 from .render.warehouse import write_warehouse
+from .render.warehouse_check import write_warehouse_check
 from .roster_store import Stored, stored_roster, write_store
 
 __all__ = ["Results", "build_file", "build_plan", "compute", "departments", "output_names"]
@@ -354,6 +355,7 @@ def write_department(plan: Plan, results: Results, department: str, path: Path, 
             names += [
                 label("sheet_roster", lang, dept=department),
                 label("sheet_heatmap", lang, dept=department),
+                *([label("sheet_wh_check", lang, dept=department)] if department in results.warehouse_checks else []),
                 label("sheet_people", lang, dept=department),
                 label("sheet_daily", lang, dept=department),
                 label("sheet_labour", lang, dept=department),
@@ -371,6 +373,9 @@ def write_department(plan: Plan, results: Results, department: str, path: Path, 
                           to_roster.templates_for(plan, department), _staffed(results))
         if mine:
             _write_rosters(book, plan, mine, sheets, results.labour)
+        if department in results.warehouse_checks and mine:
+            write_warehouse_check(book, sheets[label("sheet_wh_check", lang, dept=department)], plan,
+                                  results.warehouse_checks[department])
         if edits:
             write_changes(book, sheets[label("sheet_changes", lang, dept=department)], plan, department, edits)
         if products is not None:
