@@ -159,8 +159,8 @@ def test_big_product_lists_go_to_the_goods_workbook_in_constant_memory(
     assert "商品结构总表" not in openpyxl.load_workbook(out[0], read_only=True).sheetnames
     goods = next(p for p in out if p.name.endswith("-商品部.xlsx"))
     wb = openpyxl.load_workbook(goods)
-    assert wb.sheetnames == ["部门职责", "排班-商品部", "覆盖-商品部", "个人排班-商品部", "每日值班表-商品部",
-                             "人工成本-商品部", "排班明细", "_sheetplan", "商品结构总表", "补货表"]
+    assert wb.sheetnames == ["部门职责", "检查结果-商品部", "排班-商品部", "覆盖-商品部", "个人排班-商品部",
+                             "每日值班表-商品部", "人工成本-商品部", "排班明细", "_sheetplan", "商品结构总表", "补货表"]
     assert wb["_sheetplan"].sheet_state == "hidden"
     duties = [c.value for c in wb["部门职责"]["C"] if c.value]
     assert len(duties) == 1 + 9  # header + the nine duties of 商品部

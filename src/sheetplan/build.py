@@ -19,6 +19,7 @@ from .messages import msg
 from .pipeline import Results, compute
 from .plan import to_roster
 from .plan.model import Plan
+from .plan.problem_owner import of_department
 from .plan.problems import Problem
 from .plan.reader import read_plan
 from .plan.stamp import stamp
@@ -37,6 +38,7 @@ from .render.shares import write_shares
 from .render.styles import number_format
 from .render.summary import Kpi, write_summary
 from .render.warehouse import write_warehouse
+from .render.warehouse_check import write_warehouse_check
 from .roster_store import Stored, stored_roster, write_store
 
 __all__ = ["Results", "build_file", "build_plan", "compute", "departments", "output_names"]
@@ -366,7 +368,7 @@ def write_department(plan: Plan, results: Results, department: str, path: Path, 
     big = products is not None and len(plan.products) > PRODUCTS_IN_PLAN_OUTPUT
     title = f"{plan.settings.name} · {department}"
     with Book(path, title=title, constant_memory=big, direct=direct, lang=lang, stamp=stamp(plan)) as book:
-        names = [label("sheet_duties", lang)]
+        names = [label("sheet_duties", lang), label("sheet_dept_checks", lang, dept=department)]
         service = results.service if department in _service_departments(results) else None
         if service:
             names.append(label("sheet_service", lang))
@@ -374,6 +376,7 @@ def write_department(plan: Plan, results: Results, department: str, path: Path, 
             names += [
                 label("sheet_roster", lang, dept=department),
                 label("sheet_heatmap", lang, dept=department),
+                *([label("sheet_wh_check", lang, dept=department)] if department in results.warehouse_checks else []),
                 label("sheet_people", lang, dept=department),
                 label("sheet_daily", lang, dept=department),
                 label("sheet_labour", lang, dept=department),
@@ -384,11 +387,16 @@ def write_department(plan: Plan, results: Results, department: str, path: Path, 
             names.append(label("sheet_changes", lang, dept=department))
         sheets = {n: book.sheet(n) for n in names}
         write_duties(book, sheets[names[0]], plan, duties, department)
+        write_checks(book, sheets[names[1]], plan, of_department(plan, problems_of(plan, results), department),
+                     department)
         if service:
             write_service(book, sheets[label("sheet_service", lang)], plan, service,
                           to_roster.templates_for(plan, department), _staffed(results))
         if mine:
             _write_rosters(book, plan, mine, sheets, results.labour)
+        if department in results.warehouse_checks and mine:
+            write_warehouse_check(book, sheets[label("sheet_wh_check", lang, dept=department)], plan,
+                                  results.warehouse_checks[department])
         if edits:
             write_changes(book, sheets[label("sheet_changes", lang, dept=department)], plan, department, edits)
         if products is not None:

@@ -30,13 +30,14 @@ from .calc.roster_explain import Idle, format_span, structural_idle
 from .calc.shares import ShareTable, share_table
 from .calc.shifts import CoverageAudit
 from .calc.warehouse import Post, WarehouseStaffing, staff_warehouse
+from .calc.warehouse_check import WarehouseCheck, reconcile, stress_what_if
 from .i18n import join
 from .messages import msg
 from .plan import to_roster, to_service
 from .plan.model import Plan
 from .plan.problems import Problem
 from .plan.requirements import SERVICE_SERIES, Resolution, resolve
-from .plan.schema import CHOICE_EN
+from .plan.schema import CHOICE_EN, YES
 
 MAX_ROSTER_PEOPLE = 1500  # people in one department's roster (a bigger one is split into teams)
 
@@ -78,6 +79,8 @@ class Results:
     problems: list[Problem] = field(default_factory=list)  # warnings found while computing
     plan: Plan | None = field(default=None, repr=False, compare=False)
     labour: dict[str, list[Pay]] = field(default_factory=dict)  # department -> pay per person
+    # department -> its warehouse posts' heads against its roster (and the stress what-if when asked)
+    warehouse_checks: dict[str, WarehouseCheck] = field(default_factory=dict)
 
     def to_frames(self) -> dict[str, Any]:
         """Every computed table as a pandas DataFrame: warehouse, shares, service (per interval),
@@ -120,16 +123,59 @@ def demand(plan: Plan) -> Demand:
         models[SERVICE_SERIES] = list(service.requirement)
         for group in FIXED_GROUPS:
             models[f"fixed:{group}"] = service.fixed_series(group)
+    models.update(_warehouse_models(plan, wh))
+    needs = [nd for nd in resolution.needs if nd.series is None or nd.series in models]
+    reqs = department_requirements(needs, n, s.interval_minutes, models)
+    return Demand(resolution, models, reqs, service, wh)
+
+
+def _warehouse_models(plan: Plan, wh: WarehouseStaffing) -> dict[str, list[int]]:
+    """'warehouse:<post>' -> people on duty per interval, from the heads of ``wh``."""
+    s = plan.settings
     sale = s.days.index(s.sale_day) if s.sale_day in s.days else 0
     heads = {p.post.name: p.heads for g in wh.groups for p in g.posts}
     wh_series = warehouse_series(
         heads, len(s.days), sale, s.interval_minutes, open_minute=minutes_of(s.warehouse_open),
         close_minute=minutes_of(s.warehouse_close, is_end=True), backlog_days=s.backlog_days,
     )
-    models.update({f"warehouse:{post}": series for post, series in wh_series.items()})
-    needs = [nd for nd in resolution.needs if nd.series is None or nd.series in models]
-    reqs = department_requirements(needs, n, s.interval_minutes, models)
-    return Demand(resolution, models, reqs, service, wh)
+    return {f"warehouse:{post}": series for post, series in wh_series.items()}
+
+
+def warehouse_checks(plan: Plan, dem: Demand, rosters_: list[DepartmentRoster]) -> dict[str, WarehouseCheck]:
+    """Per department whose posts take the warehouse model: heads against the roster, per post and
+    day; and, when the plan asks (排班压力测试), the warehouse requirement at the stress factor
+    rostered as a what-if with the same people, shifts and rules."""
+    s = plan.settings
+    heads = {p.post.name: p.heads for g in dem.warehouse.groups for p in g.posts}
+    fed: dict[str, dict[str, str]] = defaultdict(dict)  # department -> its post -> the warehouse post
+    for post in heads:
+        for dept, q in dem.resolution.posts_fed_by(f"warehouse:{post}"):
+            fed[dept][q] = post
+    sale = s.days.index(s.sale_day) if s.sale_day in s.days else 0
+    peak = [d for d in range(sale, sale + s.backlog_days + 1) if d < len(s.days)]
+    stress = warehouse(plan, s.stress_factor) if s.roster_stress == YES else None
+    stressed = {p.post.name: p.heads for g in stress.groups for p in g.posts} if stress else {}
+    out = {}
+    for r in rosters_:
+        posts = fed.get(r.department)
+        if not posts or r.result.status == "infeasible":
+            continue
+        model = {q: dem.models[f"warehouse:{w}"] for q, w in posts.items()}
+        fixed = to_roster.fixed_assignments(plan, r.department)
+        check = reconcile(r.department, {q: heads[w] for q, w in posts.items()}, model, r.requirement, r.result,
+                          r.shifts, r.people, peak, fixed)
+        if stress is not None:
+            models = {**dem.models, **_warehouse_models(plan, stress)}
+            needs = [nd for nd in dem.resolution.of(r.department) if nd.series is None or nd.series in models]
+            n = len(s.days) * 1440 // s.interval_minutes
+            req = department_requirements(needs, n, s.interval_minutes, models).get(r.department, {})
+            what_if = stress_what_if(
+                {q: stressed[w] for q, w in posts.items()}, req, r.people, r.shifts, to_roster.rules(plan),
+                len(s.days), s.interval_minutes, fixed=fixed, requests=to_roster.requests(plan, r.department),
+                shift_cover=to_roster.shift_cover(plan, r.department), hint=r.result.assignments)
+            check = replace(check, factor=s.stress_factor, stress=what_if)
+        out[r.department] = check
+    return out
 
 
 THREADS_ENV = "SHEETPLAN_THREADS"  # batch workers set 1: their processes already use every core
@@ -188,7 +234,8 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
         where = next((f.cells.get("name", "") for f in plan.fixed for c in r.result.conflicts
                       if c.fixed and (f.name, f.shift, f.post) == (c.fixed.person, c.fixed.shift_code, c.fixed.post)),
                      plan.sheets.get("fixed" if r.result.conflicts and r.result.conflicts[0].fixed else "campaign", ""))
-        return [Problem(where, msg("roster_failed", lang, dept=r.department, why=r.explanation[-1]), "warning")]
+        return [Problem(where, msg("roster_failed", lang, dept=r.department, why=r.explanation[-1]), "warning",
+                        r.department)]
     out = []
     labels = [f"{d:%m-%d}" for d in plan.settings.days]
     asked = {n.post: n.where for n in dem.resolution.of(r.department)}
@@ -205,7 +252,7 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
         serious = any(critical(r, post, g.start_interval, g.end_interval, sale) for g in gaps)
         out.append(Problem(asked.get(post, plan.sheets.get("requirements", "")), msg(
             "roster_short_critical" if serious else "roster_short", lang, dept=r.department, post=post,
-            hours=f"{hours:g}", span=span, n=worst.shortfall), "critical" if serious else "warning"))
+            hours=f"{hours:g}", span=span, n=worst.shortfall), "critical" if serious else "warning", r.department))
     return out
 
 
@@ -235,7 +282,7 @@ def _idle_problems(plan: Plan, dept: str, idle_people: list[Idle]) -> list[Probl
         person = rows[idle.person]
         where = person.cells.get("name", plan.sheets.get("staff", ""))
         kind = CHOICE_EN.get(person.type, person.type) if lang == "en" else person.type
-        out.append(Problem(where, _idle_text(idle, kind, lang), "warning"))
+        out.append(Problem(where, _idle_text(idle, kind, lang), "warning", dept))
     return out
 
 
@@ -293,6 +340,7 @@ def compute(plan: Plan, *, with_rosters: bool = True) -> Results:
         problems=[*dem.resolution.problems, *problems],
         plan=plan,
         labour={r.department: labour(plan, r) for r in rosters_},
+        warehouse_checks=warehouse_checks(plan, dem, rosters_) if with_rosters else {},
     )
 
 

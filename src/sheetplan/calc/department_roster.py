@@ -74,12 +74,14 @@ def roster_department(
     per_shift = {c.post for c in shift_cover if c.need > 0}
     req = {post: list(v) for post, v in requirement.items() if post in skilled and (any(v) or post in per_shift)}
     unrostered = [post for post, v in requirement.items() if post not in skilled and (any(v) or post in per_shift)]
+    per_shift_all = list(shift_cover)
     shift_cover = [c for c in shift_cover if c.post in skilled]
     n = horizon_days * 24 * 60 // interval_minutes
     for f in fixed:  # a planner-fixed shift on a post with no requirement still needs the post modelled
         req.setdefault(f.post, [0] * n)
     result = solve_roster(people, shifts, req, horizon_days, rules, fixed, interval_minutes=interval_minutes,
                           requests=requests, shift_cover=shift_cover, priority=priority, all_hands=all_hands)
+    unstaffed = _unstaffed_hours(requirement, unrostered, shifts, per_shift_all, interval_minutes)
     lines = explain(
         result,
         people,
@@ -94,7 +96,20 @@ def roster_department(
         shift_cover=shift_cover,
         priority=priority,
         all_hands=all_hands,
+        unstaffed=unstaffed,
     )
     idle = idle_people(result, people, shifts, req)
     prio = {q: list(v) for q, v in (priority or {}).items() if q in req}
     return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle, prio)
+
+
+def _unstaffed_hours(requirement: Mapping[str, list[int]], posts: Sequence[str], shifts: Sequence[ShiftTemplate],
+                     shift_cover: Sequence[ShiftCover], interval_minutes: int) -> dict[str, float]:
+    """Required person-hours of the posts no one on the staff holds: per interval, and per shift."""
+    hours_of = {t.code: t.hours for t in shifts}
+    out = {}
+    for post in posts:
+        hours = sum(requirement.get(post, ())) * interval_minutes / 60
+        hours += sum(c.need * hours_of.get(c.shift_code, 0) for c in shift_cover if c.post == post)
+        out[post] = hours
+    return out

@@ -266,10 +266,14 @@ def explain(
     shift_cover: Sequence[ShiftCover] = (),
     priority: Mapping[str, Sequence[float]] | None = None,
     all_hands: Sequence[int] = (),
+    unstaffed: Mapping[str, float] | None = None,
 ) -> list[str]:
     """Sentences for a department head, first a summary, then one per understaffed run.
     ``resolve`` re-solves with each binding rule relaxed (``resolve_time_s`` each, default
-    ``min(5, rules.time_limit_s)``) to say which relaxation would close which gap."""
+    ``min(5, rules.time_limit_s)``) to say which relaxation would close which gap.
+    ``unstaffed``: required person-hours of posts no one on the staff holds (not in ``result``):
+    the summary counts them as short, so it never reads 100 % or "all covered" while a post has
+    nobody."""
     if lang not in ("zh", "en"):
         raise ValueError("lang must be 'zh' or 'en'")
     rules = rules or RosterRules()
@@ -286,23 +290,27 @@ def explain(
 
     n_people = result.people_used
     hours = sum(a.hours for a in result.assignments)
+    missing = sum((unstaffed or {}).values())
+    short = result.shortfall_hours + missing
+    pct = _pct(result.required_hours + missing, short)
+    status = "partial" if missing > 0 and result.status in ("optimal", "feasible") else result.status
     if zh:
         lines = [
             f"排班 {len(result.assignments)} 人次（{n_people} 人），工时 {hours:g} 小时，"
-            f"成本 {result.cost:,.2f}，需求覆盖率 {result.coverage_pct:.1f}%，"
-            f"缺口 {result.shortfall_hours:g} 人·小时（{_STATUS_ZH[result.status]}）"
+            f"成本 {result.cost:,.2f}，需求覆盖率 {pct}，"
+            f"缺口 {short:g} 人·小时（{_STATUS_ZH[status]}）"
         ]
     else:
         lines = [
             f"{len(result.assignments)} shifts for {n_people} people, {hours:g} paid hours, "
-            f"cost {result.cost:,.2f}, {result.coverage_pct:.1f}% of required hours covered, "
-            f"{result.shortfall_hours:g} person-hours short ({result.status})"
+            f"cost {result.cost:,.2f}, {pct} of required hours covered, "
+            f"{short:g} person-hours short ({status})"
         ]
     lines += wish_lines(result, requests, day_labels, lang)
     lines += all_hands_lines(result, by_name, shifts, day_labels, lang)
     runs = _runs(result)
     shift_runs = shift_gap_runs(result, shift_cover, day_labels, lang)
-    if not runs and not shift_runs:
+    if not runs and not shift_runs and not missing:
         lines.append("所有岗位在所有时段均已满足需求。" if zh
                      else "Every post is covered in every interval.")
         return lines
@@ -410,6 +418,15 @@ def explain(
         rest = len(runs) + len(shift_runs) - max_lines
         lines.append(f"……另有 {rest} 处缺口未列出" if zh else f"… and {rest} more gaps")
     return lines
+
+
+def _pct(required: float, short: float) -> str:
+    """The share of required hours covered, '99.9%' at most while anything is short (a rounded
+    '100.0%' beside a gap would say all is met)."""
+    if required <= 0:
+        return "100.0%"
+    pct = 100.0 * (1 - short / required)
+    return f"{min(pct, 99.9) if short > 0 else pct:.1f}%"
 
 
 def _strip_or(clause: str, index: int, zh: bool) -> str:

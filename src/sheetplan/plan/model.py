@@ -46,6 +46,7 @@ class Settings:
     warehouse_open: dt.time = dt.time(8, 0)
     warehouse_close: dt.time = dt.time(0, 0)  # midnight (24:00) as an end
     backlog_days: int = 2
+    roster_stress: str = "否"  # 是: the warehouse requirement at the stress factor rostered as a what-if
     products_department: str = ""
     as_of: dt.date | None = None  # overdue duties and order-by dates are judged by this date
     cost_ratio: float = 0.6  # reorders of products without a unit cost: price × this

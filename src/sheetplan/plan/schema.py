@@ -22,6 +22,7 @@ CHOICE_EN: dict[str, str] = {
     "想上班": "Want", "不想上班": "Avoid",
     "手填": "Typed", "客服测算": "Service model", "售前定编": "Pre-sales (fixed)", "催单定编": "Reminders (fixed)",
     "售后定编": "After-sales (fixed)", "仓库测算": "Warehouse model",
+    "是": "Yes", "否": "No",
 }
 FROM_EN: dict[str, str] = {en.lower(): zh for zh, en in CHOICE_EN.items()} | {
     "fulltime": "全职", "hit": "预爆款", "sale_day": "大促", "normal": "平日", "normal_day": "平日", "done": "已完成",
@@ -62,6 +63,7 @@ def canonical_choice(value: str, choices: tuple[str, ...]) -> str | None:
         if hit in choices:
             return hit
     return None
+YES, NO = "是", "否"
 PHASES = ("准备期", "蓄水期", "预热期", "大促当天", "返场期")
 STATUSES = ("未开始", "进行中", "已完成", "延期")
 PLATFORMS = ("天猫", "淘宝", "京东", "唯品会", "抖音", "拼多多", "其他")
@@ -183,6 +185,7 @@ SETTINGS: tuple[Column, ...] = (
     C("warehouse_open", "仓库作业开始", "Warehouse opens", "time", hint_zh="仓库测算的值班需求从几点开始", hint_en="the warehouse model's requirement starts at"),
     C("warehouse_close", "仓库作业结束", "Warehouse closes", "time", hint_zh="24:00 写作 0:00 或 24:00", hint_en="write 24:00 as 0:00 or 24:00"),
     C("backlog_days", "发货高峰天数", "Backlog days", "int", minimum=0, maximum=31, hint_zh="大促日之后仍按高峰配置仓库的天数", hint_en="days after the sale day the warehouse stays at peak strength"),
+    C("roster_stress", "排班压力测试", "Roster stress test", "choice", choices=(YES, NO), hint_zh="是 = 按压力测试倍数把仓库需求再排一次班（假设），在仓库部门工作簿的「人数核对」表报告各岗位缺口与还需几人；多一次求解；空 = 否", hint_en="Yes = roster the warehouse requirement again at the stress factor (a what-if) and report each post's gap and how many more people it needs on the department's Heads check sheet; one more solve; empty = No"),
     C("overtime_rate", "工作日加班倍数", "Overtime rate", "number", minimum=1, maximum=10, hint_zh="每天超 8 小时或每周超 40 小时的工时按时薪的几倍计；默认 1.5", hint_en="hours beyond 8 a day or 40 a week, as a multiple of the hourly cost; default 1.5"),
     C("rest_day_rate", "休息日加班倍数", "Rest-day rate", "number", minimum=1, maximum=10, hint_zh="休息日上班按时薪的几倍计；默认 2", hint_en="hours on a rest day; default 2"),
     C("holiday_rate", "法定节假日倍数", "Holiday rate", "number", minimum=1, maximum=10, hint_zh="法定节假日上班按时薪的几倍计；默认 3", hint_en="hours on a statutory holiday; default 3"),

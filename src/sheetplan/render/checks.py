@@ -1,4 +1,5 @@
-"""检查结果: every warning about the plan, where it is and what it means, for the planner to act on."""
+"""检查结果: every warning about the plan, where it is and what it means, for the planner to act on;
+a department's workbook carries the ones about that department (``department=``)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 
 
-def write_checks(book: Book, ws: Worksheet, plan: Plan, problems: Sequence[Problem]) -> None:
+def write_checks(book: Book, ws: Worksheet, plan: Plan, problems: Sequence[Problem],
+                 department: str | None = None) -> None:
     lang = plan.lang
-    row = write_title(book, ws, label("title_checks", lang), plan.settings.name)
+    title = label("title_checks", lang) if department is None else label("title_dept_checks", lang, dept=department)
+    row = write_title(book, ws, title, plan.settings.name)
     ws.set_column(0, 0, 8)
     ws.set_column(1, 1, 18)
     ws.set_column(2, 2, 100)
@@ -22,7 +25,8 @@ def write_checks(book: Book, ws: Worksheet, plan: Plan, problems: Sequence[Probl
     header = row
     if not problems:
         row += 1
-        ws.merge_range(row, 0, row, 2, label("ck_none", lang), book.fmt("text"))
+        none = label("ck_none", lang) if department is None else label("ck_none_dept", lang, dept=department)
+        ws.merge_range(row, 0, row, 2, none, book.fmt("text"))
     rank = {"error": 0, "critical": 1}
     for p in sorted(problems, key=lambda p: rank.get(p.severity, 2)):  # what must be read first, first
         row += 1

@@ -1,16 +1,18 @@
 """The roster as people read it: one block per person (to photograph or forward), and one page
 per day for the team's group chat and the wall — who is on which post and shift, how to reach
-them and who leads the shift. Contacts come from the staff sheet's 工号, 手机 and 组长."""
+them and who leads the shift. Contacts come from the staff sheet's 工号, 手机 and 组长. A night shift
+shows on the day it starts (running into the next day) and again on the next day's list, marked as
+from the evening before (:mod:`sheetplan.calc.duty_lists`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Mapping
 
 from xlsxwriter.worksheet import Worksheet
 
 from ..calc.department_roster import DepartmentRoster
+from ..calc.duty_lists import DutyLine, by_day, by_person, duty_lines
 from ..i18n import join
 from ..plan.contacts import shift_leads
 from ..plan.model import Plan
@@ -30,9 +32,19 @@ def _hm(hour: float, *, end: bool = False) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _time(start_h: float, hours: float) -> str:
-    """'22:00–02:00', '16:00–24:00'."""
-    return f"{_hm(start_h)}–{_hm(start_h + hours, end=True)}"
+def _time(start_h: float, hours: float, lang: str = "zh", *, overnight: bool = False, carried: bool = False) -> str:
+    """'16:00–24:00'; a night shift '22:00–次日 02:00' on its own day and '22:00–02:00（前一晚起）'
+    on the next day's list."""
+    start, end = _hm(start_h), _hm(start_h + hours, end=True)
+    if carried:
+        return label("dd_time_carried", lang, start=start, end=end)
+    if overnight:
+        return label("dd_time_overnight", lang, start=start, end=end)
+    return f"{start}–{end}"
+
+
+def _line_time(line: DutyLine, lang: str) -> str:
+    return _time(line.start_hour, line.hours, lang, overnight=line.overnight, carried=line.carried)
 
 
 def write_person_schedules(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, contacts: Contacts) -> None:
@@ -40,13 +52,11 @@ def write_person_schedules(book: Book, ws: Worksheet, plan: Plan, dr: Department
     start–end, post, hours) and the total. A page break after each block: one person per A4 page."""
     lang, s = plan.lang, plan.settings
     wd = WEEKDAYS[lang]
-    widths = (12, 7, 8, 14, 14, 8)
+    widths = (12, 7, 8, 22, 14, 8)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     row = write_title(book, ws, label("title_people", lang, dept=dr.department), s.name)
-    mine: dict[str, list] = defaultdict(list)
-    for a in dr.result.assignments:
-        mine[a.person].append(a)
+    mine = by_person(duty_lines(dr.result.assignments, dr.shifts, len(s.days)))
     breaks = []
     for k, p in enumerate(sorted(dr.people, key=lambda p: p.name)):
         if k:
@@ -63,20 +73,25 @@ def write_person_schedules(book: Book, ws: Worksheet, plan: Plan, dr: Department
         row += 1
         write_header(book, ws, row, [label(x, lang) for x in
                                      ("ps_date", "ps_weekday", "ps_shift", "ps_time", "ps_post", "ps_hours")])
-        shifts = sorted(mine.get(p.name, []), key=lambda a: a.start_hour_abs)
+        lines = mine.get(p.name, [])
         templates = {t.code: t for t in dr.shifts}
-        for a in shifts:
+        for line in lines:
             row += 1
-            day = s.days[a.day]
-            t = templates[a.shift_code]
-            ws.write_datetime(row, 0, dt.datetime.combine(day, dt.time()), book.fmt("center", "date"))
-            ws.write_string(row, 1, wd[day.weekday()], book.fmt("center"))
-            ws.write_string(row, 2, f"{a.shift_code} {t.label}".strip(), book.fmt("center"))
-            ws.write_string(row, 3, _time(t.start_hour, t.hours), book.fmt("center"))
-            ws.write_string(row, 4, a.post, book.fmt("center"))
-            ws.write_number(row, 5, a.hours, book.fmt("center", number_format(a.hours)))
+            day = s.days[line.day]
+            t = templates[line.shift_code]
+            look = "carried" if line.carried else "center"
+            ws.write_datetime(row, 0, dt.datetime.combine(day, dt.time()), book.fmt(look, "date"))
+            ws.write_string(row, 1, wd[day.weekday()], book.fmt(look))
+            ws.write_string(row, 2, f"{line.shift_code} {t.label}".strip(), book.fmt(look))
+            ws.write_string(row, 3, _line_time(line, lang), book.fmt(look, text_wrap=True))
+            ws.write_string(row, 4, line.post, book.fmt(look))
+            if line.carried:  # its hours count on the day it started
+                ws.write_blank(row, 5, None, book.fmt(look))
+            else:
+                ws.write_number(row, 5, line.hours, book.fmt("center", number_format(line.hours)))
         row += 1
-        total = sum(a.hours for a in shifts)
+        shifts = [line for line in lines if not line.carried]
+        total = sum(line.hours for line in shifts)
         text = label("ps_total", lang, n=len(shifts), hours=f"{total:g}") if shifts else label("ps_none", lang)
         ws.merge_range(row, 0, row, len(widths) - 1, text, book.fmt("subtotal"))
         row += 3
@@ -88,15 +103,13 @@ def write_daily_duty(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster
     """Per day (one page each): post, shift, time, who, their phone, and the shift's team lead."""
     lang, s = plan.lang, plan.settings
     wd = WEEKDAYS[lang]
-    widths = (12, 10, 14, 12, 16, 12)
+    widths = (12, 10, 22, 12, 16, 12)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     templates = {t.code: t for t in dr.shifts}
     order = {t.code: k for k, t in enumerate(dr.shifts)}
     leads_of = {name: c.get("lead", "") for name, c in contacts.items()}
-    by_day: dict[int, dict[tuple[str, str], list[str]]] = defaultdict(lambda: defaultdict(list))
-    for a in dr.result.assignments:
-        by_day[a.day][(a.post, a.shift_code)].append(a.person)
+    days = by_day(duty_lines(dr.result.assignments, dr.shifts, len(s.days)))
     row = 0
     breaks = []
     for d, day in enumerate(s.days):
@@ -108,21 +121,24 @@ def write_daily_duty(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster
         row += 2
         write_header(book, ws, row, [label(x, lang) for x in
                                      ("ps_post", "ps_shift", "ps_time", "dd_person", "ps_phone", "dd_shift_lead")])
-        groups = by_day.get(d, {})
+        groups = days.get(d, {})
         if not groups:
             row += 1
             ws.merge_range(row, 0, row, len(widths) - 1, label("dd_nobody", lang), book.fmt("note"))
-        posts = list(dr.requirement) + sorted({q for q, _ in groups} - set(dr.requirement))
-        for (post, code), names in sorted(groups.items(), key=lambda kv: (
-                posts.index(kv[0][0]), templates[kv[0][1]].start_hour, order[kv[0][1]])):
+        posts = list(dr.requirement) + sorted({q for q, _, _ in groups} - set(dr.requirement))
+        # per post: the night team from the evening before first (on duty from 00:00), then by start
+        for (post, code, carried), names in sorted(groups.items(), key=lambda kv: (
+                posts.index(kv[0][0]), not kv[0][2], templates[kv[0][1]].start_hour, order[kv[0][1]])):
             t = templates[code]
-            lead = join(shift_leads(sorted(names), leads_of), lang)
-            for k, name in enumerate(sorted(names)):
+            lead = join(shift_leads(names, leads_of), lang)
+            when = _time(t.start_hour, t.hours, lang, overnight=t.crosses_midnight, carried=carried)
+            for k, name in enumerate(names):
                 row += 1
                 first = k == 0
                 ws.write_string(row, 0, post if first else "", book.fmt("text", bold=first))
                 ws.write_string(row, 1, f"{code} {t.label}".strip() if first else "", book.fmt("center"))
-                ws.write_string(row, 2, _time(t.start_hour, t.hours) if first else "", book.fmt("center"))
+                ws.write_string(row, 2, when if first else "",
+                                book.fmt("carried" if carried else "center", text_wrap=True))
                 ws.write_string(row, 3, name, book.fmt("center"))
                 ws.write_string(row, 4, contacts.get(name, {}).get("phone", ""), book.fmt("center"))
                 ws.write_string(row, 5, lead if first else "", book.fmt("center"))

@@ -65,6 +65,8 @@ STYLES: dict[str, dict[str, Any]] = {
     "today": {"bg_color": "#D9D9D9"},
     "phase": {"bg_color": "#9DC3E6"},
     "sale": {"bg_color": "#ED7D31"},
+    # a night shift listed again on the next day's list (render/schedules.py): read as a reminder
+    "carried": {**_CELL, "align": "center", "text_wrap": True, "font_color": GREY, "italic": True},
 }
 
 # ---- products (render/products.py): tier highlights and row formats ----
