@@ -165,7 +165,7 @@ def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Probl
             roster_department, dept, people, shifts, requirement, len(s.days), rules,
             interval_minutes=s.interval_minutes, day_labels=labels, lang=plan.lang,
             fixed=to_roster.fixed_assignments(plan, dept), requests=to_roster.requests(plan, dept),
-            shift_cover=to_roster.shift_cover(plan, dept),
+            shift_cover=to_roster.shift_cover(plan, dept), pay_rules=to_roster.pay_rules(plan), dates=s.days,
         ))
     # each solve is single-threaded and deterministic, and CP-SAT releases the GIL: departments
     # solve side by side on the machine's cores, with the same rosters as one after the other
@@ -289,7 +289,10 @@ def compute(plan: Plan, *, with_rosters: bool = True) -> Results:
 
 
 def labour(plan: Plan, r: DepartmentRoster) -> list[Pay]:
-    """Hours and cost per person of a department's roster, overtime by the plan's pay rules."""
+    """Hours and cost per person of a department's roster, overtime by the plan's pay rules (the
+    ones its roster already computed, so its explanation and every sheet state one figure)."""
+    if r.pay or not r.result.assignments:
+        return list(r.pay)
     days = plan.settings.days
     rates = {p.name: p.cost_per_hour for p in r.people}
     return roster_pay([(a.person, days[a.day], a.hours) for a in r.result.assignments], rates,

@@ -6,9 +6,11 @@ is treated the same, whatever its name.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .labour import Pay, PayRules, roster_pay, total
 from .roster import (
     FixedAssignment,
     Person,
@@ -35,6 +37,7 @@ class DepartmentRoster:
     unrostered_posts: list[str] = field(default_factory=list)
     shifts: list[ShiftTemplate] = field(default_factory=list)
     idle: list[Idle] = field(default_factory=list)
+    pay: list[Pay] = field(default_factory=list)  # per person, when the roster was given pay rules
 
     @property
     def required_hours(self) -> float:
@@ -63,8 +66,12 @@ def roster_department(
     fixed: Sequence[FixedAssignment] = (),
     requests: Sequence[Request] = (),
     shift_cover: Sequence[ShiftCover] = (),
+    pay_rules: PayRules | None = None,
+    dates: Sequence[dt.date] = (),
 ) -> DepartmentRoster:
-    """Roster the posts someone can work; explain every gap and every idle person."""
+    """Roster the posts someone can work; explain every gap and every idle person. With
+    ``pay_rules`` and the campaign's ``dates``, everyone's pay too, and the explanation states
+    that labour cost (the one cost figure every output shows)."""
     skilled = {p for person in people for p in person.posts}
     per_shift = {c.post for c in shift_cover if c.need > 0}
     req = {post: list(v) for post, v in requirement.items() if post in skilled and (any(v) or post in per_shift)}
@@ -75,6 +82,11 @@ def roster_department(
         req.setdefault(f.post, [0] * n)
     result = solve_roster(people, shifts, req, horizon_days, rules, fixed, interval_minutes=interval_minutes,
                           requests=requests, shift_cover=shift_cover)
+    pays: list[Pay] = []
+    if pay_rules is not None and dates:
+        rates = {p.name: p.cost_per_hour for p in people}
+        pays = roster_pay([(a.person, dates[a.day], a.hours) for a in result.assignments], rates, pay_rules)
+    t = total(pays) if pay_rules is not None and dates else None
     lines = explain(
         result,
         people,
@@ -87,6 +99,7 @@ def roster_department(
         resolve_time_s=min(WHAT_IF_BUDGET, rules.time_limit_s),
         requests=requests,
         shift_cover=shift_cover,
+        labour=(t.cost, t.premium) if t is not None else None,
     )
     idle = idle_people(result, people, shifts, req)
-    return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle)
+    return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle, pays)

@@ -263,8 +263,12 @@ def explain(
     max_lines: int = 30,
     requests: Sequence[Request] = (),
     shift_cover: Sequence[ShiftCover] = (),
+    labour: tuple[float, float] | None = None,
 ) -> list[str]:
     """Sentences for a department head, first a summary, then one per understaffed run.
+    ``labour`` (cost, premium) is the labour cost with overtime (:mod:`sheetplan.calc.labour`),
+    shown in the summary instead of the solver's hours × rate, so the roster sheet states the same
+    cost as the labour sheet and the summary.
     ``resolve`` re-solves with each binding rule relaxed (``resolve_time_s`` each, default
     ``min(5, rules.time_limit_s)``) to say which relaxation would close which gap."""
     if lang not in ("zh", "en"):
@@ -283,16 +287,21 @@ def explain(
 
     n_people = result.people_used
     hours = sum(a.hours for a in result.assignments)
+    if labour is not None:
+        cost = (f"人工成本 {labour[0]:,.2f}（其中加班 {labour[1]:,.2f}）" if zh
+                else f"labour cost {labour[0]:,.2f} ({labour[1]:,.2f} of it overtime)")
+    else:
+        cost = f"成本 {result.cost:,.2f}" if zh else f"cost {result.cost:,.2f}"
     if zh:
         lines = [
             f"排班 {len(result.assignments)} 人次（{n_people} 人），工时 {hours:g} 小时，"
-            f"成本 {result.cost:,.2f}，需求覆盖率 {result.coverage_pct:.1f}%，"
+            f"{cost}，需求覆盖率 {result.coverage_pct:.1f}%，"
             f"缺口 {result.shortfall_hours:g} 人·小时（{_STATUS_ZH[result.status]}）"
         ]
     else:
         lines = [
             f"{len(result.assignments)} shifts for {n_people} people, {hours:g} paid hours, "
-            f"cost {result.cost:,.2f}, {result.coverage_pct:.1f}% of required hours covered, "
+            f"{cost}, {result.coverage_pct:.1f}% of required hours covered, "
             f"{result.shortfall_hours:g} person-hours short ({result.status})"
         ]
     lines += wish_lines(result, requests, day_labels, lang)
