@@ -212,7 +212,7 @@ def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Probl
             roster_department, dept, people, shifts, requirement, len(s.days), rules,
             interval_minutes=s.interval_minutes, day_labels=labels, lang=plan.lang,
             fixed=to_roster.fixed_assignments(plan, dept), requests=to_roster.requests(plan, dept),
-            shift_cover=to_roster.shift_cover(plan, dept),
+            shift_cover=to_roster.shift_cover(plan, dept), pay_rules=to_roster.pay_rules(plan), dates=s.days,
             priority=to_roster.priority(plan, dept, list(requirement), s.interval_minutes),
             all_hands=to_roster.all_hands_days(plan, dept),
         ))
@@ -345,7 +345,10 @@ def compute(plan: Plan, *, with_rosters: bool = True) -> Results:
 
 
 def labour(plan: Plan, r: DepartmentRoster) -> list[Pay]:
-    """Hours and cost per person of a department's roster, overtime by the plan's pay rules."""
+    """Hours and cost per person of a department's roster, overtime by the plan's pay rules (the
+    ones its roster already computed, so its explanation and every sheet state one figure)."""
+    if r.pay or not r.result.assignments:
+        return list(r.pay)
     days = plan.settings.days
     rates = {p.name: p.cost_per_hour for p in r.people}
     return roster_pay([(a.person, days[a.day], a.hours) for a in r.result.assignments], rates,

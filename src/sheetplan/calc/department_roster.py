@@ -6,10 +6,12 @@ is treated the same, whatever its name.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .labour import Pay, PayRules, roster_pay, total
 from .roster import (
     FixedAssignment,
     Person,
@@ -36,6 +38,7 @@ class DepartmentRoster:
     unrostered_posts: list[str] = field(default_factory=list)
     shifts: list[ShiftTemplate] = field(default_factory=list)
     idle: list[Idle] = field(default_factory=list)
+    pay: list[Pay] = field(default_factory=list)  # per person, when the roster was given pay rules
     priority: dict[str, list[float]] = field(default_factory=dict)  # 必保时段 weights per post and interval
     days: list[Any] = field(default_factory=list)  # roster_days.DayWorst per day, filled by the pipeline
 
@@ -68,8 +71,12 @@ def roster_department(
     shift_cover: Sequence[ShiftCover] = (),
     priority: Mapping[str, list[float]] | None = None,
     all_hands: Sequence[int] = (),
+    pay_rules: PayRules | None = None,
+    dates: Sequence[dt.date] = (),
 ) -> DepartmentRoster:
-    """Roster the posts someone can work; explain every gap and every idle person."""
+    """Roster the posts someone can work; explain every gap and every idle person. With
+    ``pay_rules`` and the campaign's ``dates``, everyone's pay too, and the explanation states
+    that labour cost (the one cost figure every output shows)."""
     skilled = {p for person in people for p in person.posts}
     per_shift = {c.post for c in shift_cover if c.need > 0}
     req = {post: list(v) for post, v in requirement.items() if post in skilled and (any(v) or post in per_shift)}
@@ -82,6 +89,11 @@ def roster_department(
     result = solve_roster(people, shifts, req, horizon_days, rules, fixed, interval_minutes=interval_minutes,
                           requests=requests, shift_cover=shift_cover, priority=priority, all_hands=all_hands)
     unstaffed = _unstaffed_hours(requirement, unrostered, shifts, per_shift_all, interval_minutes)
+    pays: list[Pay] = []
+    if pay_rules is not None and dates:
+        rates = {p.name: p.cost_per_hour for p in people}
+        pays = roster_pay([(a.person, dates[a.day], a.hours) for a in result.assignments], rates, pay_rules)
+    t = total(pays) if pay_rules is not None and dates else None
     lines = explain(
         result,
         people,
@@ -97,10 +109,12 @@ def roster_department(
         priority=priority,
         all_hands=all_hands,
         unstaffed=unstaffed,
+        labour=(t.cost, t.premium) if t is not None else None,
     )
     idle = idle_people(result, people, shifts, req)
     prio = {q: list(v) for q, v in (priority or {}).items() if q in req}
-    return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle, prio)
+    return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle, pays,
+                            prio)
 
 
 def _unstaffed_hours(requirement: Mapping[str, list[int]], posts: Sequence[str], shifts: Sequence[ShiftTemplate],

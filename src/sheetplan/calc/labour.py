@@ -1,11 +1,23 @@
-"""Labour cost of a roster, with overtime as Chinese labour law pays it by default (劳动法 第四十四条,
-standard working-hour system): on a working day, hours beyond 8 a day — or beyond 40 in a
-Monday–Sunday week — at 150 %; any hour on a rest day at 200 %; any hour on a statutory holiday
-at 300 %. The rates, the daily and weekly limits, the rest days and the holidays are the plan's;
-by default Saturday and Sunday are rest days and there are no holidays.
+"""Labour cost of a roster, with overtime as Chinese labour law pays it (劳动法 第四十四条): on a
+working day, hours beyond 8 a day — or beyond 40 in a Monday–Sunday week — at 150 %; an hour on a
+rest day at 200 % *unless the rest day is given back* (补休); an hour on a statutory holiday at
+300 % always. The rates, the limits, the rest days and the holidays are the plan's; by default
+Saturday and Sunday are rest days and there are no holidays.
+
+One cost figure: **cost = base + premium**, base = rate × every hour, premium = what the multiples
+add on top (the "其中加班" share). Nothing else is ever called the cost.
+
+Two working-hour systems (工时制度):
+
+- ``lieu`` (综合工时/排班补休, the default: how shops roster shift staff): a rest day worked in a
+  week in which the person has a working day off (a working day of the campaign without a shift)
+  is a swapped day — paid like a working day (100 %, and the daily and weekly limits apply). Each
+  day off gives back one rest day, the longest worked rest day first; rest days not given back
+  are paid at 200 %.
+- ``standard`` (标准工时): every rest-day hour at 200 %, days off or not.
 
 Hours count towards the day a shift starts on (as everywhere in the roster). Weeks are counted
-within the campaign only: hours worked just before it are not known here.
+within the campaign only: hours and days off just before or after it are not known here.
 """
 
 from __future__ import annotations
@@ -25,6 +37,8 @@ class PayRules:
     week_limit: float = 40.0
     rest_days: frozenset[dt.date] | None = None  # None: Saturdays and Sundays
     holidays: frozenset[dt.date] = frozenset()
+    system: str = "lieu"  # "lieu" (补休: a weekday off gives a worked rest day back) or "standard"
+    days: frozenset[dt.date] = frozenset()  # the rostered days: a working day here without hours is a day off
 
     def kind(self, day: dt.date) -> str:
         if day in self.holidays:
@@ -35,32 +49,54 @@ class PayRules:
 
 @dataclass(frozen=True)
 class Pay:
-    """One person's hours by how they are paid, and the cost."""
+    """One person's hours by how they are paid, and the cost (= base + premium)."""
 
     person: str
     rate: float
-    regular: float
+    regular: float  # at 100 %, including rest days given back (补休)
     overtime: float  # working-day overtime (150 %)
-    rest: float  # rest-day hours (200 %)
+    rest: float  # rest-day hours not given back (200 %)
     holiday: float  # holiday hours (300 %)
-    cost: float
+    base: float  # rate × every hour
+    premium: float  # what the overtime, rest-day and holiday multiples add on top of the base
+    lieu: float = 0.0  # of ``regular``: hours on rest days given back by a day off in the same week
 
     @property
     def hours(self) -> float:
         return self.regular + self.overtime + self.rest + self.holiday
 
     @property
-    def overtime_cost(self) -> float:
-        return self.cost - self.rate * self.hours
+    def cost(self) -> float:
+        return self.base + self.premium
+
+
+def given_back(hours_by_day: Mapping[dt.date, float], rules: PayRules) -> set[dt.date]:
+    """The worked rest days a day off in the same Monday–Sunday week gives back (补休): one per
+    working day of ``rules.days`` without hours, the longest rest day first (then the earliest)."""
+    if rules.system != "lieu":
+        return set()
+    offs: dict[tuple[int, int], int] = defaultdict(int)
+    for day in rules.days:
+        if rules.kind(day) == "work" and not hours_by_day.get(day):
+            offs[day.isocalendar()[:2]] += 1
+    rest_worked: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
+    for day, h in hours_by_day.items():
+        if h > 0 and rules.kind(day) == "rest":
+            rest_worked[day.isocalendar()[:2]].append(day)
+    back: set[dt.date] = set()
+    for week, worked in rest_worked.items():
+        back.update(sorted(worked, key=lambda d: (-hours_by_day[d], d))[:offs[week]])
+    return back
 
 
 def pay(person: str, rate: float, hours_by_day: Mapping[dt.date, float], rules: PayRules = PayRules()) -> Pay:
     """The pay of one person from their hours per day."""
-    regular = overtime = rest = holiday = 0.0
+    regular = overtime = rest = holiday = lieu = 0.0
     week_regular: dict[tuple[int, int], float] = defaultdict(float)
+    back = given_back(hours_by_day, rules)
     for day in sorted(hours_by_day):
         h = hours_by_day[day]
-        kind = rules.kind(day)
+        kind = "work" if day in back else rules.kind(day)
         if kind == "holiday":
             holiday += h
         elif kind == "rest":
@@ -73,8 +109,11 @@ def pay(person: str, rate: float, hours_by_day: Mapping[dt.date, float], rules: 
             week_regular[week] += counted
             regular += counted
             overtime += h - counted
-    cost = rate * (regular + rules.weekday_overtime * overtime + rules.rest_day * rest + rules.holiday * holiday)
-    return Pay(person, rate, regular, overtime, rest, holiday, cost)
+            lieu += counted if day in back else 0.0
+    hours = regular + overtime + rest + holiday
+    premium = rate * ((rules.weekday_overtime - 1) * overtime + (rules.rest_day - 1) * rest
+                      + (rules.holiday - 1) * holiday)
+    return Pay(person, rate, regular, overtime, rest, holiday, rate * hours, premium, lieu)
 
 
 def roster_pay(shifts: Iterable[tuple[str, dt.date, float]], rates: Mapping[str, float],
@@ -87,9 +126,10 @@ def roster_pay(shifts: Iterable[tuple[str, dt.date, float]], rates: Mapping[str,
 
 
 def total(pays: Sequence[Pay]) -> Pay:
-    """The department's line: sums of every column (rate left 0)."""
+    """The department's line: sums of every column (rate left 0), premium the sum of premiums."""
     return Pay("", 0.0, sum(p.regular for p in pays), sum(p.overtime for p in pays), sum(p.rest for p in pays),
-               sum(p.holiday for p in pays), sum(p.cost for p in pays))
+               sum(p.holiday for p in pays), sum(p.base for p in pays), sum(p.premium for p in pays),
+               sum(p.lieu for p in pays))
 
 
-__all__ = ["Pay", "PayRules", "pay", "roster_pay", "total"]
+__all__ = ["Pay", "PayRules", "given_back", "pay", "roster_pay", "total"]

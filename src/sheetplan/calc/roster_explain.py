@@ -267,8 +267,12 @@ def explain(
     priority: Mapping[str, Sequence[float]] | None = None,
     all_hands: Sequence[int] = (),
     unstaffed: Mapping[str, float] | None = None,
+    labour: tuple[float, float] | None = None,
 ) -> list[str]:
     """Sentences for a department head, first a summary, then one per understaffed run.
+    ``labour`` (cost, premium) is the labour cost with overtime (:mod:`sheetplan.calc.labour`),
+    shown in the summary instead of the solver's hours × rate, so the roster sheet states the same
+    cost as the labour sheet and the summary.
     ``resolve`` re-solves with each binding rule relaxed (``resolve_time_s`` each, default
     ``min(5, rules.time_limit_s)``) to say which relaxation would close which gap.
     ``unstaffed``: required person-hours of posts no one on the staff holds (not in ``result``):
@@ -294,16 +298,21 @@ def explain(
     short = result.shortfall_hours + missing
     pct = _pct(result.required_hours + missing, short)
     status = "partial" if missing > 0 and result.status in ("optimal", "feasible") else result.status
+    if labour is not None:
+        cost = (f"人工成本 {labour[0]:,.2f}（其中加班 {labour[1]:,.2f}）" if zh
+                else f"labour cost {labour[0]:,.2f} ({labour[1]:,.2f} of it overtime)")
+    else:
+        cost = f"成本 {result.cost:,.2f}" if zh else f"cost {result.cost:,.2f}"
     if zh:
         lines = [
             f"排班 {len(result.assignments)} 人次（{n_people} 人），工时 {hours:g} 小时，"
-            f"成本 {result.cost:,.2f}，需求覆盖率 {pct}，"
+            f"{cost}，需求覆盖率 {pct}，"
             f"缺口 {short:g} 人·小时（{_STATUS_ZH[status]}）"
         ]
     else:
         lines = [
             f"{len(result.assignments)} shifts for {n_people} people, {hours:g} paid hours, "
-            f"cost {result.cost:,.2f}, {pct} of required hours covered, "
+            f"{cost}, {pct} of required hours covered, "
             f"{short:g} person-hours short ({status})"
         ]
     lines += wish_lines(result, requests, day_labels, lang)

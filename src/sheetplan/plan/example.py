@@ -49,6 +49,7 @@ SETTINGS: dict[str, object] = {
     "products_department": "商品部",
     "as_of": D(Y, 10, 20),
     "cost_ratio": 0.6,
+    "hours_system": "lieu",
 }
 
 PHASES = [

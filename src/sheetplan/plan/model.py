@@ -55,6 +55,7 @@ class Settings:
     holiday_rate: float = 3.0
     rest_days: tuple[dt.date, ...] = ()  # empty: Saturdays and Sundays
     holidays: tuple[dt.date, ...] = ()
+    hours_system: str = "lieu"  # 工时制度: "lieu" (综合工时, 补休) or "standard" (see calc.labour)
     currency: str = ""  # empty: 元 / CNY
     version: str = ""  # the planner's version label, printed in every page footer with the plan's checksum
 

@@ -40,9 +40,14 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     "largest_remainder": ("最大余数（合计100%）", "Largest remainder (adds to 100%)"),
     "zh": ("中文", "Chinese"),
     "en": ("English", "English"),
+    "lieu": ("综合工时（补休）", "Time off in lieu"),
+    "standard": ("标准工时", "Standard hours"),
 }
 FROM_LABEL = {_k.casefold(): code for code, pair in CODE_LABELS.items() for _k in pair} | {
     "最大余数": "largest_remainder", "largest remainder": "largest_remainder", "english": "en", "英文": "en",
+    **dict.fromkeys(("综合工时", "综合工时制", "综合计算工时", "综合计算工时制", "综合", "补休", "排班制", "排班补休",
+                     "comprehensive", "comprehensive hours", "lieu", "toil", "shift rota"), "lieu"),
+    **dict.fromkeys(("标准", "标准工时制", "standard", "standard hours"), "standard"),
 }
 
 
@@ -83,6 +88,7 @@ SERVICE_POSTS: dict[str, tuple[str, str, str]] = {  # key: (zh, en, default sour
     "aftersales": ("售后", "After-sales", "售后定编"),
 }
 SHARE_METHODS = ("exact", "largest_remainder")
+HOURS_SYSTEMS = ("lieu", "standard")  # 工时制度: a weekday off gives a worked rest day back (补休), or never
 WANT, AVOID = "想上班", "不想上班"  # 员工意愿 / Requests: wants, or does not want, to work that shift
 WISHES = (WANT, AVOID)
 TIERS = ("预爆款", "主推", "常规款")
@@ -191,6 +197,7 @@ SETTINGS: tuple[Column, ...] = (
     C("holiday_rate", "法定节假日倍数", "Holiday rate", "number", minimum=1, maximum=10, hint_zh="法定节假日上班按时薪的几倍计；默认 3", hint_en="hours on a statutory holiday; default 3"),
     C("rest_days", "休息日", "Rest days", "dates", hint_zh="空 = 活动期内的周六、周日；调休上班的周末请不列入", hint_en="empty = Saturdays and Sundays in the campaign"),
     C("holidays", "法定节假日", "Holidays", "dates", hint_zh="如 10-01~10-03；空 = 无", hint_en="e.g. 10-01~10-03; empty = none"),
+    C("hours_system", "工时制度", "Working hours system", "choice", choices=HOURS_SYSTEMS, aliases=("工时制", "Working hours"), hint_zh="综合工时（补休，默认）：休息日上班、同一周另有一个工作日休息的，按正常工时计；标准工时：休息日上班一律按休息日倍数", hint_en="time off in lieu (default): a rest day worked in a week with a weekday off is paid as a normal day; standard hours: every rest-day hour at the rest-day rate"),
     C("currency", "币种", "Currency", max_len=10, hint_zh="人工成本的币种，默认 元", hint_en="the labour cost's currency; default CNY"),
     C("version", "版本", "Version", max_len=20, hint_zh="打印页脚的版本号，如 V2 或 11-09 定稿；页脚另有计划内容的校验码", hint_en="the version printed in page footers, e.g. V2; footers also carry a checksum of the plan's content"),
     C("products_department", "商品表部门", "Products department", hint_zh="商品结构总表与补货表也写入该部门的工作簿；空 = 只写入总表", hint_en="the product sheets also go into this department's workbook; empty = plan output only"),

@@ -29,7 +29,7 @@ from .cells import (
     to_text,
     to_time,
 )
-from .schema import Column, Sheet, _norm, canonical_choice
+from .schema import CODE_LABELS, Column, Sheet, _norm, canonical_choice
 
 MAX_MAGNITUDE = 1e15  # Excel keeps 15 significant digits; larger numbers are typos, not plans
 
@@ -57,7 +57,10 @@ def convert(col: Column, v: Any, year: int) -> Any:
         if kind == "choice" and col.choices and text not in col.choices:
             canonical = canonical_choice(text, col.choices)
             if canonical is None:
-                raise CellError("bad_choice", value=text, choices="/".join(col.choices))
+                coded = any(c in CODE_LABELS for c in col.choices)  # codes: say what a planner can type
+                shown = [f"{CODE_LABELS[c][0]}/{CODE_LABELS[c][1]} ({c})" if c in CODE_LABELS else c
+                         for c in col.choices]
+                raise CellError("bad_choice", value=text, choices=(", " if coded else "/").join(shown))
             return canonical
         return text
     if col.minimum is not None and x < col.minimum:

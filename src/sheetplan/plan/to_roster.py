@@ -191,4 +191,5 @@ def pay_rules(plan: Plan) -> PayRules:
     """The plan's overtime rates and calendar (see :mod:`sheetplan.calc.labour`)."""
     s = plan.settings
     return PayRules(weekday_overtime=s.overtime_rate, rest_day=s.rest_day_rate, holiday=s.holiday_rate,
-                    rest_days=frozenset(s.rest_days) if s.rest_days else None, holidays=frozenset(s.holidays))
+                    rest_days=frozenset(s.rest_days) if s.rest_days else None, holidays=frozenset(s.holidays),
+                    system=s.hours_system, days=frozenset(s.days))

@@ -1,6 +1,7 @@
 """A department's labour cost: per person the hours by how they are paid and the cost, a live
 formula of the rates (change a rate or an hour and the cost follows), the department's total,
-and the budget line next to the requirement it buys."""
+and the budget line next to the requirement it buys. The cost is always base + premium
+(:mod:`sheetplan.calc.labour`); "其中加班" is the premium alone."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ def budget_line(plan: Plan, dr: DepartmentRoster, pays: Sequence[Pay]) -> str:
     required = dr.result.required_hours
     covered = required - dr.result.shortfall_hours
     pct = f"{100 * covered / required:.1f}%" if required > 0 else "—"
-    return label("lc_budget", plan.lang, cost=f"{t.cost:,.2f}", cur=currency(plan), ot=f"{t.overtime_cost:,.2f}",
+    return label("lc_budget", plan.lang, cost=f"{t.cost:,.2f}", cur=currency(plan), ot=f"{t.premium:,.2f}",
                  pct=pct)
 
 
@@ -66,5 +67,9 @@ def write_labour(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, pa
     ws.merge_range(row, 0, row, 7, label("lc_note", lang, day=f"{rules.day_limit:g}", week=f"{rules.week_limit:g}",
                                          r1=f"{r1:g}", r2=f"{r2:g}", r3=f"{r3:g}"), book.fmt("note", text_wrap=True))
     ws.set_row(row, 45)
+    row += 1
+    system = "lc_lieu" if rules.system == "lieu" else "lc_standard"
+    ws.merge_range(row, 0, row, 7, label(system, lang, h=f"{t.lieu:g}", r2=f"{r2:g}"), book.fmt("note", text_wrap=True))
+    ws.set_row(row, 30)
     ws.freeze_panes(header + 1, 1)
     print_setup(ws, repeat_rows=(header, header), footer=page_footer(lang, plan.settings.name))
