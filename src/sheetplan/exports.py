@@ -177,6 +177,9 @@ def _fingerprint(ev: Event) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
+_VTIMEZONE_BLOCK = re.compile(rb"BEGIN:VTIMEZONE\r?\n.*?END:VTIMEZONE\r?\n", re.DOTALL)
+
+
 def read_previous(folder: Path | None) -> dict[str, dict[str, Previous]]:
     """File name -> UID -> the event as the last export in ``folder`` published it. Only plain
     (not linked) files of ours, no bigger than MAX_PREVIOUS_BYTES; one we cannot read counts as
@@ -189,7 +192,7 @@ def read_previous(folder: Path | None) -> dict[str, dict[str, Previous]]:
             st = os.lstat(path)
             if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_PREVIOUS_BYTES or path.name.startswith("."):
                 continue
-            cal = Calendar.from_ical(path.read_bytes())
+            cal = Calendar.from_ical(_VTIMEZONE_BLOCK.sub(b"", path.read_bytes()))  # TZIDs resolve by name
             if str(cal.get("PRODID", "")) != PRODID:
                 continue
             events: dict[str, Previous] = {}
