@@ -16,7 +16,7 @@ from icalendar import Calendar
 import lo
 from sheetplan.build import Results, build_plan
 from sheetplan.calc.labour import PayRules, pay
-from sheetplan.exports import uid
+from sheetplan.exports import shift_names, uid
 from sheetplan.pipeline import compute
 from sheetplan.plan.contacts import phone_ok
 from sheetplan.plan.model import Plan
@@ -96,9 +96,10 @@ def test_attendance_csv_round_trips(published: Path, demo_results) -> None:
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens UTF-8 right
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:2] == ["姓名", "工号"] and rows[0][2] == "2026-11-10"
-    names = {t.code: t.label for t in roster.shifts}
-    back = {(r[0], D.fromisoformat(rows[0][k])): v for r in rows[1:] for k, v in enumerate(r) if k >= 2 and v != "休息"}
-    want = {(a.person, plan.settings.days[a.day]): names[a.shift_code] for a in roster.result.assignments}
+    names = shift_names(roster)  # '售前·早班': the post with the shift's name
+    back = {(r[0], D.fromisoformat(rows[0][k])): v for r in rows[1:] for k, v in enumerate(r)
+            if k >= 2 and v not in ("休息", "")}
+    want = {(a.person, plan.settings.days[a.day]): names[(a.post, a.shift_code)] for a in roster.result.assignments}
     assert back == want
     ids = {p.name: p.employee_id for p in plan.staff}
     assert all(ids[r[0]] == r[1] for r in rows[1:])
@@ -270,9 +271,11 @@ def test_an_english_renamed_plan_publishes_in_its_own_words(english: tuple[Plan,
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:2] == ["Name", "Employee ID"]
     care = next(r for r in results.rosters if r.department == "Care team")
-    names = {t.code: t.label for t in care.shifts}
-    back = {(r[0], D.fromisoformat(rows[0][k])): v for r in rows[1:] for k, v in enumerate(r) if k >= 2 and v != "Rest"}
-    assert back == {(a.person, plan.settings.days[a.day]): names[a.shift_code] for a in care.result.assignments}
+    names = shift_names(care)
+    back = {(r[0], D.fromisoformat(rows[0][k])): v for r in rows[1:] for k, v in enumerate(r)
+            if k >= 2 and v not in ("Rest", "")}
+    want = {(a.person, plan.settings.days[a.day]): names[(a.post, a.shift_code)] for a in care.result.assignments}
+    assert back == want
     assert any(a.post == "Sales chat" for a in care.result.assignments)
     one = roster.result.assignments[0]
     mine = Calendar.from_ical((folder / f"Front_Desk-{one.person}.ics").read_bytes())

@@ -143,8 +143,9 @@ def build_plan(plan: Plan, out_dir: str | Path, stem: str, results: Results | No
                 write_products_book(plan, results, outs.temp(fname))
             else:
                 write_department(plan, results, dept, outs.temp(fname), direct=True)
-        data = export_files(plan, results.rosters) if exports and results.rosters else {}
         folder = out_dir / folder_name(stem, plan.lang)
+        # the previous calendars there carry each event's SEQUENCE forward (see exports.py)
+        data = export_files(plan, results.rosters, previous=folder) if exports and results.rosters else {}
         # without exports this time, the ones this plan wrote before would contradict the new
         # rosters: an empty set for the same owner removes them (anyone else's files stay)
         if data or (folder.is_dir() and read_record(folder).get(stem)):

@@ -58,6 +58,8 @@ class Settings:
     hours_system: str = "lieu"  # 工时制度: "lieu" (综合工时, 补休) or "standard" (see calc.labour)
     currency: str = ""  # empty: 元 / CNY
     version: str = ""  # the planner's version label, printed in every page footer with the plan's checksum
+    night_reminder: int | None = None  # minutes before a night shift a personal calendar reminds; None/0: none
+    attendance_departments: tuple[str, ...] = ()  # departments the attendance imports are for; empty: automatic
 
     @property
     def days(self) -> list[dt.date]:

@@ -201,6 +201,8 @@ SETTINGS: tuple[Column, ...] = (
     C("currency", "币种", "Currency", max_len=10, hint_zh="人工成本的币种，默认 元", hint_en="the labour cost's currency; default CNY"),
     C("version", "版本", "Version", max_len=20, hint_zh="打印页脚的版本号，如 V2 或 11-09 定稿；页脚另有计划内容的校验码", hint_en="the version printed in page footers, e.g. V2; footers also carry a checksum of the plan's content"),
     C("products_department", "商品表部门", "Products department", hint_zh="商品结构总表与补货表也写入该部门的工作簿；空 = 只写入总表", hint_en="the product sheets also go into this department's workbook; empty = plan output only"),
+    C("night_reminder", "夜班提醒(分钟)", "Night shift reminder (min)", "int", minimum=0, maximum=1440, hint_zh="个人日历在夜班（20:00–6:00 之间开始的班）前几分钟提醒；空或 0 = 不提醒", hint_en="personal calendars remind this many minutes before a night shift (one starting 20:00–6:00); empty or 0 = no reminder"),
+    C("attendance_departments", "考勤排班部门", "Attendance-rostered departments", "list", hint_zh="导出钉钉/企业微信排班导入表的部门（在考勤应用里按排班上班）；空 = 活动每天都有值班需求的部门", hint_en="departments whose attendance app schedules people by this roster (DingTalk/WeCom import files); empty = those with a requirement on every campaign day"),
 )
 
 SETTINGS_SHEET = Sheet(
