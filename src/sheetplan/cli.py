@@ -174,6 +174,8 @@ def _keep(plan, edited: list[Path]):  # Plan: imported lazily
 def check_roster(
     path: Path,
     strict: Annotated[bool, typer.Option("--strict", help="exit 2 on cover shortfalls too")] = False,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="language of a message about the file itself, zh or en (the rest is in the roster's)")] = None,
 ) -> None:
     """Re-check a published roster workbook after hand edits: every broken rule and every post left
     short, naming cells; and what changed since it was published. Exit 2 when a rule is broken."""
@@ -181,7 +183,7 @@ def check_roster(
     from .roster_edits import check as check_edits
 
     try:  # through the plan reader's guards: a missing file, a folder, a FIFO, a bomb → one line
-        stored, depts = check_edits(path)
+        stored, depts = check_edits(path, _lang(lang))
     except RosterFileError as e:
         err.print(str(e), highlight=False, markup=False)
         raise typer.Exit(2) from None

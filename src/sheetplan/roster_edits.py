@@ -70,14 +70,12 @@ class OtherPlan(RosterFileError):
     """The workbook was published by another plan (--keep-edits refuses it)."""
 
 
-def _lang_of(path: Path, lang: str | None) -> str:
-    return lang or ("zh" if not str(path).isascii() else "en")
-
-
 def read_edits(path: str | Path, lang: str | None = None) -> tuple[Stored, list[DeptEdits]]:
-    """Every department grid of a published workbook, as edited (cached values of formulas)."""
+    """Every department grid of a published workbook, as edited (cached values of formulas).
+    ``lang`` is for what is said before the roster's own language is known (default Chinese,
+    as the plan reader)."""
     path = Path(path)
-    lang = _lang_of(path, lang)
+    lang = lang or "zh"
     try:
         sniff(path, lang)  # the plan reader's guards: size, zip bomb, DTDs, FIFO/device, .xls, text
     except SourceError as e:
