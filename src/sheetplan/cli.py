@@ -137,8 +137,8 @@ def build(
     err.print("正在生成… / building…", highlight=False)
     try:
         plan = read_plan(path, lang)
-        for edited in keep_edits or ():
-            plan = _keep(plan, edited)
+        if keep_edits:
+            plan = _keep(plan, keep_edits)
         results = compute(plan)
         paths = build_plan(plan, out_dir, path.stem, results, exports=exports)
     except PlanError as e:
@@ -154,17 +154,16 @@ def build(
         out.print(f"{len(warnings_)} 个提示 / warning(s): 见 / see「{label('sheet_checks', plan.lang)}」")
 
 
-def _keep(plan, edited: Path):  # Plan: imported lazily
-    """The plan with the hand edits of one published workbook kept (see roster_edits.keep_edits)."""
-    from .roster_edits import NotARoster, keep_edits
-    from .roster_edits import check as check_edits
+def _keep(plan, edited: list[Path]):  # Plan: imported lazily
+    """The plan with the hand edits of the published workbooks kept, the first listed winning
+    a contradiction (see roster_edits.keep_all); a file that cannot be used stops the build."""
+    from .roster_edits import RosterFileError, keep_all
 
     try:
-        stored, depts = check_edits(edited)
-    except (NotARoster, OSError, ValueError) as e:
+        plan, problems = keep_all(plan, edited)
+    except RosterFileError as e:
         err.print(str(e), highlight=False, markup=False)
         raise typer.Exit(2) from None
-    plan, problems = keep_edits(plan, stored, depts, edited.name)
     _report(problems)
     if any(p.severity == "error" for p in problems):
         raise typer.Exit(2)
@@ -175,18 +174,17 @@ def _keep(plan, edited: Path):  # Plan: imported lazily
 def check_roster(
     path: Path,
     strict: Annotated[bool, typer.Option("--strict", help="exit 2 on cover shortfalls too")] = False,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="language of a message about the file itself, zh or en (the rest is in the roster's)")] = None,
 ) -> None:
     """Re-check a published roster workbook after hand edits: every broken rule and every post left
     short, naming cells; and what changed since it was published. Exit 2 when a rule is broken."""
-    from .roster_edits import NotARoster, report
+    from .roster_edits import RosterFileError, report
     from .roster_edits import check as check_edits
 
-    if not path.is_file():
-        err.print(f"找不到文件 / no such file: {path}", highlight=False)
-        raise typer.Exit(2)
-    try:
-        stored, depts = check_edits(path)
-    except (NotARoster, OSError, ValueError) as e:
+    try:  # through the plan reader's guards: a missing file, a folder, a FIFO, a bomb → one line
+        stored, depts = check_edits(path, _lang(lang))
+    except RosterFileError as e:
         err.print(str(e), highlight=False, markup=False)
         raise typer.Exit(2) from None
     problems = report(stored, depts)

@@ -25,6 +25,7 @@ from .calc.duty_demand import department_requirements, warehouse_series
 from .calc.labour import Pay, roster_pay
 from .calc.outreach import calls_per_caller_per_day
 from .calc.products import ProductPlan, StockRules, TierRules, plan_products
+from .calc.roster import FixedAssignment
 from .calc.roster_days import critical, day_worst
 from .calc.roster_explain import Idle, format_span, structural_idle
 from .calc.shares import ShareTable, share_table
@@ -220,11 +221,34 @@ def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Probl
     # solve side by side on the machine's cores, with the same rosters as one after the other
     with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), roster_threads()))) as pool:
         out = list(pool.map(lambda job: job(), jobs))
+    for i, job in enumerate(jobs):
+        out[i], dropped = _without_failing_edits(plan, job, out[i])
+        problems += dropped
     fed = dem.resolution.posts_fed_by(SERVICE_SERIES)
     out = [replace(r, days=day_worst(r, dem.service, [q for d, q in fed if d == r.department])) for r in out]
     for r in out:
         problems += _roster_problems(plan, dem, r) + _idle_problems(plan, r.department, r.idle)
     return out, problems
+
+
+def _without_failing_edits(plan: Plan, job: partial, r: DepartmentRoster) -> tuple[DepartmentRoster, list[Problem]]:
+    """A department that cannot be rostered with the hand edits kept (--keep-edits) is rostered
+    without them — first those the solver names, then all — each dropped edit a warning at its
+    cell: kept edits never empty a department."""
+    days = to_roster.day_index(plan)
+    edits = {FixedAssignment(f.name, days[f.date], f.shift, f.post): f for f in plan.fixed
+             if f.cells.get("edit") and f.date in days}
+    fixed = list(job.keywords.get("fixed", ()))
+    problems: list[Problem] = []
+    while r.result.status == "infeasible" and any(f in edits for f in fixed):
+        named = {c.fixed for c in r.result.conflicts if c.fixed in edits} & set(fixed)
+        drop = named or {f for f in fixed if f in edits}
+        why = msg("edit_infeasible", plan.lang, why=r.explanation[-1] if r.explanation else r.result.status)
+        problems += [Problem(edits[f].cells.get("name", ""), msg("edit_not_kept", plan.lang, why=why), "warning")
+                     for f in fixed if f in drop]
+        fixed = [f for f in fixed if f not in drop]
+        r = job(fixed=fixed)
+    return r, problems
 
 
 def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Problem]:

@@ -382,7 +382,7 @@ def _check(book: PlanBook) -> str:
 
 
 def _check_roster(book: PlanBook) -> str:
-    from .roster_edits import NotARoster, check, report
+    from .roster_edits import NotARoster, RosterFileError, check, report
 
     lang = book.ui_language()
     with tempfile.TemporaryDirectory(prefix="sheetplan-", ignore_cleanup_errors=True) as d:
@@ -393,6 +393,10 @@ def _check_roster(book: PlanBook) -> str:
             stored, depts = check(path)
         except NotARoster:
             message = msg("not_a_roster", lang, file=book.name)
+            book.alert(message, _title(lang), True)
+            return message
+        except RosterFileError as e:  # its hidden roster data damaged: one line
+            message = str(e)
             book.alert(message, _title(lang), True)
             return message
         lang = stored.lang

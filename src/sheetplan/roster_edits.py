@@ -5,13 +5,22 @@ and turn the edits into fixed assignments for a rebuild (``--keep-edits``).
 The grid cell format is the one :func:`sheetplan.render.roster.cell_text` writes ('售前·夜 0–8');
 a planner may also type '售前·夜' or, for someone with one post, just '夜'. Leave and days off
 are typed as 休, 假 (or their variants, or English off/leave) or left empty.
+
+The workbook is opened through the plan reader's guards (:func:`sheetplan.plan.source.sniff`:
+size, zip ratio, FIFO and file type) and read by cached values, so a cell Excel filled by a
+formula counts by what it shows. People are found by their name cell, tolerating whitespace and
+an annotation such as （组长）, an employee ID in the cell, or — for a merged or blanked name
+cell — the row they were published on; anyone not found is reported and taken as published,
+never as days off.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,12 +31,20 @@ from .calc.roster_audit import Audit, Breach, Edited, audit
 from .calc.roster_explain import format_span
 from .messages import msg
 from .plan import model as m
+from .plan import to_roster
 from .plan.problems import Problem
 from .plan.schema import SEPARATOR
-from .roster_store import Stored, StoredRoster, read_store
+from .plan.source import SourceError, sniff
+from .roster_store import Stored, StoredRoster, StoreError, read_store
 
 LEAVE = {"休", "假", "休息", "请假", "年假", "病假", "事假", "调休", "婚假", "产假", "丧假", "off", "leave", "al", "sl",
          "day off", "rest", "x", "-", "—", "/"}
+# an annotation after (or before) a name: 张伟（组长）, 张伟 (lead), 【组长】张伟
+_NOTE = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
+_SPACE = re.compile(r"[\s\u3000]+")
+_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{2,}")
+# rules an edit can only be judged against the whole roster (the cells rostered afresh may satisfy them)
+_NEEDS_ROSTER = {"short_run", "short_off", "min_hours"}
 
 
 @dataclass
@@ -37,20 +54,45 @@ class DeptEdits:
     problems: list[Problem] = field(default_factory=list)
     audit: Audit | None = None
     changes: list[tuple[str, str, str, str]] = field(default_factory=list)  # person, day label, before, after
+    missing: list[str] = field(default_factory=list)  # people whose grid row was not found (taken as published)
+    rows: dict[str, int] = field(default_factory=dict)  # person -> 1-based grid row
 
 
-class NotARoster(ValueError):
+class RosterFileError(ValueError):
+    """The file cannot be read as a published roster; the message (one line) says why."""
+
+
+class NotARoster(RosterFileError):
     """The workbook has no sheetplan roster data (not an output of `sheetplan build`)."""
 
 
-def read_edits(path: str | Path) -> tuple[Stored, list[DeptEdits]]:
-    """Every department grid of a published workbook, as edited."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = load_workbook(path, read_only=False, data_only=False)
-    stored = read_store(wb)
+class OtherPlan(RosterFileError):
+    """The workbook was published by another plan (--keep-edits refuses it)."""
+
+
+def read_edits(path: str | Path, lang: str | None = None) -> tuple[Stored, list[DeptEdits]]:
+    """Every department grid of a published workbook, as edited (cached values of formulas).
+    ``lang`` is for what is said before the roster's own language is known (default Chinese,
+    as the plan reader)."""
+    path = Path(path)
+    lang = lang or "zh"
+    try:
+        sniff(path, lang)  # the plan reader's guards: size, zip bomb, DTDs, FIFO/device, .xls, text
+    except SourceError as e:
+        raise RosterFileError(str(e)) from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(path, read_only=False, data_only=True)
+    except Exception as e:  # a third-party parser on an untrusted file: one line, no traceback
+        raise RosterFileError(msg("not_workbook", lang, file=path.name, why=f"{type(e).__name__}: {e}"[:160])) from None
+    try:
+        stored = read_store(wb, lang)
+    except StoreError as e:
+        raise RosterFileError(str(e)) from None
     if stored is None:
-        raise NotARoster(msg("not_a_roster", "zh" if not str(path).isascii() else "en", file=Path(path).name))
+        raise NotARoster(msg("not_a_roster", lang, file=path.name))
+    formulas = _formula_cells(path, [r.grid.sheet for r in stored.rosters if r.grid.sheet in wb.sheetnames])
     out = []
     for r in stored.rosters:
         if r.grid.sheet not in wb.sheetnames:
@@ -58,31 +100,96 @@ def read_edits(path: str | Path) -> tuple[Stored, list[DeptEdits]]:
             dept.problems.append(Problem(r.grid.sheet, msg("grid_missing", stored.lang, sheet=r.grid.sheet), "error"))
             out.append(dept)
             continue
-        out.append(_read_grid(wb[r.grid.sheet], r, stored))
+        out.append(_read_grid(wb[r.grid.sheet], r, stored, formulas))
     return stored, out
 
 
-def _read_grid(ws, r: StoredRoster, stored: Stored) -> DeptEdits:
+def _formula_cells(path: Path, sheets: Sequence[str]) -> set[tuple[str, str]]:
+    """(sheet, cell) of every formula on the grid sheets: a formula without a cached value reads
+    as empty and must be reported, not taken as a day off. A streaming pass over those sheets."""
+    found: set[tuple[str, str]] = set()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(path, read_only=True, data_only=False)
+        try:
+            for name in sheets:
+                for row in wb[name].iter_rows():
+                    for c in row:
+                        if isinstance(c.value, str) and c.value.startswith("="):
+                            found.add((name, c.coordinate))
+        finally:
+            wb.close()
+    except Exception:  # the full read above succeeded; formulas then only go unflagged
+        return found
+    return found
+
+
+def norm_name(text: str) -> str:
+    """A name cell as a name: no annotation in brackets, no whitespace (full-width included)."""
+    return _SPACE.sub("", _NOTE.sub("", text)).strip("·-—_:：,，")
+
+
+def _rows_of(ws, r: StoredRoster) -> tuple[dict[str, int], list[str]]:
+    """Person -> 1-based grid row, and the people not found. By the name as typed, by the name
+    without annotation or spaces, by an employee ID in the cell; then the row they were published
+    on when its name cell is empty (merged cells keep only the first value)."""
+    names = [p.name for p in r.people]
+    exact = {n: n for n in names}
+    loose: dict[str, str | None] = {}
+    for n in names:
+        k = norm_name(n)
+        loose[k] = None if k in loose else n  # two people with the same loose name: neither by it
+    by_id = {c.get("id", ""): n for n, c in r.contacts.items() if c.get("id")}
+    found: dict[str, int] = {}
+    taken: set[int] = set()
+    last = ws.max_row
+    for row in range(r.grid.header + 2, last + 1):
+        value = ws.cell(row, 1).value
+        if value is None:
+            continue
+        text = str(value).strip()
+        who = exact.get(text) or loose.get(norm_name(text))
+        if who is None:
+            ids = [by_id[t] for t in _ID.findall(text) if t in by_id]
+            who = ids[0] if len(set(ids)) == 1 else None
+        if who is not None and who not in found:
+            found[who] = row
+            taken.add(row)
+    missing = []
+    for n in names:
+        if n in found:
+            continue
+        row = r.grid.rows.get(n)
+        if row is not None and row + 1 not in taken and ws.cell(row + 1, 1).value is None:
+            found[n] = row + 1  # the published row, its name cell merged away or blanked
+            taken.add(row + 1)
+        else:
+            missing.append(n)
+    return found, missing
+
+
+def _read_grid(ws, r: StoredRoster, stored: Stored, formulas: set[tuple[str, str]] = frozenset()) -> DeptEdits:
     lang = stored.lang
     dept = DeptEdits(r, [])
     by_name = {p.name: p for p in r.people}
     codes = {t.code for t in r.shifts}
     n_days = len(stored.days)
-    seen: set[str] = set()
-    for row in ws.iter_rows(min_row=r.grid.header + 2):
-        name = row[0].value if row else None
-        if not isinstance(name, str) or name.strip() not in by_name:
-            continue  # the counts and legend below the grid, or a blank row
-        name = name.strip()
-        if name in seen:
-            continue
-        seen.add(name)
+    rows, dept.missing = _rows_of(ws, r)
+    dept.rows = rows
+    for name in dept.missing:  # reported, and taken as published: never as days off
+        dept.problems.append(Problem(ws.title, msg("grid_row_missing", lang, name=name), "warning"))
+        dept.edited += [Edited(p, day, code, post, ws.title) for p, day, code, post in r.published if p == name]
+    for name, row in sorted(rows.items(), key=lambda x: x[1]):
         person = by_name[name]
         for day in range(n_days):
-            c = r.grid.first_col + day
-            value = row[c].value if c < len(row) else None
-            where = f"{ws.title}!{get_column_letter(c + 1)}{row[c].row if c < len(row) else ''}"
+            c = r.grid.first_col + day + 1
+            where = f"{ws.title}!{get_column_letter(c)}{row}"
+            value = ws.cell(row, c).value
             text = "" if value is None else str(value).strip()
+            if not text and (ws.title, f"{get_column_letter(c)}{row}") in formulas:
+                dept.problems.append(Problem(where, msg("rc_formula", lang, value=where), "error"))
+                continue
             if not text or text.casefold() in LEAVE:
                 continue
             post, code = _parse(text, person.posts)
@@ -107,9 +214,9 @@ def _parse(text: str, posts: tuple[str, ...]) -> tuple[str | None, str]:
     return (posts[0] if len(posts) == 1 else None), code
 
 
-def check(path: str | Path) -> tuple[Stored, list[DeptEdits]]:
-    """Read and audit every department of an edited workbook."""
-    stored, depts = read_edits(path)
+def check(path: str | Path, lang: str | None = None) -> tuple[Stored, list[DeptEdits]]:
+    """Read and audit every department of an edited workbook (by the rules it was published with)."""
+    stored, depts = read_edits(path, lang)
     for d in depts:
         r = d.roster
         d.audit = audit(d.edited, r.people, r.shifts, r.requirement, len(stored.days), r.rules,
@@ -154,24 +261,42 @@ def report(stored: Stored, depts: list[DeptEdits]) -> list[Problem]:
     return out
 
 
-def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str) -> tuple[m.Plan, list[Problem]]:
+Decided = dict[tuple[str, dt.date], tuple[str, str]]  # (person, date) -> (cell, 'post·code' or '' for a day off)
+
+
+def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str,
+               decided: Decided | None = None) -> tuple[m.Plan, list[Problem]]:
     """The plan with the planner's changes to the published roster as decisions: each shift added
     or moved becomes a fixed assignment (as a 固定排班 row), each shift removed — left empty or
-    typed as leave — a day that person is not rostered. Everything else is rostered afresh; a
-    change the rules cannot keep is reported by the rebuild (never dropped in silence)."""
+    typed as leave — a day that person is not rostered. Everything else is rostered afresh.
+
+    Each change is judged by the plan's rules *now* (they may differ from the published ones):
+    one they forbid is a warning naming its cell and the rule, and that cell is rostered afresh.
+    ``decided`` carries what earlier workbooks (and the plan's own 固定排班) decided: a change
+    that contradicts it is reported and the first-listed decision stays. People are the plan's
+    staff found by employee ID, then by name. A workbook of another plan raises OtherPlan."""
     lang = plan.lang
+    _same_plan(plan, stored, depts, source)
+    decided = {} if decided is None else decided
+    for f in plan.fixed:
+        if not f.cells.get("edit"):
+            decided.setdefault((f.name, f.date), (f.cells.get("name", plan.sheets.get("fixed", "")),
+                                                  f"{f.post}{SEPARATOR}{f.shift}"))
     start = dt.date.fromisoformat(stored.start)
-    days = set(plan.settings.days)
-    fixed = list(plan.fixed)
+    index = {d: i for i, d in enumerate(plan.settings.days)}
+    find = _staff_finder(plan)
     off: dict[str, set[dt.date]] = defaultdict(set)
     problems: list[Problem] = []
     log: list[tuple[str, str, str, str, str, str]] = list(plan.edits)
-    label = {(p, day): (before, after) for d in depts for p, day, before, after in d.changes}
+    wanted: dict[str, list[tuple[Edited, tuple[str, str, str, str, str], dt.date]]] = defaultdict(list)
+
+    def not_kept(where: str, entry: tuple[str, str, str, str, str], why: str) -> None:
+        problems.append(Problem(where, msg("edit_not_kept", lang, why=why), "warning"))
+        log.append((*entry, why))
+
     for d in depts:
         problems += d.problems
-        broken: dict[str, list[Breach]] = defaultdict(list)
-        for b in d.audit.breaches if d.audit else []:
-            broken[b.where].append(b)
+        label = {(p, day): (before, after) for p, day, before, after in (d.changes or changes(stored, d))}
         published = {(p, day): (code, post) for p, day, code, post in d.roster.published}
         now = {(e.person, e.day): e for e in d.edited}
         for key in sorted(set(published) | set(now), key=lambda k: (k[1], k[0])):
@@ -181,26 +306,140 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             date = start + dt.timedelta(days=key[1])
             before, after = label.get((key[0], stored.days[key[1]]), ("", ""))
             entry = (d.roster.department, key[0], stored.days[key[1]], before, after)
-            if date not in days:
-                problems.append(Problem(e.where if e else d.roster.grid.sheet,
-                                        msg("edit_outside", lang, date=f"{date:%m-%d}"), "warning"))
+            where = f"{source} {e.where if e else _cell(d, key)}"
+            if date not in index:
+                problems.append(Problem(where, msg("edit_outside", lang, date=f"{date:%m-%d}"), "warning"))
                 log.append((*entry, msg("edit_outside", lang, date=f"{date:%m-%d}")))
                 continue
+            person = find(d.roster, key[0])
+            if person is None:
+                not_kept(where, entry, msg("edit_person_gone", lang, name=key[0]))
+                continue
+            text = "" if e is None else f"{e.post}{SEPARATOR}{e.shift_code}"
+            prior = decided.get((person.name, date))
+            if prior is not None:
+                if prior[1] != text:
+                    not_kept(where, entry, msg("edit_conflict", lang, first=prior[0],
+                                               other=prior[1] or ("休" if lang == "zh" else "off")))
+                else:
+                    log.append((*entry, ""))  # the same decision again
+                continue
             if e is None:
-                off[key[0]].add(date)
+                off[person.name].add(date)
+                decided[(person.name, date)] = (where, "")
                 log.append((*entry, ""))
-            elif e.where in broken:  # the rules forbid it: said, and that cell is rostered afresh
-                why = ("；" if lang == "zh" else "; ").join(breach_text(b, d.roster.department, lang)
-                                                             for b in broken[e.where])
-                problems.append(Problem(f"{source} {e.where}", msg("edit_not_kept", lang, why=why), "warning"))
-                log.append((*entry, why))
-            else:
-                log.append((*entry, ""))
-                fixed.append(m.FixedShift(e.person, date, e.shift_code, e.post,
-                                          cells={"name": f"{source} {e.where}"}))
+                continue
+            wanted[person.department].append((Edited(person.name, index[date], e.shift_code, e.post, where),
+                                               entry, date))
+    fixed = list(plan.fixed)
+    for dept, items in wanted.items():
+        for e, entry, date, why in _judge(plan, dept, items, fixed):
+            if why:
+                not_kept(e.where, entry, why)
+                continue
+            log.append((*entry, ""))
+            decided[(e.person, date)] = (e.where, f"{e.post}{SEPARATOR}{e.shift_code}")
+            fixed.append(m.FixedShift(e.person, date, e.shift_code, e.post, cells={"name": e.where, "edit": "1"}))
     staff = [replace(p, unavailable=tuple(sorted(set(p.unavailable) | off[p.name]))) if p.name in off else p
              for p in plan.staff]
     return replace(plan, fixed=fixed, staff=staff, edits=log), problems
 
 
-__all__ = ["LEAVE", "DeptEdits", "NotARoster", "check", "keep_edits", "read_edits", "report"]
+def _judge(plan: m.Plan, dept: str, items: list, fixed: list[m.FixedShift]) -> list:
+    """(edit, log entry, date, why not kept or '') for one department's wanted shifts, by the
+    plan's rules now, together with the shifts already fixed. An edit that breaks a rule on its
+    own or with the fixed ones is dropped (the later of a pair, so the earlier stays) until the
+    rest break none; rules that depend on the cells rostered afresh are left to the roster."""
+    lang = plan.lang
+    s = plan.settings
+    staff = [p for p in plan.staff if p.department == dept]
+    people = [to_roster.person(plan, p, s.interval_minutes) for p in staff]
+    shifts = to_roster.shift_templates(plan, dept)
+    codes = {t.code for t in shifts}
+    names = {p.name for p in staff}
+    index = to_roster.day_index(plan)
+    base = [Edited(f.name, index[f.date], f.shift, f.post, f.cells.get("name", "")) for f in fixed
+            if f.name in names and f.shift in codes and f.date in index]
+    out = []
+    current = []
+    for e, entry, date in items:
+        if e.shift_code in codes:
+            current.append((e, entry, date))
+        else:
+            out.append((e, entry, date, msg("edit_code_gone", lang, code=e.shift_code, dept=dept)))
+    rules = to_roster.rules(plan)
+    for _ in range(len(current) + 1):
+        mine = {e.where: e for e, _, _ in current}
+        found = audit(base + [e for e, _, _ in current], people, shifts, {}, len(s.days), rules, s.interval_minutes)
+        blamed: dict[str, list[Breach]] = defaultdict(list)
+        for b in found.breaches:
+            if b.rule in _NEEDS_ROSTER:
+                continue
+            other = str(b.detail.get("other", ""))
+            w = b.where if b.where in mine else other if other in mine else None
+            if w is None:  # a rule of the whole run: the person's latest wanted shift gives way
+                theirs = [e for e in mine.values() if e.person == b.person]
+                if not theirs:
+                    continue
+                w = max(theirs, key=lambda e: e.day).where
+            blamed[w].append(b)
+        if not blamed:
+            break
+        sep = "；" if lang == "zh" else "; "
+        for item in [x for x in current if x[0].where in blamed]:
+            out.append((*item, sep.join(dict.fromkeys(breach_text(b, dept, lang) for b in blamed[item[0].where]))))
+        current = [x for x in current if x[0].where not in blamed]
+    return out + [(*x, "") for x in current]
+
+
+def _cell(d: DeptEdits, key: tuple[str, int]) -> str:
+    """The grid cell of a person and day (a shift removed there)."""
+    row = d.rows.get(key[0])
+    if row is None:
+        return d.roster.grid.sheet
+    return f"{d.roster.grid.sheet}!{get_column_letter(d.roster.grid.first_col + key[1] + 1)}{row}"
+
+
+def _staff_finder(plan: m.Plan):  # -> Callable[[StoredRoster, str], StaffMember | None]
+    """The plan's staff member of a published grid's person: by employee ID, then by the name,
+    then by the name without annotation and spaces (when that is unambiguous)."""
+    by_id = {p.employee_id.strip(): p for p in plan.staff if p.employee_id and p.employee_id.strip()}
+    by_name = {p.name: p for p in plan.staff}
+    loose: dict[str, m.StaffMember | None] = {}
+    for p in plan.staff:
+        k = norm_name(p.name)
+        loose[k] = None if k in loose else p
+
+    def find(r: StoredRoster, name: str) -> m.StaffMember | None:
+        emp = str(r.contacts.get(name, {}).get("id", "") or "").strip()
+        return by_id.get(emp) or by_name.get(name) or loose.get(norm_name(name))
+
+    return find
+
+
+def _same_plan(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str) -> None:
+    """Refuse a workbook another plan published: its stored campaign name, or no department in common."""
+    ours = plan.settings.name
+    if stored.plan and ours and stored.plan != ours:
+        raise OtherPlan(msg("other_plan", plan.lang, file=source, theirs=stored.plan, ours=ours))
+    theirs = [d.roster.department for d in depts]
+    if theirs and not {p.department for p in plan.staff} & set(theirs):
+        raise OtherPlan(msg("no_department", plan.lang, file=source, depts="、".join(theirs)))
+
+
+def keep_all(plan: m.Plan, paths: Sequence[str | Path]) -> tuple[m.Plan, list[Problem]]:
+    """``--keep-edits`` with one or more workbooks, in the order given (the first listed wins a
+    contradiction). Raises RosterFileError (one line) for a file that cannot be used."""
+    decided: Decided = {}
+    problems: list[Problem] = []
+    for path in paths:
+        stored, depts = read_edits(path, plan.lang)
+        for d in depts:
+            d.changes = changes(stored, d)
+        plan, found = keep_edits(plan, stored, depts, Path(path).name, decided)
+        problems += found
+    return plan, problems
+
+
+__all__ = ["LEAVE", "DeptEdits", "NotARoster", "OtherPlan", "RosterFileError", "check", "keep_all", "keep_edits",
+           "norm_name", "read_edits", "report"]

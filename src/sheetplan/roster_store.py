@@ -3,19 +3,25 @@ re-checked and rebuilt from without the plan: each department's people, shifts, 
 requirement, per-shift head counts, where its grid is and what was published.
 
 Stored as sorted JSON in a hidden sheet (``_sheetplan``, cells of at most 30,000 characters),
-so the same plan still gives a byte-identical workbook. Read back with openpyxl.
+so the same plan still gives a byte-identical workbook. Read back with openpyxl, and checked
+against the types of the classes it is read into (a hidden sheet can still be unhidden and
+edited): anything else is one :class:`StoreError` naming the sheet, never a KeyError later.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
+import types
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, Union
 
 from .calc.department_roster import DepartmentRoster
 from .calc.roster import Person, RosterRules, ShiftCover, ShiftTemplate
+from .messages import msg
 
 SHEET = "_sheetplan"
 CHUNK = 30_000  # Excel holds at most 32,767 characters in a cell
@@ -53,6 +59,11 @@ class Stored:
     interval_minutes: int
     stamp: str
     rosters: list[StoredRoster]
+    plan: str = ""  # the plan's identity (its campaign name): --keep-edits refuses another plan's workbook
+
+
+class StoreError(ValueError):
+    """The hidden roster data cannot be used (damaged or edited by hand); the message says so."""
 
 
 def _plain(obj: Any) -> Any:
@@ -73,27 +84,89 @@ def dumps(stored: Stored) -> str:
 
 
 def loads(text: str) -> Stored:
+    """The stored data, every value checked against the type it is read into (ValueError)."""
     raw = json.loads(text)
-    if raw.get("format") != FORMAT:
-        raise ValueError(f"roster data format {raw.get('format')!r}, expected {FORMAT}")
-    rosters = []
-    for r in raw["rosters"]:
-        people = [Person(**{**p, "posts": tuple(p["posts"]), "unavailable_days": frozenset(p["unavailable_days"]),
-                            "available_windows": None if p["available_windows"] is None
-                            else tuple(tuple(w) for w in p["available_windows"]),
-                            "max_shifts": tuple(tuple(x) for x in p["max_shifts"])}) for p in r["people"]]
-        shifts = [ShiftTemplate(**{**t, "kinds": frozenset(t["kinds"]),
-                                   "not_followed_by": frozenset(t["not_followed_by"])}) for t in r["shifts"]]
-        rd = r["rules"]
-        rules = RosterRules(**{**rd, "night_codes": None if rd["night_codes"] is None else frozenset(rd["night_codes"]),
-                               "peak_days": frozenset(rd["peak_days"]),
-                               "weekends": tuple(tuple(w) for w in rd["weekends"]),
-                               "solver_params": tuple(tuple(x) for x in rd["solver_params"])})
-        rosters.append(StoredRoster(
-            r["department"], people, shifts, rules, r["requirement"], [ShiftCover(**c) for c in r["shift_cover"]],
-            [tuple(a) for a in r["published"]], GridPlace(**r["grid"]), r.get("contacts", {}),
-        ))
-    return Stored(raw["lang"], raw["start"], raw["days"], raw["interval_minutes"], raw["stamp"], rosters)
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        got = raw.get("format") if isinstance(raw, dict) else type(raw).__name__
+        raise ValueError(f"roster data format {got!r}, expected {FORMAT}")
+    stored = _typed(Stored, {k: v for k, v in raw.items() if k != "format"}, "")
+    _consistent(stored)
+    return stored
+
+
+def _typed(tp: Any, value: Any, where: str) -> Any:
+    """``value`` (parsed JSON) as ``tp`` — a dataclass, a container of them or a plain type —
+    or a ValueError naming the field path."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if tp is Any or tp is object:
+        if isinstance(value, str | int | float | bool) or value is None:
+            return value
+    elif dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        if not isinstance(value, dict):
+            raise ValueError(f"{where or tp.__name__}: expected an object")
+        hints = typing.get_type_hints(tp)
+        kw = {}
+        for f in dataclasses.fields(tp):
+            if f.name in value:
+                kw[f.name] = _typed(hints[f.name], value[f.name], f"{where}.{f.name}".lstrip("."))
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise ValueError(f"{where}.{f.name}: missing".lstrip("."))
+        return tp(**kw)  # __post_init__ checks ranges (ValueError)
+    elif origin in (Union, types.UnionType):
+        for a in args:
+            try:
+                return _typed(a, value, where)
+            except (ValueError, TypeError):
+                continue
+    elif origin is Literal:
+        if value in args:
+            return value
+    elif tp is type(None):
+        if value is None:
+            return None
+    elif tp is bool:
+        if isinstance(value, bool):
+            return value
+    elif tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif tp is float:
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+    elif tp is str:
+        if isinstance(value, str):
+            return value
+    elif origin in (list, tuple, frozenset, set) and isinstance(value, list):
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
+            if len(value) != len(args):
+                raise ValueError(f"{where}: expected {len(args)} values")
+            return tuple(_typed(a, v, f"{where}[{i}]") for i, (a, v) in enumerate(zip(args, value, strict=True)))
+        items = [_typed(args[0], v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return origin(items)
+    elif origin is dict and isinstance(value, dict):
+        return {_typed(args[0], k, where): _typed(args[1], v, f"{where}.{k}") for k, v in value.items()}
+    what = getattr(tp, "__name__", tp)
+    raise ValueError(f"{where or '?'}: {type(value).__name__} {str(value)[:40]!r} is not a {what}")
+
+
+def _consistent(s: Stored) -> None:
+    """What the types cannot say: days, intervals and published shifts that fit together."""
+    if not s.days or s.interval_minutes <= 0 or 60 % s.interval_minutes or s.lang not in ("zh", "en"):
+        raise ValueError("days, interval or language out of range")
+    n = len(s.days) * 24 * 60 // s.interval_minutes
+    for r in s.rosters:
+        names, codes = {p.name for p in r.people}, {t.code for t in r.shifts}
+        if len(names) != len(r.people) or len(codes) != len(r.shifts):
+            raise ValueError(f"{r.department}: repeated people or shift codes")
+        if any(len(v) != n or min(v, default=0) < 0 for v in r.requirement.values()):
+            raise ValueError(f"{r.department}: requirement of the wrong length")
+        for person, day, code, _post in r.published:
+            if person not in names or code not in codes or not 0 <= day < len(s.days):
+                raise ValueError(f"{r.department}: published shift {person} {day} {code} unknown")
+        if any(not 0 <= c.day < len(s.days) or c.shift_code not in codes for c in r.shift_cover):
+            raise ValueError(f"{r.department}: shift cover out of range")
+        if r.grid.header < 0 or r.grid.first_col < 1:
+            raise ValueError(f"{r.department}: grid place out of range")
 
 
 def stored_roster(dr: DepartmentRoster, grid: GridPlace, rules: RosterRules, shift_cover: Sequence[ShiftCover],
@@ -112,10 +185,14 @@ def write_store(wb: Any, stored: Stored) -> None:
     ws.hide()
 
 
-def read_store(wb: Any) -> Stored | None:
-    """The stored data of an openpyxl workbook, or None when it has none (not a sheetplan roster)."""
+def read_store(wb: Any, lang: str = "zh") -> Stored | None:
+    """The stored data of an openpyxl workbook, or None when it has none (not a sheetplan roster);
+    StoreError when the sheet is there but damaged or edited."""
     if SHEET not in wb.sheetnames:
         return None
     ws = wb[SHEET]
     parts = [str(row[0]) for row in ws.iter_rows(min_col=1, max_col=1, values_only=True) if row[0] is not None]
-    return loads("".join(parts))
+    try:
+        return loads("".join(parts))
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as e:
+        raise StoreError(msg("store_damaged", lang, sheet=SHEET, why=str(e)[:120])) from None

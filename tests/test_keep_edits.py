@@ -1,0 +1,207 @@
+"""--keep-edits keeps every edit it can and rosters the rest afresh (issue 22, item 1): an edit the
+plan's rules now forbid is a warning at its cell, never an empty department; two workbooks that
+disagree on a cell are reported and the first listed wins; people are found by employee ID, then
+by a name with an annotation or spaces; a workbook another plan published is refused."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import warnings
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from plan_edit import set_setting
+from sheetplan.build import Results, build_plan
+from sheetplan.pipeline import compute
+from sheetplan.plan.model import FixedShift, Plan
+from sheetplan.plan.reader import read_plan
+from sheetplan.roster_edits import OtherPlan, check, keep_all, report
+
+DEPT = "客服部"
+IDLE = "需求已由其他人员满足"
+
+
+def grid(path: Path) -> tuple[openpyxl.Workbook, object, dict[str, int]]:
+    """The 客服部 workbook, its grid sheet and each person's row (the first day is column D)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path)
+    ws = wb[f"排班-{DEPT}"]
+    header = next(r for r in range(1, 12) if ws.cell(r, 1).value == "姓名")
+    rows = {}
+    for r in range(header + 1, ws.max_row + 1):
+        if not ws.cell(r, 1).value:
+            break
+        rows[ws.cell(r, 1).value] = r
+    return wb, ws, rows
+
+
+def roster_of(results: Results, dept: str = DEPT):
+    return next(r for r in results.rosters if r.department == dept)
+
+
+@pytest.fixture(scope="module")
+def rest8(example_plan: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example published with 最短休息 8 h (the example itself says 11 h)."""
+    folder = tmp_path_factory.mktemp("rest8")
+    wb = openpyxl.load_workbook(example_plan)
+    set_setting(wb, "最短休息(小时)", 8)
+    wb.save(folder / "示例计划.xlsx")
+    plan = read_plan(folder / "示例计划.xlsx")
+    assert plan.settings.min_rest_hours == 8
+    build_plan(plan, folder / "out", "示例计划", compute(plan))
+    return folder / "out" / f"示例计划-{DEPT}.xlsx"
+
+
+@pytest.fixture(scope="module")
+def published(demo_results: tuple[Plan, Results], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    plan, results = demo_results
+    out = tmp_path_factory.mktemp("pub11")
+    build_plan(plan, out, "示例计划", results)
+    return out / f"示例计划-{DEPT}.xlsx"
+
+
+def test_an_edit_legal_at_8h_rest_is_a_warning_at_11h_not_an_empty_department(
+        rest8: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    """The issue's case: an evening shift then an early one (8 h rest) typed by hand, check-roster
+    happy with it; the plan goes back to 11 h and is rebuilt with --keep-edits."""
+    plan, base = demo_results
+    assert plan.settings.min_rest_hours == 11
+    wb, ws, rows = grid(rest8)
+    path = tmp_path / "edited.xlsx"
+    found = None
+    for name, r in rows.items():
+        for c in range(4, 11):
+            before, after = ws.cell(r, c).value, ws.cell(r, c + 1).value
+            if not before or not after or "·中" in before or "·早" in after:
+                continue
+            ws.cell(r, c).value, ws.cell(r, c + 1).value = "售前·中", "售前·早"
+            wb.save(path)
+            stored, depts = check(path)
+            if not [p for p in report(stored, depts) if p.severity == "error"]:  # legal at 8 h
+                found = (name, c)
+                break
+            ws.cell(r, c).value, ws.cell(r, c + 1).value = before, after
+        if found:
+            break
+    assert found, "no cell pair to edit"
+    name, col = found
+    late = f"{path.name} {ws.title}!{openpyxl.utils.get_column_letter(col + 1)}{rows[name]}"
+
+    kept, problems = keep_all(plan, [path])
+    not_kept = [p for p in problems if p.where == late]
+    assert not_kept and "休息不足 11 小时" in not_kept[0].message and "未保留" in not_kept[0].message
+    results = compute(kept)
+    cs, before = roster_of(results), roster_of(base)
+    assert cs.result.status != "infeasible"
+    assert len(cs.result.assignments) >= 0.9 * len(before.result.assignments)
+    on = {(a.person, a.day): a.shift_code for a in cs.result.assignments}
+    assert on.get((name, col - 4)) == "中"  # the earlier edit of the pair is kept
+    idle = [p for p in results.problems if IDLE in p.message]
+    assert len(idle) <= len([p for p in base.problems if IDLE in p.message]) + 2
+    out = tmp_path / "rebuilt"
+    build_plan(kept, out, "示例计划", results, exports=True)
+    rows_csv = list(csv.reader(io.StringIO((out / "示例计划-导出" / f"{DEPT}-排班导入.csv")
+                                          .read_bytes().decode("utf-8-sig"))))
+    working = [r for r in rows_csv[1:] if any(v != "休息" for v in r[2:])]
+    assert len(working) >= 0.9 * len(rows_csv[1:])  # not 43 people on 休息 every day
+
+
+def _free(ws, rows: dict[str, int], name: str, c: int) -> bool:
+    return not any(ws.cell(rows[name], k).value for k in (c - 1, c, c + 1) if 4 <= k < 12)
+
+
+def test_two_workbooks_that_disagree_on_a_cell_are_reported_and_the_first_wins(
+        published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    plan, _ = demo_results
+    skills = {p.name: p.posts for p in plan.staff}
+    wb, ws, rows = grid(published)
+    name, col = next((n, c) for c in range(5, 11) for n in rows if "售前" in skills[n] and _free(ws, rows, n, c))
+    cell = f"{ws.title}!{openpyxl.utils.get_column_letter(col)}{rows[name]}"
+    ws.cell(rows[name], col).value = "售前·早"
+    wb.save(tmp_path / "a.xlsx")
+    ws.cell(rows[name], col).value = "售前·中"
+    wb.save(tmp_path / "b.xlsx")
+
+    kept, problems = keep_all(plan, [tmp_path / "a.xlsx", tmp_path / "b.xlsx"])
+    clash = [p for p in problems if p.where == f"b.xlsx {cell}"]
+    assert clash and f"a.xlsx {cell}" in clash[0].message and "售前·早" in clash[0].message, [str(p) for p in problems]
+    cs = roster_of(compute(kept))
+    assert cs.result.status != "infeasible" and cs.result.assignments
+    assert {(a.person, a.day): a.shift_code for a in cs.result.assignments}.get((name, col - 4)) == "早"
+
+
+def test_an_annotated_or_merged_name_cell_keeps_the_persons_shifts(
+        published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    """张伟（组长）, ' 张伟 ' and merged name cells are the same people: no change, no day off."""
+    plan, _ = demo_results
+    wb, ws, rows = grid(published)
+    names = list(rows)
+    lead, spaced, merged_top, merged_under = names[0], names[1], names[3], names[4]
+    ws.cell(rows[lead], 1).value = f"{lead}（组长）"
+    ws.cell(rows[spaced], 1).value = f" {spaced[0]} {spaced[1:]}\u3000(lead)"
+    ws.merge_cells(start_row=rows[merged_top], start_column=1, end_row=rows[merged_under], end_column=1)
+    col = next(c for c in range(4, 12) if ws.cell(rows[lead], c).value is None)
+    ws.cell(rows[lead], col).value = "休"  # still a day off: no change
+    path = tmp_path / "names.xlsx"
+    wb.save(path)
+
+    stored, depts = check(path)
+    cs = next(d for d in depts if d.roster.department == DEPT)
+    assert cs.changes == [] and not cs.missing, cs.changes
+    assert not [p for p in report(stored, depts) if p.severity == "error"]
+    kept, problems = keep_all(plan, [path])
+    assert not problems, [str(p) for p in problems]
+    assert [p.unavailable for p in kept.staff] == [p.unavailable for p in plan.staff]  # no one given days off
+    assert kept.fixed == plan.fixed
+
+    ws.cell(rows[lead], col).value = "售前·早"  # an edit on the annotated row is read as that person's
+    wb.save(path)
+    _, depts = check(path)
+    changed = next(d for d in depts if d.roster.department == DEPT).changes
+    assert [(p, after) for p, _, _, after in changed] == [(lead, "售前·早")]
+
+
+def test_a_person_renamed_in_the_plan_is_found_by_employee_id(
+        published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    plan, _ = demo_results
+    skills = {p.name: p.posts for p in plan.staff}
+    wb, ws, rows = grid(published)
+    taken = {f.name for f in plan.fixed} | {r.name for r in plan.requests}
+    name, col = next((n, c) for c in range(5, 11) for n in rows
+                     if n not in taken and "售前" in skills[n] and _free(ws, rows, n, c))
+    ws.cell(rows[name], col).value = "售前·早"
+    path = tmp_path / "renamed.xlsx"
+    wb.save(path)
+    new = f"{name}A"
+    renamed = dataclasses.replace(plan, staff=[dataclasses.replace(p, name=new) if p.name == name else p
+                                               for p in plan.staff])
+    kept, problems = keep_all(renamed, [path])
+    assert not problems, [str(p) for p in problems]
+    assert [(f.name, f.shift) for f in kept.fixed if f.cells.get("edit")] == [(new, "早")]
+
+
+def test_a_workbook_of_another_plan_is_refused(published: Path, demo_results: tuple[Plan, Results]) -> None:
+    plan, _ = demo_results
+    other = dataclasses.replace(plan, settings=dataclasses.replace(plan.settings, name="618 年中大促"))
+    with pytest.raises(OtherPlan) as e:
+        keep_all(other, [published])
+    assert "618 年中大促" in str(e.value) and plan.settings.name in str(e.value) and published.name in str(e.value)
+
+
+def test_a_department_infeasible_with_kept_edits_is_rostered_without_them(demo_results: tuple[Plan, Results]) -> None:
+    """The last guard: whatever a kept edit does to the solver, the department is rostered (the
+    edits the solver names dropped, each a warning at its cell) rather than emptied."""
+    plan, base = demo_results
+    person = next(p for p in plan.staff if p.department == DEPT and "售后" not in p.posts)
+    where = f"x.xlsx 排班-{DEPT}!E5"
+    bad = FixedShift(person.name, plan.settings.days[1], "早", "售后", cells={"name": where, "edit": "1"})
+    results = compute(dataclasses.replace(plan, fixed=[*plan.fixed, bad]))
+    cs = roster_of(results)
+    assert cs.result.status != "infeasible"
+    assert len(cs.result.assignments) >= 0.9 * len(roster_of(base).result.assignments)
+    assert any(p.where == where and "未保留" in p.message for p in results.problems), [str(p) for p in results.problems]
