@@ -28,7 +28,6 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import concurrent.futures as cf
-import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -36,6 +35,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -212,16 +212,39 @@ def _is_current(entry: dict | None, sha: str, out_dir: Path) -> bool:
 
 
 # --------------------------------------------------------------------------------------- worker
-def _init_worker() -> None:
-    """Ctrl-C is the parent's to handle; workers finish their plan and go. On Linux a worker also
-    dies with its parent (a `kill -9`ed batch must not leave workers writing on, unlocked)."""
+def _init_worker(parent: int) -> None:
+    """Ctrl-C is the parent's to handle; workers finish their plan and go. A worker dies with its
+    batch at once: a `kill -9`ed batch must not leave workers building on, unlocked, from the
+    tasks still queued in their pipe. On Linux a parent-death signal; since it is armed only once
+    the worker has started (seconds on a busy machine), a parent already gone ends the worker
+    here. Elsewhere a thread waits on the parent's sentinel."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ[THREADS_ENV] = "1"  # one plan per process: its departments solve one after the other
-    if sys.platform.startswith("linux"):
-        import ctypes
+    if _die_with_parent() and os.getppid() == parent:
+        return
+    if os.getppid() != parent:  # the batch died while this worker was starting
+        os._exit(1)
+    sentinel = getattr(multiprocessing.parent_process(), "sentinel", None)
+    if sentinel is not None:
+        from multiprocessing.connection import wait
 
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        def watch() -> None:
+            wait([sentinel])
+            os._exit(1)
+
+        threading.Thread(target=watch, name="sheetplan-parent-watch", daemon=True).start()
+
+
+def _die_with_parent() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies; False where that cannot be done."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL) == 0  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return False
 
 
 def _peak_rss_kb() -> int:
@@ -550,7 +573,7 @@ def _run(
         return
     context = multiprocessing.get_context("spawn")
     retry: list[Job] = []
-    with ProcessPool(max_workers=workers, context=context, initializer=_init_worker) as pool:
+    with ProcessPool(max_workers=workers, context=context, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
         futures = {pool.schedule(work, args=(j, root), timeout=timeout): j for j in jobs}
         for fut in cf.as_completed(futures):
             job = futures[fut]
@@ -560,7 +583,7 @@ def _run(
             else:
                 done(outcome)
     for job in sorted(retry, key=lambda j: j.rel):
-        with ProcessPool(max_workers=1, context=context, initializer=_init_worker) as single:
+        with ProcessPool(max_workers=1, context=context, initializer=_init_worker, initargs=(os.getpid(),)) as single:
             fut = single.schedule(work, args=(job, root), timeout=timeout)
             done(_outcome(fut, job, timeout) or Outcome(
                 job.rel, "failed", "the worker process died (crash or out of memory) / 进程崩溃"))

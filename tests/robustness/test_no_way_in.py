@@ -505,27 +505,44 @@ def test_a_writer_with_another_temporary_folder_still_waits(fast_plan: Path, tmp
         pass
 
 
-def test_workers_die_with_a_killed_batch(tmp_path: Path) -> None:
-    """kill -9 of `sheetplan batch`: its workers must not build on, unlocked (Linux)."""
-    src = tmp_path / "in"
+def _children(pid: int) -> list[int]:
+    res = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(x) for x in res.stdout.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc and ps --ppid (Linux)")
+@pytest.mark.parametrize("after_s", [0.0, 3.0], ids=["while-starting", "mid-plan"])
+def test_workers_die_with_a_killed_batch(tmp_path: Path, after_s: float) -> None:
+    """kill -9 of `sheetplan batch`: its workers must not build on, unlocked (issue 24). Killed the
+    moment its workers exist (they are still starting: the plans already wait in their pipe) or
+    seconds later (they are mid-plan). Waits for the event, not for a fixed time."""
+    src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
-    for i in range(2):
-        write_example(src / f"plan-{i}.xlsx")
-    proc = subprocess.Popen([sys.executable, "-m", "sheetplan", "batch", str(src), "-o", str(tmp_path / "out"),
-                             "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
+    for i in range(4):
+        write_example(src / f"plan-{i}.xlsx")  # rosters: seconds of work each
+    proc = subprocess.Popen([sys.executable, "-m", "sheetplan", "batch", str(src), "-o", str(out), "--jobs", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120  # a hang guard, not a speed assertion
     children: list[int] = []
-    while time.monotonic() < deadline and len(children) < 2:
-        time.sleep(0.5)
-        res = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True)
-        children = [int(x) for x in res.stdout.split()]
-    time.sleep(2)
+    while time.monotonic() < deadline and len(children) < 3:  # two workers and the resource tracker
+        time.sleep(0.05)
+        children = _children(proc.pid)
+    time.sleep(after_s)
+    children = sorted(set(children) | set(_children(proc.pid)))
+    written = sorted(p.name for p in out.rglob("*.xlsx"))
     proc.kill()
     proc.wait()
-    time.sleep(3)
-    alive = [pid for pid in children if Path(f"/proc/{pid}").exists()
-             and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]]
-    assert children and alive == []
+    while time.monotonic() < deadline and any(map(_alive, children)):
+        time.sleep(0.2)
+    assert len(children) >= 3 and [pid for pid in children if _alive(pid)] == []
+    assert sorted(p.name for p in out.rglob("*.xlsx")) == written  # nothing built after the kill
 
 
 def test_udfs_refuse_the_second_round_of_unbounded_work() -> None:
