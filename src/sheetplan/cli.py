@@ -253,7 +253,8 @@ def addin_install(
     lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
 ) -> None:
     """Install the add-in into Excel (Windows): Excel compiles it and a self-test runs; without
-    VBA project access the prebuilt add-in is installed with a warning. Elsewhere: what to do."""
+    VBA project access the prebuilt add-in is installed with a warning and self-tested too (exit 1 when
+    a self-test fails). Elsewhere: what to do."""
     from .addin import install_addin
 
     if prebuilt or sys.platform != "win32":
@@ -272,8 +273,8 @@ def addin_install(
             app_.Quit()
     for line in report.lines:
         out.print(line, highlight=False)
-    if not report.self_test_ok and report.compiled_by_excel:
-        raise typer.Exit(1)
+    if report.exit_code:  # the installed add-in (Excel-compiled or the fallback) failed its self-test
+        raise typer.Exit(report.exit_code)
 
 
 @addin_app.command("doctor")
