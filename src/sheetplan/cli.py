@@ -280,7 +280,8 @@ def addin_install(
 @addin_app.command("doctor")
 def addin_doctor(lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh") -> None:
     """What to check when the add-in does not work: Python, xlwings and its DLL, where the add-in is,
-    a blocked download, VBA project access, the add-in's Python path, 32/64-bit — each with its fix."""
+    a blocked download, VBA project access and its policy, the add-in's Python path, the Defender rule
+    that stops Office starting Python, 32/64-bit — each with its fix."""
     from .addin_doctor import doctor, render, this_machine
 
     checks = doctor(this_machine(), _lang(lang) or "zh")

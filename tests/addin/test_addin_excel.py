@@ -15,7 +15,7 @@ from oletools.olevba import VBA_Parser
 
 from sheetplan import __version__, udfs, udfs_native
 from sheetplan.addin import ADDIN_NAME, CUSTOMUI_PART, CUSTOMUI_REL, build_addin, vba_modules
-from sheetplan.addin_doctor import Probe, configured_interpreter, doctor, render
+from sheetplan.addin_doctor import ASR_OFFICE_CHILD_PROCESSES, Probe, asr_state, configured_interpreter, doctor, render
 from sheetplan.addin_excel import (
     XL_OPENXML_ADDIN,
     Retrying,
@@ -473,16 +473,66 @@ def test_doctor_finds_what_is_wrong_and_says_the_fix(tmp_path: Path) -> None:
     xl.mkdir()
     build_addin(xl / ADDIN_NAME, config={"Interpreter_Win": str(tmp_path / "gone" / "pythonw.exe")})
     checks = {c.key: c for c in doctor(bad, "zh")}
-    assert checks["dll"].verdict == "fail" and "xlwings64-0.37.8.dll" in checks["dll"].found
+    assert checks["dll"].verdict == "fail" and "xlwings32-0.37.8.dll" in checks["dll"].found  # Excel's bitness
     assert checks["motw"].verdict == "fail" and "解除锁定" in checks["motw"].fix
     assert checks["interpreter"].verdict == "fail" and "addin install" in checks["interpreter"].fix
-    assert checks["bits"].verdict == "fail" and "Excel 32-bit, Python 64-bit" in checks["bits"].found
     assert checks["vbom"].verdict == "warn" and "信任中心" in checks["vbom"].fix
-    (tmp_path / "xlwings" / "xlwings64-0.37.8.dll").write_text("")
+    (tmp_path / "py" / "xlwings64-0.37.8.dll").write_text("")  # beside python.exe: a standard install
     build_addin(xl / ADDIN_NAME, config={"Interpreter_Win": str(tmp_path / "py" / "python.exe")})
     good = doctor(_probe(tmp_path), "en")
     assert all(c.verdict == "ok" for c in good), render(good, "en")
     assert render(good, "en")[0].startswith("✓ Python")
+
+
+def test_doctor_takes_32_bit_excel_with_64_bit_python_and_the_dll_in_a_venvs_root(tmp_path: Path) -> None:
+    """xlwings runs Python out of process and loads the DLL of Excel's bitness from the add-in's
+    interpreter's folder, then the folder above it: pip puts it into the venv's root."""
+    venv = tmp_path / "venv"
+    (venv / "Scripts").mkdir(parents=True)
+    (venv / "Scripts" / "pythonw.exe").write_text("")
+    (venv / "xlwings64-0.37.8.dll").write_text("")  # pip installs both; here only the wrong one first
+    probe = _probe(tmp_path, excel_bits=32, python_bits=64)
+    probe.xlstart.mkdir()
+    build_addin(probe.xlstart / ADDIN_NAME, config={"Interpreter_Win": str(venv / "Scripts" / "pythonw.exe")})
+    checks = {c.key: c for c in doctor(probe, "en")}
+    assert checks["dll"].verdict == "fail", checks["dll"]
+    assert checks["dll"].found == f"xlwings32-0.37.8.dll not in {venv / 'Scripts'} or {venv}"
+    (venv / "xlwings32-0.37.8.dll").write_text("")
+    checks = {c.key: c for c in doctor(probe, "en")}
+    assert checks["dll"].verdict == "ok" and checks["dll"].found == str(venv / "xlwings32-0.37.8.dll")
+    assert checks["bits"].verdict == "ok" and "Excel 32-bit, Python 64-bit (fine:" in checks["bits"].found
+
+
+@pytest.mark.parametrize(("policy", "verdict"), [(0, "warn"), (1, "ok")])
+def test_doctor_reads_the_policy_on_vba_project_access(tmp_path: Path, policy: int, verdict: str) -> None:
+    checks = {c.key: c for c in doctor(_probe(tmp_path, vbom_trusted=True, vbom_policy=policy), "en")}
+    assert "vbom" not in checks  # the Trust Center box does not count under a policy
+    got = checks["vbom_policy"]
+    assert got.verdict == verdict
+    assert got.found.startswith(r"HKCU\Software\Policies\Microsoft\Office\16.0\Excel\Security\AccessVBOM")
+    assert ("--allow-vba-access cannot change that" in got.fix) == (policy == 0)
+    zh = {c.key: c for c in doctor(_probe(tmp_path, vbom_policy=0), "zh")}["vbom_policy"]
+    assert "组策略锁定" in zh.fix
+
+
+def test_asr_state_of_the_office_child_process_rule() -> None:
+    rule = ASR_OFFICE_CHILD_PROCESSES
+    assert asr_state(None, [rule.lower(), "x"], [1, 0]) == "block"  # MSFT_MpPreference: Defender's view
+    assert asr_state({"{" + rule + "}": "1"}, [rule], [2]) == "audit"  # Defender's view wins
+    assert asr_state({rule: "6"}, None, None) == "warn"  # Group Policy, REG_SZ
+    assert asr_state({"other": "1"}, None, None) == "off" and asr_state(None, [], []) == "off"
+    assert asr_state({rule: "5"}, None, None) == "off"  # not configured
+    assert asr_state(None, None, None) is None  # neither could be read: no check
+
+
+@pytest.mark.parametrize(("state", "verdict"), [("block", "fail"), ("warn", "warn"), ("audit", "ok"), ("off", "ok")])
+def test_doctor_reports_the_office_child_process_rule(tmp_path: Path, state: str, verdict: str) -> None:
+    checks = {c.key: c for c in doctor(_probe(tmp_path, asr_office_children=state), "en")}
+    got = checks["asr"]
+    assert got.verdict == verdict and ASR_OFFICE_CHILD_PROCESSES in got.found
+    if state == "block":  # the fix names the rule and the Python to exclude
+        assert "Audit" in got.fix and str(tmp_path / "py" / "python.exe") in got.fix
+    assert "asr" not in {c.key for c in doctor(_probe(tmp_path), "en")}  # unknown: not shown
 
 
 def test_doctor_off_windows_says_where_to_run_it(tmp_path: Path) -> None:
