@@ -1,8 +1,10 @@
 """Build ``sheetplan.xlam``, the Excel add-in with the SheetPlan ribbon tab and the SP_* UDFs.
 
-The package is xlwings' own Excel-made ``quickstart_addin_ribbon.xlam`` with three parts
+The package is xlwings' shipped template ``quickstart_addin_ribbon.xlam`` with three parts
 replaced, so everything Excel is picky about (workbook, styles, theme, relationships) comes
-from a file Excel wrote:
+from a file that loads in every Excel xlwings supports. (The template is not a file as Excel
+saved it: its package was re-saved by another library for the xlwings release — zip order,
+``<Template />`` — while its VBA project is carried over as Excel wrote it.)
 
 - ``customUI/customUI14.xml`` ← ``addin/ribbon.xml`` (Office 2010+ 2009/07 namespace),
 - ``xl/vbaProject.bin`` ← built from source (:mod:`sheetplan.vba.project`): the ribbon
@@ -460,7 +462,8 @@ The SheetPlan add-in runs in Excel for Windows. On that PC:
      Excel compiles the add-in (this needs File > Options > Trust Center > Macro Settings >
      "Trust access to the VBA project object model", or --allow-vba-access for the install
      only), it goes into Excel's XLSTART folder with this Python's path, and a self-test runs.
-     Without that access the prebuilt add-in is installed instead, with a warning;
+     Without that access the prebuilt add-in is installed instead, with a warning, and
+     self-tested the same way;
      --prebuilt installs it directly.
   3. Start Excel: the ribbon shows the tab "SheetPlan 大促计划"; =SP_HEADCOUNT(12000,1.5,200)
      in a cell gives 90. Something wrong: sheetplan addin doctor
