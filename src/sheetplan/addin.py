@@ -464,7 +464,7 @@ The SheetPlan add-in runs in Excel for Windows. On that PC:
      only), it goes into Excel's XLSTART folder with this Python's path, and a self-test runs.
      Without that access the prebuilt add-in is installed instead, with a warning, and
      self-tested the same way;
-     --prebuilt installs it directly.
+     --prebuilt installs it directly (self-tested as well).
   3. Start Excel: the ribbon shows the tab "SheetPlan 大促计划"; =SP_HEADCOUNT(12000,1.5,200)
      in a cell gives 90. Something wrong: sheetplan addin doctor
 Manual install of the prebuilt add-in: `sheetplan addin build -o sheetplan.xlam`, copy it to

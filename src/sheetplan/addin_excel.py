@@ -28,6 +28,7 @@ pywin32 in real use), so the flow is tested offline with a recording stand-in.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 import shutil
 import tempfile
@@ -35,6 +36,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -116,7 +118,7 @@ def com_text(error: BaseException) -> str:
     return str(error)
 
 
-_PLAIN = (str, int, float, bool, bytes, tuple, list, type(None))
+_PLAIN = (str, int, float, bool, bytes, tuple, list, dict, type(None), dt.date, Decimal)  # values, not objects
 
 
 class Retrying:
@@ -348,14 +350,15 @@ def _self_test(app: Any, installed: Path, lang: str, lines: list[str]) -> bool:
 
 def install(app: Any, xlstart: Path, registry: Registry, *, allow_vba_access: bool = False,
             lang: str = "zh", prebuilt: Callable[[Path], Path] | None = None,
-            relaunch: Callable[[], Any] | None = None) -> InstallReport:
+            relaunch: Callable[[], Any] | None = None, prebuilt_only: bool = False) -> InstallReport:
     """Compile with Excel into XLSTART and self-test; without VBA project access, fall back to the
     prebuilt add-in (or, with the planner's consent, allow it for the install and restore it) and
     self-test that.
 
     ``relaunch`` starts a fresh Excel: after the consent the build is retried in a new instance,
     since a running Excel may have read the Trust Center setting at its start. The caller quits
-    ``app``; an instance started here is quit here."""
+    ``app``; an instance started here is quit here. ``prebuilt_only`` (``--prebuilt``) installs
+    the prebuilt add-in without asking Excel to compile, and self-tests it too."""
     target = xlstart / ADDIN_NAME
     key, old = vbom_key(app), None
     changed = False
@@ -365,7 +368,8 @@ def install(app: Any, xlstart: Path, registry: Registry, *, allow_vba_access: bo
     try:
         with tempfile.TemporaryDirectory(prefix="sheetplan-xl-") as tmp:
             try:
-                built = excel_build(app, Path(tmp) / "first" / ADDIN_NAME)
+                if not prebuilt_only:
+                    built = excel_build(app, Path(tmp) / "first" / ADDIN_NAME)
             except VbomNotTrusted:
                 if not allow_vba_access:
                     lines.append(TRUST_HELP[lang])
@@ -386,7 +390,9 @@ def install(app: Any, xlstart: Path, registry: Registry, *, allow_vba_access: bo
             try:
                 if built is None:
                     (prebuilt or _prebuilt)(target)
-                    lines.append(_fallback(lang, target))
+                    lines.append(_fallback(lang, target) if not prebuilt_only else
+                                 ("已安装预编译的加载项：" if lang == "zh" else "installed the prebuilt add-in: ")
+                                 + str(target))
                 else:
                     shutil.copyfile(built, target)
                     lines.append(("已由 Excel 编译并安装：" if lang == "zh" else "Compiled by Excel and installed: ")

@@ -245,8 +245,8 @@ def addin_build(out_path: Annotated[Path, typer.Option("-o", "--out")] = Path("a
 
 @addin_app.command("install")
 def addin_install(
-    prebuilt: Annotated[bool, typer.Option("--prebuilt", help="install the offline-built add-in, without "
-                                           "letting Excel compile it")] = False,
+    prebuilt: Annotated[bool, typer.Option("--prebuilt", help="install the offline-built add-in (self-tested "
+                                           "too), without letting Excel compile it")] = False,
     allow_vba_access: Annotated[bool, typer.Option(
         "--allow-vba-access", help="turn on Excel's 'Trust access to the VBA project object model' for the "
         "install and restore it afterwards")] = False,
@@ -257,7 +257,7 @@ def addin_install(
     a self-test fails). Elsewhere: what to do."""
     from .addin import install_addin
 
-    if prebuilt or sys.platform != "win32":
+    if sys.platform != "win32":
         out.print(install_addin())
         return
     import os
@@ -267,7 +267,8 @@ def addin_install(
     app_ = windows_excel()
     try:
         report = install(app_, Path(os.environ["APPDATA"]) / "Microsoft" / "Excel" / "XLSTART", WinRegistry(),
-                         allow_vba_access=allow_vba_access, lang=_lang(lang) or "zh", relaunch=windows_excel)
+                         allow_vba_access=allow_vba_access, lang=_lang(lang) or "zh", relaunch=windows_excel,
+                         prebuilt_only=prebuilt)
     finally:
         with contextlib.suppress(Exception):
             app_.Quit()

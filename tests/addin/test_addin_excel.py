@@ -342,6 +342,15 @@ def test_untrusted_vba_access_falls_back_and_says_how(tmp_path: Path) -> None:
     assert any("= 90" in line for line in report.lines)
 
 
+def test_prebuilt_is_installed_without_compiling_and_self_tested(tmp_path: Path) -> None:
+    app = FakeExcel(True, FakeRegistry())
+    report = install(app, tmp_path / "XLSTART", FakeRegistry(), lang="en", prebuilt_only=True)
+    assert not report.compiled_by_excel and report.self_test_ok and report.exit_code == 0, report.lines
+    assert report.lines[0] == f"installed the prebuilt add-in: {report.path}"
+    assert not any(c[0] == "SaveAs" for c in app.rec.calls)  # Excel compiled nothing
+    assert ("Run", f"'{ADDIN_NAME}'!SheetPlanVersion") in app.rec.calls
+
+
 def test_a_fallback_whose_macros_do_not_run_fails_the_install(tmp_path: Path) -> None:
     reg = FakeRegistry()
     report = install(FakeExcel(False, reg, blocks_macros=True), tmp_path / "XLSTART", reg, lang="en")
@@ -389,6 +398,10 @@ def test_a_busy_excel_is_asked_again_a_bounded_number_of_times(tmp_path: Path) -
     with pytest.raises(ComError):
         retry(rejected, attempts=3, sleep=waits.append)
     assert len(calls) == 3
+    import datetime as dt
+
+    cell = Retrying(type("Cell", (), {"Value": dt.datetime(2026, 11, 11)})())
+    assert cell.Value == dt.datetime(2026, 11, 11)  # values come back as they are, objects wrapped
     with pytest.raises(ValueError):  # anything else is not retried
         retry(lambda: (calls.append(1), int("x")), sleep=waits.append)
     assert len(calls) == 4
