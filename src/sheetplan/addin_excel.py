@@ -237,7 +237,7 @@ def _excel_build(app: Any, out: Path, modules: list[VbaModule], config: dict[str
             components = project.VBComponents
         except Exception as e:  # pywintypes.com_error: "Programmatic access … is not trusted"
             raise VbomNotTrusted(str(e)) from e
-        with tempfile.TemporaryDirectory(prefix="sheetplan-vba-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="sheetplan-vba-", ignore_cleanup_errors=True) as tmp:
             for m in modules:
                 if m.kind == "document":
                     if m.name == "ThisWorkbook" and _body(m).strip():
@@ -366,7 +366,7 @@ def install(app: Any, xlstart: Path, registry: Registry, *, allow_vba_access: bo
     lines: list[str] = []
     built: Path | None = None
     try:
-        with tempfile.TemporaryDirectory(prefix="sheetplan-xl-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="sheetplan-xl-", ignore_cleanup_errors=True) as tmp:
             try:
                 if not prebuilt_only:
                     built = excel_build(app, Path(tmp) / "first" / ADDIN_NAME)
@@ -416,9 +416,9 @@ def _prebuilt(target: Path) -> Path:
 
 
 def _fallback(lang: str, target: Path) -> str:
-    return (f"已改为安装预编译的加载项：{target}（宏可能无法运行；允许访问后重新安装即可改用 Excel 编译）"
-            if lang == "zh" else f"installed the prebuilt add-in instead: {target} (its macros may not run; "
-            "allow the access and install again to have Excel compile it)")
+    return (f"已改为安装预编译的加载项：{target}（其宏能否运行，见下面的自检；允许访问后重新安装即可改用 Excel 编译）"
+            if lang == "zh" else f"installed the prebuilt add-in instead: {target} (the self-test below says whether "
+            "its macros run; allow the access and install again to have Excel compile it)")
 
 
 __all__ = ["InstallReport", "Registry", "Retrying", "VbomNotTrusted", "add_ribbon", "busy", "excel_build",
