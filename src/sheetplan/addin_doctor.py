@@ -90,6 +90,8 @@ FIX = {
     "interpreter": ("运行 sheetplan addin install 重新写入本机 Python 路径", "run sheetplan addin install to write this Python's path again"),
     "vbom_policy": ("组策略锁定为不允许，--allow-vba-access 也无法改变：安装会改用预编译的加载项并自检。如需由 Excel 编译，请 IT 允许「信任对 VBA 工程对象模型的访问」",
                     "a policy keeps it off and --allow-vba-access cannot change that: the install uses the prebuilt add-in and self-tests it. For an Excel-compiled add-in, ask IT to allow 'Trust access to the VBA project object model'"),
+    "asr_warn": ("Excel 第一次启动 Python 时 Windows 会弹出通知：选择「允许」（或请 IT 为 {python} 添加该规则的排除项）",
+                 "the first time Excel starts Python, Windows shows a notification: choose Allow (or ask IT to exclude {python} from the rule)"),
     "asr": ("Excel 不能启动 Python（单元格显示 Access is denied / 拒绝访问）。请 IT 为本机把规则 D4F940AB-401B-4EFC-AADC-AD5F3C50688A 设为「审核」，或为 {python} 添加该规则的排除项（组策略：Microsoft Defender 防病毒 → Microsoft Defender 攻击防护 → 攻击面减少；或 Intune）",
             "Excel cannot start Python (cells say Access is denied). Ask IT to set rule D4F940AB-401B-4EFC-AADC-AD5F3C50688A to Audit on this PC, or to exclude {python} from it (Group Policy: Microsoft Defender Antivirus › Microsoft Defender Exploit Guard › Attack Surface Reduction; or Intune)"),
     "platform": ("SheetPlan 加载项只在 Windows 版 Excel 中运行；在 Windows 电脑上运行本命令", "the SheetPlan add-in runs in Excel for Windows: run this on that PC"),
@@ -237,10 +239,11 @@ def doctor(probe: Probe, lang: str = "zh") -> list[Check]:
 
     addin = probe.xlstart / ADDIN_NAME if probe.xlstart else None
     configured = configured_interpreter(addin) if addin is not None and addin.is_file() else None
-    interpreter = configured or probe.python  # what the add-in starts (else ~/.sheetplan or this one)
+    # what the add-in starts; a bare "pythonw" is found on the PATH, so look beside this Python then
+    interpreter = configured if configured and ("\\" in configured or "/" in configured) else probe.python
 
-    def add(key: str, verdict: Verdict, found: str) -> None:
-        fix = "" if verdict == "ok" else FIX.get(key, ("", ""))[not zh].format(python=interpreter)
+    def add(key: str, verdict: Verdict, found: str, fix_key: str | None = None) -> None:
+        fix = "" if verdict == "ok" else FIX.get(fix_key or key, ("", ""))[not zh].format(python=interpreter)
         out.append(Check(key, verdict, found, fix))
 
     if probe.platform != "win32":
@@ -290,7 +293,7 @@ def doctor(probe: Probe, lang: str = "zh") -> list[Check]:
                 "warn": ("警告：Windows 弹出通知时可选择允许", "warn: allow it when Windows shows the notification"),
                 "block": ("阻止", "block")}[state][not zh]
         add("asr", {"off": "ok", "audit": "ok", "warn": "warn", "block": "fail"}[state],
-            f"{ASR_OFFICE_CHILD_PROCESSES}: {said}")
+            f"{ASR_OFFICE_CHILD_PROCESSES}: {said}", "asr_warn" if state == "warn" else None)
     if probe.excel_bits is not None:  # information: xlwings runs Python out of process
         same = probe.excel_bits == probe.python_bits
         note = "" if same else ("（可以：xlwings 在单独的进程中运行 Python，按 Excel 的位数加载 DLL）" if zh else

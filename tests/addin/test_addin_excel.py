@@ -545,6 +545,8 @@ def test_doctor_reports_the_office_child_process_rule(tmp_path: Path, state: str
     assert got.verdict == verdict and ASR_OFFICE_CHILD_PROCESSES in got.found
     if state == "block":  # the fix names the rule and the Python to exclude
         assert "Audit" in got.fix and str(tmp_path / "py" / "python.exe") in got.fix
+    if state == "warn":
+        assert "choose Allow" in got.fix
     assert "asr" not in {c.key for c in doctor(_probe(tmp_path), "en")}  # unknown: not shown
 
 
