@@ -1,8 +1,10 @@
 """Build ``sheetplan.xlam``, the Excel add-in with the SheetPlan ribbon tab and the SP_* UDFs.
 
-The package is xlwings' own Excel-made ``quickstart_addin_ribbon.xlam`` with three parts
+The package is xlwings' shipped template ``quickstart_addin_ribbon.xlam`` with three parts
 replaced, so everything Excel is picky about (workbook, styles, theme, relationships) comes
-from a file Excel wrote:
+from a file that loads in every Excel xlwings supports. (The template is not a file as Excel
+saved it: its package was re-saved by another library for the xlwings release — zip order,
+``<Template />`` — while its VBA project is carried over as Excel wrote it.)
 
 - ``customUI/customUI14.xml`` ← ``addin/ribbon.xml`` (Office 2010+ 2009/07 namespace),
 - ``xl/vbaProject.bin`` ← built from source (:mod:`sheetplan.vba.project`): the ribbon
@@ -100,7 +102,8 @@ def udf_wrapper_module() -> VbaModule:
 
     Table answers call :data:`UDF_MODULE_CHOICE`'s module instead of the fixed name, so they
     spill natively in Excel 365 and are resized as legacy arrays in Excel 2016/2019. A failure
-    xlwings reports (a whole Python traceback) reaches the cell as its last line only.
+    xlwings reports reaches the cell as one line (``SheetPlanError``): a Python traceback's last,
+    xlwings' own errors' first, with a hint for the known ones.
     """
     with offline_xlwings() as xl:
         udfs = xl.load_module(UDF_MODULE)
@@ -171,17 +174,45 @@ Function SheetPlanChineseUI() As Boolean
     End Select
 End Function
 
-' One line for a cell from what xlwings reports: a Python traceback ends with the error itself.
+' One line for a cell from what xlwings reports. A Python traceback ends with the error itself;
+' xlwings' own errors (its DLL not loaded, Python not started) say the cause first and details
+' after it (folders, the command line), so their first line (and its "Error message:") is kept,
+' after a hint for the known ones.
 Function SheetPlanError(ByVal description As String) As String
-    Dim lines() As String, i As Long
+    Dim lines() As String, i As Long, cause As String, hint As String
     lines = Split(Replace(description, vbCr, ""), vbLf)
-    For i = UBound(lines) To LBound(lines) Step -1
-        If Trim$(lines(i)) <> "" Then
-            SheetPlanError = "{ERROR_PREFIX} Python: " & Left$(Trim$(lines(i)), 200)
-            Exit Function
+    If InStr(1, description, "Traceback (most recent call last)") > 0 Then
+        For i = UBound(lines) To LBound(lines) Step -1
+            If Trim$(lines(i)) <> "" Then
+                cause = Trim$(lines(i))
+                Exit For
+            End If
+        Next i
+    Else
+        For i = LBound(lines) To UBound(lines)
+            If Trim$(lines(i)) <> "" Then
+                cause = Trim$(lines(i))
+                If i < UBound(lines) Then
+                    If InStr(1, Trim$(lines(i + 1)), "Error message:") = 1 Then
+                        cause = cause & " " & Trim$(lines(i + 1))
+                    End If
+                End If
+                Exit For
+            End If
+        Next i
+    End If
+    If cause = "" Then cause = Trim$(description)
+    If InStr(1, cause, "Could not load xlwings", vbTextCompare) = 1 Then
+        hint = SheetPlanText("err_dll")
+    ElseIf InStr(1, cause, "Could not create Python process", vbTextCompare) = 1 Then
+        If InStr(1, cause, "denied", vbTextCompare) > 0 Or InStr(1, cause, ChrW(25298) & ChrW(32477)) > 0 Then
+            hint = SheetPlanText("err_blocked")
+        Else
+            hint = SheetPlanText("err_no_python")
         End If
-    Next i
-    SheetPlanError = "{ERROR_PREFIX} Python: " & description
+    End If
+    If hint <> "" Then cause = hint & " (" & cause & ")"
+    SheetPlanError = "{ERROR_PREFIX} Python: " & Left$(cause, 240)
 End Function
 
 ' Excel has dynamic arrays (365, 2021+): xlwings' own test, late bound so it compiles in 2016.
@@ -431,8 +462,9 @@ The SheetPlan add-in runs in Excel for Windows. On that PC:
      Excel compiles the add-in (this needs File > Options > Trust Center > Macro Settings >
      "Trust access to the VBA project object model", or --allow-vba-access for the install
      only), it goes into Excel's XLSTART folder with this Python's path, and a self-test runs.
-     Without that access the prebuilt add-in is installed instead, with a warning;
-     --prebuilt installs it directly.
+     Without that access the prebuilt add-in is installed instead, with a warning, and
+     self-tested the same way;
+     --prebuilt installs it directly (self-tested as well).
   3. Start Excel: the ribbon shows the tab "SheetPlan 大促计划"; =SP_HEADCOUNT(12000,1.5,200)
      in a cell gives 90. Something wrong: sheetplan addin doctor
 Manual install of the prebuilt add-in: `sheetplan addin build -o sheetplan.xlam`, copy it to

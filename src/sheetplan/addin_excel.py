@@ -6,13 +6,20 @@ authors report add-ins that open but whose macros do not run (MS-OVBA issue 116,
 does: a new workbook; every module imported through ``VBProject.VBComponents`` from its exported
 text (``ThisWorkbook``'s code added to the document module); the config sheet with this Python's
 path; saved as an add-in (``FileFormat=55``); the ribbon XML part and its relationship added to
-the saved package; copied into XLSTART. Then a self-test: ``Application.Run`` of
-``SheetPlanVersion`` must return the package version and ``=SP_HEADCOUNT(12000,1.5,200)`` must
-give 90 in a scratch workbook.
+the saved package; copied into XLSTART. Then a self-test: the add-in opened with macro security
+as the planner's Excel applies it (``AutomationSecurity`` by the Trust Center, not automation's
+"enable all"), ``Application.Run`` of ``SheetPlanVersion`` must return the package version and
+``=SP_HEADCOUNT(12000,1.5,200)`` must give 90 in a scratch workbook.
 
 Access to the VBA project object model is off by default in Excel. Without it the install says
-exactly how to allow it and falls back to the prebuilt add-in. The per-user ``AccessVBOM`` value
-is changed only when the planner asks for it (``--allow-vba-access``) and restored afterwards.
+exactly how to allow it and falls back to the prebuilt add-in — and self-tests that one too (the
+self-test needs no VBA project access). The per-user ``AccessVBOM`` value is changed only when the
+planner asks for it (``--allow-vba-access``) and restored afterwards.
+
+Excel is driven hidden and without dialogs (``DisplayAlerts``, ``Interactive`` and
+``ScreenUpdating`` off while it works, restored after); a call Excel rejects because it is busy
+(``RPC_E_CALL_REJECTED``, ``RPC_E_SERVERCALL_RETRYLATER``) is retried a bounded number of times
+(:class:`Retrying`); scratch files live in a temporary folder that is always deleted.
 
 Everything Excel does goes through the object passed as ``app`` (``Excel.Application`` through
 pywin32 in real use), so the flow is tested offline with a recording stand-in.
@@ -21,12 +28,15 @@ pywin32 in real use), so the flow is tested offline with a recording stand-in.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 import shutil
 import tempfile
+import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -46,6 +56,11 @@ from sheetplan.vba.project import PROJECT_NAME as VBA_PROJECT_NAME
 from sheetplan.vba.project import STORED_ONLY, VbaModule
 
 XL_OPENXML_ADDIN = 55  # xlOpenXMLAddIn
+MSO_AUTOMATION_SECURITY_BY_UI = 2  # msoAutomationSecurityByUI: the Trust Center's macro settings
+#: HRESULTs of a busy Excel (a dialog open, a calculation running): the call was not made; retry.
+BUSY_HRESULTS = frozenset({0x80010001, 0x8001010A})  # RPC_E_CALL_REJECTED, RPC_E_SERVERCALL_RETRYLATER
+RETRY_ATTEMPTS = 8
+RETRY_DELAY_S = 0.25  # grows linearly: 7 s in all before giving up
 VBEXT_CT_STD, VBEXT_CT_CLASS = 1, 2
 SELF_TEST_FORMULA = "=SP_HEADCOUNT(12000,1.5,200)"
 SELF_TEST_VALUE = 90
@@ -72,6 +87,87 @@ TRUST_HELP = {
 }
 
 
+def busy(error: BaseException) -> bool:
+    """``error`` is COM saying Excel is busy (pywintypes.com_error carries the HRESULT first)."""
+    code = getattr(error, "hresult", None)
+    if code is None and error.args and isinstance(error.args[0], int):
+        code = error.args[0]
+    return isinstance(code, int) and (code & 0xFFFFFFFF) in BUSY_HRESULTS
+
+
+def retry(call: Callable[[], Any], *, attempts: int = RETRY_ATTEMPTS, delay: float = RETRY_DELAY_S,
+          sleep: Callable[[float], None] = time.sleep) -> Any:
+    """``call()``, again after a pause while Excel rejects it as busy; at most ``attempts`` times."""
+    for n in range(1, attempts + 1):
+        try:
+            return call()
+        except Exception as e:
+            if n == attempts or not busy(e):
+                raise
+            sleep(delay * n)
+    raise AssertionError("unreachable")
+
+
+def com_text(error: BaseException) -> str:
+    """What Excel said: a com_error's exception description, else its message, else str()."""
+    args = error.args
+    if len(args) >= 3 and isinstance(args[2], tuple) and len(args[2]) > 2 and isinstance(args[2][2], str):
+        return args[2][2]  # excepinfo: (code, source, description, help file, help context, scode)
+    if len(args) >= 2 and isinstance(args[0], int) and isinstance(args[1], str):
+        return args[1]
+    return str(error)
+
+
+_PLAIN = (str, int, float, bool, bytes, tuple, list, dict, type(None), dt.date, Decimal)  # values, not objects
+
+
+class Retrying:
+    """A COM object whose every property read, property write and call goes through :func:`retry`;
+    objects it hands out are wrapped too, so ``app.Workbooks.Open(...)`` is retried at each step."""
+
+    __slots__ = ("_sleep", "_target")
+
+    def __init__(self, target: Any, sleep: Callable[[float], None] = time.sleep) -> None:
+        object.__setattr__(self, "_target", target)
+        object.__setattr__(self, "_sleep", sleep)
+
+    def _wrap(self, value: Any) -> Any:
+        return value if isinstance(value, _PLAIN) else Retrying(value, self._sleep)
+
+    def __getattr__(self, name: str) -> Any:
+        return self._wrap(retry(lambda: getattr(self._target, name), sleep=self._sleep))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        retry(lambda: setattr(self._target, name, _unwrap(value)), sleep=self._sleep)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        args = tuple(_unwrap(a) for a in args)
+        kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
+        return self._wrap(retry(lambda: self._target(*args, **kwargs), sleep=self._sleep))
+
+
+def _unwrap(value: Any) -> Any:
+    return object.__getattribute__(value, "_target") if isinstance(value, Retrying) else value
+
+
+@contextlib.contextmanager
+def unattended(app: Any, **settings: Any) -> Iterator[None]:
+    """No dialog may wait for a click nobody makes: alerts, input and screen updates off while
+    Excel works (plus any ``settings``), each restored afterwards."""
+    wanted = {"DisplayAlerts": False, "Interactive": False, "ScreenUpdating": False, **settings}
+    before: dict[str, Any] = {}
+    try:
+        for name, value in wanted.items():
+            with contextlib.suppress(Exception):  # a setting this Excel lacks is no reason to stop
+                before[name] = getattr(app, name)
+                setattr(app, name, value)
+        yield
+    finally:
+        for name, value in reversed(before.items()):
+            with contextlib.suppress(Exception):
+                setattr(app, name, value)
+
+
 class VbomNotTrusted(RuntimeError):
     """Excel refused ``Workbook.VBProject``: the Trust Center option is off."""
 
@@ -89,6 +185,11 @@ class InstallReport:
     compiled_by_excel: bool
     lines: list[str] = field(default_factory=list)
     self_test_ok: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        """``sheetplan addin install``'s: 1 unless the installed add-in passed its self-test."""
+        return 0 if self.self_test_ok else 1
 
 
 def vbom_key(app: Any) -> str:
@@ -122,6 +223,13 @@ def excel_build(app: Any, out: Path, modules: list[VbaModule] | None = None,
                 config: dict[str, str] | None = None) -> Path:
     """Let Excel compile the add-in into ``out``; raises :class:`VbomNotTrusted` when it may not."""
     modules = vba_modules() if modules is None else modules
+    with unattended(app):
+        _excel_build(app, out, modules, config)
+    add_ribbon(out)
+    return out
+
+
+def _excel_build(app: Any, out: Path, modules: list[VbaModule], config: dict[str, str] | None) -> None:
     wb = app.Workbooks.Add()
     try:
         try:
@@ -129,11 +237,11 @@ def excel_build(app: Any, out: Path, modules: list[VbaModule] | None = None,
             components = project.VBComponents
         except Exception as e:  # pywintypes.com_error: "Programmatic access … is not trusted"
             raise VbomNotTrusted(str(e)) from e
-        with tempfile.TemporaryDirectory(prefix="sheetplan-vba-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="sheetplan-vba-", ignore_cleanup_errors=True) as tmp:
             for m in modules:
                 if m.kind == "document":
                     if m.name == "ThisWorkbook" and _body(m).strip():
-                        components.Item("ThisWorkbook").CodeModule.AddFromString(_body(m))
+                        _replace_code(components.Item(wb.CodeName or "ThisWorkbook").CodeModule, _body(m))
                     continue  # a sheet's document module: Excel makes its own
                 components.Import(str(_export(m, Path(tmp))))
         project.Name = VBA_PROJECT_NAME  # as the offline build names it (the VBE shows "SheetPlan")
@@ -146,8 +254,17 @@ def excel_build(app: Any, out: Path, modules: list[VbaModule] | None = None,
         wb.SaveAs(str(out), FileFormat=XL_OPENXML_ADDIN)
     finally:
         wb.Close(SaveChanges=False)
-    add_ribbon(out)
-    return out
+
+
+def _replace_code(code_module: Any, code: str) -> None:
+    """A document module's code replaced, as ``xlwings vba import`` does: a new workbook's module
+    may already hold ``Option Explicit`` (the VBE's "Require Variable Declaration"), and a second
+    one is a compile error. Its name is the workbook's CodeName (not "ThisWorkbook" in every
+    language of Excel)."""
+    lines = code_module.CountOfLines
+    if lines:
+        code_module.DeleteLines(1, lines)
+    code_module.AddFromString(code)
 
 
 def add_ribbon(path: Path, ribbon: bytes | None = None) -> None:
@@ -188,7 +305,18 @@ def has_dynamic_arrays(app: Any) -> bool:
 def self_test(app: Any, installed: Path, lang: str = "en") -> tuple[bool, list[str]]:
     """Open the installed add-in, run its version macro and one UDF in a scratch workbook; in
     Excel with dynamic arrays, also check that a table answer spills natively."""
-    lines = []
+    lines: list[str] = []
+    with unattended(app, AutomationSecurity=MSO_AUTOMATION_SECURITY_BY_UI):
+        try:
+            ok = _self_test(app, installed, lang, lines)
+        except Exception as e:  # Excel refused: macros disabled, a blocked file, a compile error
+            first = (com_text(e).strip().splitlines() or [type(e).__name__])[0][:200]
+            lines.append(("自检中 Excel 报错：" if lang == "zh" else "Excel failed during the self-test: ") + first)
+            ok = False
+    return ok, lines
+
+
+def _self_test(app: Any, installed: Path, lang: str, lines: list[str]) -> bool:
     app.Workbooks.Open(str(installed))
     version = app.Run(f"'{installed.name}'!SheetPlanVersion")
     ok = version == __version__
@@ -217,54 +345,66 @@ def self_test(app: Any, installed: Path, lang: str = "en") -> tuple[bool, list[s
                          "Excel without dynamic arrays: tables fill as legacy array formulas (not self-tested)")
     finally:
         scratch.Close(SaveChanges=False)
-    return ok and udf_ok and spill_ok, lines
+    return ok and udf_ok and spill_ok
 
 
 def install(app: Any, xlstart: Path, registry: Registry, *, allow_vba_access: bool = False,
             lang: str = "zh", prebuilt: Callable[[Path], Path] | None = None,
-            relaunch: Callable[[], Any] | None = None) -> InstallReport:
+            relaunch: Callable[[], Any] | None = None, prebuilt_only: bool = False) -> InstallReport:
     """Compile with Excel into XLSTART and self-test; without VBA project access, fall back to the
-    prebuilt add-in (or, with the planner's consent, allow it for the install and restore it).
+    prebuilt add-in (or, with the planner's consent, allow it for the install and restore it) and
+    self-test that.
 
     ``relaunch`` starts a fresh Excel: after the consent the build is retried in a new instance,
     since a running Excel may have read the Trust Center setting at its start. The caller quits
-    ``app``; an instance started here is quit here."""
+    ``app``; an instance started here is quit here. ``prebuilt_only`` (``--prebuilt``) installs
+    the prebuilt add-in without asking Excel to compile, and self-tests it too."""
     target = xlstart / ADDIN_NAME
     key, old = vbom_key(app), None
     changed = False
     started = None
+    lines: list[str] = []
+    built: Path | None = None
     try:
-        try:
-            built = excel_build(app, Path(tempfile.mkdtemp(prefix="sheetplan-xl-")) / ADDIN_NAME)
-        except VbomNotTrusted:
-            if not allow_vba_access:
-                (prebuilt or _prebuilt)(target)
-                return InstallReport(target, False, [TRUST_HELP[lang], _fallback(lang, target)])
-            old = registry.get(key, "AccessVBOM")
-            registry.set(key, "AccessVBOM", 1)
-            changed = True
-            if relaunch is not None:
-                app = started = relaunch()
+        with tempfile.TemporaryDirectory(prefix="sheetplan-xl-", ignore_cleanup_errors=True) as tmp:
             try:
-                built = excel_build(app, Path(tempfile.mkdtemp(prefix="sheetplan-xl-")) / ADDIN_NAME)
+                if not prebuilt_only:
+                    built = excel_build(app, Path(tmp) / "first" / ADDIN_NAME)
             except VbomNotTrusted:
-                (prebuilt or _prebuilt)(target)
-                return InstallReport(target, False, [NOT_TAKEN[lang], _fallback(lang, target)])
-        finally:
-            if changed:
-                registry.set(key, "AccessVBOM", old)  # back as it was (deleted when it was not set)
-        xlstart.mkdir(parents=True, exist_ok=True)
-        try:
-            shutil.copyfile(built, target)
-        except PermissionError:  # the add-in is loaded in an Excel the planner has open
-            return InstallReport(target, True, [IN_USE[lang].format(path=target)], False)
-        ok, lines = self_test(app, target, lang)
+                if not allow_vba_access:
+                    lines.append(TRUST_HELP[lang])
+                else:
+                    old = registry.get(key, "AccessVBOM")
+                    registry.set(key, "AccessVBOM", 1)
+                    changed = True
+                    if relaunch is not None:
+                        app = started = relaunch()
+                    try:
+                        built = excel_build(app, Path(tmp) / "second" / ADDIN_NAME)
+                    except VbomNotTrusted:
+                        lines.append(NOT_TAKEN[lang])
+            finally:
+                if changed:
+                    registry.set(key, "AccessVBOM", old)  # back as it was (deleted when it was not set)
+            xlstart.mkdir(parents=True, exist_ok=True)
+            try:
+                if built is None:
+                    (prebuilt or _prebuilt)(target)
+                    lines.append(_fallback(lang, target) if not prebuilt_only else
+                                 ("已安装预编译的加载项：" if lang == "zh" else "installed the prebuilt add-in: ")
+                                 + str(target))
+                else:
+                    shutil.copyfile(built, target)
+                    lines.append(("已由 Excel 编译并安装：" if lang == "zh" else "Compiled by Excel and installed: ")
+                                 + str(target))
+            except PermissionError:  # the add-in is loaded in an Excel the planner has open
+                return InstallReport(target, built is not None, [*lines, IN_USE[lang].format(path=target)], False)
+        ok, test_lines = self_test(app, target, lang)
     finally:
         if started is not None:
             with contextlib.suppress(Exception):
                 started.Quit()
-    head = "已由 Excel 编译并安装：" if lang == "zh" else "Compiled by Excel and installed: "
-    report = InstallReport(target, True, [f"{head}{target}", *lines], ok)
+    report = InstallReport(target, built is not None, [*lines, *test_lines], ok)
     if not ok:
         report.lines.append("自检未通过：请运行 sheetplan addin doctor" if lang == "zh"
                             else "self-test failed: run sheetplan addin doctor")
@@ -276,13 +416,13 @@ def _prebuilt(target: Path) -> Path:
 
 
 def _fallback(lang: str, target: Path) -> str:
-    return (f"已改为安装预编译的加载项：{target}（宏可能无法运行；允许访问后重新安装即可改用 Excel 编译）"
-            if lang == "zh" else f"installed the prebuilt add-in instead: {target} (its macros may not run; "
-            "allow the access and install again to have Excel compile it)")
+    return (f"已改为安装预编译的加载项：{target}（其宏能否运行，见下面的自检；允许访问后重新安装即可改用 Excel 编译）"
+            if lang == "zh" else f"installed the prebuilt add-in instead: {target} (the self-test below says whether "
+            "its macros run; allow the access and install again to have Excel compile it)")
 
 
-__all__ = ["InstallReport", "Registry", "VbomNotTrusted", "add_ribbon", "excel_build", "has_dynamic_arrays",
-           "install", "self_test", "vbom_key"]
+__all__ = ["InstallReport", "Registry", "Retrying", "VbomNotTrusted", "add_ribbon", "busy", "excel_build",
+           "has_dynamic_arrays", "install", "retry", "self_test", "unattended", "vbom_key"]
 
 
 # ------------------------------------------------------------------ the real thing (Windows only)
@@ -313,7 +453,7 @@ def windows_excel() -> Any:
     """A fresh, hidden Excel instance through pywin32 (which comes with xlwings on Windows)."""
     import win32com.client  # type: ignore[import-not-found]
 
-    app = win32com.client.DispatchEx("Excel.Application")
+    app = Retrying(win32com.client.DispatchEx("Excel.Application"))
     app.Visible = False
     app.DisplayAlerts = False
     return app

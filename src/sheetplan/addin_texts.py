@@ -120,6 +120,15 @@ VBA_TEXTS: Bilingual = {
     "about_legacy": ("无动态数组：表格结果按旧式数组公式填充",
                      "no dynamic arrays: tables fill as legacy array formulas"),
     "failed": ("SheetPlan 出错了", "SheetPlan stopped with an error"),
+    "err_dll": ("找不到 xlwings 的 DLL（应在加载项所用 Python 的文件夹或其上一级）：请运行 sheetplan addin doctor",
+                "xlwings' DLL is not beside the add-in's Python (its folder or the one above): "
+                "run sheetplan addin doctor"),
+    "err_blocked": ("Windows 不允许 Excel 启动 Python（多为 Defender 规则「阻止所有 Office 应用程序创建子进程」）："
+                    "请运行 sheetplan addin doctor 并联系 IT",
+                    "Windows stopped Excel from starting Python (mostly the Defender rule 'Block all Office "
+                    "applications from creating child processes'): run sheetplan addin doctor and ask IT"),
+    "err_no_python": ("Excel 无法启动 Python：请运行 sheetplan addin doctor",
+                      "Excel could not start Python: run sheetplan addin doctor"),
     "failed_hint": ("如果问题持续，请运行 sheetplan addin doctor。",
                     "If this keeps happening, run sheetplan addin doctor."),
 }

@@ -243,18 +243,19 @@ def addin_build(out_path: Annotated[Path, typer.Option("-o", "--out")] = Path("a
 
 @addin_app.command("install")
 def addin_install(
-    prebuilt: Annotated[bool, typer.Option("--prebuilt", help="install the offline-built add-in, without "
-                                           "letting Excel compile it")] = False,
+    prebuilt: Annotated[bool, typer.Option("--prebuilt", help="install the offline-built add-in (self-tested "
+                                           "too), without letting Excel compile it")] = False,
     allow_vba_access: Annotated[bool, typer.Option(
         "--allow-vba-access", help="turn on Excel's 'Trust access to the VBA project object model' for the "
         "install and restore it afterwards")] = False,
     lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
 ) -> None:
     """Install the add-in into Excel (Windows): Excel compiles it and a self-test runs; without
-    VBA project access the prebuilt add-in is installed with a warning. Elsewhere: what to do."""
+    VBA project access the prebuilt add-in is installed with a warning and self-tested too (exit 1 when
+    a self-test fails). Elsewhere: what to do."""
     from .addin import install_addin
 
-    if prebuilt or sys.platform != "win32":
+    if sys.platform != "win32":
         out.print(install_addin())
         return
     import os
@@ -264,20 +265,22 @@ def addin_install(
     app_ = windows_excel()
     try:
         report = install(app_, Path(os.environ["APPDATA"]) / "Microsoft" / "Excel" / "XLSTART", WinRegistry(),
-                         allow_vba_access=allow_vba_access, lang=_lang(lang) or "zh", relaunch=windows_excel)
+                         allow_vba_access=allow_vba_access, lang=_lang(lang) or "zh", relaunch=windows_excel,
+                         prebuilt_only=prebuilt)
     finally:
         with contextlib.suppress(Exception):
             app_.Quit()
     for line in report.lines:
         out.print(line, highlight=False)
-    if not report.self_test_ok and report.compiled_by_excel:
-        raise typer.Exit(1)
+    if report.exit_code:  # the installed add-in (Excel-compiled or the fallback) failed its self-test
+        raise typer.Exit(report.exit_code)
 
 
 @addin_app.command("doctor")
 def addin_doctor(lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh") -> None:
     """What to check when the add-in does not work: Python, xlwings and its DLL, where the add-in is,
-    a blocked download, VBA project access, the add-in's Python path, 32/64-bit — each with its fix."""
+    a blocked download, VBA project access and its policy, the add-in's Python path, the Defender rule
+    that stops Office starting Python, 32/64-bit — each with its fix."""
     from .addin_doctor import doctor, render, this_machine
 
     checks = doctor(this_machine(), _lang(lang) or "zh")

@@ -13,6 +13,11 @@ Excel 2016/2019; in Excel 365 the add-in calls the same functions in
 :mod:`sheetplan.udfs_native`, without ``expand``, so they spill natively. The functions are
 plain Python as well (``SP_HEADCOUNT(12000, 1.5, 200)`` works on any OS); there xlwings'
 decorators are no-ops.
+
+Every range argument is cut to the last row and column that hold something (:func:`_ranges`),
+so a whole-column reference answers its data, not a million rows. The two solver-backed
+functions (SP_ROSTER, SP_SHIFT_PLAN) are not run inside Insert Function while the planner types
+(xlwings' ``call_in_wizard=False``).
 """
 
 from __future__ import annotations
@@ -133,6 +138,30 @@ def _flat(value: Any) -> list[Any]:
     return [c for row in _grid(value) for c in row]
 
 
+def _ranges(*values: Any) -> list[Grid]:
+    """Ranges as grids cut to the last row and column that hold something, over all of them
+    together so parallel ranges stay parallel: ``=SP_SHARE(A:A)`` with 50 numbers answers 50
+    rows, not 1,048,576 (``#SPILL!`` in Excel 365, a million-row array in 2016). A single cell
+    is left as it is; an all-blank range becomes its first cell."""
+    grids = [_grid(v) for v in values]
+    rows = cols = 1
+    for g in grids:
+        if sum(len(r) for r in g) <= 1:
+            continue
+        for r in range(len(g) - 1, -1, -1):  # from the end: a whole column is mostly blank
+            row = g[r]
+            last = next((c for c in range(len(row) - 1, -1, -1) if not _blank(row[c])), -1)
+            if last >= 0:
+                rows = max(rows, r + 1)
+                cols = max(cols, last + 1)
+    return [g if sum(len(r) for r in g) <= 1 else [row[:cols] for row in g[:rows]] for g in grids]
+
+
+def _range(value: Any) -> Grid:
+    """One range cut to what it holds (see :func:`_ranges`)."""
+    return _ranges(value)[0]
+
+
 def _blank(x: Any) -> bool:
     return x is None or (isinstance(x, str) and not x.strip())
 
@@ -186,7 +215,7 @@ def _numbers(
     arg: str, value: Any, non_negative: bool = False
 ) -> tuple[Grid, list[tuple[int, int]], list[float]]:
     """A range of numbers: the grid, the positions of the non-blank cells, their values."""
-    grid = _grid(value)
+    grid = _range(value)
     pos: list[tuple[int, int]] = []
     vals: list[float] = []
     for r, row in enumerate(grid):
@@ -212,15 +241,11 @@ def _place(grid: Grid, pos: Sequence[tuple[int, int]], results: Sequence[Any]) -
     return out
 
 
-def _column(arg: str, value: Any, trim: bool = True) -> list[Any]:
-    """A one-dimensional range (row or column), trailing blank cells dropped if ``trim``."""
-    grid = _grid(value)
+def _column(arg: str, grid: Grid) -> list[Any]:
+    """A one-dimensional range (row or column) from :func:`_ranges`, as a list of cells."""
     if len(grid) > 1 and len(grid[0]) > 1:
         raise ArgError(arg, "must be one row or one column")
-    cells = _flat(grid)
-    while trim and cells and _blank(cells[-1]):
-        cells.pop()
-    return cells
+    return _flat(grid)
 
 
 def _text(arg: str, value: Any, default: str) -> str:
@@ -308,8 +333,8 @@ def SP_SHARE_TABLE(
     labels: Any, quantities: Any, amounts: Any, decimals: Any = 1, method: Any = "exact", lang: Any = "zh"
 ) -> Any:
     """Share table with header and 合计 row: units, value, their shares, unit price, ABC."""
-    cols = [_column(name, v, trim=False) for name, v in (("labels", labels), ("quantities", quantities),
-                                                          ("amounts", amounts))]
+    cols = [_column(name, g) for name, g in zip(("labels", "quantities", "amounts"),
+                                                 _ranges(labels, quantities, amounts), strict=True)]
     n = max(len(c) for c in cols)
     lab, qty, amt = ([*c, *[None] * (n - len(c))] for c in cols)
     while n and all(_blank(c[n - 1]) for c in (lab, qty, amt)):
@@ -463,7 +488,7 @@ def SP_SERVICE_LEVEL(
     return _place(grid, pos, out)
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, call_in_wizard=False)  # a solver: not while the planner types
 @xw.arg("requirement", doc="People needed per interval, in time order (a row or a column)", **_ARG)
 @xw.arg("shift_hours", doc="Shift length in hours, or a range of allowed lengths (e.g. 8 and 4)", **_ARG)
 @xw.arg("interval_minutes", doc="Interval length in minutes (default 60)", **_ARG)
@@ -472,8 +497,8 @@ def SP_SERVICE_LEVEL(
 @_safe
 def SP_SHIFT_PLAN(requirement: Any, shift_hours: Any, interval_minutes: Any = 60, lang: Any = "zh") -> Any:
     """Cheapest shift starts covering the requirement: start (h from first interval), length, people."""
-    cells = _column("requirement", requirement)
-    if not cells:
+    cells = _column("requirement", _range(requirement))
+    if all(_blank(c) for c in cells):
         raise ArgError("requirement", "has no numbers")
     if len(cells) > MAX_INTERVALS:
         raise ArgError("requirement", f"more than {MAX_INTERVALS} intervals; plan fewer days at a time")
@@ -519,7 +544,7 @@ ROSTER_TIME_CAP_S = 10.0  # wall-clock cap of one SP_ROSTER call (the solve itse
 ROSTER_MAX_VARIABLES = 40_000  # a model one cell can build and solve within that cap
 
 
-@xw.func(category=CATEGORY)
+@xw.func(category=CATEGORY, call_in_wizard=False)  # a solver: not while the planner types
 @xw.arg("staff", doc="Staff table with its header row: 姓名/Name, 岗位/Posts, optional 类型/Type, limits …", **_ARG)
 @xw.arg("shifts", doc="Shift table with its header row: 代码/Code, 开始/Start, 时长(小时)/Hours, 可上班类型", **_ARG)
 @xw.arg("requirement", doc="Requirement table with its header row: 岗位/Post, 人数/People, 日期/Dates, 开始, 结束",
@@ -552,7 +577,7 @@ def SP_ROSTER(
         raise ArgError("min_rest_hours", "must be from 0 to 24")
     try:
         plan = roster_plan(
-            _grid(staff), _grid(shifts), _grid(requirement), lang=lg, interval_minutes=int(minutes),
+            _range(staff), _range(shifts), _range(requirement), lang=lg, interval_minutes=int(minutes),
             min_rest_hours=rest, max_consecutive_days=_whole("max_days_in_a_row", max_days_in_a_row, 6, 1, 31),
         )
     except TableError as e:
@@ -611,9 +636,9 @@ def _tier_name(arg: str, x: Any, where: str = "", default: str | None = None) ->
         raise ArgError(arg, f"{where} must be {_TIER_NAMES}, not '{t[:20]}'".strip()) from None
 
 
-def _optional_column(arg: str, value: Any, n: int) -> list[Any] | None:
+def _optional_column(arg: str, grid: Grid, n: int) -> list[Any] | None:
     """A column parallel to the first one (padded with blanks), or None when not given."""
-    cells = _column(arg, value, trim=False)
+    cells = _column(arg, grid)
     if all(_blank(c) for c in cells):
         return None
     if any(not _blank(c) for c in cells[n:]):
@@ -621,9 +646,8 @@ def _optional_column(arg: str, value: Any, n: int) -> list[Any] | None:
     return [*cells[:n], *[None] * (n - len(cells))]
 
 
-def _shaped(value: Any, results: list[Any]) -> Grid:
+def _shaped(grid: Grid, results: list[Any]) -> Grid:
     """Results in the orientation of the 1-D input: a row stays a row."""
-    grid = _grid(value)
     if len(grid) == 1 and len(grid[0]) > 1:
         return [results]
     return [[r] for r in results]
@@ -652,12 +676,13 @@ def SP_TIER(
     featured_share: Any = 0.15,
 ) -> Any:
     """Tier of each SKU (预爆款/主推/常规款) from weighted percentile ranks of its metrics."""
-    cells = _column("sales", sales, trim=False)
+    names = ("sales", "favourites", "carts", "views", "conversion", "overrides")
+    grids = dict(zip(names, _ranges(sales, favourites, carts, views, conversion, overrides), strict=True))
+    cells = _column("sales", grids["sales"])
     n = len(cells)
     metrics: dict[str, list[float | None] | None] = {}
-    for name, value in (("sales", sales), ("favourites", favourites), ("carts", carts), ("views", views),
-                        ("conversion", conversion)):
-        col = cells if name == "sales" else _optional_column(name, value, n)
+    for name in names[:-1]:
+        col = cells if name == "sales" else _optional_column(name, grids[name], n)
         if col is None:
             metrics[name] = None
             continue
@@ -668,7 +693,7 @@ def SP_TIER(
                 raise ArgError(name, f"cell {i + 1} must not be negative")
             parsed.append(v)
         metrics[name] = parsed
-    ov_cells = _optional_column("overrides", overrides, n) or [None] * n
+    ov_cells = _optional_column("overrides", grids["overrides"], n) or [None] * n
     given = [_tier_name("overrides", x, f"cell {i + 1}") for i, x in enumerate(ov_cells)]
     rows = [i for i in range(n) if given[i] or any(m is not None and m[i] is not None for m in metrics.values())]
     if not rows:
@@ -687,12 +712,12 @@ def SP_TIER(
     out: list[Any] = [""] * n
     for i, t in zip(rows, tiers, strict=True):
         out[i] = t
-    return _shaped(sales, out)
+    return _shaped(grids["sales"], out)
 
 
 def _broadcast(named: Sequence[tuple[str, Any]]) -> tuple[Grid, dict[str, list[Any]]]:
     """Per-SKU arguments: each one cell or the shape of the first multi-cell one."""
-    grids = {name: _grid(v) for name, v in named}
+    grids = dict(zip((name for name, _ in named), _ranges(*(v for _, v in named)), strict=True))
     shape_of = next((g for g in grids.values() if len(_flat(g)) > 1), next(iter(grids.values())))
     rows, cols = len(shape_of), len(shape_of[0]) if shape_of else 0
     size = rows * cols

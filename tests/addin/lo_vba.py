@@ -14,6 +14,17 @@ import time
 import uno
 from com.sun.star.beans import PropertyValue
 
+#: xlwings' own errors as its VBA module and its DLL word them: the cause first, details after.
+XLWINGS_ERRORS = (
+    "Could not load xlwings64-0.37.8.dll from either of the following folders: \r\nC:\\venv\\Scripts"
+    "\r\n, C:\\venv",
+    "Could not create Python process.\nError message: Access is denied.\r\n\nCommand: \"C:\\venv\\Scripts\\"
+    "pythonw.exe\" -B -c \"import xlwings.server\"\nWorking Dir: C:\\venv\\Scripts",
+    "Could not create Python process.\nError message: The system cannot find the file specified.\r\n\n"
+    "Command: \"C:\\gone\\pythonw.exe\"\nWorking Dir: ",
+    "Could not create Python process.\nError message: \u62d2\u7edd\u8bbf\u95ee\u3002\r\n\nCommand: x",  # zh
+)
+
 
 def prop(name, value):
     p = PropertyValue()
@@ -61,13 +72,15 @@ def main():
         provider.getScript(url.format("SheetPlanSelfTest")).invoke((), (), ())
         version = provider.getScript(url.format("SheetPlanVersion")).invoke((), (), ())[0]
         help_url = url.replace(".SheetPlanRibbon.", ".SheetPlanHelp.")
-        decoded = text = arrays = error = None
+        decoded = text = arrays = error = errors = None
         if "SheetPlanHelp" in modules:  # the generated help module's decoder and texts, run by Basic
             decoded = provider.getScript(help_url.format("SheetPlanW")).invoke(("4E2D6587FF0C0041",), (), ())[0]
             text = provider.getScript(help_url.format("SheetPlanText")).invoke(("open_plan_first",), (), ())[0]
             arrays = provider.getScript(help_url.format("SheetPlanHasDynamicArrays")).invoke((), (), ())[0]
             traceback = "Traceback (most recent call last):\r\n  File \"x.py\", line 1\r\nImportError: no sheetplan\r\n"
             error = provider.getScript(help_url.format("SheetPlanError")).invoke((traceback,), (), ())[0]
+            errors = [provider.getScript(help_url.format("SheetPlanError")).invoke((d,), (), ())[0]
+                      for d in XLWINGS_ERRORS]
         out = {
             "sheets": list(doc.Sheets.getElementNames()),
             "modules": modules,
@@ -79,6 +92,7 @@ def main():
             "text": text,
             "dynamic_arrays": arrays,
             "error": error,
+            "errors": errors,
         }
         doc.close(True)
         print(json.dumps(out))

@@ -228,4 +228,13 @@ def test_libreoffice_opens_the_addin_and_runs_a_sub(built: Path, tmp_path: Path)
     assert ran["decoded"] == "中文，A"  # SheetPlanW, the help module's decoder, run by Basic
     assert ran["text"] == "Open a plan workbook first."  # no Office UI language here: English
     assert ran["error"] == "#SP! Python: ImportError: no sheetplan"  # a traceback becomes one line
+    # xlwings' own errors: their first line is the cause (the last was a folder or "Working Dir:")
+    dll, blocked, missing, blocked_zh = ran["errors"]
+    assert "'Block all Office" in blocked_zh and blocked_zh.endswith("Error message: 拒绝访问。)")
+    assert dll.startswith("#SP! Python: xlwings' DLL is not beside the add-in's Python") and dll.endswith(
+        "(Could not load xlwings64-0.37.8.dll from either of the following folders:)")
+    assert "'Block all Office applications from creating child processes'" in blocked
+    assert blocked.endswith("(Could not create Python process. Error message: Access is denied.)")
+    assert missing == ("#SP! Python: Excel could not start Python: run sheetplan addin doctor (Could not create "
+                       "Python process. Error message: The system cannot find the file specified.)")
     assert ran["dynamic_arrays"] is False  # LibreOffice 7.4 has no UNIQUE: the late-bound probe says so

@@ -15,8 +15,16 @@ from oletools.olevba import VBA_Parser
 
 from sheetplan import __version__, udfs, udfs_native
 from sheetplan.addin import ADDIN_NAME, CUSTOMUI_PART, CUSTOMUI_REL, build_addin, vba_modules
-from sheetplan.addin_doctor import Probe, configured_interpreter, doctor, render
-from sheetplan.addin_excel import XL_OPENXML_ADDIN, VbomNotTrusted, excel_build, install, vbom_key
+from sheetplan.addin_doctor import ASR_OFFICE_CHILD_PROCESSES, Probe, asr_state, configured_interpreter, doctor, render
+from sheetplan.addin_excel import (
+    XL_OPENXML_ADDIN,
+    Retrying,
+    VbomNotTrusted,
+    excel_build,
+    install,
+    retry,
+    vbom_key,
+)
 from sheetplan.vba.project import VbaModule, class_module_from_cls
 
 
@@ -24,27 +32,38 @@ class Recorder:
     def __init__(self) -> None:
         self.calls: list[tuple] = []
         self.imported: dict[str, str] = {}
+        self.settings: list[dict[str, Any]] = []  # the Application's settings at each Open and SaveAs
 
 
 class FakeCodeModule:
     def __init__(self, comp: FakeComponent) -> None:
         self.comp = comp
 
-    def AddFromString(self, code: str) -> None:  # Excel's names
+    @property
+    def CountOfLines(self) -> int:  # Excel's names
+        return len(self.comp.code.splitlines())
+
+    def DeleteLines(self, start: int, count: int) -> None:
+        lines = self.comp.code.splitlines(keepends=True)
+        self.comp.code = "".join(lines[: start - 1] + lines[start - 1 + count :])
+
+    def AddFromString(self, code: str) -> None:
         self.comp.code += code
 
 
 class FakeComponent:
-    def __init__(self, name: str, kind: str, code: str = "") -> None:
-        self.name, self.kind, self.code = name, kind, code
+    def __init__(self, name: str, kind: str, code: str = "", workbook: bool = False) -> None:
+        self.name, self.kind, self.code, self.workbook = name, kind, code, workbook
         self.CodeModule = FakeCodeModule(self)
 
 
 class FakeComponents:
-    def __init__(self, rec: Recorder) -> None:
+    def __init__(self, rec: Recorder, code_name: str = "ThisWorkbook", new_code: str = "") -> None:
+        """``code_name``: the workbook's module as this Excel's language names it; ``new_code``:
+        what the VBE puts into new modules (``Option Explicit`` with Require Variable Declaration)."""
         self.rec = rec
-        self.items = {"ThisWorkbook": FakeComponent("ThisWorkbook", "document"),
-                      "Sheet1": FakeComponent("Sheet1", "document")}
+        self.items = {code_name: FakeComponent(code_name, "document", new_code, workbook=True),
+                      "Sheet1": FakeComponent("Sheet1", "document", new_code)}
 
     def Item(self, name: str) -> FakeComponent:
         return self.items[name]
@@ -82,7 +101,8 @@ class FakeWorkbook:
     def __init__(self, app: FakeExcel, trusted: bool) -> None:
         self.app, self.trusted = app, trusted
         self.sheet = FakeSheet()
-        self.components = FakeComponents(app.rec)
+        self.CodeName = app.code_name
+        self.components = FakeComponents(app.rec, app.code_name, app.new_code)
 
     @property
     def VBProject(self) -> Any:
@@ -98,12 +118,13 @@ class FakeWorkbook:
     def SaveAs(self, path: str, FileFormat: int) -> None:
         """A real package of what was imported, without a ribbon (Excel does not write one)."""
         self.app.rec.calls.append(("SaveAs", Path(path).name, FileFormat))
+        self.app.rec.settings.append(self.app.settings())
         mods = []
         for c in self.components.items.values():
             if c.kind == "document":
                 from sheetplan.vba.project import WORKBOOK_GUID, WORKSHEET_GUID, document_module
 
-                guid = WORKBOOK_GUID if c.name == "ThisWorkbook" else WORKSHEET_GUID
+                guid = WORKBOOK_GUID if c.workbook else WORKSHEET_GUID
                 mods.append(document_module(c.name, guid, c.code))
             else:
                 mods.append(VbaModule(c.name, c.kind, c.code))  # type: ignore[arg-type]
@@ -129,18 +150,37 @@ class FakeWorkbooks:
         return wb
 
     def Open(self, path: str) -> None:
-        self.app.rec.calls.append(("Workbooks.Open", Path(path).name))
-        self.app.opened = Path(path)
+        app = self.app
+        if app.busy:  # a dialog or a calculation: COM rejects the call (pywintypes.com_error)
+            app.busy -= 1
+            raise ComError(-2147418111, "Call was rejected by callee.", None, None)
+        app.rec.calls.append(("Workbooks.Open", Path(path).name))
+        app.rec.settings.append(app.settings())
+        app.opened = Path(path)
+        # macros run as the Trust Center says, unless automation's default ("enable all") is left on
+        app.macros_run = app.AutomationSecurity == 1 or not app.blocks_macros
+
+
+class ComError(Exception):
+    """pywintypes.com_error: (hresult, text, excepinfo, argerror)."""
 
 
 class FakeExcel:
     Version = "16.0"
 
     def __init__(self, trusted: bool, registry: FakeRegistry, dynamic_arrays: bool = True,
-                 setting: str | None = "live", locked: bool = False) -> None:
+                 setting: str | None = "live", locked: bool = False, code_name: str = "ThisWorkbook",
+                 new_code: str = "", blocks_macros: bool = False, busy: int = 0) -> None:
         """``setting=None``: the Trust Center value is read once, at start (not live);
-        ``locked``: a group policy keeps VBA project access off whatever the registry says."""
+        ``locked``: a group policy keeps VBA project access off whatever the registry says;
+        ``blocks_macros``: the Trust Center disables this add-in's macros (Excel's own UI would);
+        ``busy``: how many calls to Workbooks.Open Excel rejects first."""
         self.rec = Recorder()
+        self.code_name, self.new_code = code_name, new_code
+        self.blocks_macros, self.busy = blocks_macros, busy
+        self.macros_run = True
+        self.AutomationSecurity = 1  # msoAutomationSecurityLow: automation's default
+        self.DisplayAlerts = self.Interactive = self.ScreenUpdating = True
         self.dynamic_arrays = dynamic_arrays
         self.trusted = trusted
         self.registry = registry
@@ -155,9 +195,15 @@ class FakeExcel:
     def Quit(self) -> None:
         self.quit = True
 
+    def settings(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("AutomationSecurity", "DisplayAlerts", "Interactive", "ScreenUpdating")}
+
     def Run(self, macro: str) -> Any:
         """What the opened add-in's VBA says its version is (read back with olevba)."""
         self.rec.calls.append(("Run", macro))
+        if not self.macros_run:
+            raise ComError(-2146827284, "Cannot run the macro 'SheetPlanVersion'. The macro may not be "
+                           "available in this workbook or all macros may be disabled.", None, None)
         assert self.opened is not None and macro == f"'{self.opened.name}'!SheetPlanVersion"
         code = modules_of(self.opened)["SheetPlanRibbon"]
         assert "Function SheetPlanVersion()" in code
@@ -290,6 +336,87 @@ def test_untrusted_vba_access_falls_back_and_says_how(tmp_path: Path) -> None:
     assert not report.compiled_by_excel and report.path.is_file()
     assert "信任对 VBA 工程对象模型的访问" in report.lines[0] and "--allow-vba-access" in report.lines[0]
     assert reg.writes == []  # never changed without consent
+    # the self-test needs no VBA project access: the prebuilt add-in is tested as well
+    assert ("Run", f"'{ADDIN_NAME}'!SheetPlanVersion") in app.rec.calls
+    assert report.self_test_ok and report.exit_code == 0, report.lines
+    assert any("= 90" in line for line in report.lines)
+
+
+def test_prebuilt_is_installed_without_compiling_and_self_tested(tmp_path: Path) -> None:
+    app = FakeExcel(True, FakeRegistry())
+    report = install(app, tmp_path / "XLSTART", FakeRegistry(), lang="en", prebuilt_only=True)
+    assert not report.compiled_by_excel and report.self_test_ok and report.exit_code == 0, report.lines
+    assert report.lines[0] == f"installed the prebuilt add-in: {report.path}"
+    assert not any(c[0] == "SaveAs" for c in app.rec.calls)  # Excel compiled nothing
+    assert ("Run", f"'{ADDIN_NAME}'!SheetPlanVersion") in app.rec.calls
+
+
+def test_a_fallback_whose_macros_do_not_run_fails_the_install(tmp_path: Path) -> None:
+    reg = FakeRegistry()
+    report = install(FakeExcel(False, reg, blocks_macros=True), tmp_path / "XLSTART", reg, lang="en")
+    assert not report.compiled_by_excel and report.path.is_file()
+    assert not report.self_test_ok and report.exit_code == 1
+    assert any(line.startswith("Excel failed during the self-test: Cannot run the macro") for line in report.lines)
+    assert report.lines[-1] == "self-test failed: run sheetplan addin doctor"
+
+
+def test_self_test_opens_the_addin_under_the_trust_centers_macro_settings(tmp_path: Path) -> None:
+    """Automation opens files with every macro enabled; the planner's Excel does not, so the
+    self-test sets AutomationSecurity to msoAutomationSecurityByUI (2) first, and restores it."""
+    app = FakeExcel(True, FakeRegistry(), blocks_macros=True)
+    report = install(app, tmp_path / "XLSTART", FakeRegistry(), lang="en")
+    assert report.compiled_by_excel and not report.self_test_ok and report.exit_code == 1
+    opened = app.rec.settings[[c[0] for c in app.rec.calls if c[0] in ("SaveAs", "Workbooks.Open")].index(
+        "Workbooks.Open")]
+    assert opened == {"AutomationSecurity": 2, "DisplayAlerts": False, "Interactive": False, "ScreenUpdating": False}
+    assert app.rec.settings[0]["DisplayAlerts"] is False  # no dialog while Excel saves the add-in either
+    assert app.settings() == {"AutomationSecurity": 1, "DisplayAlerts": True, "Interactive": True,
+                              "ScreenUpdating": True}  # all restored
+
+
+def test_thisworkbook_code_replaces_the_new_modules_under_the_workbooks_code_name(tmp_path: Path) -> None:
+    """German Excel names it DieseArbeitsmappe; with Require Variable Declaration a new module holds
+    Option Explicit already, and a second one is a compile error."""
+    app = FakeExcel(True, FakeRegistry(), code_name="DieseArbeitsmappe", new_code="Option Explicit\r\n")
+    out = excel_build(app, tmp_path / ADDIN_NAME)
+    code = modules_of(out)["DieseArbeitsmappe"]
+    assert "RegisterSheetPlanFunctions" in code and code.count("Option Explicit") == 1
+
+
+def test_a_busy_excel_is_asked_again_a_bounded_number_of_times(tmp_path: Path) -> None:
+    waits: list[float] = []
+    app = FakeExcel(True, FakeRegistry(), busy=2)  # RPC_E_CALL_REJECTED twice (a dialog, a calculation)
+    report = install(Retrying(app, sleep=waits.append), tmp_path / "XLSTART", FakeRegistry(), lang="en")
+    assert report.self_test_ok, report.lines
+    assert waits == [0.25, 0.5]
+    calls: list[int] = []
+
+    def rejected() -> None:
+        calls.append(1)
+        raise ComError(-2147417846, "The message filter indicated that the application is busy.", None, None)
+
+    with pytest.raises(ComError):
+        retry(rejected, attempts=3, sleep=waits.append)
+    assert len(calls) == 3
+    import datetime as dt
+
+    cell = Retrying(type("Cell", (), {"Value": dt.datetime(2026, 11, 11)})())
+    assert cell.Value == dt.datetime(2026, 11, 11)  # values come back as they are, objects wrapped
+    with pytest.raises(ValueError):  # anything else is not retried
+        retry(lambda: (calls.append(1), int("x")), sleep=waits.append)
+    assert len(calls) == 4
+
+
+def test_install_leaves_no_temporary_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    reg = FakeRegistry()
+    install(FakeExcel(True, reg), tmp_path / "XLSTART", reg, lang="en")
+    install(FakeExcel(False, reg), tmp_path / "XLSTART2", reg, lang="en", allow_vba_access=True)
+    assert list(scratch.iterdir()) == []
 
 
 @pytest.mark.parametrize("before", [None, 0])
@@ -359,16 +486,68 @@ def test_doctor_finds_what_is_wrong_and_says_the_fix(tmp_path: Path) -> None:
     xl.mkdir()
     build_addin(xl / ADDIN_NAME, config={"Interpreter_Win": str(tmp_path / "gone" / "pythonw.exe")})
     checks = {c.key: c for c in doctor(bad, "zh")}
-    assert checks["dll"].verdict == "fail" and "xlwings64-0.37.8.dll" in checks["dll"].found
+    assert checks["dll"].verdict == "fail" and "xlwings32-0.37.8.dll" in checks["dll"].found  # Excel's bitness
     assert checks["motw"].verdict == "fail" and "解除锁定" in checks["motw"].fix
     assert checks["interpreter"].verdict == "fail" and "addin install" in checks["interpreter"].fix
-    assert checks["bits"].verdict == "fail" and "Excel 32-bit, Python 64-bit" in checks["bits"].found
     assert checks["vbom"].verdict == "warn" and "信任中心" in checks["vbom"].fix
-    (tmp_path / "xlwings" / "xlwings64-0.37.8.dll").write_text("")
+    (tmp_path / "py" / "xlwings64-0.37.8.dll").write_text("")  # beside python.exe: a standard install
     build_addin(xl / ADDIN_NAME, config={"Interpreter_Win": str(tmp_path / "py" / "python.exe")})
     good = doctor(_probe(tmp_path), "en")
     assert all(c.verdict == "ok" for c in good), render(good, "en")
     assert render(good, "en")[0].startswith("✓ Python")
+
+
+def test_doctor_takes_32_bit_excel_with_64_bit_python_and_the_dll_in_a_venvs_root(tmp_path: Path) -> None:
+    """xlwings runs Python out of process and loads the DLL of Excel's bitness from the add-in's
+    interpreter's folder, then the folder above it: pip puts it into the venv's root."""
+    venv = tmp_path / "venv"
+    (venv / "Scripts").mkdir(parents=True)
+    (venv / "Scripts" / "pythonw.exe").write_text("")
+    (venv / "xlwings64-0.37.8.dll").write_text("")  # pip installs both; here only the wrong one first
+    probe = _probe(tmp_path, excel_bits=32, python_bits=64)
+    probe.xlstart.mkdir()
+    build_addin(probe.xlstart / ADDIN_NAME, config={"Interpreter_Win": str(venv / "Scripts" / "pythonw.exe")})
+    checks = {c.key: c for c in doctor(probe, "en")}
+    assert checks["dll"].verdict == "fail", checks["dll"]
+    assert checks["dll"].found == f"xlwings32-0.37.8.dll not in {venv / 'Scripts'} or {venv}"
+    (venv / "xlwings32-0.37.8.dll").write_text("")
+    checks = {c.key: c for c in doctor(probe, "en")}
+    assert checks["dll"].verdict == "ok" and checks["dll"].found == str(venv / "xlwings32-0.37.8.dll")
+    assert checks["bits"].verdict == "ok" and "Excel 32-bit, Python 64-bit (fine:" in checks["bits"].found
+
+
+@pytest.mark.parametrize(("policy", "verdict"), [(0, "warn"), (1, "ok")])
+def test_doctor_reads_the_policy_on_vba_project_access(tmp_path: Path, policy: int, verdict: str) -> None:
+    checks = {c.key: c for c in doctor(_probe(tmp_path, vbom_trusted=True, vbom_policy=policy), "en")}
+    assert "vbom" not in checks  # the Trust Center box does not count under a policy
+    got = checks["vbom_policy"]
+    assert got.verdict == verdict
+    assert got.found.startswith(r"HKCU\Software\Policies\Microsoft\Office\16.0\Excel\Security\AccessVBOM")
+    assert ("--allow-vba-access cannot change that" in got.fix) == (policy == 0)
+    zh = {c.key: c for c in doctor(_probe(tmp_path, vbom_policy=0), "zh")}["vbom_policy"]
+    assert "组策略锁定" in zh.fix
+
+
+def test_asr_state_of_the_office_child_process_rule() -> None:
+    rule = ASR_OFFICE_CHILD_PROCESSES
+    assert asr_state(None, [rule.lower(), "x"], [1, 0]) == "block"  # MSFT_MpPreference: Defender's view
+    assert asr_state({"{" + rule + "}": "1"}, [rule], [2]) == "audit"  # Defender's view wins
+    assert asr_state({rule: "6"}, None, None) == "warn"  # Group Policy, REG_SZ
+    assert asr_state({"other": "1"}, None, None) == "off" and asr_state(None, [], []) == "off"
+    assert asr_state({rule: "5"}, None, None) == "off"  # not configured
+    assert asr_state(None, None, None) is None  # neither could be read: no check
+
+
+@pytest.mark.parametrize(("state", "verdict"), [("block", "fail"), ("warn", "warn"), ("audit", "ok"), ("off", "ok")])
+def test_doctor_reports_the_office_child_process_rule(tmp_path: Path, state: str, verdict: str) -> None:
+    checks = {c.key: c for c in doctor(_probe(tmp_path, asr_office_children=state), "en")}
+    got = checks["asr"]
+    assert got.verdict == verdict and ASR_OFFICE_CHILD_PROCESSES in got.found
+    if state == "block":  # the fix names the rule and the Python to exclude
+        assert "Audit" in got.fix and str(tmp_path / "py" / "python.exe") in got.fix
+    if state == "warn":
+        assert "choose Allow" in got.fix
+    assert "asr" not in {c.key for c in doctor(_probe(tmp_path), "en")}  # unknown: not shown
 
 
 def test_doctor_off_windows_says_where_to_run_it(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
-"""Our offline VBA project beside one Excel wrote: every field compared, every difference allowed
+"""Our offline VBA project beside xlwings' shipped one: every field compared, every difference allowed
 with its reason (issue 12 item 3).
 
-The Excel-made file is ``quickstart_addin_ribbon.xlam`` inside the installed xlwings package,
-the same file the add-in's package is made from; its project is source-only like ours.
+The other file is xlwings' shipped template ``quickstart_addin_ribbon.xlam`` inside the installed
+xlwings package, the same file the add-in's package is made from (re-saved by another library for
+the xlwings release; its VBA project as Excel wrote it); its project is source-only like ours.
 """
 
 from __future__ import annotations

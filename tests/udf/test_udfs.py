@@ -394,3 +394,68 @@ def test_never_raises_on_junk(excel: Callable[..., Any], udfs: types.ModuleType,
         cells = flat(got)
         if cells and isinstance(cells[0], str) and cells[0].startswith("#SP!"):
             assert len(got) == 1 and len(got[0]) == 1 and "internal error" not in cells[0], got
+
+
+WHOLE_COLUMN = 1_048_576  # rows of an Excel sheet: =SP_X(A:A)
+
+
+def blank_tail(values: tuple[Any, ...], rows: int) -> tuple[tuple[Any, ...], ...]:
+    """A column range of ``rows`` cells: ``values`` then blanks, as pywin32 passes A:A."""
+    return col(*values, *[None] * (rows - len(values)))
+
+
+def test_a_whole_column_answers_its_data_not_a_million_rows(excel: Callable[..., Any], xl: Any,
+                                                            udfs: types.ModuleType) -> None:
+    """=SP_SHARE(A:A) with 50 numbers: 50 rows (it spilled 1,048,576 rows: #SPILL! in Excel 365)."""
+    values = tuple(float(i + 1) for i in range(50))
+    column = blank_tail(values, WHOLE_COLUMN)
+    got = excel("SP_SHARE", column, MISSING_ARG, MISSING_ARG)
+    assert len(got) == 50 and got[0] == [1 / sum(values)]
+    from sheetplan.udfs_native import native_functions
+
+    native = native_functions(udfs)["SP_SHARE"]  # Excel 365's module: the same trimmed answer
+    assert xl.call(native, column, MISSING_ARG, MISSING_ARG) == got
+
+
+TAIL = 3000  # blank rows after the data: a selection longer than the data
+
+
+@pytest.mark.parametrize(("name", "raw", "rows"), [
+    ("SP_ABC", (blank_tail((5.0, 3.0, 2.0), TAIL), MISSING_ARG, MISSING_ARG), 3),
+    ("SP_AGENTS", (blank_tail((100.0, 200.0), TAIL), 180.0, 0.8, 20.0), 2),
+    ("SP_SERVICE_LEVEL", (10.0, blank_tail((100.0, 200.0), TAIL), 180.0, 20.0), 2),
+    ("SP_SELLOUT_HOURS", (blank_tail((10.0, 20.0), TAIL), blank_tail((24.0,), TAIL)), 2),
+    ("SP_STOCKUP", (blank_tail((10.0,), TAIL), blank_tail((5.0, 7.0), TAIL)), 2),
+    ("SP_TIER", (blank_tail((5.0, 3.0), TAIL), blank_tail((1.0, 2.0, 3.0), TAIL)), 3),
+    ("SP_SHARE_TABLE", (blank_tail(("a", "b"), TAIL), blank_tail((1.0, 2.0), TAIL), blank_tail((3.0, 4.0), TAIL)),
+     4),  # header, two rows, total
+])
+def test_every_range_argument_trims_trailing_blanks_together(excel: Callable[..., Any], name: str,
+                                                              raw: tuple[Any, ...], rows: int) -> None:
+    """Parallel ranges are cut to the longest of their data, so they stay parallel."""
+    got = excel(name, *raw)
+    assert len(got) == rows, got[:3]
+    assert not str(flat(got)[0]).startswith("#SP!"), got[:3]
+
+
+def test_a_whole_row_trims_trailing_blank_columns(excel: Callable[..., Any]) -> None:
+    got = excel("SP_SHARE", (tuple([1.0, 3.0, *[None] * 16382]),), MISSING_ARG, MISSING_ARG)
+    assert got == [[0.25, 0.75]]
+
+
+#: Solver-backed UDFs: not run inside Insert Function as the planner types.
+SLOW = ("SP_ROSTER", "SP_SHIFT_PLAN")
+WIZARD_GUARD = 'If (Not Application.CommandBars("Standard").Controls(1).Enabled) Then Exit Function'
+
+
+def test_slow_udfs_do_not_run_in_the_function_wizard(xl: Any, udfs: types.ModuleType) -> None:
+    """Through the VBA wrapper text xlwings generates (what the add-in ships)."""
+    text = xl.vba_wrappers("sheetplan.udfs", udfs, "sheetplan.xlam")
+    bodies = dict(re.findall(r"^Function (SP_\w+)\(.*?\n(.*?)^End Function", text, re.M | re.S))
+    assert sorted(bodies) == sorted(udfs.__all__)
+    for name, body in bodies.items():
+        assert (WIZARD_GUARD in body) == (name in SLOW), name
+    from sheetplan.addin import udf_wrapper_module
+
+    shipped = udf_wrapper_module().code
+    assert shipped.count(WIZARD_GUARD) == len(SLOW)

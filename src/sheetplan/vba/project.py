@@ -10,7 +10,8 @@ directory, so the build runs there). The ``PROJECT`` stream's obfuscated CMG/DPB
 
 Source-only means no compiled p-code (``_VBA_PROJECT`` version 0xFFFF): Excel compiles the
 modules on first load, as it does for xlwings' own templates. Where ms-ovba and Excel differ,
-we write what Excel writes in xlwings' Excel-made ``quickstart_addin_ribbon.xlam``: the
+we write what Excel wrote into the VBA project of xlwings' shipped template
+``quickstart_addin_ribbon.xlam`` (its package re-saved by another library, its project Excel's): the
 project's own name (ms-ovba always says "VBAProject"), SYSKIND Win32, ``VersionCompatible32``,
 a ``[Workspace]`` section, the ``PROJECTwm`` stream, ``_VBA_PROJECT`` Reserved3 = 1, class
 modules with Excel's attribute header and their description in the dir record.
@@ -55,7 +56,7 @@ ModuleKind = Literal["module", "class", "document"]
 CODEPAGE = "cp1252"  # ms-ovba writes PROJECTCODEPAGE 1252: module text must be Windows-1252
 PROJECT_ID = "{5EE7A1A0-2024-4B11-8D11-5EE7A1A00001}"
 PROJECT_NAME = "SheetPlan"  # the VBA project's name in the VBE's project explorer
-SYSKIND_WIN32 = 1  # as in xlwings' Excel-made templates, which load in 32- and 64-bit Excel
+SYSKIND_WIN32 = 1  # as in xlwings' shipped templates' VBA projects, which load in 32- and 64-bit Excel
 VERSION_COMPATIBLE32 = "393222000"  # the only value MS-OVBA allows; Excel always writes it
 CLASS_GUID = "FCFB3D2A-A0FA-1068-A738-08002B3371B5"  # VB_Base of every Excel class module
 #: A class module's attributes as Excel stores them, in order, with their defaults; the
