@@ -23,8 +23,8 @@ from sheetplan.calc.roster_model import (
     normalize_kind,
     requirement_from_headcounts,
     shift_instances,
-    solve_roster,
 )
+from sheetplan.calc.roster_solve import solve_roster
 
 __all__ = [
     "KINDS",

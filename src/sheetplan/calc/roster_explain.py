@@ -37,9 +37,9 @@ from sheetplan.calc.roster_model import (
     ShiftTemplate,
     block_reason,
     shift_instances,
-    solve_roster,
 )
 from sheetplan.calc.roster_rules import Request, ShiftCover
+from sheetplan.calc.roster_solve import solve_roster
 
 __all__ = ["Idle", "explain", "format_span", "idle_people", "structural_idle"]
 

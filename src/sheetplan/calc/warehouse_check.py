@@ -31,9 +31,9 @@ from .roster_model import (
     RosterRules,
     ShiftTemplate,
     shift_instances,
-    solve_roster,
 )
 from .roster_rules import Request, ShiftCover
+from .roster_solve import solve_roster
 
 
 @dataclass(frozen=True)

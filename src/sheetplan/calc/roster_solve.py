@@ -1,0 +1,401 @@
+"""Solving a roster: the inputs checked, the model built, then the search in phases, and the
+roster read back with every figure recomputed from the assignments.
+
+Phases (lexicographic, the default): 1) the least weighted shortfall (gaps by depth and
+priority, see :mod:`sheetplan.calc.roster_cover`), 2) at that shortfall the least cost, unfairness
+and unmet wishes — two phases prove far better bounds than one objective with a huge weight.
+With ``RosterRules.shortfall_weight`` set, one weighted objective instead (the benchmark's).
+Reproducible: one worker and a budget in CP-SAT's deterministic time (grown when too small to
+find any roster); the wall clock is only a backstop.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .roster_checks import check_extras, check_inputs, fixed_conflicts, hour_conflicts
+from .roster_constraints import Built, Inputs, build_model
+from .roster_greedy import Candidate, Limits, greedy_roster
+from .roster_model import (
+    _COST_SCALE,
+    _EPS,
+    Assignment,
+    Conflict,
+    FixedAssignment,
+    Gap,
+    Person,
+    RosterResult,
+    RosterRules,
+    ShiftTemplate,
+    Status,
+    _Instance,
+    _intervals_per_hour,
+    _night_codes,
+    model_size,
+    shift_instances,
+)
+from .roster_rules import Request, ShiftCover
+
+__all__ = ["solve_roster"]
+_GOOD = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+_DEFAULT_RULES = RosterRules()
+
+
+@dataclass
+class _Problem:
+    """A checked roster problem and what every phase needs of it."""
+
+    people: list[Person]
+    instances: list[_Instance]
+    by_key: dict[tuple[int, str], _Instance]
+    requirement: dict[str, list[int]]
+    shift_cover: list[ShiftCover]
+    requests: Sequence[Request]
+    rules: RosterRules
+    horizon_days: int
+    interval_minutes: int
+    required_hours: float
+    t0: float
+
+    @property
+    def n_intervals(self) -> int:
+        return self.horizon_days * 24 * _intervals_per_hour(self.interval_minutes)
+
+    def empty(self, status: Status, conflicts: list[Conflict], solver_status: str) -> RosterResult:
+        """No roster: every requirement short, with the reasons."""
+        cover = {q: [0] * self.n_intervals for q in self.requirement}
+        return RosterResult(
+            status=status, assignments=[], cover=cover,
+            gaps=_gaps_from(self.requirement, cover) + _shift_gaps(self.shift_cover, [], self.by_key)[0],
+            objective=math.nan, best_bound=math.nan, gap_pct=math.nan,
+            solve_seconds=time.perf_counter() - self.t0, horizon_days=self.horizon_days,
+            interval_minutes=self.interval_minutes, shortfall_hours=self.required_hours,
+            required_hours=self.required_hours, solver_status=solver_status, conflicts=conflicts,
+        )
+
+
+def solve_roster(
+    people: Sequence[Person],
+    shifts: Sequence[ShiftTemplate],
+    requirement: Mapping[str, Sequence[int]],
+    horizon_days: int,
+    rules: RosterRules = _DEFAULT_RULES,
+    fixed: Sequence[FixedAssignment] = (),
+    interval_minutes: int = 60,
+    *,
+    hint: Sequence[Assignment] = (),
+    requests: Sequence[Request] = (),
+    shift_cover: Sequence[ShiftCover] = (),
+    priority: Mapping[str, Sequence[float]] | None = None,
+    all_hands: Iterable[int] = (),
+) -> RosterResult:
+    """Assign named people to (day, shift, post) so that every post is covered in every
+    interval (and every per-shift head count is met) at least cost, fairly, with as many wishes
+    granted as their weights are worth. Cover is soft: an understaffed department still gets its
+    best partial roster, with the shortfall listed in ``gaps``. ``hint`` warm-starts the search
+    (e.g. with a previous result); without one, a greedy roster does. ``priority`` multiplies the
+    cost of a gap per post and interval (must-cover windows); on ``all_hands`` days everyone who
+    can work does (soft, explained when not)."""
+    pb = _prepare(people, shifts, requirement, horizon_days, rules, fixed, interval_minutes, requests, shift_cover)
+    conflicts = (fixed_conflicts({p.name: p for p in pb.people}, pb.by_key, list(fixed), rules)
+                 + hour_conflicts(pb.people, pb.instances))
+    if conflicts:
+        return pb.empty("infeasible", conflicts, "NOT_SOLVED")
+    size = model_size(pb.people, pb.instances, pb.requirement)
+    if size > rules.max_variables:
+        return pb.empty("infeasible", [Conflict(None, "too_big", detail=f"{size:,}/{rules.max_variables:,}")],
+                        "NOT_SOLVED")
+    days = frozenset(d for d in all_hands if 0 <= d < horizon_days)
+    built = build_model(Inputs(pb.people, pb.instances, pb.requirement, rules, list(fixed), _night_codes(shifts, rules),
+                               pb.n_intervals, requests, pb.shift_cover, _priority(priority, pb), days))
+    _add_hint(built, pb, hint, fixed)
+    deadline = pb.t0 + max(0.2, float(rules.time_limit_s) - 0.15)  # the whole call: build, phases, read-back
+    if rules.shortfall_weight is None:
+        outcome = _lexicographic(built, rules, deadline)
+    else:
+        outcome = _weighted(built, rules, deadline)
+    if isinstance(outcome, _Failed):
+        return pb.empty("infeasible", [Conflict(None, outcome.reason)], outcome.status_name)
+    solver, code, bound, short_proven = outcome
+    result = _result(solver, code, bound, built, pb, short_proven, solver.status_name(code))
+    worked = {(a.person, a.day) for a in result.assignments}
+    result.all_hands_off = [(p.name, d) for d in sorted(days) for p in pb.people if (p.name, d) not in worked]
+    return result
+
+
+def _prepare(people: Sequence[Person], shifts: Sequence[ShiftTemplate], requirement: Mapping[str, Sequence[int]],
+             horizon_days: int, rules: RosterRules, fixed: Sequence[FixedAssignment], interval_minutes: int,
+             requests: Sequence[Request], shift_cover: Sequence[ShiftCover]) -> _Problem:
+    """Inputs checked (a ValueError names the first mistake) and put on the timeline."""
+    t0 = time.perf_counter()
+    iph = _intervals_per_hour(interval_minutes)
+    n_intervals = horizon_days * 24 * iph
+    people = list(people)
+    check_inputs(people, shifts, requirement, horizon_days, n_intervals, list(fixed))
+    check_extras(people, shifts, horizon_days, requests, shift_cover)
+    instances = shift_instances(shifts, horizon_days, interval_minutes)
+    by_key = {(i.day, i.template.code): i for i in instances}
+    req = {q: [int(v) for v in vals] for q, vals in requirement.items()}
+    cover_rows = [c for c in shift_cover if c.need > 0 or c.over_weight > 0]
+    per_shift_hours = sum(c.need * by_key[(c.day, c.shift_code)].hours for c in cover_rows)
+    required_hours = sum(sum(v) for v in req.values()) / iph + per_shift_hours
+    return _Problem(people, instances, by_key, req, cover_rows, requests, rules, horizon_days, interval_minutes,
+                    required_hours, t0)
+
+
+def _priority(priority: Mapping[str, Sequence[float]] | None, pb: _Problem) -> dict[str, list[float]]:
+    out = {q: list(v) for q, v in (priority or {}).items() if q in pb.requirement}
+    for q, v in out.items():
+        if len(v) != pb.n_intervals or any(not math.isfinite(w) or w <= 0 for w in v):
+            raise ValueError(f"priority for {q} must hold {pb.n_intervals} positive numbers")
+    return out
+
+
+def _add_hint(built: Built, pb: _Problem, hint: Sequence[Assignment], fixed: Sequence[FixedAssignment]) -> None:
+    """Warm start: the caller's roster, else a greedy one; an all-zero hint misleads the search,
+    so none when there is nothing to hint."""
+    hinted = {(a.person, pb.by_key[(a.day, a.shift_code)].idx, a.post) for a in hint
+              if (a.day, a.shift_code) in pb.by_key} or _greedy_hint(built, pb, fixed)
+    if hinted:
+        for key, var in built.x.items():
+            built.model.add_hint(var, key in hinted)
+
+
+@dataclass(frozen=True)
+class _Failed:
+    reason: str  # solver (proven infeasible) or budget
+    status_name: str
+
+
+def _run(built: Built, rules: RosterRules, deadline: float, limit: float, share: float, scale: float = 1.0,
+         ) -> tuple[cp_model.CpSolver, int]:
+    """One CP-SAT solve: reproducible (one worker, deterministic budget ``share`` × the rules'
+    budget × ``scale``) when the rules ask for it, else ``limit`` seconds on several workers."""
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.random_seed = int(rules.random_seed)
+    # clauses (a cover of one person is a clause after presolve) in the LP too: without them
+    # the bound stays far below the cost of any roster and the search runs to its budget
+    params.linearization_level = 2
+    if rules.relative_gap > 0:
+        params.relative_gap_limit = rules.relative_gap
+    if rules.deterministic_time is not None:
+        params.num_workers = 1
+        params.max_deterministic_time = max(0.1, rules.deterministic_time * share) * scale
+        # the wall-clock cap is a backstop: the deterministic budget normally ends the search
+        # (reproducibly); only a much slower machine is cut short by it
+        params.max_time_in_seconds = max(0.5, deadline - time.perf_counter())
+    else:
+        params.max_time_in_seconds = max(0.1, limit)
+        params.num_workers = max(1, min(int(rules.num_workers), 8))
+    for name, value in rules.solver_params:
+        setattr(params, name, value)
+    return solver, solver.solve(built.model)
+
+
+def _lexicographic(built: Built, rules: RosterRules, deadline: float
+                   ) -> tuple[cp_model.CpSolver, int, float, bool] | _Failed:
+    """Phase 1: the least weighted shortfall (its budget grown when too small to find any roster);
+    phase 2: at that shortfall, the least cost, unfairness and unmet wishes."""
+    model = built.model
+    first = 0.6 if rules.cost_phase else 1.0
+    model.minimize(built.shortfall)
+    solver, code = _run(built, rules, deadline, 0.6 * (deadline - time.perf_counter()), first)
+    for scale in (4.0, 16.0):  # a budget too small to finish presolve: grow it (still reproducible)
+        if code in _GOOD or code == cp_model.INFEASIBLE or time.perf_counter() > deadline:
+            break
+        solver, code = _run(built, rules, deadline, 0.6 * (deadline - time.perf_counter()), first, scale)
+    if code not in _GOOD:
+        return _Failed("solver" if code == cp_model.INFEASIBLE else "budget", solver.status_name(code))
+    best_short = round(solver.objective_value)
+    short_proven = code == cp_model.OPTIMAL and solver.best_objective_bound >= best_short - _EPS
+    if not rules.cost_phase:
+        return solver, cp_model.FEASIBLE, math.nan, short_proven
+    # hint every variable (not only x): CP-SAT then starts phase 2 from a complete, feasible
+    # solution instead of having to repair one
+    values = list(solver.response_proto.solution)
+    model.clear_hints()
+    for i, value in enumerate(values):
+        model.add_hint(model.get_int_var_from_proto_index(i), value)
+    model.add(built.shortfall <= best_short)
+    model.minimize(built.cost_fair)
+    solver2, code2 = _run(built, rules, deadline, deadline - time.perf_counter(), 0.4)
+    if code2 in _GOOD:
+        return solver2, code2, (solver2.best_objective_bound + built.penalty_const) / _COST_SCALE, short_proven
+    return solver, cp_model.FEASIBLE, math.nan, short_proven  # phase 1's roster: valid, not cost-optimised
+
+
+def _weighted(built: Built, rules: RosterRules, deadline: float
+              ) -> tuple[cp_model.CpSolver, int, float, bool] | _Failed:
+    """One objective: weighted shortfall next to cost (the benchmark's penalties)."""
+    built.model.minimize(built.w_short * built.shortfall + built.cost_fair)
+    solver, code = _run(built, rules, deadline, deadline - time.perf_counter(), 0.4)
+    if code not in _GOOD:
+        return _Failed("solver", solver.status_name(code))
+    return solver, code, (solver.best_objective_bound + built.penalty_const) / _COST_SCALE, True
+
+
+def _result(solver: cp_model.CpSolver, code: int, bound: float, built: Built, pb: _Problem, short_proven: bool,
+            status_name: str) -> RosterResult:
+    """The roster read back from the solver, with every figure recomputed from the assignments
+    (not from the model), so the headline numbers mean what they say."""
+    people_by_name = {p.name: p for p in pb.people}
+    requirement, shift_cover, requests, rules = pb.requirement, pb.shift_cover, pb.requests, pb.rules
+    by_key, required_hours, t0 = pb.by_key, pb.required_hours, pb.t0
+    horizon_days, interval_minutes = pb.horizon_days, pb.interval_minutes
+    iph = _intervals_per_hour(interval_minutes)
+    n_intervals = horizon_days * 24 * iph
+    instances = built.instances
+    assignments: list[Assignment] = []
+    for (name, k, post), var in built.x.items():
+        if solver.boolean_value(var):
+            inst = instances[k]
+            assignments.append(
+                Assignment(
+                    person=name,
+                    department=people_by_name[name].department,
+                    post=post,
+                    day=inst.day,
+                    shift_code=inst.template.code,
+                    start_interval=inst.start_i,
+                    end_interval=inst.end_i,
+                    start_hour_abs=inst.start_h,
+                    hours=inst.hours,
+                )
+            )
+    assignments.sort(key=lambda a: (a.start_hour_abs, a.post, a.person))
+    cover = {q: [0] * n_intervals for q in requirement}
+    for a in assignments:
+        if a.post in cover:
+            row = cover[a.post]
+            for t in range(max(0, a.start_interval), min(n_intervals, a.end_interval)):
+                row[t] += 1
+    shift_gaps, shift_short_hours = _shift_gaps(shift_cover, assignments, by_key)
+    gaps = _gaps_from(requirement, cover) + shift_gaps
+    short_iv = {q: sum(max(0, r - c) for r, c in zip(requirement[q], cover[q], strict=True))
+                for q in requirement}
+    short_hours = sum(short_iv.values()) / iph + shift_short_hours
+    unfair = {
+        key: int(solver.value(hi) - solver.value(lo))
+        for key, (hi, lo) in built.unfair_vars.items()
+    }
+    penalties, unmet = _penalties(assignments, shift_cover, requests)
+    cost = sum(a.hours * people_by_name[a.person].cost_per_hour for a in assignments)
+    objective = cost + rules.fairness_weight * sum(unfair.values()) + penalties["wishes_unmet"] + penalties[
+        "wishes_against"] + penalties["cover_over"]
+    if rules.shortfall_weight is not None:
+        objective += rules.shortfall_weight * (sum(short_iv.values()) - built.shortfall_const)
+        objective += penalties["cover_under"]
+    proven = short_proven and code == cp_model.OPTIMAL and not math.isnan(bound) and bound >= objective - 1e-6
+    if math.isnan(bound) or objective <= _EPS:
+        gap_pct = math.nan if math.isnan(bound) else 0.0
+    else:
+        gap_pct = max(0.0, 100.0 * (objective - bound) / objective)
+    status: Status = "partial" if gaps else ("optimal" if proven else "feasible")
+    proto = built.model.proto
+    return RosterResult(
+        status=status,
+        assignments=assignments,
+        cover=cover,
+        gaps=gaps,
+        objective=objective,
+        best_bound=bound,
+        gap_pct=0.0 if proven else gap_pct,
+        solve_seconds=time.perf_counter() - t0,
+        horizon_days=horizon_days,
+        interval_minutes=interval_minutes,
+        cost=cost,
+        shortfall_hours=short_hours,
+        required_hours=required_hours,
+        unfairness=unfair,
+        num_variables=len(proto.variables),
+        num_constraints=len(proto.constraints),
+        solver_status=status_name,
+        proven_optimal=proven,
+        penalties=penalties,
+        unmet_requests=unmet,
+    )
+
+
+def _gaps_from(
+    requirement: Mapping[str, Sequence[int]], cover: Mapping[str, list[int]]
+) -> list[Gap]:
+    gaps: list[Gap] = []
+    for post in requirement:
+        req, cov = requirement[post], cover[post]
+        t, n = 0, len(req)
+        while t < n:
+            short = max(0, int(req[t]) - cov[t])
+            if short == 0:
+                t += 1
+                continue
+            end = t + 1
+            while end < n and max(0, int(req[end]) - cov[end]) == short:
+                end += 1
+            gaps.append(Gap(post, t, end, short))
+            t = end
+    return gaps
+
+
+def _shift_gaps(rows: Sequence[ShiftCover], assignments: Sequence[Assignment],
+                by_key: Mapping[tuple[int, str], _Instance]) -> tuple[list[Gap], float]:
+    """A gap per per-shift head count left short, over that shift's hours; and the person-hours short."""
+    on = Counter((a.day, a.shift_code, a.post) for a in assignments)
+    out, hours = [], 0.0
+    for c in rows:
+        short = c.need - on[(c.day, c.shift_code, c.post)]
+        if short > 0:
+            inst = by_key[(c.day, c.shift_code)]
+            out.append(Gap(c.post, inst.start_i, inst.end_i, short, c.shift_code))
+            hours += short * inst.hours
+    return out, hours
+
+
+def _penalties(assignments: Sequence[Assignment], shift_cover: Sequence[ShiftCover],
+               requests: Sequence[Request]) -> tuple[dict[str, float], list[Request]]:
+    """What the roster costs in wishes and per-shift cover, counted from the assignments."""
+    worked = {(a.person, a.day) for a in assignments}
+    shifts = {(a.person, a.day, a.shift_code) for a in assignments}
+    on = Counter((a.day, a.shift_code, a.post) for a in assignments)
+    unmet = [r for r in requests if r.want != (
+        (r.person, r.day) in worked if r.shift_code is None else (r.person, r.day, r.shift_code) in shifts)]
+    under = sum(max(0, c.need - on[(c.day, c.shift_code, c.post)]) * c.under_weight for c in shift_cover)
+    over = sum(max(0, on[(c.day, c.shift_code, c.post)] - c.need) * c.over_weight for c in shift_cover)
+    return {
+        "wishes_unmet": sum(r.weight for r in unmet if r.want),
+        "wishes_against": sum(r.weight for r in unmet if not r.want),
+        "cover_under": under,
+        "cover_over": over,
+    }, unmet
+
+
+def _greedy_hint(built: Built, pb: _Problem, fixed: Sequence[FixedAssignment]) -> set[tuple[str, int, str]]:
+    """A greedy roster (see :mod:`sheetplan.calc.roster_greedy`) as the search's starting point."""
+    people, requirement, shift_cover, rules = pb.people, pb.requirement, pb.shift_cover, pb.rules
+    by_key, requests = pb.by_key, pb.requests
+
+    limits = Limits(
+        min_rest_hours=rules.min_rest_hours,
+        one_shift_per_day=rules.one_shift_per_day,
+        most_in_a_row={p.name: p.most_in_a_row(rules) for p in people},
+        max_hours_per_day={p.name: p.max_hours_per_day for p in people},
+        max_hours_total={p.name: p.max_hours_total for p in people},
+        max_shifts={p.name: dict(p.max_shifts) for p in people},
+        max_weekends={p.name: p.max_weekends for p in people},
+        weekends=rules.weekends,
+    )
+    cands = [Candidate(name, k, q) for name, k, q in built.x]
+    forced = [Candidate(f.person, by_key[(f.day, f.shift_code)].idx, f.post) for f in fixed]
+    per_shift = {(c.day, c.shift_code, c.post): c.need for c in shift_cover}
+    costs = {p.name: p.cost_per_hour for p in people}
+    wishes: dict[tuple[str, int, str | None], float] = defaultdict(float)
+    for r in requests:
+        wishes[(r.person, r.day, r.shift_code)] += -r.weight if r.want else r.weight
+    chosen = greedy_roster(cands, built.instances, requirement, per_shift, costs, limits, forced, wishes)
+    return {(c.person, c.inst, c.post) for c in chosen}
