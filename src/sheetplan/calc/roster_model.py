@@ -430,6 +430,26 @@ def model_size(people: Sequence[Person], instances: Sequence[_Instance], require
     return sum(open_to[p.kind] * sum(1 for q in dict.fromkeys(p.posts) if q in requirement) for p in people)
 
 
+def _gaps_from(
+    requirement: Mapping[str, Sequence[int]], cover: Mapping[str, list[int]]
+) -> list[Gap]:
+    gaps: list[Gap] = []
+    for post in requirement:
+        req, cov = requirement[post], cover[post]
+        t, n = 0, len(req)
+        while t < n:
+            short = max(0, int(req[t]) - cov[t])
+            if short == 0:
+                t += 1
+                continue
+            end = t + 1
+            while end < n and max(0, int(req[end]) - cov[end]) == short:
+                end += 1
+            gaps.append(Gap(post, t, end, short))
+            t = end
+    return gaps
+
+
 def _night_codes(shifts: Sequence[ShiftTemplate], rules: RosterRules) -> frozenset[str]:
     if rules.night_codes is not None:
         return frozenset(rules.night_codes)
