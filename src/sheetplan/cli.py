@@ -197,7 +197,7 @@ def check_roster(
         for person, day, before, after in d.changes:
             out.print(f"  {day} {person}: {before or '—'} → {after or '—'}", highlight=False)
     errors = [p for p in problems if p.severity == "error"]
-    short = len(problems) - len(errors)
+    short = sum(len(d.audit.gaps) for d in depts if d.audit)
     out.print((f"{len(errors)} 处违反规则，{short} 处缺人" if zh
                else f"{len(errors)} rule(s) broken, {short} gap(s)"), highlight=False)
     if errors or (strict and short):

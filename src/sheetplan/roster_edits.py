@@ -45,6 +45,8 @@ _SPACE = re.compile(r"[\s\u3000]+")
 _ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]{2,}")
 # rules an edit can only be judged against the whole roster (the cells rostered afresh may satisfy them)
 _NEEDS_ROSTER = {"short_run", "short_off", "min_hours"}
+# rules of a person's whole run: broken at a cell already fixed, the person's latest wanted shift gives way
+_RUN_RULES = {"total_hours", "max_shifts", "in_a_row", "weekends", "succession"}
 
 
 @dataclass
@@ -377,7 +379,9 @@ def _judge(plan: m.Plan, dept: str, items: list, fixed: list[m.FixedShift]) -> l
                 continue
             other = str(b.detail.get("other", ""))
             w = b.where if b.where in mine else other if other in mine else None
-            if w is None:  # a rule of the whole run: the person's latest wanted shift gives way
+            if w is None and b.rule not in _RUN_RULES:
+                continue  # between shifts fixed before (the plan's own 固定排班): the roster reports it
+            if w is None:
                 theirs = [e for e in mine.values() if e.person == b.person]
                 if not theirs:
                     continue
