@@ -150,8 +150,10 @@ def test_a_calendar_someone_else_wrote_is_left_alone(demo_results, tmp_path: Pat
     (folder / "团建.ics").write_bytes(b"BEGIN:VCALENDAR\r\nPRODID:-//other//EN\r\nVERSION:2.0\r\n"
                                      b"BEGIN:VEVENT\r\nUID:x@y\r\nDTSTAMP:20260101T000000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
     (folder / "坏.ics").write_bytes(b"\x00not a calendar")
+    ours_once = export_files(plan, results.rosters)["运营部-日历.ics"]
+    (folder / "运营部-日历-副本.ics").write_bytes(ours_once)  # a planner's copy: ours in form, not written by a build
     files = export_files(plan, results.rosters, previous=folder)
-    assert "团建.ics" not in files and "坏.ics" not in files
+    assert not {"团建.ics", "坏.ics", "运营部-日历-副本.ics"} & set(files)
     assert files == export_files(plan, results.rosters)  # nothing of theirs counted as ours
 
 

@@ -3,7 +3,8 @@ the Excel schedule imports of 钉钉 (DingTalk) and 企业微信 (WeCom), and CS
 systems, written by ``sheetplan build`` into ``<stem>-导出/`` (``-exports``).
 
 Calendars update on re-import (RFC 5545/5546): ``METHOD:PUBLISH``; one event per shift whose UID
-names the person and the day; the previous export in the folder is read back, so an unchanged
+names the person and the day; the calendars the previous build wrote into the folder (its
+record) are read back, so an unchanged
 event keeps its SEQUENCE and DTSTAMP, a changed one gets SEQUENCE + 1 and the build's DTSTAMP, and
 a shift that is gone is published again as ``STATUS:CANCELLED`` (SEQUENCE + 1), in every file it
 was in, until the campaign ends. The build's DTSTAMP is a revision clock, not the wall clock: the
@@ -37,7 +38,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event, Timezone, vText
 
 from .calc.department_roster import DepartmentRoster
-from .files import file_name, unique_names
+from .files import file_name, read_record, unique_names
 from .plan.model import Plan
 from .render.book import FIXED_TIME, Book
 
@@ -435,10 +436,13 @@ def assignments_csv(plan: Plan, dr: DepartmentRoster, contacts: Mapping) -> byte
 
 def export_files(plan: Plan, rosters: Sequence[DepartmentRoster], previous: Path | None = None) -> dict[str, bytes]:
     """File name -> content for every export of the plan's rosters (names sanitised, distinct).
-    ``previous``: the export folder as the last build left it, whose calendars carry each
-    event's SEQUENCE forward and whose shifts no longer rostered are published as cancelled."""
+    ``previous``: the export folder as the last build left it; the calendars its record says a
+    build wrote there carry each event's SEQUENCE forward, and their shifts no longer rostered
+    are published as cancelled."""
     lang = plan.lang
-    old = read_previous(previous)
+    # only calendars an earlier build wrote (the folder's record): a planner's copy counts for nothing
+    ours = {n for names in read_record(previous).values() for n in names} if previous is not None else set()
+    old = {name: events for name, events in read_previous(previous).items() if name in ours}
     stamp = build_stamp(old)
     attendance = {dr.department for dr in attendance_departments(plan, rosters)}
     wanted: list[tuple[str, object]] = []  # content, or the calendar to make once the name is final
