@@ -150,9 +150,32 @@ def test_a_calendar_someone_else_wrote_is_left_alone(demo_results, tmp_path: Pat
     (folder / "团建.ics").write_bytes(b"BEGIN:VCALENDAR\r\nPRODID:-//other//EN\r\nVERSION:2.0\r\n"
                                      b"BEGIN:VEVENT\r\nUID:x@y\r\nDTSTAMP:20260101T000000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
     (folder / "坏.ics").write_bytes(b"\x00not a calendar")
+    ours_once = export_files(plan, results.rosters)["运营部-日历.ics"]
+    (folder / "运营部-日历-副本.ics").write_bytes(ours_once)  # a planner's copy: ours in form, not written by a build
     files = export_files(plan, results.rosters, previous=folder)
-    assert "团建.ics" not in files and "坏.ics" not in files
+    assert not {"团建.ics", "坏.ics", "运营部-日历-副本.ics"} & set(files)
     assert files == export_files(plan, results.rosters)  # nothing of theirs counted as ours
+
+
+def test_a_broken_calendar_of_ours_is_no_traceback(demo_results, tmp_path: Path) -> None:
+    """A recorded calendar of ours, damaged by hand: its good events are carried, the rest dropped."""
+    plan, results = demo_results
+    build_plan(plan, tmp_path, STEM, results, exports=True)
+    folder = tmp_path / FOLDER
+    path = folder / "运营部-日历.ics"
+    text = path.read_text(encoding="utf-8").replace("END:VCALENDAR\r\n", "")
+    text += ("BEGIN:VEVENT\r\nUID:broken-1\r\nSEQUENCE:x\r\nDTSTAMP:yesterday\r\n"
+             "DTSTART;TZID=Asia/Shanghai:garbage\r\nEND:VEVENT\r\n"
+             "BEGIN:VEVENT\r\nUID:broken-2\r\nSUMMARY:无结束\r\nDTSTART;VALUE=DATE:20261110\r\nEND:VEVENT\r\n"
+             "END:VCALENDAR\r\n")
+    path.write_text(text, encoding="utf-8")
+    files = export_files(plan, results.rosters, previous=folder)
+    cal = Calendar.from_ical(files["运营部-日历.ics"])
+    uids = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    assert "broken-1" not in uids and str(uids["broken-2"]["STATUS"]) == "CANCELLED"
+    assert int(uids["broken-2"]["SEQUENCE"]) == 1
+    confirmed = [e for e in uids.values() if str(e["STATUS"]) == "CONFIRMED"]
+    assert len(confirmed) == len(roster(results, "运营部").result.assignments)
 
 
 def test_text_is_escaped_in_every_property(demo_results) -> None:

@@ -3,7 +3,8 @@ the Excel schedule imports of 钉钉 (DingTalk) and 企业微信 (WeCom), and CS
 systems, written by ``sheetplan build`` into ``<stem>-导出/`` (``-exports``).
 
 Calendars update on re-import (RFC 5545/5546): ``METHOD:PUBLISH``; one event per shift whose UID
-names the person and the day; the previous export in the folder is read back, so an unchanged
+names the person and the day; the calendars the previous build wrote into the folder (its
+record) are read back, so an unchanged
 event keeps its SEQUENCE and DTSTAMP, a changed one gets SEQUENCE + 1 and the build's DTSTAMP, and
 a shift that is gone is published again as ``STATUS:CANCELLED`` (SEQUENCE + 1), in every file it
 was in, until the campaign ends. The build's DTSTAMP is a revision clock, not the wall clock: the
@@ -37,7 +38,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event, Timezone, vText
 
 from .calc.department_roster import DepartmentRoster
-from .files import file_name, unique_names
+from .files import file_name, read_record, unique_names
 from .plan.model import Plan
 from .render.book import FIXED_TIME, Book
 
@@ -158,13 +159,18 @@ def _vtimezone() -> Timezone:
 # ------------------------------------------------------------------ revisions across exports
 @dataclasses.dataclass(frozen=True)
 class Previous:
-    """An event of the previous export: its revision, what it said, and the event itself."""
+    """An event of the previous export: its revision, what it said (fingerprint), and its text,
+    parsed into an :class:`Event` only when it has to be published again (cancelled)."""
 
     sequence: int
     stamp: dt.datetime
     fingerprint: str
     cancelled: bool
-    event: Event
+    raw: str
+
+    @functools.cached_property
+    def event(self) -> Event:
+        return Event.from_ical(self.raw)
 
 
 def _fingerprint(ev: Event) -> str:
@@ -177,7 +183,48 @@ def _fingerprint(ev: Event) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-_VTIMEZONE_BLOCK = re.compile(rb"BEGIN:VTIMEZONE\r?\n.*?END:VTIMEZONE\r?\n", re.DOTALL)
+_UNFOLD = re.compile(r"\r?\n[ \t]")
+
+
+def _stamp(value: str) -> dt.datetime:
+    """A DTSTAMP (UTC, 20261110T080000Z); anything else counts as the first export's."""
+    try:
+        return dt.datetime.strptime(value.strip(), "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return FIRST_STAMP
+
+
+def _scan(text: str) -> dict[str, Previous] | None:
+    """UID -> the event's revision, from a calendar's text: a line scan for the few properties a
+    revision needs (icalendar's full parse is 20 ms a file); None when it is not one of ours."""
+    lines = _UNFOLD.sub("", text).splitlines()
+    if not any(line == f"PRODID:{PRODID}" for line in lines[:10]):
+        return None
+    out: dict[str, Previous] = {}
+    block: list[str] | None = None
+    for line in lines:
+        if line == "BEGIN:VEVENT":
+            block = [line]
+            continue
+        if block is None:
+            continue
+        block.append(line)
+        if line != "END:VEVENT":
+            continue
+        props: dict[str, str] = {}
+        depth = 0
+        for item in block[1:-1]:  # the event's own properties, not its VALARM's
+            depth += item.startswith("BEGIN:") - item.startswith("END:")
+            if depth == 0 and ":" in item:
+                name, _, value = item.partition(":")
+                props.setdefault(name.split(";", 1)[0].upper(), value)
+        seq = props.get("SEQUENCE", "0").strip()
+        if "UID" in props:
+            out[props["UID"]] = Previous(
+                int(seq) if seq.isdigit() else 0, _stamp(props.get("DTSTAMP", "")), props.get(FINGERPRINT, ""),
+                props.get("STATUS", "").upper() == "CANCELLED", "\r\n".join(block) + "\r\n")
+        block = None
+    return out
 
 
 def read_previous(folder: Path | None) -> dict[str, dict[str, Previous]]:
@@ -192,20 +239,11 @@ def read_previous(folder: Path | None) -> dict[str, dict[str, Previous]]:
             st = os.lstat(path)
             if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_PREVIOUS_BYTES or path.name.startswith("."):
                 continue
-            cal = Calendar.from_ical(_VTIMEZONE_BLOCK.sub(b"", path.read_bytes()))  # TZIDs resolve by name
-            if str(cal.get("PRODID", "")) != PRODID:
-                continue
-            events: dict[str, Previous] = {}
-            for ev in cal.walk("VEVENT"):
-                stamp = ev.decoded("DTSTAMP") if ev.get("DTSTAMP") is not None else FIRST_STAMP
-                stamp = stamp if isinstance(stamp, dt.datetime) else FIRST_STAMP
-                stamp = stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
-                events[str(ev["UID"])] = Previous(
-                    int(ev.get("SEQUENCE", 0)), stamp, str(ev.get(FINGERPRINT, "")),
-                    str(ev.get("STATUS", "")).upper() == "CANCELLED", ev)
-            out[path.name] = events
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            events = _scan(path.read_bytes().decode("utf-8"))
+        except (OSError, ValueError):
             continue
+        if events is not None:
+            out[path.name] = events
     return out
 
 
@@ -231,6 +269,16 @@ def _cancel(old: Previous, stamp: dt.datetime, lang: str) -> Event:
     return ev
 
 
+def _readable(p: Previous) -> bool:
+    """Can the previous event be published again? (One that does not parse is dropped.)"""
+    try:
+        _when(p)
+        p.event.to_ical()
+        return all(isinstance(p.event.decoded(k), dt.date) for k in ("DTSTART", "DTEND") if k in p.event)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
 def _when(p: Previous) -> tuple[str, str]:
     start = p.event.get("DTSTART")
     return (start.to_ical().decode("utf-8") if start is not None else "", str(p.event["UID"]))
@@ -253,7 +301,7 @@ def _revise(new: list[Event], old: Mapping[str, Previous], stamp: dt.datetime, l
         ev.add("dtstamp", when)
         out.append(ev)
     kept = {str(ev["UID"]) for ev in new}
-    gone = sorted((p for k, p in old.items() if k not in kept), key=_when)
+    gone = sorted((p for k, p in old.items() if k not in kept and _readable(p)), key=_when)
     for p in gone:
         out.append(p.event if p.cancelled else _cancel(p, stamp, lang))  # cancelled before: as it was
     return out
@@ -435,10 +483,13 @@ def assignments_csv(plan: Plan, dr: DepartmentRoster, contacts: Mapping) -> byte
 
 def export_files(plan: Plan, rosters: Sequence[DepartmentRoster], previous: Path | None = None) -> dict[str, bytes]:
     """File name -> content for every export of the plan's rosters (names sanitised, distinct).
-    ``previous``: the export folder as the last build left it, whose calendars carry each
-    event's SEQUENCE forward and whose shifts no longer rostered are published as cancelled."""
+    ``previous``: the export folder as the last build left it; the calendars its record says a
+    build wrote there carry each event's SEQUENCE forward, and their shifts no longer rostered
+    are published as cancelled."""
     lang = plan.lang
-    old = read_previous(previous)
+    # only calendars an earlier build wrote (the folder's record): a planner's copy counts for nothing
+    ours = {n for names in read_record(previous).values() for n in names} if previous is not None else set()
+    old = {name: events for name, events in read_previous(previous).items() if name in ours}
     stamp = build_stamp(old)
     attendance = {dr.department for dr in attendance_departments(plan, rosters)}
     wanted: list[tuple[str, object]] = []  # content, or the calendar to make once the name is final
