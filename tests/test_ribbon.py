@@ -97,7 +97,7 @@ def test_refresh_all_builds_every_sheet_and_leaves_inputs_alone(book: OpenpyxlBo
     assert message.startswith(f"SheetPlan 已生成 {len(plan_sheets) + len(DEPT_SHEETS)} 个工作表")
     assert [n for n in book.sheet_names() if n not in ISSUES] == [*before, *plan_sheets, *DEPT_SHEETS]
     assert generated(book) == {**dict.fromkeys(plan_sheets, PLAN), **dict.fromkeys(DEPT_SHEETS, DEPT), **ISSUES}
-    assert [r[1] for r in book.values("检查结果") if r[1] in ("错误", "提示")] == ["提示"]
+    assert [r[1] for r in book.values("检查结果") if r[1] in ("错误", "严重", "提示")] == ["严重"]
     assert inputs(book) == before  # every input value, cell for cell
     assert book.active == "总览"
     # the summary links to the renamed duties sheet, not to the planner's input sheet
@@ -180,7 +180,7 @@ def test_a_bad_plan_gives_one_message_and_the_issues_sheet(book: OpenpyxlBook) -
     book.wb["部门职责"]["B3"] = number
     ribbon.build_rosters(book)
     assert len(book.alerts) == 1  # the issues sheet now lists the one warning, no error
-    assert [r[1] for r in book.values("检查结果") if r[1] in ("错误", "提示")] == ["提示"]
+    assert [r[1] for r in book.values("检查结果") if r[1] in ("错误", "严重", "提示")] == ["严重"]
 
 
 def test_check_inputs(book: OpenpyxlBook) -> None:

@@ -106,6 +106,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_severity": ("级别", "Severity"),
     "col_message": ("说明", "Message"),
     "error": ("错误", "error"),
+    "critical": ("严重", "critical"),
     "warning": ("提示", "warning"),
     "dept_sheet": ("{dept}·{duties}", "{dept} · {duties}"),
     "check_ok": ("检查通过：没有发现问题。", "Inputs checked: no problems found."),
@@ -447,7 +448,8 @@ def _write_issues(book: PlanBook, reading: Reading, work: Path, problems: Sequen
     lang = reading.lang
     name = text("sheet_issues", lang)
     path = work / "sheetplan_check.xlsx"
-    ordered = sorted(reading.problems if problems is None else problems, key=lambda p: p.severity != "error")
+    rank = {"error": 0, "critical": 1}
+    ordered = sorted(reading.problems if problems is None else problems, key=lambda p: rank.get(p.severity, 2))
     with OutBook(path, title=name) as out:
         ws = out.sheet(name)
         row = write_title(out, ws, text(title[0], lang, book=book.name), text(title[1], lang))
@@ -462,7 +464,7 @@ def _write_issues(book: PlanBook, reading: Reading, work: Path, problems: Sequen
                 ws.write_url(r, 0, f"internal:{target}", out.fmt("text", color="#0563C1", underline=1), p.where)
             else:
                 ws.write_string(r, 0, p.where, out.fmt("text"))
-            ws.write_string(r, 1, text(p.severity, lang), out.fmt("text", bold=p.severity == "error"))
+            ws.write_string(r, 1, text(p.severity, lang), out.fmt("text", bold=p.severity != "warning"))
             ws.write_string(r, 2, p.message, out.fmt("wrap"))
         ws.freeze_panes(row + 1, 0)
     names = replace_sheets(book, {CHECK}, [Output(path, name, CHECK, name)])
