@@ -161,7 +161,8 @@ def warehouse_checks(plan: Plan, dem: Demand, rosters_: list[DepartmentRoster]) 
             continue
         model = {q: dem.models[f"warehouse:{w}"] for q, w in posts.items()}
         fixed = to_roster.fixed_assignments(plan, r.department)
-        check = reconcile(r.department, {q: heads[w] for q, w in posts.items()}, model, r.requirement, r.result,
+        whole = {**dem.requirements.get(r.department, {}), **r.requirement}  # posts no one holds too
+        check = reconcile(r.department, {q: heads[w] for q, w in posts.items()}, model, whole, r.result,
                           r.shifts, r.people, peak, fixed)
         if stress is not None:
             models = {**dem.models, **_warehouse_models(plan, stress)}

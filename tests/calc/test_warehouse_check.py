@@ -70,3 +70,12 @@ def test_a_small_roster_reconciles_by_hand() -> None:
     assert day0.over_hours == 4  # the third 早 stays 4 hours beyond the 10:00–14:00 need
     assert (day1.peak, day1.on_duty, day1.minimum, day1.rostered, day1.short_hours) == (False, 1, 2, 1, 8)
     assert [d.rostered for d in check.days] == [5, 1]
+
+
+def test_a_post_no_one_holds_is_all_short_and_says_so() -> None:
+    model = [0] * 8 + [1] * 16
+    result = RosterResult("optimal", [], {}, [], 0, 0, 0, 0, horizon_days=1, interval_minutes=60)
+    people = [Person("p0", "仓", ("打包",))]
+    check = reconcile("仓", {"叉车": 2}, {"叉车": model}, {"叉车": model}, result, SHIFTS[:2], people, [0])
+    (row,) = check.rows
+    assert (row.staffed, row.on_duty, row.minimum, row.rostered, row.short_hours) == (False, 1, 2, 0, 16)

@@ -214,6 +214,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "wc_rounding": ("每班人数向上取整，比仓库人员多 {n} 人", "rounded up per shift: {n} more than the heads"),
     "wc_typed": ("另有手填需求最多 {n} 人 → 共 {total} 人", "typed rows add up to {n} → {total} in all"),
     "wc_no_need": ("当日无需求", "no requirement that day"),
+    "wc_unstaffed": ("人员表中无人具备「{post}」岗位：未排班", "no one on the staff sheet holds {post}: not rostered"),
     "wc_over": ("班次长于需求时段：在岗超出需求 {hours} 人·小时", "shifts longer than the need: {hours} person-hours on duty beyond it"),
     "wc_more": ("多排 {n} 人", "{n} more than the fewest"),
     "wc_fixed": ("（其中固定排班 {n} 人）", " ({n} of them fixed shifts)"),

@@ -63,6 +63,8 @@ def post_text(r: PostDay, plan: Plan) -> str:
         parts.append(label("wc_no_need", lang))
     if r.over_hours > 0:
         parts.append(label("wc_over", lang, hours=f"{r.over_hours:g}"))
+    if not r.staffed:
+        parts.append(label("wc_unstaffed", lang, post=r.post))
     sep = label("wc_sep", lang)
     return sep.join(parts) + _difference(r.rostered, r.minimum, r.short_hours, r.fixed, lang)
 
