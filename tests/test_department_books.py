@@ -179,6 +179,8 @@ def test_the_sale_day_s_22_heads_reconcile_with_28_plus_2_rostered(demo_results:
     packing = next(r for r in check.rows if r.post == "打包" and r.day == sale)
     assert (packing.on_duty, packing.typed, packing.minimum) == (3, 2, 8)
     assert check.stress is None  # not asked for in the example
+    frame = results.to_frames()["warehouse_check"]
+    assert int(frame[frame["date"] == plan.settings.sale_day]["rostered"].sum()) == 30
 
 
 def test_the_heads_check_sheet_says_why_in_words(example_books: Path) -> None:

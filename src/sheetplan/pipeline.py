@@ -83,8 +83,8 @@ class Results:
 
     def to_frames(self) -> dict[str, Any]:
         """Every computed table as a pandas DataFrame: warehouse, shares, service (per interval),
-        shift_plan, assignments, cover (per department, post and interval), products, stock_plan,
-        problems."""
+        shift_plan, assignments, cover (per department, post and interval), warehouse_check (heads
+        against the roster per post and day), products, stock_plan, problems."""
         from .api import results_frames
 
         return results_frames(self)
