@@ -150,6 +150,11 @@ def test_a_post_with_nobody_is_never_all_covered_and_is_on_the_department_s_chec
     ful = next(r for r in results.rosters if r.department == "Fulfilment")
     assert ful.unrostered_posts == ["Forklift"] and "(partial)" in ful.explanation[0]
     assert "8 person-hours short" in ful.explanation[0]  # the forklift's 08:00–16:00 on 11-11
+    labour = values(book, "Labour cost-Fulfilment")[1][0]  # the budget line says it too
+    assert "buys " in labour and "buys 100.0%" not in labour, labour
+    pays = results.labour["Fulfilment"]
+    extra = sum(p.cost - p.rate * p.hours for p in pays)  # what overtime adds over the plain rate
+    assert 0 < extra < sum(p.cost for p in pays) and f"{extra:,.2f} of it overtime" in labour
     checks = values(book, "Check results-Fulfilment")
     assert any("Forklift" in r[2] and r[1].startswith("Duty requirements!") for r in checks)
     care = values(out / "shop-Care_team.xlsx", "Check results-Care team")
@@ -157,9 +162,9 @@ def test_a_post_with_nobody_is_never_all_covered_and_is_on_the_department_s_chec
 
 
 def test_a_gap_smaller_than_a_rounding_step_never_reads_100_percent() -> None:
-    from sheetplan.calc.roster_explain import _pct
+    from sheetplan.calc.roster_explain import pct_covered
 
-    assert _pct(5000, 1) == "99.9%" and _pct(5000, 0) == "100.0%" and _pct(8, 8) == "0.0%"
+    assert pct_covered(5000, 1) == "99.9%" and pct_covered(5000, 0) == "100.0%" and pct_covered(8, 8) == "0.0%"
 
 
 # ------------------------------------------------------------ warehouse heads against the roster

@@ -20,7 +20,7 @@ from .roster import (
     explain,
     solve_roster,
 )
-from .roster_explain import Idle, idle_people
+from .roster_explain import Idle, idle_people, pct_covered
 
 WHAT_IF_BUDGET = 0.25  # per "would relaxing this rule close the gap?" solve, started from the roster found
 
@@ -35,10 +35,17 @@ class DepartmentRoster:
     unrostered_posts: list[str] = field(default_factory=list)
     shifts: list[ShiftTemplate] = field(default_factory=list)
     idle: list[Idle] = field(default_factory=list)
+    unstaffed: dict[str, float] = field(default_factory=dict)  # post no one holds -> its required person-hours
 
     @property
     def required_hours(self) -> float:
         return self.result.required_hours
+
+    def covered_text(self) -> str:
+        """The share of required hours covered, posts no one holds counted as short: never
+        '100.0%' while anything is short."""
+        missing = sum(self.unstaffed.values())
+        return pct_covered(self.result.required_hours + missing, self.result.shortfall_hours + missing)
 
     def worst(self) -> tuple[str, int, int, int] | None:
         """(post, start interval, end interval, people short) of the largest gap, earliest first."""
@@ -92,7 +99,7 @@ def roster_department(
         unstaffed=unstaffed,
     )
     idle = idle_people(result, people, shifts, req)
-    return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle)
+    return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle, unstaffed)
 
 
 def _unstaffed_hours(requirement: Mapping[str, list[int]], posts: Sequence[str], shifts: Sequence[ShiftTemplate],

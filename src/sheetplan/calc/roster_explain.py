@@ -40,7 +40,7 @@ from sheetplan.calc.roster_model import (
 )
 from sheetplan.calc.roster_rules import Request, ShiftCover
 
-__all__ = ["Idle", "explain", "format_span", "idle_people", "structural_idle"]
+__all__ = ["Idle", "explain", "format_span", "idle_people", "pct_covered", "structural_idle"]
 
 _KIND_ZH = {"fulltime": "全职", "student": "学生", "borrowed": "借调"}
 _KIND_EN = {"fulltime": "full-time staff", "student": "students", "borrowed": "borrowed staff"}
@@ -289,7 +289,7 @@ def explain(
     hours = sum(a.hours for a in result.assignments)
     missing = sum((unstaffed or {}).values())
     short = result.shortfall_hours + missing
-    pct = _pct(result.required_hours + missing, short)
+    pct = pct_covered(result.required_hours + missing, short)
     status = "partial" if missing > 0 and result.status in ("optimal", "feasible") else result.status
     if zh:
         lines = [
@@ -413,7 +413,7 @@ def explain(
     return lines
 
 
-def _pct(required: float, short: float) -> str:
+def pct_covered(required: float, short: float) -> str:
     """The share of required hours covered, '99.9%' at most while anything is short (a rounded
     '100.0%' beside a gap would say all is met)."""
     if required <= 0:

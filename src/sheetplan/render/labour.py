@@ -22,10 +22,9 @@ def currency(plan: Plan) -> str:
 
 def budget_line(plan: Plan, dr: DepartmentRoster, pays: Sequence[Pay]) -> str:
     t = total(pays)
-    required = dr.result.required_hours
-    covered = required - dr.result.shortfall_hours
-    pct = f"{100 * covered / required:.1f}%" if required > 0 else "—"
-    return label("lc_budget", plan.lang, cost=f"{t.cost:,.2f}", cur=currency(plan), ot=f"{t.overtime_cost:,.2f}",
+    pct = dr.covered_text() if dr.result.required_hours + sum(dr.unstaffed.values()) > 0 else "—"
+    overtime = sum(p.overtime_cost for p in pays)  # per person: the department line has no single rate
+    return label("lc_budget", plan.lang, cost=f"{t.cost:,.2f}", cur=currency(plan), ot=f"{overtime:,.2f}",
                  pct=pct)
 
 
