@@ -234,3 +234,18 @@ def test_the_stress_setting_is_validated(example_plan: Path, tmp_path: Path) -> 
 
     _, problems = check_plan(edited(example_plan, tmp_path / "bad.xlsx", change))
     assert any(p.where == cell["at"] and p.severity == "error" for p in problems), [str(p) for p in problems]
+
+
+def test_why_a_post_has_more_or_fewer_people_is_said(demo_results: tuple[Plan, Results]) -> None:
+    from sheetplan.calc.warehouse_check import PostDay
+    from sheetplan.render.warehouse_check import post_text
+
+    plan, _ = demo_results
+    more = PostDay("打包", 1, 6, True, 3, 2, 5, 2, 6, 8, 10, 1, 4.0, 12.0, True, 1)
+    text = post_text(more, plan)
+    assert text.startswith("高峰日 ⌈6/2⌉ = 3 人同时在岗；08:00–24:00 需 2 个班次接力 → 6 人；"
+                           "另有手填需求最多 2 人 → 共 8 人")
+    assert "班次长于需求时段：在岗超出需求 12 人·小时" in text
+    assert text.endswith("多排 2 人（其中固定排班 1 人）（其中 1 人有活动最少小时）；缺 4 人·小时，见排班表的缺口说明")
+    nobody = PostDay("叉车", 1, 2, True, 1, 0, 1, 2, 2, 2, 0, 0, 16.0, 0.0, False)
+    assert "人员表中无人具备「叉车」岗位：未排班" in post_text(nobody, plan)

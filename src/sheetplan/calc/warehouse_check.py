@@ -55,6 +55,7 @@ class PostDay:
     short_hours: float  # required person-hours left short that day
     over_hours: float  # person-hours on duty beyond the requirement that day
     staffed: bool = True  # someone on the staff holds the post (else it is not rostered at all)
+    guaranteed: int = 0  # of the rostered, people with guaranteed campaign hours (活动最少小时)
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,8 @@ def reconcile(
     iph = 60 / minutes
     fixed_n = Counter((f.post, f.day) for f in fixed)
     rostered = Counter((a.post, a.day) for a in result.assignments)
+    floor = {p.name for p in people if p.min_hours_total}
+    guaranteed = Counter((a.post, a.day) for a in result.assignments if a.person in floor)
     rows = []
     skilled = {q for p in people for q in p.posts}
     for post, h in heads.items():
@@ -169,7 +172,7 @@ def reconcile(
                 math.ceil(min_model[d] / on_duty) if on_duty else 0, min_model[d], min_all[d],
                 rostered[(post, d)], fixed_n[(post, d)],
                 sum(max(0, total[t] - cover[t]) for t in span) / iph,
-                sum(max(0, cover[t] - total[t]) for t in span) / iph, post in skilled,
+                sum(max(0, cover[t] - total[t]) for t in span) / iph, post in skilled, guaranteed[(post, d)],
             ))
     totals = []
     for d in range(days):

@@ -218,6 +218,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "wc_over": ("班次长于需求时段：在岗超出需求 {hours} 人·小时", "shifts longer than the need: {hours} person-hours on duty beyond it"),
     "wc_more": ("多排 {n} 人", "{n} more than the fewest"),
     "wc_fixed": ("（其中固定排班 {n} 人）", " ({n} of them fixed shifts)"),
+    "wc_guaranteed": ("（其中 {n} 人有活动最少小时）", " ({n} of them with guaranteed hours)"),
     "wc_short": ("缺 {hours} 人·小时，见排班表的缺口说明", "{hours} person-hours short: see the roster's gaps"),
     "wc_sep": ("；", "; "),
     "wc_stress_off": ("压力测试 {factor:g}× 未排班：在「活动」表把「排班压力测试」设为「是」，即按 {factor:g}× 的仓库需求再排一次，并报告各岗位还需几人", "The {factor:g}× stress test is not rostered: set Roster stress test to Yes on the Campaign sheet to roster the warehouse requirement at {factor:g}× and see how many more people each post needs"),

@@ -35,11 +35,12 @@ def day_text(d: DayTotal, lang: str) -> str:
     return text + _difference(d.rostered, d.minimum, d.short_hours, 0, lang)
 
 
-def _difference(rostered: int, minimum: int, short: float, fixed: int, lang: str) -> str:
+def _difference(rostered: int, minimum: int, short: float, fixed: int, lang: str, guaranteed: int = 0) -> str:
     parts = []
     if rostered > minimum:
         parts.append(label("wc_more", lang, n=rostered - minimum)
-                     + (label("wc_fixed", lang, n=fixed) if fixed else ""))
+                     + (label("wc_fixed", lang, n=fixed) if fixed else "")
+                     + (label("wc_guaranteed", lang, n=guaranteed) if guaranteed else ""))
     if short > 0:
         parts.append(label("wc_short", lang, hours=f"{short:g}"))
     return "".join(label("wc_sep", lang) + p for p in parts)
@@ -66,7 +67,7 @@ def post_text(r: PostDay, plan: Plan) -> str:
     if not r.staffed:
         parts.append(label("wc_unstaffed", lang, post=r.post))
     sep = label("wc_sep", lang)
-    return sep.join(parts) + _difference(r.rostered, r.minimum, r.short_hours, r.fixed, lang)
+    return sep.join(parts) + _difference(r.rostered, r.minimum, r.short_hours, r.fixed, lang, r.guaranteed)
 
 
 def stress_text(p: StressPost, plan: Plan) -> str:
