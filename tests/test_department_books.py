@@ -150,6 +150,11 @@ def test_a_post_with_nobody_is_never_all_covered_and_is_on_the_department_s_chec
     ful = next(r for r in results.rosters if r.department == "Fulfilment")
     assert ful.unrostered_posts == ["Forklift"] and "(partial)" in ful.explanation[0]
     assert "8 person-hours short" in ful.explanation[0]  # the forklift's 08:00–16:00 on 11-11
+    labour = values(book, "Labour cost-Fulfilment")[1][0]  # the budget line says it too
+    assert "buys " in labour and "buys 100.0%" not in labour, labour
+    pays = results.labour["Fulfilment"]
+    extra = sum(p.cost - p.rate * p.hours for p in pays)  # what overtime adds over the plain rate
+    assert 0 < extra < sum(p.cost for p in pays) and f"{extra:,.2f} of it overtime" in labour
     checks = values(book, "Check results-Fulfilment")
     assert any("Forklift" in r[2] and r[1].startswith("Duty requirements!") for r in checks)
     care = values(out / "shop-Care_team.xlsx", "Check results-Care team")
@@ -157,9 +162,9 @@ def test_a_post_with_nobody_is_never_all_covered_and_is_on_the_department_s_chec
 
 
 def test_a_gap_smaller_than_a_rounding_step_never_reads_100_percent() -> None:
-    from sheetplan.calc.roster_explain import _pct
+    from sheetplan.calc.roster_explain import pct_covered
 
-    assert _pct(5000, 1) == "99.9%" and _pct(5000, 0) == "100.0%" and _pct(8, 8) == "0.0%"
+    assert pct_covered(5000, 1) == "99.9%" and pct_covered(5000, 0) == "100.0%" and pct_covered(8, 8) == "0.0%"
 
 
 # ------------------------------------------------------------ warehouse heads against the roster
@@ -179,6 +184,8 @@ def test_the_sale_day_s_22_heads_reconcile_with_28_plus_2_rostered(demo_results:
     packing = next(r for r in check.rows if r.post == "打包" and r.day == sale)
     assert (packing.on_duty, packing.typed, packing.minimum) == (3, 2, 8)
     assert check.stress is None  # not asked for in the example
+    frame = results.to_frames()["warehouse_check"]
+    assert int(frame[frame["date"] == plan.settings.sale_day]["rostered"].sum()) == 30
 
 
 def test_the_heads_check_sheet_says_why_in_words(example_books: Path) -> None:
@@ -227,3 +234,18 @@ def test_the_stress_setting_is_validated(example_plan: Path, tmp_path: Path) -> 
 
     _, problems = check_plan(edited(example_plan, tmp_path / "bad.xlsx", change))
     assert any(p.where == cell["at"] and p.severity == "error" for p in problems), [str(p) for p in problems]
+
+
+def test_why_a_post_has_more_or_fewer_people_is_said(demo_results: tuple[Plan, Results]) -> None:
+    from sheetplan.calc.warehouse_check import PostDay
+    from sheetplan.render.warehouse_check import post_text
+
+    plan, _ = demo_results
+    more = PostDay("打包", 1, 6, True, 3, 2, 5, 2, 6, 8, 10, 1, 4.0, 12.0, True, 1)
+    text = post_text(more, plan)
+    assert text.startswith("高峰日 ⌈6/2⌉ = 3 人同时在岗；08:00–24:00 需 2 个班次接力 → 6 人；"
+                           "另有手填需求最多 2 人 → 共 8 人")
+    assert "班次长于需求时段：在岗超出需求 12 人·小时" in text
+    assert text.endswith("多排 2 人（其中固定排班 1 人）（其中 1 人有活动最少小时）；缺 4 人·小时，见排班表的缺口说明")
+    nobody = PostDay("叉车", 1, 2, True, 1, 0, 1, 2, 2, 2, 0, 0, 16.0, 0.0, False)
+    assert "人员表中无人具备「叉车」岗位：未排班" in post_text(nobody, plan)

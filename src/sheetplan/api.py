@@ -231,6 +231,13 @@ def results_frames(results: Results) -> dict[str, pd.DataFrame]:
             cover += [{"department": r.department, "post": post, "time": origin + dt.timedelta(minutes=t * minutes),
                        "required": need, "scheduled": got[t]} for t, need in enumerate(req)]
     out["cover"] = pd.DataFrame(cover, columns=["department", "post", "time", "required", "scheduled"])
+    out["warehouse_check"] = pd.DataFrame([
+        {"department": c.department, "post": r.post, "date": plan.settings.days[r.day] if plan else r.day,
+         "heads": r.heads, "on_duty": r.on_duty, "typed": r.typed, "fewest": r.minimum, "rostered": r.rostered,
+         "short_hours": r.short_hours, "over_hours": r.over_hours}
+        for c in results.warehouse_checks.values() for r in c.rows
+    ], columns=["department", "post", "date", "heads", "on_duty", "typed", "fewest", "rostered", "short_hours",
+                "over_hours"])
     if results.products is not None and plan is not None and plan.products is not None:
         table = results.products.table
         out["products"] = pd.concat([plan.products.reset_index(drop=True), table.reset_index(drop=True)], axis=1)

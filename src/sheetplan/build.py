@@ -15,6 +15,7 @@ from .calc.labour import total
 from .calc.roster import format_span
 from .exports import export_files, folder_name, write_exports
 from .files import OutputSet, file_name, read_record, unique_names
+from .i18n import join
 from .messages import msg
 from .pipeline import Results, compute
 from .plan import to_roster
@@ -312,15 +313,19 @@ def _day_kpis(plan: Plan, r: DepartmentRoster, labels: list[str]) -> list[Kpi]:
 
 def _roster_kpi(r: DepartmentRoster, labels: list[str], lang: str) -> Kpi:
     res = r.result
-    if res.required_hours <= 0:
+    missing = sum(r.unstaffed.values())
+    if res.required_hours + missing <= 0:
         return Kpi("sum_roster_none", label("sum_no_need", lang), num="text", label_kw={"dept": r.department})
     worst = r.worst()
-    if worst is None:
-        note = label("sum_all_covered", lang)
-    else:
+    notes = []
+    if worst is not None:
         post, a, b, n = worst
-        note = label("sum_worst", lang, post=post, span=format_span(a, b, res.interval_minutes, labels, lang), n=n)
-    value = f"{res.coverage_pct:.1f}% / {res.shortfall_hours:g}"
+        notes.append(label("sum_worst", lang, post=post, span=format_span(a, b, res.interval_minutes, labels, lang),
+                           n=n))
+    if r.unstaffed:  # a post no one holds is all short: never 'all covered'
+        notes.append(label("ro_unrostered", lang, posts=join(list(r.unstaffed), lang)))
+    note = ("；" if lang == "zh" else "; ").join(notes) or label("sum_all_covered", lang)
+    value = f"{r.covered_text()} / {res.shortfall_hours + missing:g}"
     return Kpi("sum_roster", value, num="text", label_kw={"dept": r.department}, note=note)
 
 

@@ -85,8 +85,8 @@ class Results:
 
     def to_frames(self) -> dict[str, Any]:
         """Every computed table as a pandas DataFrame: warehouse, shares, service (per interval),
-        shift_plan, assignments, cover (per department, post and interval), products, stock_plan,
-        problems."""
+        shift_plan, assignments, cover (per department, post and interval), warehouse_check (heads
+        against the roster per post and day), products, stock_plan, problems."""
         from .api import results_frames
 
         return results_frames(self)
@@ -163,7 +163,8 @@ def warehouse_checks(plan: Plan, dem: Demand, rosters_: list[DepartmentRoster]) 
             continue
         model = {q: dem.models[f"warehouse:{w}"] for q, w in posts.items()}
         fixed = to_roster.fixed_assignments(plan, r.department)
-        check = reconcile(r.department, {q: heads[w] for q, w in posts.items()}, model, r.requirement, r.result,
+        whole = {**dem.requirements.get(r.department, {}), **r.requirement}  # posts no one holds too
+        check = reconcile(r.department, {q: heads[w] for q, w in posts.items()}, model, whole, r.result,
                           r.shifts, r.people, peak, fixed)
         if stress is not None:
             models = {**dem.models, **_warehouse_models(plan, stress)}

@@ -49,7 +49,7 @@ def test_a_small_roster_reconciles_by_hand() -> None:
     total = list(model)
     for t in range(10, 14):
         total[t] += 1
-    people = [Person(f"p{k}", "仓", ("打包",)) for k in range(6)]
+    people = [Person(f"p{k}", "仓", ("打包",), min_hours_total=8 if k == 2 else None) for k in range(6)]
 
     def a(name: str, day: int, code: str) -> Assignment:
         t = next(s for s in SHIFTS if s.code == code)
@@ -68,5 +68,15 @@ def test_a_small_roster_reconciles_by_hand() -> None:
     assert (day0.heads, day0.peak, day0.on_duty, day0.typed, day0.relay) == (3, True, 2, 1, 2)
     assert (day0.minimum_model, day0.minimum, day0.rostered, day0.short_hours) == (4, 5, 5, 0)
     assert day0.over_hours == 4  # the third 早 stays 4 hours beyond the 10:00–14:00 need
+    assert (day0.guaranteed, day1.guaranteed) == (1, 0)  # p2 is guaranteed hours
     assert (day1.peak, day1.on_duty, day1.minimum, day1.rostered, day1.short_hours) == (False, 1, 2, 1, 8)
     assert [d.rostered for d in check.days] == [5, 1]
+
+
+def test_a_post_no_one_holds_is_all_short_and_says_so() -> None:
+    model = [0] * 8 + [1] * 16
+    result = RosterResult("optimal", [], {}, [], 0, 0, 0, 0, horizon_days=1, interval_minutes=60)
+    people = [Person("p0", "仓", ("打包",))]
+    check = reconcile("仓", {"叉车": 2}, {"叉车": model}, {"叉车": model}, result, SHIFTS[:2], people, [0])
+    (row,) = check.rows
+    assert (row.staffed, row.on_duty, row.minimum, row.rostered, row.short_hours) == (False, 1, 2, 0, 16)

@@ -23,7 +23,7 @@ from .roster import (
     explain,
     solve_roster,
 )
-from .roster_explain import Idle, idle_people
+from .roster_explain import Idle, idle_people, pct_covered
 
 WHAT_IF_BUDGET = 0.25  # per "would relaxing this rule close the gap?" solve, started from the roster found
 
@@ -41,10 +41,17 @@ class DepartmentRoster:
     pay: list[Pay] = field(default_factory=list)  # per person, when the roster was given pay rules
     priority: dict[str, list[float]] = field(default_factory=dict)  # 必保时段 weights per post and interval
     days: list[Any] = field(default_factory=list)  # roster_days.DayWorst per day, filled by the pipeline
+    unstaffed: dict[str, float] = field(default_factory=dict)  # post no one holds -> its required person-hours
 
     @property
     def required_hours(self) -> float:
         return self.result.required_hours
+
+    def covered_text(self) -> str:
+        """The share of required hours covered, posts no one holds counted as short: never
+        '100.0%' while anything is short."""
+        missing = sum(self.unstaffed.values())
+        return pct_covered(self.result.required_hours + missing, self.result.shortfall_hours + missing)
 
     def worst(self) -> tuple[str, int, int, int] | None:
         """(post, start interval, end interval, people short) of the largest gap, earliest first."""
@@ -113,8 +120,8 @@ def roster_department(
     )
     idle = idle_people(result, people, shifts, req)
     prio = {q: list(v) for q, v in (priority or {}).items() if q in req}
-    return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle, pays,
-                            prio)
+    return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle,
+                            pay=pays, priority=prio, unstaffed=unstaffed)
 
 
 def _unstaffed_hours(requirement: Mapping[str, list[int]], posts: Sequence[str], shifts: Sequence[ShiftTemplate],

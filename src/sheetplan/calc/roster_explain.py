@@ -41,7 +41,7 @@ from sheetplan.calc.roster_model import (
 from sheetplan.calc.roster_rules import Request, ShiftCover
 from sheetplan.calc.roster_solve import solve_roster
 
-__all__ = ["Idle", "explain", "format_span", "idle_people", "structural_idle"]
+__all__ = ["Idle", "explain", "format_span", "idle_people", "pct_covered", "structural_idle"]
 
 _KIND_ZH = {"fulltime": "全职", "student": "学生", "borrowed": "借调"}
 _KIND_EN = {"fulltime": "full-time staff", "student": "students", "borrowed": "borrowed staff"}
@@ -296,7 +296,7 @@ def explain(
     hours = sum(a.hours for a in result.assignments)
     missing = sum((unstaffed or {}).values())
     short = result.shortfall_hours + missing
-    pct = _pct(result.required_hours + missing, short)
+    pct = pct_covered(result.required_hours + missing, short)
     status = "partial" if missing > 0 and result.status in ("optimal", "feasible") else result.status
     if labour is not None:
         cost = (f"人工成本 {labour[0]:,.2f}（其中加班 {labour[1]:,.2f}）" if zh
@@ -429,7 +429,7 @@ def explain(
     return lines
 
 
-def _pct(required: float, short: float) -> str:
+def pct_covered(required: float, short: float) -> str:
     """The share of required hours covered, '99.9%' at most while anything is short (a rounded
     '100.0%' beside a gap would say all is met)."""
     if required <= 0:

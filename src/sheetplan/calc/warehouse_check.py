@@ -54,6 +54,8 @@ class PostDay:
     fixed: int  # of them on the 固定排班 sheet
     short_hours: float  # required person-hours left short that day
     over_hours: float  # person-hours on duty beyond the requirement that day
+    staffed: bool = True  # someone on the staff holds the post (else it is not rostered at all)
+    guaranteed: int = 0  # of the rostered, people with guaranteed campaign hours (活动最少小时)
 
 
 @dataclass(frozen=True)
@@ -140,18 +142,22 @@ def reconcile(
     fixed: Sequence[FixedAssignment] = (),
 ) -> WarehouseCheck:
     """Per warehouse post (``heads``; ``model`` its 仓库测算 series, ``requirement`` the
-    department's whole requirement) and day: heads, people on duty at once, the fewest shifts
-    the templates need, the people rostered, short and spare person-hours; and per day the sums."""
+    department's whole requirement, posts no one holds included) and day: heads, people on duty
+    at once, the fewest shifts the templates need, the people rostered, short and spare
+    person-hours; and per day the sums."""
     days, minutes = result.horizon_days, result.interval_minutes
     per_day = 24 * 60 // minutes
     iph = 60 / minutes
     fixed_n = Counter((f.post, f.day) for f in fixed)
     rostered = Counter((a.post, a.day) for a in result.assignments)
+    floor = {p.name for p in people if p.min_hours_total}
+    guaranteed = Counter((a.post, a.day) for a in result.assignments if a.person in floor)
     rows = []
+    skilled = {q for p in people for q in p.posts}
     for post, h in heads.items():
         if post not in requirement:
             continue
-        instances = shift_instances(_open_to(post, people, shifts), days, minutes)
+        instances = shift_instances(_open_to(post, people, shifts) or list(shifts), days, minutes)
         base = list(model.get(post, [0] * len(requirement[post])))
         total = list(requirement[post])
         cover = result.cover.get(post, [0] * len(total))
@@ -166,7 +172,7 @@ def reconcile(
                 math.ceil(min_model[d] / on_duty) if on_duty else 0, min_model[d], min_all[d],
                 rostered[(post, d)], fixed_n[(post, d)],
                 sum(max(0, total[t] - cover[t]) for t in span) / iph,
-                sum(max(0, cover[t] - total[t]) for t in span) / iph,
+                sum(max(0, cover[t] - total[t]) for t in span) / iph, post in skilled, guaranteed[(post, d)],
             ))
     totals = []
     for d in range(days):

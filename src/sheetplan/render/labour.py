@@ -23,9 +23,7 @@ def currency(plan: Plan) -> str:
 
 def budget_line(plan: Plan, dr: DepartmentRoster, pays: Sequence[Pay]) -> str:
     t = total(pays)
-    required = dr.result.required_hours
-    covered = required - dr.result.shortfall_hours
-    pct = f"{100 * covered / required:.1f}%" if required > 0 else "—"
+    pct = dr.covered_text() if dr.result.required_hours + sum(dr.unstaffed.values()) > 0 else "—"
     return label("lc_budget", plan.lang, cost=f"{t.cost:,.2f}", cur=currency(plan), ot=f"{t.premium:,.2f}",
                  pct=pct)
 

@@ -17,6 +17,7 @@ from ..i18n import join
 from ..plan.contacts import shift_leads
 from ..plan.model import Plan
 from .book import Book, page_footer, print_setup, write_header, write_title
+from .duties import _height as text_height  # rows as tall as their wrapped text, as on 部门职责
 from .labels import label
 from .roster import WEEKDAYS
 from .styles import number_format
@@ -52,7 +53,7 @@ def write_person_schedules(book: Book, ws: Worksheet, plan: Plan, dr: Department
     start–end, post, hours) and the total. A page break after each block: one person per A4 page."""
     lang, s = plan.lang, plan.settings
     wd = WEEKDAYS[lang]
-    widths = (12, 7, 8, 22, 14, 8)
+    widths = (12, 7, 14, 22, 14, 8)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     row = write_title(book, ws, label("title_people", lang, dept=dr.department), s.name)
@@ -83,7 +84,9 @@ def write_person_schedules(book: Book, ws: Worksheet, plan: Plan, dr: Department
             ws.write_datetime(row, 0, dt.datetime.combine(day, dt.time()), book.fmt(look, "date"))
             ws.write_string(row, 1, wd[day.weekday()], book.fmt(look))
             ws.write_string(row, 2, f"{line.shift_code} {t.label}".strip(), book.fmt(look))
-            ws.write_string(row, 3, _line_time(line, lang), book.fmt(look, text_wrap=True))
+            when = _line_time(line, lang)
+            ws.set_row(row, text_height(when, widths[3]))
+            ws.write_string(row, 3, when, book.fmt(look, text_wrap=True))
             ws.write_string(row, 4, line.post, book.fmt(look))
             if line.carried:  # its hours count on the day it started
                 ws.write_blank(row, 5, None, book.fmt(look))
@@ -135,6 +138,8 @@ def write_daily_duty(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster
             for k, name in enumerate(names):
                 row += 1
                 first = k == 0
+                if first:
+                    ws.set_row(row, text_height(when, widths[2]))
                 ws.write_string(row, 0, post if first else "", book.fmt("text", bold=first))
                 ws.write_string(row, 1, f"{code} {t.label}".strip() if first else "", book.fmt("center"))
                 ws.write_string(row, 2, when if first else "",

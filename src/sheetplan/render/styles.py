@@ -66,7 +66,10 @@ STYLES: dict[str, dict[str, Any]] = {
     "phase": {"bg_color": "#9DC3E6"},
     "sale": {"bg_color": "#ED7D31"},
     # a night shift listed again on the next day's list (render/schedules.py): read as a reminder
-    "carried": {**_CELL, "align": "center", "text_wrap": True, "font_color": GREY, "italic": True},
+    "carried": {**_CELL, "align": "center", "font_color": GREY, "italic": True},
+    # 人数核对 (render/warehouse_check.py): the sale day's rows, and a post left short at the stress factor
+    "wc_sale": {**_CELL, "align": "center", "bold": True, "bg_color": SUBTOTAL},
+    "wc_short": {**_CELL, "align": "center", "bold": True, "bg_color": BAD, "font_color": BAD_TEXT},
 }
 
 # ---- products (render/products.py): tier highlights and row formats ----

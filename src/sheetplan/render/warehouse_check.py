@@ -12,6 +12,7 @@ from ..calc.roster import format_span
 from ..calc.warehouse_check import DayTotal, PostDay, StressPost, WarehouseCheck
 from ..plan.model import Plan
 from .book import Book, page_footer, print_setup, write_header, write_title
+from .duties import _height as text_height  # rows as tall as their wrapped text, as on 部门职责
 from .labels import label
 from .roster import WEEKDAYS
 from .styles import number_format
@@ -34,11 +35,12 @@ def day_text(d: DayTotal, lang: str) -> str:
     return text + _difference(d.rostered, d.minimum, d.short_hours, 0, lang)
 
 
-def _difference(rostered: int, minimum: int, short: float, fixed: int, lang: str) -> str:
+def _difference(rostered: int, minimum: int, short: float, fixed: int, lang: str, guaranteed: int = 0) -> str:
     parts = []
     if rostered > minimum:
         parts.append(label("wc_more", lang, n=rostered - minimum)
-                     + (label("wc_fixed", lang, n=fixed) if fixed else ""))
+                     + (label("wc_fixed", lang, n=fixed) if fixed else "")
+                     + (label("wc_guaranteed", lang, n=guaranteed) if guaranteed else ""))
     if short > 0:
         parts.append(label("wc_short", lang, hours=f"{short:g}"))
     return "".join(label("wc_sep", lang) + p for p in parts)
@@ -62,8 +64,10 @@ def post_text(r: PostDay, plan: Plan) -> str:
         parts.append(label("wc_no_need", lang))
     if r.over_hours > 0:
         parts.append(label("wc_over", lang, hours=f"{r.over_hours:g}"))
+    if not r.staffed:
+        parts.append(label("wc_unstaffed", lang, post=r.post))
     sep = label("wc_sep", lang)
-    return sep.join(parts) + _difference(r.rostered, r.minimum, r.short_hours, r.fixed, lang)
+    return sep.join(parts) + _difference(r.rostered, r.minimum, r.short_hours, r.fixed, lang, r.guaranteed)
 
 
 def stress_text(p: StressPost, plan: Plan) -> str:
@@ -84,7 +88,7 @@ def stress_text(p: StressPost, plan: Plan) -> str:
 def write_warehouse_check(book: Book, ws: Worksheet, plan: Plan, check: WarehouseCheck) -> None:
     lang, s = plan.lang, plan.settings
     wd = WEEKDAYS[lang]
-    widths = (12, 11, 10, 10, 9, 11, 9, 9, 9, 70)
+    widths = (12, 11, 10, 10, 9, 11, 9, 9, 9, 90)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     row = write_title(book, ws, label("title_wh_check", lang, dept=check.department), s.name)
@@ -105,11 +109,13 @@ def write_warehouse_check(book: Book, ws: Worksheet, plan: Plan, check: Warehous
     sale = s.days.index(s.sale_day) if s.sale_day in s.days else -1
     for d in check.days:
         row += 1
-        look = "subtotal" if d.day == sale else "center"
+        look = "wc_sale" if d.day == sale else "center"
         ws.write_string(row, 0, day_label(d.day), book.fmt(look))
         for c, v in enumerate((d.heads, d.on_duty, d.typed, d.minimum, d.rostered, d.short_hours), start=1):
             _num(book, ws, row, c, v, look)
-        ws.merge_range(row, 7, row, 9, day_text(d, lang), book.fmt("wrap"))
+        text = day_text(d, lang)
+        ws.set_row(row, text_height(text, sum(widths[7:])))
+        ws.merge_range(row, 7, row, 9, text, book.fmt("wrap"))
     row += 2
     ws.write_string(row, 0, label("wc_by_post", lang), book.fmt("section"))
     row += 1
@@ -119,11 +125,13 @@ def write_warehouse_check(book: Book, ws: Worksheet, plan: Plan, check: Warehous
     for r in check.rows:
         row += 1
         ws.write_string(row, 0, r.post, book.fmt("text", bold=r.day == 0))
-        ws.write_string(row, 1, day_label(r.day), book.fmt("subtotal" if r.day == sale else "center"))
+        ws.write_string(row, 1, day_label(r.day), book.fmt("wc_sale" if r.day == sale else "center"))
         for c, v in enumerate((r.heads, r.on_duty, r.typed, r.minimum, r.rostered, r.short_hours, r.over_hours),
                               start=2):
             _num(book, ws, row, c, v)
-        ws.write_string(row, 9, post_text(r, plan), book.fmt("wrap"))
+        text = post_text(r, plan)
+        ws.set_row(row, text_height(text, widths[9]))
+        ws.write_string(row, 9, text, book.fmt("wrap"))
     row += 2
     if check.stress is None:
         ws.merge_range(row, 0, row, len(widths) - 1, label("wc_stress_off", lang, factor=s.stress_factor),
@@ -138,8 +146,10 @@ def write_warehouse_check(book: Book, ws: Worksheet, plan: Plan, check: Warehous
             row += 1
             ws.write_string(row, 0, p.post, book.fmt("text", bold=True))
             for c, v in enumerate((p.heads, p.required_hours, p.short_hours, p.more_people, p.short_after), start=1):
-                _num(book, ws, row, c, v, "center" if c != 3 or v <= 0 else "subtotal")
-            ws.merge_range(row, 6, row, 9, stress_text(p, plan), book.fmt("wrap"))
+                _num(book, ws, row, c, v, "wc_short" if c == 3 and v > 0 else "center")
+            text = stress_text(p, plan)
+            ws.set_row(row, text_height(text, sum(widths[6:])))
+            ws.merge_range(row, 6, row, 9, text, book.fmt("wrap"))
         row += 1
         totals = [sum(p.heads for p in check.stress), sum(p.required_hours for p in check.stress),
                   sum(p.short_hours for p in check.stress), sum(p.more_people for p in check.stress),
