@@ -22,7 +22,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
@@ -170,10 +170,11 @@ def folder_name(stem: str, lang: str) -> str:
     return file_name(stem, FOLDER[lang], "")
 
 
-def write_exports(files: Mapping[str, bytes], temp) -> None:  # OutputSet.temp
-    """Each file to its temporary name of the folder's output set (which swaps the set in)."""
+def write_exports(files: Mapping[str, bytes], write: Callable[[str, bytes], None], folder: str) -> None:
+    """Each file into ``folder`` through ``write`` (:meth:`sheetplan.files.OutputSet.write`: the
+    build's one output set, workbooks and exports swapped in together)."""
     for name, data in files.items():
-        temp(name).write_bytes(data)
+        write(f"{folder}/{name}", data)
 
 
 __all__ = ["assignments_csv", "attendance_csv", "department_calendar", "export_files", "folder_name",
