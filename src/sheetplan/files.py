@@ -158,11 +158,17 @@ def _same(path: Path, meta: object) -> bool:
 
 
 def _plain_dir(folder: Path) -> bool:
-    """A real folder (not a link to one)."""
+    """A real folder (not a link to one, nor a Windows junction)."""
     try:
-        return stat.S_ISDIR(os.lstat(folder).st_mode)
+        return stat.S_ISDIR(os.lstat(folder).st_mode) and not _junction(folder)
     except OSError:
         return False
+
+
+def _junction(path: Path) -> bool:
+    """A Windows junction (a link os.path.islink does not see; Python 3.12+ can tell)."""
+    check = getattr(os.path, "isjunction", None)
+    return bool(check and check(path))
 
 
 def _parts(name: object) -> tuple[str, ...] | None:
@@ -337,7 +343,7 @@ class OutputSet:
         no other program holds: else one clear error naming it, before anything is renamed."""
         for sub in self._subs():
             path = self.folder / sub
-            if os.path.islink(path):
+            if os.path.islink(path) or _junction(path):
                 raise OutputError(errno.ELOOP, f"{sub} is a link; sheetplan writes only inside {self.folder} and "
                                   f"follows no link / 「{sub}」是链接，sheetplan 不写入链接指向的位置；"
                                   "请删除或改名，未改动任何文件")

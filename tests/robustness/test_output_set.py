@@ -142,6 +142,24 @@ def test_disk_full_inside_xlsxwriter_keeps_the_previous_set(
     assert tree(out) == old
 
 
+def test_a_workbook_over_4_gb_is_a_clear_error(first: Path, renamed: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """xlsxwriter's FileSizeError (ZIP64 needed) used to escape as a traceback."""
+    out = copy_of(first, tmp_path)
+    old = tree(out)
+    real = zipfile.ZipFile.write
+
+    def write(self: zipfile.ZipFile, *a: object, **kw: object) -> object:
+        raise zipfile.LargeZipFile("Filesize would require ZIP64 extensions")
+
+    monkeypatch.setattr(zipfile.ZipFile, "write", write)
+    with pytest.raises(OutputError) as e:
+        build(renamed, out)
+    assert "4 GB" in str(e.value) and "原有文件未改动" in str(e.value)
+    monkeypatch.setattr(zipfile.ZipFile, "write", real)
+    assert tree(out) == old
+
+
 def test_disk_full_writing_a_calendar_keeps_the_previous_set(
     first: Path, renamed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

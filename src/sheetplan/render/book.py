@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Any
 
 import xlsxwriter
-from xlsxwriter.exceptions import FileCreateError
+from xlsxwriter.exceptions import FileCreateError, FileSizeError
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
@@ -100,6 +100,9 @@ class Book:
             self.abort()
             cause = e.args[0] if e.args and isinstance(e.args[0], OSError) else OSError(errno.EIO, str(e))
             raise cause from None
+        except FileSizeError:  # over 4 GB unzipped: an OSError the output set reports in one line
+            self.abort()
+            raise OSError(errno.EFBIG, "the workbook would be over 4 GB / 工作簿超过 4 GB") from None
         except BaseException:
             self.abort()
             raise
