@@ -516,7 +516,8 @@ def _why(e: BaseException | None, left: Sequence[str] = ()) -> str:
         where = f" ({Path(e.filename).name})" if getattr(e, "filename", None) else ""
         known = {errno.ENOSPC: "the disk is full / 磁盘已满", errno.EACCES: "permission denied / 没有写入权限",
                  errno.EPERM: "not allowed (open in Excel?) / 不允许（文件是否在 Excel 中打开？）",
-                 errno.EROFS: "read-only file system / 只读文件系统"}
+                 errno.EROFS: "read-only file system / 只读文件系统",
+                 errno.EFBIG: "a file would exceed the allowed file size / 文件超出允许的大小"}
         text = known.get(e.errno or 0, e.strerror or str(e))
         if left:
             names = ", ".join(left[:3]) + (" …" if len(left) > 3 else "")

@@ -203,6 +203,29 @@ def test_cli_disk_full_in_xlsxwriter_is_one_line(fast_plan: Path, tmp_path: Path
     assert not tree(tmp_path / "out")
 
 
+def test_a_real_write_failure_from_the_os_is_one_line_and_keeps_the_set(first: Path, renamed: Path,
+                                                                        tmp_path: Path) -> None:
+    """Not a fake: the kernel refuses the write (a file-size limit, RLIMIT_FSIZE, below the plan
+    output's size), inside xlsxwriter's zip writing, as a full disk would."""
+    import resource
+    import signal
+
+    out = copy_of(first, tmp_path)
+    old = tree(out)
+    limit = 100_000  # the plan output is larger; the department workbooks and calendars are not
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG instead of a kill
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    assert (out / f"{STEM}-总表.xlsx").stat().st_size > limit
+    res = subprocess.run([sys.executable, "-m", "sheetplan", "build", str(renamed), "-o", str(out)],
+                         capture_output=True, text=True, preexec_fn=limited)
+    assert res.returncode == 2 and "Traceback" not in res.stderr, res.stderr[-2000:]
+    assert [line for line in res.stderr.splitlines() if "文件超出允许的大小" in line and "原有文件未改动" in line]
+    assert tree(out) == old
+
+
 def test_an_exports_folder_that_is_a_link_is_refused(fast_plan: Path, tmp_path: Path) -> None:
     """The calendars used to be written through it, outside -o."""
     out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
