@@ -518,7 +518,8 @@ def _why(e: BaseException | None, left: Sequence[str] = ()) -> str:
                  errno.EPERM: "not allowed (open in Excel?) / 不允许（文件是否在 Excel 中打开？）",
                  errno.EROFS: "read-only file system / 只读文件系统",
                  errno.EFBIG: "a file would exceed the allowed file size / 文件超出允许的大小"}
-        text = known.get(e.errno or 0, e.strerror or str(e))
+        ours = e.strerror and e.errno and e.strerror != os.strerror(e.errno)  # a reason we wrote, not the OS's
+        text = e.strerror if ours else known.get(e.errno or 0, e.strerror or str(e))
         if left:
             names = ", ".join(left[:3]) + (" …" if len(left) > 3 else "")
             kept = (f"the previous {names} could not be put back yet; the next build into this folder restores "
