@@ -62,6 +62,21 @@ def test_a_day_off_in_another_week_gives_nothing_back() -> None:
     assert (p.rest, p.lieu, p.premium) == (8, 0, 10 * 8)
 
 
+def test_a_day_not_at_the_departments_disposal_gives_nothing_back() -> None:
+    """A borrowed person's weekday in their own department, or a day they are unavailable, is no
+    day off: the same week as the hand-computed one, Wednesday busy → Saturday stays at ×2."""
+    from sheetplan.calc.department_roster import busy_days
+    from sheetplan.calc.roster import Person
+
+    hours = {WEEK[0]: 8.0, WEEK[1]: 10.0, WEEK[3]: 8.0, WEEK[4]: 8.0, WEEK[5]: 8.0, WEEK[6]: 6.0}
+    p = pay("A", 20, hours, PayRules(days=frozenset(WEEK)), busy={WEEK[2]})
+    assert (p.rest, p.lieu, p.cost) == (14, 0, 1260)
+    lent = Person("借", "客服部", ("售前",), kind="借调", available_windows=((5 * 24, 7 * 24),))  # Sat–Sun only
+    assert busy_days(lent, WEEK, 60) == frozenset(WEEK[:5])
+    away = Person("休", "客服部", ("售前",), unavailable_days=frozenset({2}))
+    assert busy_days(away, WEEK, 60) == {WEEK[2]}
+
+
 def test_the_department_total_keeps_premium_apart_from_cost() -> None:
     """The total line used to report the whole cost as "其中加班" (its rate is 0)."""
     rules = PayRules(system="standard", days=frozenset(WEEK))

@@ -14,7 +14,7 @@ from .calc.department_roster import DepartmentRoster
 from .calc.labour import total
 from .calc.roster import format_span
 from .exports import export_files, folder_name, write_exports
-from .files import OutputSet, file_name, read_record, unique_names
+from .files import OutputError, OutputSet, file_name, output_error, unique_names
 from .i18n import join
 from .messages import msg
 from .pipeline import Results, compute
@@ -129,31 +129,31 @@ def build_file(plan_path: str | Path, out_dir: str | Path, lang: str | None = No
 def build_plan(plan: Plan, out_dir: str | Path, stem: str, results: Results | None = None, *,
                exports: bool = False) -> list[Path]:
     """Write every output of `plan` as one set: all of them replace the previous set, or none.
-    ``exports``: also the calendars and attendance CSVs, as a set of their own in ``<stem>-导出/``
-    (written and swapped in just before the workbooks); without them, the ones an earlier build
-    of this plan wrote there are removed, so no calendar contradicts the new rosters."""
+    ``exports``: also the calendars and attendance CSVs in ``<stem>-导出/``, in the same set (one
+    commit, one journal); without them, the ones an earlier build of this plan wrote there are
+    removed in that commit, so no calendar contradicts the new rosters."""
     out_dir = Path(out_dir)
     results = results or compute(plan)
     files = plan_files(stem, plan)
     results.problems.extend(p for p in files.problems if p not in results.problems)
-    extra: list[Path] = []
-    with OutputSet(out_dir, [files.main, *files.per.values()], owner=stem) as outs:
+    folder = folder_name(stem, plan.lang)
+    # the previous calendars there carry each event's SEQUENCE forward (see exports.py)
+    try:  # made in memory (the attendance .xlsx through a temporary file) before the set is opened
+        data = export_files(plan, results.rosters, previous=out_dir / folder) if exports and results.rosters else {}
+    except OutputError:
+        raise
+    except OSError as e:
+        raise output_error(e) from e
+    names = [files.main, *files.per.values(), *(f"{folder}/{n}" for n in data)]
+    with OutputSet(out_dir, names, owner=stem) as outs:
         write_plan_output(plan, results, outs.temp(files.main), direct=True)
         for dept, fname in files.per.items():
             if dept == PRODUCTS_BOOK:
                 write_products_book(plan, results, outs.temp(fname))
             else:
                 write_department(plan, results, dept, outs.temp(fname), direct=True)
-        folder = out_dir / folder_name(stem, plan.lang)
-        # the previous calendars there carry each event's SEQUENCE forward (see exports.py)
-        data = export_files(plan, results.rosters, previous=folder) if exports and results.rosters else {}
-        # without exports this time, the ones this plan wrote before would contradict the new
-        # rosters: an empty set for the same owner removes them (anyone else's files stay)
-        if data or (folder.is_dir() and read_record(folder).get(stem)):
-            with OutputSet(folder, list(data), owner=stem) as ex:
-                write_exports(data, ex.temp)
-            extra = ex.targets
-    return outs.targets + extra
+        write_exports(data, outs.write, folder)
+    return outs.targets
 
 
 def write_products_book(plan: Plan, results: Results, path: Path) -> Path:

@@ -31,7 +31,7 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -481,6 +481,13 @@ def assignments_csv(plan: Plan, dr: DepartmentRoster, contacts: Mapping) -> byte
     return _csv(rows, id_column=1)
 
 
+def _recorded(folder: Path) -> set[str]:
+    """The files an earlier build recorded in ``folder``: the build's one output set records them
+    in the output folder as ``<folder>/<name>``."""
+    prefix = folder.name + "/"
+    return {n[len(prefix):] for names in read_record(folder.parent).values() for n in names if n.startswith(prefix)}
+
+
 def export_files(plan: Plan, rosters: Sequence[DepartmentRoster], previous: Path | None = None) -> dict[str, bytes]:
     """File name -> content for every export of the plan's rosters (names sanitised, distinct).
     ``previous``: the export folder as the last build left it; the calendars its record says a
@@ -488,7 +495,7 @@ def export_files(plan: Plan, rosters: Sequence[DepartmentRoster], previous: Path
     are published as cancelled."""
     lang = plan.lang
     # only calendars an earlier build wrote (the folder's record): a planner's copy counts for nothing
-    ours = {n for names in read_record(previous).values() for n in names} if previous is not None else set()
+    ours = _recorded(previous) if previous is not None else set()
     old = {name: events for name, events in read_previous(previous).items() if name in ours}
     stamp = build_stamp(old)
     attendance = {dr.department for dr in attendance_departments(plan, rosters)}
@@ -533,10 +540,11 @@ def folder_name(stem: str, lang: str) -> str:
     return file_name(stem, FOLDER[lang], "")
 
 
-def write_exports(files: Mapping[str, bytes], temp) -> None:  # OutputSet.temp
-    """Each file to its temporary name of the folder's output set (which swaps the set in)."""
+def write_exports(files: Mapping[str, bytes], write: Callable[[str, bytes], None], folder: str) -> None:
+    """Each file into ``folder`` through ``write`` (:meth:`sheetplan.files.OutputSet.write`: the
+    build's one output set, workbooks and exports swapped in together)."""
     for name, data in files.items():
-        temp(name).write_bytes(data)
+        write(f"{folder}/{name}", data)
 
 
 __all__ = [

@@ -20,7 +20,7 @@ from typing import Any
 
 from .calc.calendar import minutes_of
 from .calc.campaign_service import FIXED_GROUPS, ServicePlan, plan_service
-from .calc.department_roster import DepartmentRoster, roster_department
+from .calc.department_roster import DepartmentRoster, busy_days, roster_department
 from .calc.duty_demand import department_requirements, warehouse_series
 from .calc.labour import Pay, roster_pay
 from .calc.outreach import calls_per_caller_per_day
@@ -376,8 +376,9 @@ def labour(plan: Plan, r: DepartmentRoster) -> list[Pay]:
         return list(r.pay)
     days = plan.settings.days
     rates = {p.name: p.cost_per_hour for p in r.people}
+    busy = {p.name: busy_days(p, days, plan.settings.interval_minutes) for p in r.people}
     return roster_pay([(a.person, days[a.day], a.hours) for a in r.result.assignments], rates,
-                      to_roster.pay_rules(plan))
+                      to_roster.pay_rules(plan), busy)
 
 
 def product_plan(plan: Plan) -> ProductPlan | None:

@@ -62,6 +62,18 @@ class DepartmentRoster:
         return g.post, g.start_interval, g.end_interval, g.shortfall
 
 
+def busy_days(person: Person, dates: Sequence[dt.date], interval_minutes: int) -> frozenset[dt.date]:
+    """The days ``person`` is not at the department's disposal — unavailable, or (borrowed staff)
+    outside their windows — so a day without a shift there is no day off (补休)."""
+    per_day = 24 * 60 // interval_minutes
+    out = {dates[d] for d in person.unavailable_days if 0 <= d < len(dates)}
+    if person.available_windows is not None:
+        for d, day in enumerate(dates):
+            if not any(a < (d + 1) * per_day and b > d * per_day for a, b in person.available_windows):
+                out.add(day)
+    return frozenset(out)
+
+
 def roster_department(
     department: str,
     people: Sequence[Person],
@@ -99,7 +111,8 @@ def roster_department(
     pays: list[Pay] = []
     if pay_rules is not None and dates:
         rates = {p.name: p.cost_per_hour for p in people}
-        pays = roster_pay([(a.person, dates[a.day], a.hours) for a in result.assignments], rates, pay_rules)
+        busy = {p.name: busy_days(p, dates, interval_minutes) for p in people}
+        pays = roster_pay([(a.person, dates[a.day], a.hours) for a in result.assignments], rates, pay_rules, busy)
     t = total(pays) if pay_rules is not None and dates else None
     lines = explain(
         result,

@@ -13,7 +13,8 @@ Two working-hour systems (工时制度):
   week in which the person has a working day off (a working day of the campaign without a shift)
   is a swapped day — paid like a working day (100 %, and the daily and weekly limits apply). Each
   day off gives back one rest day, the longest worked rest day first; rest days not given back
-  are paid at 200 %.
+  are paid at 200 %. A day the person is not at the department's disposal (unavailable, or a
+  borrowed person's day in their own department) is no day off: it gives nothing back.
 - ``standard`` (标准工时): every rest-day hour at 200 %, days off or not.
 
 Hours count towards the day a shift starts on (as everywhere in the roster). Weeks are counted
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -70,14 +71,16 @@ class Pay:
         return self.base + self.premium
 
 
-def given_back(hours_by_day: Mapping[dt.date, float], rules: PayRules) -> set[dt.date]:
+def given_back(hours_by_day: Mapping[dt.date, float], rules: PayRules,
+               busy: Collection[dt.date] = frozenset()) -> set[dt.date]:
     """The worked rest days a day off in the same Monday–Sunday week gives back (补休): one per
-    working day of ``rules.days`` without hours, the longest rest day first (then the earliest)."""
+    working day of ``rules.days`` without hours and not ``busy`` (unavailable, or working for
+    another department), the longest rest day first (then the earliest)."""
     if rules.system != "lieu":
         return set()
     offs: dict[tuple[int, int], int] = defaultdict(int)
     for day in rules.days:
-        if rules.kind(day) == "work" and not hours_by_day.get(day):
+        if rules.kind(day) == "work" and not hours_by_day.get(day) and day not in busy:
             offs[day.isocalendar()[:2]] += 1
     rest_worked: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
     for day, h in hours_by_day.items():
@@ -89,11 +92,12 @@ def given_back(hours_by_day: Mapping[dt.date, float], rules: PayRules) -> set[dt
     return back
 
 
-def pay(person: str, rate: float, hours_by_day: Mapping[dt.date, float], rules: PayRules = PayRules()) -> Pay:
-    """The pay of one person from their hours per day."""
+def pay(person: str, rate: float, hours_by_day: Mapping[dt.date, float], rules: PayRules = PayRules(),
+        busy: Collection[dt.date] = frozenset()) -> Pay:
+    """The pay of one person from their hours per day (``busy``: see :func:`given_back`)."""
     regular = overtime = rest = holiday = lieu = 0.0
     week_regular: dict[tuple[int, int], float] = defaultdict(float)
-    back = given_back(hours_by_day, rules)
+    back = given_back(hours_by_day, rules, busy)
     for day in sorted(hours_by_day):
         h = hours_by_day[day]
         kind = "work" if day in back else rules.kind(day)
@@ -117,12 +121,14 @@ def pay(person: str, rate: float, hours_by_day: Mapping[dt.date, float], rules: 
 
 
 def roster_pay(shifts: Iterable[tuple[str, dt.date, float]], rates: Mapping[str, float],
-               rules: PayRules = PayRules()) -> list[Pay]:
-    """Everyone's pay from (person, day the shift starts, hours) rows; people without shifts left out."""
+               rules: PayRules = PayRules(), busy: Mapping[str, Collection[dt.date]] | None = None) -> list[Pay]:
+    """Everyone's pay from (person, day the shift starts, hours) rows; people without shifts left
+    out. ``busy``: per person, the days that are no day off (see :func:`given_back`)."""
     by_person: dict[str, dict[dt.date, float]] = defaultdict(lambda: defaultdict(float))
     for person, day, hours in shifts:
         by_person[person][day] += hours
-    return [pay(p, rates.get(p, 0.0), days, rules) for p, days in sorted(by_person.items())]
+    busy = busy or {}
+    return [pay(p, rates.get(p, 0.0), days, rules, busy.get(p, frozenset())) for p, days in sorted(by_person.items())]
 
 
 def total(pays: Sequence[Pay]) -> Pay:

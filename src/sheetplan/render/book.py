@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 import tempfile
@@ -19,6 +20,7 @@ from types import TracebackType
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError, FileSizeError
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
@@ -94,6 +96,13 @@ class Book:
                 os.umask(umask)
                 os.chmod(self.tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the user's usual mode
                 os.replace(self.tmp, self.target)
+        except FileCreateError as e:  # xlsxwriter wraps the OSError (disk full …): give the caller that
+            self.abort()
+            cause = e.args[0] if e.args and isinstance(e.args[0], OSError) else OSError(errno.EIO, str(e))
+            raise cause from None
+        except FileSizeError:  # over 4 GB unzipped: an OSError the output set reports in one line
+            self.abort()
+            raise OSError(errno.EFBIG, "the workbook would be over 4 GB / 工作簿超过 4 GB") from None
         except BaseException:
             self.abort()
             raise
