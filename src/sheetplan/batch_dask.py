@@ -264,7 +264,9 @@ def dask_runner(scheduler: str) -> Iterator[DaskRunner]:
         raise DaskUnavailable("Dask is not installed: pip install 'sheetplan[dask]' / 未安装 Dask") from e
     with contextlib.ExitStack() as stack:
         address: Any = scheduler
-        if scheduler.startswith("local:"):
+        if not scheduler.startswith("local:"):
+            _check_address(scheduler)
+        else:
             n = _local_workers(scheduler)
             stack.enter_context(dask.config.set({
                 "distributed.worker.daemon": False,
@@ -280,6 +282,20 @@ def dask_runner(scheduler: str) -> Iterator[DaskRunner]:
         _check_workers(client, scheduler)
         client.register_plugin(StopPool(), name=StopPool.name)
         yield DaskRunner(client)
+
+
+def _check_address(scheduler: str) -> None:
+    """Refuse an address Dask cannot parse before a Client is made (a half-made Client hangs for
+    half a minute at exit and prints a traceback)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(scheduler, strict=False)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            parse_host_port(location)
+    except (ValueError, TypeError) as e:
+        raise DaskUnavailable(f"--scheduler {scheduler}: {e}; write tcp://HOST:8786 or local:N / "
+                              "写作 tcp://主机:8786 或 local:N") from None
 
 
 def _local_workers(scheduler: str) -> int:
