@@ -577,13 +577,19 @@ def _run(
     retry: list[Job] = []
     with ProcessPool(max_workers=workers, context=context, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
         futures = {pool.schedule(work, args=(j, root), timeout=timeout): j for j in jobs}
-        for fut in cf.as_completed(futures):
-            job = futures[fut]
-            outcome = _outcome(fut, job, timeout)
-            if outcome is None:
-                retry.append(job)
-            else:
-                done(outcome)
+        try:
+            for fut in cf.as_completed(futures):
+                job = futures[fut]
+                outcome = _outcome(fut, job, timeout)
+                if outcome is None:
+                    retry.append(job)
+                else:
+                    done(outcome)
+        except KeyboardInterrupt:  # Ctrl-C: plans being built finish, the rest are not started
+            for fut in futures:
+                if not fut.running():
+                    fut.cancel()
+            raise
     for job in sorted(retry, key=lambda j: j.rel):
         with ProcessPool(max_workers=1, context=context, initializer=_init_worker, initargs=(os.getpid(),)) as single:
             fut = single.schedule(work, args=(job, root), timeout=timeout)

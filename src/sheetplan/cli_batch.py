@@ -35,8 +35,13 @@ def batch(
     if not src_dir.is_dir():
         err.print(f"{src_dir}: 不是文件夹 / not a folder", highlight=False)
         raise typer.Exit(2)
-    report = run_batch(src_dir, out_dir, jobs=jobs, force=force, progress=True, console=err,
-                       timeout=timeout or None, scheduler=scheduler)
+    try:
+        report = run_batch(src_dir, out_dir, jobs=jobs, force=force, progress=True, console=err,
+                           timeout=timeout or None, scheduler=scheduler)
+    except KeyboardInterrupt:
+        err.print("已中断：正在生成的计划已完成，其余未开始 / interrupted: the plans being built were finished, "
+                  "the rest not started", style="yellow")
+        raise typer.Exit(130) from None
     if not report.outcomes and not report.errors:
         err.print(f"{src_dir}: 没有找到计划工作簿 / no plan workbooks found", highlight=False)
     for line in report.summary_lines():
