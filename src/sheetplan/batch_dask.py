@@ -49,11 +49,6 @@ from .batch import MAX_PLAN_MB, Job, Outcome, build_one, target_problem
 from .files import OutputError, OutputSet, regular_file
 from .pipeline import THREADS_ENV
 
-try:
-    from distributed.diagnostics.plugin import WorkerPlugin
-except ImportError:  # without Dask: dask_runner says how to install it
-    WorkerPlugin = object  # type: ignore[assignment,misc]
-
 CONNECT_S = 15.0  # to reach the scheduler
 WORKER_WAIT_S = 60.0  # for a first worker to join
 IN_FLIGHT_PER_THREAD = 2
@@ -146,7 +141,6 @@ def build_in_subprocess(
         finally:
             with _RUNNING_LOCK:
                 _RUNNING.discard(proc)
-            _kill(proc)  # anything it left in its group
             if proc.stdin is not None:
                 proc.stdin.close()
         try:
@@ -170,7 +164,8 @@ def _kill(proc: subprocess.Popen) -> None:
 
 
 def stop_builds() -> None:
-    """Kill every build process of this worker (it is closing)."""
+    """Kill every build process of this worker (its process is ending; they would also end by
+    themselves when their stdin closes)."""
     with _RUNNING_LOCK:
         running = list(_RUNNING)
     for proc in running:
@@ -178,15 +173,6 @@ def stop_builds() -> None:
 
 
 atexit.register(stop_builds)
-
-
-class StopBuilds(WorkerPlugin):
-    """Registered by the client: kills this worker's build processes when the worker closes."""
-
-    name = "sheetplan-builds"
-
-    def teardown(self, worker: Any) -> None:
-        stop_builds()
 
 
 def build_in(folder: Path) -> None:
@@ -322,7 +308,6 @@ def dask_runner(scheduler: str) -> Iterator[DaskRunner]:
         except (OSError, TimeoutError, ValueError) as e:
             raise DaskUnavailable(f"cannot reach the Dask scheduler {scheduler}: {e} / 无法连接 Dask 调度器") from e
         _check_workers(client, scheduler)
-        client.register_plugin(StopBuilds(), name=StopBuilds.name)
         yield DaskRunner(client)
 
 
