@@ -6,7 +6,6 @@ import contextlib
 import os
 import sys
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -166,10 +165,9 @@ def build(
 
 def _keep(plan, edited: Path):  # Plan: imported lazily
     """The plan with the hand edits of one published workbook kept (see roster_edits.keep_edits)."""
-    from .roster_edits import NotARoster, keep_edits
-    from .roster_edits import check as check_edits
+    from .roster_edits import keep_edits
 
-    stored, depts = _read_roster(edited, check_edits, NotARoster)
+    stored, depts = _read_roster(edited)
     plan, problems = keep_edits(plan, stored, depts, edited.name)
     _report(problems)
     if any(p.severity == "error" for p in problems):
@@ -177,15 +175,17 @@ def _keep(plan, edited: Path):  # Plan: imported lazily
     return plan
 
 
-def _read_roster(path: Path, check_edits: Callable[[Path], Any], not_a_roster: type[Exception]) -> Any:
+def _read_roster(path: Path) -> Any:  # (Stored, [DeptEdits]): imported lazily
     """A published roster workbook, read and audited; or one line on why it cannot be (exit 2).
     The file passes the plan reader's guards first (folder, FIFO, size, zip bomb, text, .xls)."""
     from .plan.source import SourceError, sniff
+    from .roster_edits import NotARoster
+    from .roster_edits import check as check_edits
 
     try:
         sniff(path)
         return check_edits(path)
-    except (SourceError, not_a_roster, OSError, ValueError, zipfile.BadZipFile) as e:
+    except (SourceError, NotARoster, OSError, ValueError, zipfile.BadZipFile) as e:
         err.print(str(e))
         raise typer.Exit(2) from None
 
@@ -197,10 +197,9 @@ def check_roster(
 ) -> None:
     """Re-check a published roster workbook after hand edits: every broken rule and every post left
     short, naming cells; and what changed since it was published. Exit 2 when a rule is broken."""
-    from .roster_edits import NotARoster, report
-    from .roster_edits import check as check_edits
+    from .roster_edits import report
 
-    stored, depts = _read_roster(path, check_edits, NotARoster)
+    stored, depts = _read_roster(path)
     problems = report(stored, depts)
     _report(problems)
     zh = stored.lang == "zh"
