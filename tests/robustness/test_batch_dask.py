@@ -142,6 +142,7 @@ def test_dask_plan_over_its_timeout_is_stopped_and_reported(
     (o,) = report.outcomes
     assert o.status == "failed" and "timed out after 1 s" in o.reason
     assert not list((tmp_path / "out").glob("*.xlsx"))
+    assert not ours()  # killed, not left running
 
 
 def test_dask_builds_on_default_daemonic_workers(cluster: LocalCluster, fast_plan: Path, tmp_path: Path) -> None:
@@ -166,6 +167,20 @@ def building(pid: int) -> bool:
         return False
 
 
+def _ppid(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def ours() -> set[int]:
+    """The live build processes of this test's cluster: children of its workers, which are
+    children of this process (another session's builds on the machine are not ours)."""
+    return {int(p.name) for p in Path("/proc").iterdir()
+            if p.name.isdigit() and building(int(p.name)) and _ppid(_ppid(int(p.name))) == os.getpid()}
+
+
 def test_dask_build_process_ends_with_its_worker(cluster: LocalCluster, fast_plan: Path, tmp_path: Path) -> None:
     """A worker killed mid-plan leaves no build process running on (it reads its stdin's end)."""
     src = tmp_path / "in"
@@ -177,7 +192,7 @@ def test_dask_build_process_ends_with_its_worker(cluster: LocalCluster, fast_pla
 
     def watch() -> None:
         while not stop.wait(0.1):
-            seen.update(int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and building(int(p.name)))
+            seen.update(ours())
 
     watcher = threading.Thread(target=watch, daemon=True)
     killer.start()
