@@ -3,6 +3,7 @@ workbook, results as DataFrames."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -80,3 +81,70 @@ def test_settings_by_any_name_and_unknown_tables() -> None:
         sheetplan.plan_from_frames({"Campaign": "x", "start": "2026-11-10"})
     messages = [str(p) for p in e.value.problems]
     assert any(m.startswith("settings: ") and "结束日期" in m for m in messages)
+
+
+# ------------------------------------------------------------ every bad argument is a PlanError (issue 22, item 8)
+def _problems(call: Callable[[], object]) -> list[str]:
+    with pytest.raises(sheetplan.PlanError) as e:
+        call()
+    return [str(p) for p in e.value.problems]
+
+
+def test_a_blank_cell_from_read_csv_is_named_by_frame_row_and_column(fast_plan: Path) -> None:
+    """pd.read_csv gives NaN for a blank cell (and pd.NA in string columns): an empty required cell."""
+    import io
+
+    plan = sheetplan.read_plan(fast_plan)
+    settings, tables, _ = frames_of(plan)
+    text = tables["requirements"].to_csv(index=False)
+    requirements = pd.read_csv(io.StringIO(text))
+    requirements.loc[1, "post"] = float("nan")
+    staff = tables["staff"].astype({"name": "string"})
+    staff.loc[4, "name"] = pd.NA
+    got = _problems(lambda: sheetplan.plan_from_frames(settings, **{**tables, "requirements": requirements,
+                                                                     "staff": staff}))
+    assert "requirements row 1 (post): 「岗位」不能为空" in got
+    assert "staff row 4 (name): 「姓名」不能为空" in got
+    got = _problems(lambda: sheetplan.plan_from_frames({**settings, "daily_orders": float("nan")}, **tables))
+    assert any(p.startswith("settings row ") and "「日均配货单量」不能为空" in p for p in got), got
+
+
+def test_wrong_argument_types_are_plan_errors_naming_the_argument(fast_plan: Path) -> None:
+    plan = sheetplan.read_plan(fast_plan)
+    settings, tables, _ = frames_of(plan)
+    assert _problems(lambda: sheetplan.plan_from_frames(settings, **{**tables, "staff": [["姓名"], ["张伟"]]})) == [
+        "staff: 应为 pandas DataFrame（或 None），实为 list"]
+    assert _problems(lambda: sheetplan.plan_from_frames(settings, products={"SKU": [1]}, **tables)) == [
+        "products: 应为 pandas DataFrame（或 None），实为 dict"]
+    assert _problems(lambda: sheetplan.plan_from_frames(["活动名称", "x"], **tables)) == [
+        "settings: 应为字典（设置名 → 值）或两列的 DataFrame，实为 list"]
+    assert _problems(lambda: sheetplan.plan_from_frames(pd.DataFrame({"项目": ["活动名称"]}), **tables)) == [
+        "settings: 应有两列（设置名、值），实有 1 列"]
+    assert _problems(lambda: sheetplan.plan_from_frames(settings, lang="fr", **tables)) == [
+        "lang: lang 应为 zh、en 或 None，实为「fr」"]
+    # in the plan's language when the settings say it
+    assert _problems(lambda: sheetplan.plan_from_frames({**settings, "language": "en"}, staff=3)) == [
+        "staff: must be a pandas DataFrame (or None), not int"]
+    staff = tables["staff"].astype(object)
+    staff["type"] = [{"full": True} if i == 2 else t for i, t in zip(staff.index, staff["type"], strict=True)]
+    assert _problems(lambda: sheetplan.plan_from_frames(settings, **{**tables, "staff": staff})) == [
+        "staff row 2 (type): {'full': True}（dict）不是表格可存的值：请用文字、数字、日期或时间"]
+    assert _problems(lambda: sheetplan.compute(tables)) == [
+        "plan: 应为 sheetplan 计划（read_plan 或 plan_from_frames 的结果），实为 dict"]
+    assert _problems(lambda: sheetplan.write(plan, "out")) == [
+        "results: 应为 sheetplan.compute(plan) 的结果，实为 Plan"]
+    assert _problems(lambda: sheetplan.read_plan(None)) == ["path: 应为文件路径（str 或 Path），实为 NoneType"]
+
+
+def test_numpy_and_decimal_values_read_as_numbers_and_dates(fast_plan: Path) -> None:
+    import decimal
+
+    import numpy as np
+
+    plan = sheetplan.read_plan(fast_plan)
+    settings, tables, _ = frames_of(plan)
+    inventory = tables["inventory"].astype(object)
+    inventory["quantity"] = [decimal.Decimal(int(q)) for q in inventory["quantity"]]
+    settings = {**settings, "start": np.datetime64(settings["start"].isoformat(), "ns")}  # .item() is an int
+    again = sheetplan.plan_from_frames(settings, **{**tables, "inventory": inventory})
+    assert again.inventory == plan.inventory and again.settings.start == plan.settings.start

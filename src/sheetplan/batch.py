@@ -48,6 +48,7 @@ from rich.console import Console
 
 from . import __version__
 from .files import JOURNAL_PREFIX, LOCK_WAIT_S, OutputError, folder_lock, recover, regular_file, safe_part
+from .messages import console as plain_console
 from .messages import msg
 from .pipeline import THREADS_ENV
 
@@ -326,7 +327,7 @@ class _Progress:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
-                TextColumn("{task.fields[last]}"),
+                TextColumn("{task.fields[last]}", markup=False),  # a plan's path: planner text
                 console=console,
                 transient=True,
             )
@@ -350,10 +351,11 @@ class _Progress:
         if self.bar is not None:
             self.bar.update(self.task, advance=1, last=o.rel)
             if o.status == "failed":
-                self.console.print(f"[red]✗ {o.rel}: {o.reason}[/red]", highlight=False)
+                self.console.print(f"✗ {o.rel}: {o.reason}", style="red", markup=False, emoji=False, highlight=False)
         elif o.status != "unchanged":
             detail = o.reason if o.status == "failed" else f"{len(o.outputs)} file(s), {o.seconds:.1f} s"
-            self.console.print(f"[{self.done}/{self.total}] {mark} {o.rel}: {detail}", highlight=False, markup=False)
+            self.console.print(f"[{self.done}/{self.total}] {mark} {o.rel}: {detail}", markup=False, emoji=False,
+                               highlight=False)
 
 
 # ------------------------------------------------------------------------------------ the batch
@@ -379,7 +381,7 @@ def run_batch(
     ``if __name__ == "__main__":`` (the `sheetplan` command already does)."""
     t0 = time.perf_counter()
     src, out = Path(src_dir).resolve(), Path(out_dir).resolve()
-    console = console or Console(stderr=True, soft_wrap=True)
+    console = console or plain_console(stderr=True)
     if not src.is_dir():
         raise NotADirectoryError(f"{src}: not a folder / 不是文件夹")
     try:
@@ -575,13 +577,19 @@ def _run(
     retry: list[Job] = []
     with ProcessPool(max_workers=workers, context=context, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
         futures = {pool.schedule(work, args=(j, root), timeout=timeout): j for j in jobs}
-        for fut in cf.as_completed(futures):
-            job = futures[fut]
-            outcome = _outcome(fut, job, timeout)
-            if outcome is None:
-                retry.append(job)
-            else:
-                done(outcome)
+        try:
+            for fut in cf.as_completed(futures):
+                job = futures[fut]
+                outcome = _outcome(fut, job, timeout)
+                if outcome is None:
+                    retry.append(job)
+                else:
+                    done(outcome)
+        except KeyboardInterrupt:  # Ctrl-C: plans being built finish, the rest are not started
+            for fut in futures:
+                if not fut.running():
+                    fut.cancel()
+            raise
     for job in sorted(retry, key=lambda j: j.rel):
         with ProcessPool(max_workers=1, context=context, initializer=_init_worker, initargs=(os.getpid(),)) as single:
             fut = single.schedule(work, args=(job, root), timeout=timeout)

@@ -8,10 +8,12 @@ Why it is shaped this way:
   or another plan's outputs — stays in one place, :mod:`sheetplan.batch`, on the machine that
   holds OUT. The cost is the transfer: a plan is ~100 KB and its outputs ~1 MB, small next to
   the seconds a plan takes to build.
-- On a worker each plan is built in a child process (a pebble pool, one process per worker
-  thread, reused) so the per-plan timeout can stop it, as in a local batch. Dask's nanny makes
-  workers daemonic by default and daemonic processes may not start children, so workers are
-  started with ``DASK_DISTRIBUTED__WORKER__DAEMON=False`` (checked before anything is sent).
+- On a worker each plan is built in a new Python process (``python -m sheetplan.batch_dask``,
+  the plan and its outputs passed through a private temporary folder), so the per-plan timeout
+  can stop it (its process group is killed), as in a local batch. Not a multiprocessing child:
+  Dask's nanny makes workers daemonic by default and daemonic processes may not have children,
+  but any process may run a program — so workers started the default way (``dask worker
+  tcp://…``) build plans. The build process ends itself the moment its worker is gone.
 - A worker that dies mid-plan: the scheduler runs the plan again on another worker
   (``distributed.scheduler.allowed-failures``: 1 on the cluster ``local:N`` starts, Dask's
   default 3 on yours); past that the plan is reported failed. Nothing is written for a plan
@@ -25,16 +27,17 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import atexit
-import concurrent.futures as cf
 import contextlib
+import dataclasses
 import hashlib
+import json
 import logging
-import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import tempfile
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -46,18 +49,10 @@ from .batch import MAX_PLAN_MB, Job, Outcome, build_one, target_problem
 from .files import OutputError, OutputSet, regular_file
 from .pipeline import THREADS_ENV
 
-try:
-    from distributed.diagnostics.plugin import WorkerPlugin
-except ImportError:  # without Dask: dask_runner says how to install it
-    WorkerPlugin = object  # type: ignore[assignment,misc]
-
 CONNECT_S = 15.0  # to reach the scheduler
 WORKER_WAIT_S = 60.0  # for a first worker to join
 IN_FLIGHT_PER_THREAD = 2
 LOCAL_ALLOWED_FAILURES = 1  # a plan whose worker dies is run once more, then reported
-DAEMON_ENV = "DASK_DISTRIBUTED__WORKER__DAEMON"
-DAEMONIC = (f"this Dask worker may not start processes: start it with {DAEMON_ENV}=False (see README) / "
-            f"Dask 工作进程不能启动子进程：启动时设置 {DAEMON_ENV}=False")
 
 
 class DaskUnavailable(RuntimeError):
@@ -75,104 +70,140 @@ class Remote:
     files: dict[str, bytes] = field(default_factory=dict)
 
 
-_POOL: Any = None
-_POOL_LOCK = threading.Lock()
+_RUNNING: set[subprocess.Popen] = set()  # this worker's build processes, killed when it closes
+_RUNNING_LOCK = threading.Lock()
+JOB_FILE, PLAN_FILE, RESULT_FILE, LOG_FILE = "job.json", "plan.xlsx", "result.json", "stderr.txt"
 
 
 def worker_info() -> dict[str, Any]:
     """What the client checks on every worker before sending a plan."""
-    return {"sheetplan": __version__, "daemon": multiprocessing.current_process().daemon, "pid": os.getpid()}
+    return {"sheetplan": __version__, "pid": os.getpid()}
+
+
+class _TimedOut(Exception):
+    pass
+
+
+class _Died(Exception):
+    pass
 
 
 def remote_build(rel: str, data: bytes, claimed: frozenset[str], timeout: float | None) -> Remote:
-    """Runs on a Dask worker: build one plan from its bytes in a child process; never raises."""
-    from pebble import ProcessExpired
+    """Runs on a Dask worker: build one plan from its bytes in a fresh process; never raises."""
 
     def failed(reason: str) -> Remote:
         return Remote(__version__, Outcome(rel, "failed", reason))
 
-    if multiprocessing.current_process().daemon:
-        return failed(DAEMONIC)
-    for _ in range(2):  # a child that dies (native crash, out of memory) is tried once more
-        fut = _pool().schedule(build_bytes, args=(rel, data, claimed), timeout=timeout)
-        try:
-            outcome, files = fut.result()
-            return Remote(__version__, outcome, files)
-        except cf.TimeoutError:
-            return failed(f"timed out after {timeout:g} s / 超时（{timeout:g} 秒）")
-        except ProcessExpired:
-            continue
-        except Exception as e:
-            return failed(f"internal error / 内部错误: {type(e).__name__}: {e}"[:300])
-    return failed("the worker process died (crash or out of memory) / 进程崩溃")
-
-
-def _pool() -> Any:
-    """This worker's process pool, started on first use, one child per worker thread."""
-    global _POOL
-    from pebble import ProcessPool
-
-    with _POOL_LOCK:
-        if _POOL is None or not _POOL.active:
-            try:
-                from distributed import get_worker
-
-                n = get_worker().state.nthreads
-            except (ImportError, ValueError, AttributeError):
-                n = 1
-            _POOL = ProcessPool(max_workers=max(1, n), context=multiprocessing.get_context("spawn"),
-                                initializer=_init_child)
-            atexit.register(_stop, _POOL)
-        return _POOL
-
-
-def _stop(pool: Any) -> None:
-    """End the children before the worker process ends: it is itself a multiprocessing child, and
-    multiprocessing waits for a child's own children before atexit would run."""
-    if pool is not None and pool.active:
-        pool.stop()
-        pool.join(timeout=5)
-
-
-class StopPool(WorkerPlugin):
-    """Registered by the client: stops this worker's pool when the worker closes."""
-
-    name = "sheetplan-pool"
-
-    def teardown(self, worker: Any) -> None:
-        _stop(_POOL)
-
-
-def _init_child() -> None:
-    """Ctrl-C belongs to the worker; and a child outlives its worker by at most a second (a
-    watchdog rather than PDEATHSIG, which fires when the *thread* that started the child ends,
-    and Dask's threads come and go)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ[THREADS_ENV] = "1"  # one child per worker thread already uses the worker's cores
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="sheetplan-watchdog", daemon=True).start()
-
-
-def build_bytes(rel: str, data: bytes, claimed: frozenset[str]) -> tuple[Outcome, dict[str, bytes]]:
-    """In the child: the plan's bytes into a private folder, built there exactly as a local batch
-    builds it, outputs read back. The folder is gone afterwards."""
     parts = PurePosixPath(rel).parts
     if not parts or PurePosixPath(rel).is_absolute() or ".." in parts:
-        return Outcome(rel, "failed", "not a relative plan path / 计划路径无效"), {}
+        return failed("not a relative plan path / 计划路径无效")
+    last = ""
+    for _ in range(2):  # a process that dies (native crash, out of memory) is tried once more
+        try:
+            outcome, files = build_in_subprocess(rel, data, claimed, timeout)
+            return Remote(__version__, outcome, files)
+        except _TimedOut:
+            return failed(f"timed out after {timeout:g} s / 超时（{timeout:g} 秒）")
+        except _Died as e:
+            last = str(e)
+        except Exception as e:  # no temporary folder, no Python to start, …: one plan, not the worker
+            return failed(f"internal error / 内部错误: {type(e).__name__}: {e}"[:300])
+    return failed(f"the worker process died (crash or out of memory) / 进程崩溃{last}"[:300])
+
+
+def build_in_subprocess(
+    rel: str, data: bytes, claimed: frozenset[str], timeout: float | None
+) -> tuple[Outcome, dict[str, bytes]]:
+    """Build one plan in a new Python process (``python -m sheetplan.batch_dask FOLDER``), not a
+    multiprocessing child: Dask workers are daemonic by default and daemonic processes may not
+    have children, but they may run programs. The plan goes in and the outcome and outputs come
+    back through a private temporary folder. Over ``timeout`` its whole process group is killed;
+    the process ends itself as soon as this worker is gone (its stdin, a pipe from here, closes)."""
     with tempfile.TemporaryDirectory(prefix="sheetplan-") as tmp:
-        src = Path(tmp, "in", *parts)
-        src.parent.mkdir(parents=True)
-        src.write_bytes(data)
-        root = Path(tmp, "out")
-        job = Job(src, rel, root.joinpath(*parts[:-1]), frozenset({str(src.resolve())}), claimed)
-        outcome = build_one(job, root)
-        return outcome, {p: (root / p).read_bytes() for p in outcome.outputs}
+        folder = Path(tmp)
+        (folder / JOB_FILE).write_text(json.dumps({"rel": rel, "claimed": sorted(claimed)}), encoding="utf-8")
+        (folder / PLAN_FILE).write_bytes(data)
+        src = str(Path(__file__).resolve().parents[1])  # this very sheetplan, whatever the worker's path
+        env = {**os.environ, THREADS_ENV: "1",
+               "PYTHONPATH": os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH")) if p)}
+        group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt" else {
+            "start_new_session": True}
+        with open(folder / LOG_FILE, "wb") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "sheetplan.batch_dask", str(folder)], stdin=subprocess.PIPE,
+                                    stdout=subprocess.DEVNULL, stderr=log, env=env, **group)
+        with _RUNNING_LOCK:
+            _RUNNING.add(proc)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            _kill(proc)
+            raise _TimedOut from None
+        finally:
+            with _RUNNING_LOCK:
+                _RUNNING.discard(proc)
+            if proc.stdin is not None:
+                proc.stdin.close()
+        try:
+            result = json.loads((folder / RESULT_FILE).read_text(encoding="utf-8"))
+            outcome = Outcome(**{**result, "outputs": tuple(result["outputs"])})
+            return outcome, {p: (folder / "out" / p).read_bytes() for p in outcome.outputs}
+        except (OSError, ValueError, TypeError, KeyError):
+            lines = (folder / LOG_FILE).read_text(encoding="utf-8", errors="replace").strip().splitlines()
+            raise _Died(f" (exit {proc.returncode}{': ' + lines[-1] if lines else ''})") from None
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """Kill a build process and its process group (POSIX; on Windows the process)."""
+    with contextlib.suppress(OSError):
+        if os.name == "nt":
+            proc.kill()
+        else:
+            os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(5)
+
+
+def stop_builds() -> None:
+    """Kill every build process of this worker (its process is ending; they would also end by
+    themselves when their stdin closes)."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for proc in running:
+        _kill(proc)
+
+
+atexit.register(stop_builds)
+
+
+def build_in(folder: Path) -> None:
+    """In the build process: the plan in ``folder``, built as a local batch builds it into
+    ``folder/out``, the outcome written last (atomically) to ``folder/result.json``."""
+    job = json.loads((folder / JOB_FILE).read_text(encoding="utf-8"))
+    rel = job["rel"]
+    parts = PurePosixPath(rel).parts
+    src = folder.joinpath("in", *parts)
+    src.parent.mkdir(parents=True)
+    src.write_bytes((folder / PLAN_FILE).read_bytes())
+    root = folder / "out"
+    outcome = build_one(Job(src, rel, root.joinpath(*parts[:-1]), frozenset({str(src.resolve())}),
+                            frozenset(job["claimed"])), root)
+    tmp = folder / f"{RESULT_FILE}.tmp"
+    tmp.write_text(json.dumps(dataclasses.asdict(outcome), ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, folder / RESULT_FILE)
+
+
+def _main(argv: list[str]) -> int:
+    """``python -m sheetplan.batch_dask FOLDER``: one build, ended at once if the worker goes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C belongs to the worker
+
+    def watch() -> None:  # stdin is a pipe from the worker: end of file means the worker is gone
+        with contextlib.suppress(OSError, ValueError):
+            sys.stdin.buffer.read()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="sheetplan-worker-watch", daemon=True).start()
+    build_in(Path(argv[0]))
+    return 0
 
 
 # ------------------------------------------------------------------------------------ on the client
@@ -264,12 +295,11 @@ def dask_runner(scheduler: str) -> Iterator[DaskRunner]:
         raise DaskUnavailable("Dask is not installed: pip install 'sheetplan[dask]' / 未安装 Dask") from e
     with contextlib.ExitStack() as stack:
         address: Any = scheduler
-        if scheduler.startswith("local:"):
+        if not scheduler.startswith("local:"):
+            _check_address(scheduler)
+        else:
             n = _local_workers(scheduler)
-            stack.enter_context(dask.config.set({
-                "distributed.worker.daemon": False,
-                "distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES,
-            }))
+            stack.enter_context(dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_ALLOWED_FAILURES}))
             address = stack.enter_context(LocalCluster(
                 n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                 silence_logs=logging.ERROR))
@@ -278,8 +308,21 @@ def dask_runner(scheduler: str) -> Iterator[DaskRunner]:
         except (OSError, TimeoutError, ValueError) as e:
             raise DaskUnavailable(f"cannot reach the Dask scheduler {scheduler}: {e} / 无法连接 Dask 调度器") from e
         _check_workers(client, scheduler)
-        client.register_plugin(StopPool(), name=StopPool.name)
         yield DaskRunner(client)
+
+
+def _check_address(scheduler: str) -> None:
+    """Refuse an address Dask cannot parse before a Client is made (a half-made Client hangs for
+    half a minute at exit and prints a traceback)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(scheduler, strict=False)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            parse_host_port(location)
+    except (ValueError, TypeError) as e:
+        raise DaskUnavailable(f"--scheduler {scheduler}: {e}; write tcp://HOST:8786 or local:N / "
+                              "写作 tcp://主机:8786 或 local:N") from None
 
 
 def _local_workers(scheduler: str) -> int:
@@ -301,6 +344,7 @@ def _check_workers(client: Any, scheduler: str) -> None:
     if wrong:
         raise DaskUnavailable(f"workers {', '.join(wrong)} run another sheetplan version (this machine: "
                               f"{__version__}) / 工作进程的 sheetplan 版本不一致")
-    daemonic = sorted(a for a, i in info.items() if i["daemon"])
-    if daemonic:
-        raise DaskUnavailable(f"workers {', '.join(daemonic)}: {DAEMONIC}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main(sys.argv[1:]))

@@ -5,15 +5,17 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import zipfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from . import __version__
 from .cli_batch import register as register_batch
+from .cli_batch import run_app
 from .files import OutputError
+from .messages import console
 from .plan.reader import PlanError, Problem, check_plan, read_plan
 from .plan.template import write_example, write_plan
 
@@ -23,8 +25,8 @@ from .plan.template import write_example, write_plan
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="sheetplan: mega-sale plans computed into Excel.")
 addin_app = typer.Typer(no_args_is_help=True, help="The sheetplan.xlam Excel add-in.")
 app.add_typer(addin_app, name="addin")
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = console()  # markup off: planner text prints as it is (see messages.console)
+err = console(stderr=True)
 
 Lang = Annotated[
     str | None,
@@ -42,9 +44,11 @@ def _lang(lang: str | None) -> str | None:
 def _report(problems: list[Problem]) -> None:
     for p in problems:
         if p.severity == "error":
-            err.print(f"[red]{p}[/red]", highlight=False)
+            err.print(str(p), style="red")
+        elif p.severity == "critical":
+            err.print(f"严重/critical {p}", style="bold red")
         else:
-            err.print(f"[yellow]提示/warning {p}[/yellow]", highlight=False)
+            err.print(f"提示/warning {p}", style="yellow")
 
 
 def _out_dir(out_dir: Path) -> None:
@@ -90,7 +94,14 @@ def new(
     if path.exists() and not force:
         err.print(f"{path} 已存在，未覆盖（用 --force 覆盖） / {path} exists; not overwritten (use --force)")
         raise typer.Exit(2)
-    (write_example if example else write_plan)(path, lang)
+    if path.is_dir():
+        err.print(f"{path} 是文件夹 / is a folder")
+        raise typer.Exit(2)
+    try:
+        (write_example if example else write_plan)(path, lang)
+    except OSError as e:
+        err.print(f"无法写入 / cannot write {path}: {e.strerror or e}")
+        raise typer.Exit(2) from None
     out.print(f"{path}")
 
 
@@ -238,7 +249,11 @@ def addin_build(out_path: Annotated[Path, typer.Option("-o", "--out")] = Path("a
     if out_path.suffix.lower() != ".xlam":
         raise typer.BadParameter("an Excel add-in file ends in .xlam", param_hint="--out")
 
-    out.print(str(build_addin(out_path)))
+    try:
+        out.print(str(build_addin(out_path)))
+    except OSError as e:
+        err.print(f"无法写入 / cannot write {out_path}: {e.strerror or e}")
+        raise typer.Exit(2) from None
 
 
 @addin_app.command("install")
@@ -300,7 +315,4 @@ def version() -> None:
 
 
 def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        sys.exit(130)
+    run_app(app)

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from .messages import console
 
 
 def batch(
@@ -29,13 +30,18 @@ def batch(
     """Build every plan under a folder in parallel; unchanged plans are skipped. Exit 2 if any failed."""
     from .batch import run_batch
 
-    out = Console(soft_wrap=True)
-    err = Console(stderr=True, soft_wrap=True)
+    out = console()  # markup off: plan file names and reasons print as they are
+    err = console(stderr=True)
     if not src_dir.is_dir():
         err.print(f"{src_dir}: 不是文件夹 / not a folder", highlight=False)
         raise typer.Exit(2)
-    report = run_batch(src_dir, out_dir, jobs=jobs, force=force, progress=True, console=err,
-                       timeout=timeout or None, scheduler=scheduler)
+    try:
+        report = run_batch(src_dir, out_dir, jobs=jobs, force=force, progress=True, console=err,
+                           timeout=timeout or None, scheduler=scheduler)
+    except KeyboardInterrupt:
+        err.print("已中断：正在生成的计划已完成，其余未开始 / interrupted: the plans being built were finished, "
+                  "the rest not started", style="yellow")
+        raise typer.Exit(130) from None
     if not report.outcomes and not report.errors:
         err.print(f"{src_dir}: 没有找到计划工作簿 / no plan workbooks found", highlight=False)
     for line in report.summary_lines():
@@ -52,10 +58,23 @@ def main() -> None:
     app = typer.Typer(add_completion=False)
     register(app)
     app.command("_", hidden=True)(lambda: None)  # two commands, so typer keeps `batch` as a sub-command
+    run_app(app)
+
+
+def run_app(app: typer.Typer) -> None:
+    """Run a command line: Ctrl-C exits 130; an exception no check foresaw is one line naming it
+    (exit 1), never a traceback over a planner's screen."""
     try:
         app()
     except KeyboardInterrupt:
         raise SystemExit(130) from None
+    except Exception as e:
+        from . import __version__
+
+        why = f"{type(e).__name__}: {e}"[:500]
+        head = f"内部错误 / internal error (sheetplan {__version__}; please report / 请反馈)"
+        console(stderr=True).print(f"{head}: {why}", style="red")
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .i18n import pick
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "not_workbook": ("{file} 不是 Excel 工作簿（.xlsx/.xlsm）：{why}", "{file} is not an Excel workbook (.xlsx/.xlsm): {why}"),
@@ -132,9 +137,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "too_long": ("「{column}」过长（「{value}」超过 {max} 个字）", "'{column}' is too long ('{value}' is over {max} characters)"),
     "date_range": ("「{column}」的日期 {value} 早于 1900-03-01（Excel 无法正确计算）", "'{column}': {value} is before 1900-03-01, which Excel cannot count right"),
     "case_clash": ("「{value}」与 {first} 的「{other}」只有大小写不同：Excel 视为同一个，请统一写法", "'{value}' differs from '{other}' at {first} only in case: Excel takes them as one; write them alike"),
+    "table_type": ("应为表格（若干行，每行若干单元格，首行为表头），实为 {type}", "must be a table (rows of cells, the first row its header), not {type}"),
+    "table_row_type": ("第 {row} 行应为一行单元格，实为 {type}", "row {row} must be a row of cells, not {type}"),
+    "table_too_many": ("超过 {max} 行", "more than {max} rows"),
+    "table_typed_only": ("此处只接受手填需求（人数、日期、时间），来源「{source}」不可用", "only typed requirements (people, dates, times) here, not source '{source}'"),
+    "table_no_dates": ("每行需求都需要日期（或带日期的开始/结束）", "every row needs a date (or a start/end with a date)"),
+    "table_span": ("日期跨度超过 {max} 天", "the dates span more than {max} days"),
+    "api_frame": ("应为 pandas DataFrame（或 None），实为 {type}", "must be a pandas DataFrame (or None), not {type}"),
+    "api_settings": ("应为字典（设置名 → 值）或两列的 DataFrame，实为 {type}", "must be a mapping (setting name → value) or a two-column DataFrame, not {type}"),
+    "api_settings_columns": ("应有两列（设置名、值），实有 {n} 列", "must have two columns (setting, value), not {n}"),
+    "api_lang": ("lang 应为 zh、en 或 None，实为「{value}」", "lang must be zh, en or None, not '{value}'"),
+    "api_value": ("{value!r}（{type}）不是表格可存的值：请用文字、数字、日期或时间", "{value!r} ({type}) is not a value a sheet can hold: use text, a number, a date or a time"),
+    "api_plan": ("应为 sheetplan 计划（read_plan 或 plan_from_frames 的结果），实为 {type}", "must be a sheetplan plan (from read_plan or plan_from_frames), not {type}"),
+    "api_results": ("应为 sheetplan.compute(plan) 的结果，实为 {type}", "must be the results of sheetplan.compute(plan), not {type}"),
+    "api_path": ("应为文件路径（str 或 Path），实为 {type}", "must be a file path (str or Path), not {type}"),
     "no_multipliers": ("未填写「{column}」：大促曲线按内置形状（抢购高峰在 00:00）；填写后移动抢购期，高峰随之移动", "no '{column}' given: the sale-day curve has its built-in shape (flash-sale peak at 00:00); fill it in so the windows shape the curve"),
 }
 
 
 def msg(key: str, lang: str = "zh", **kw: object) -> str:
     return pick(MESSAGES, key, lang, **kw)
+
+
+def console(*, stderr: bool = False) -> Console:
+    """The console every command prints with: text as it is. Planner text (a department, a file
+    name, a cell value) is never read as rich markup, an emoji code or something to highlight, so
+    `[/red]` or `:smile:` in a plan prints literally and cannot crash or restyle the output; a
+    line is coloured only through ``style=``."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, soft_wrap=True, markup=False, emoji=False, highlight=False)

@@ -1,5 +1,6 @@
-"""Batch on a real Dask cluster: two worker processes on this machine, a bad plan, a worker
-killed mid-plan (run again elsewhere) and one killed every time it is tried (reported)."""
+"""Batch on a real Dask cluster: two worker processes on this machine, started as `dask worker`
+starts them (daemonic, Dask's default), a bad plan, a worker killed mid-plan (run again
+elsewhere) and one killed every time it is tried (reported)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,10 @@ import pytest
 from distributed import Client, LocalCluster
 
 from sheetplan.batch import load_manifest, run_batch
-from sheetplan.batch_dask import DAEMON_ENV
 
 from .test_batch import cli, quiet
 
-CLUSTER_CONFIG = {
-    "distributed.worker.daemon": False,
+CLUSTER_CONFIG = {  # workers stay daemonic, as `dask worker` starts them
     "distributed.scheduler.allowed-failures": 1,
     "distributed.scheduler.worker-saturation": 1.0,  # one plan per worker thread: a kill takes only its own
 }
@@ -143,17 +142,74 @@ def test_dask_plan_over_its_timeout_is_stopped_and_reported(
     (o,) = report.outcomes
     assert o.status == "failed" and "timed out after 1 s" in o.reason
     assert not list((tmp_path / "out").glob("*.xlsx"))
+    assert not ours()  # killed, not left running
 
 
-def test_dask_refuses_daemonic_workers_before_sending_anything(fast_plan: Path, tmp_path: Path) -> None:
+def test_dask_builds_on_default_daemonic_workers(cluster: LocalCluster, fast_plan: Path, tmp_path: Path) -> None:
+    """Workers started with Dask's defaults are daemonic (no multiprocessing children allowed):
+    each plan is built in a program the worker runs, so they build all the same."""
+    with Client(cluster.scheduler_address, timeout=15, set_as_default=False) as c:
+        daemonic = c.run(lambda: __import__("multiprocessing").current_process().daemon)
+    assert len(daemonic) == 2 and all(daemonic.values())
     src = tmp_path / "in"
     no_rosters(fast_plan, src / "p.xlsx")
-    with dask.config.set({"distributed.worker.daemon": True}), LocalCluster(
-        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.CRITICAL
-    ) as c:
-        report = run_batch(src, tmp_path / "out", progress=False, console=quiet(), scheduler=c.scheduler_address)
-    assert report.exit_code == 2 and not report.outcomes
-    assert any(f"{DAEMON_ENV}=False" in n for n in report.errors), report.errors
+    report = run_batch(src, tmp_path / "out", progress=False, console=quiet(), scheduler=cluster.scheduler_address)
+    assert report.ok and [o.status for o in report.outcomes] == ["built"], report.summary_lines()
+    assert len(list((tmp_path / "out").glob("*.xlsx"))) >= 2
+
+
+def building(pid: int) -> bool:
+    """Whether ``pid`` is a live build process, `python -m sheetplan.batch_dask FOLDER`."""
+    try:
+        return (b"sheetplan.batch_dask" in Path(f"/proc/{pid}/cmdline").read_bytes()
+                and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2])
+    except OSError:
+        return False
+
+
+def _ppid(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def ours() -> set[int]:
+    """The live build processes of this test's cluster: children of its workers, which are
+    children of this process (another session's builds on the machine are not ours)."""
+    return {int(p.name) for p in Path("/proc").iterdir()
+            if p.name.isdigit() and building(int(p.name)) and _ppid(_ppid(int(p.name))) == os.getpid()}
+
+
+def test_dask_build_process_ends_with_its_worker(cluster: LocalCluster, fast_plan: Path, tmp_path: Path) -> None:
+    """A worker killed mid-plan leaves no build process running on (it reads its stdin's end)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(fast_plan, src / "victim.xlsx")
+    killer = Killer(cluster.scheduler_address, {"victim.xlsx": 1})
+    seen: set[int] = set()
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(0.1):
+            seen.update(ours())
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    killer.start()
+    watcher.start()
+    try:
+        report = run_batch(src, tmp_path / "out", progress=False, console=quiet(), scheduler=cluster.scheduler_address)
+    finally:
+        killer.stop.set()
+        stop.set()
+        killer.join()
+        watcher.join()
+    assert killer.kills == {"victim.xlsx": 1} and report.ok
+    assert len(seen) >= 2  # the killed worker's build and the one run again
+    deadline = time.monotonic() + 60  # a hang guard: they end at once, but the machine may be busy
+    while time.monotonic() < deadline and any(map(building, seen)):
+        time.sleep(0.2)
+    assert [pid for pid in seen if building(pid)] == []
 
 
 def test_cli_scheduler_flag(fast_plan: Path, tmp_path: Path) -> None:

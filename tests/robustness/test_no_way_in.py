@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -543,6 +544,29 @@ def test_workers_die_with_a_killed_batch(tmp_path: Path, after_s: float) -> None
         time.sleep(0.2)
     assert len(children) >= 3 and [pid for pid in children if _alive(pid)] == []
     assert sorted(p.name for p in out.rglob("*.xlsx")) == written  # nothing built after the kill
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads ps --ppid (Linux)")
+def test_ctrl_c_stops_a_batch_after_the_plans_being_built(tmp_path: Path) -> None:
+    """Ctrl-C: the plans being built finish (their sets complete), the queued ones are not
+    started; it used to build every queued plan, silently, before exiting."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    for i in range(8):
+        write_example(src / f"plan-{i}.xlsx")
+    proc = subprocess.Popen([sys.executable, "-m", "sheetplan", "batch", str(src), "-o", str(out), "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 120  # a hang guard, not a speed assertion
+    while time.monotonic() < deadline and len(_children(proc.pid)) < 3:  # two workers and the resource tracker
+        time.sleep(0.05)
+    time.sleep(2)  # the workers take their first plans
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=600)
+    built = list(out.glob("*-总表.xlsx"))
+    assert proc.returncode == 130 and "interrupted" in err
+    assert len(built) <= 3  # the two being built (one more at most, taken in the instant of the Ctrl-C), not all 8
+    assert not [p for p in out.rglob(".*") if p.name.endswith((".tmp.xlsx", ".bak"))]  # every set complete
 
 
 def test_udfs_refuse_the_second_round_of_unbounded_work() -> None:

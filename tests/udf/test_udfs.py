@@ -184,7 +184,7 @@ CASES: dict[str, list[tuple[tuple[Any, ...], Any]]] = {
         ((ROSTER_STAFF, ROSTER_SHIFTS, (("岗位", "人数"), ("值班", "x"))),
          [["#SP! 需求 row 2: 「人数」应为数字，实为「x」"]]),
         ((ROSTER_STAFF, ROSTER_SHIFTS, (("岗位", "人数"), ("值班", 1.0))),
-         [["#SP! 需求: every row needs a date (or a start/end with a date)"]]),
+         [["#SP! 需求: 每行需求都需要日期（或带日期的开始/结束）"]]),
         ((((("名字"),),), ROSTER_SHIFTS, ROSTER_NEED),
          [["#SP! 人员: 缺少列「姓名、岗位」（在第 1 行表头中）"]]),
         ((ROSTER_STAFF, ROSTER_SHIFTS, ROSTER_NEED, 30.0), err("min_rest_hours", "must be from 0 to 24")),

@@ -9,10 +9,12 @@ are kept but not used to split the roster).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from ..messages import msg
 from . import model as m
 from .schema import SEPARATOR, SHEET_BY_KEY, STAFF_TYPES, STAFF_TYPES_EN, TYPED, Sheet
 from .table import read_rows
@@ -51,24 +53,28 @@ def roster_plan(
     max_consecutive_days: int = 6,
     effort: float = 2.0,
 ) -> m.Plan:
-    """The plan the tables describe, or TableError."""
+    """The plan the tables describe, or TableError. A table is rows of cells (a DataFrame too:
+    its columns are the header); a blank is None, an empty text, NaN, NaT or pd.NA."""
     year = dt.date.today().year
+    lang = lang if lang in ("zh", "en") else "zh"
     problems: list[str] = []
     names = {"zh": ("人员", "班次", "需求"), "en": ("staff", "shifts", "requirement")}[lang]
-    staff_rows, p1 = read_rows(staff, STAFF, lang, name=names[0], year=year)
-    shift_rows, p2 = read_rows(shifts, SHIFTS, lang, name=names[1], year=year)
-    req_rows, p3 = read_rows(requirements, REQUIREMENTS, lang, name=names[2], year=year)
+    grids = [_plain(t, name, lang, problems) for t, name in zip((staff, shifts, requirements), names, strict=True)]
+    if problems:
+        raise TableError(problems)
+    staff_rows, p1 = read_rows(grids[0], STAFF, lang, name=names[0], year=year)
+    shift_rows, p2 = read_rows(grids[1], SHIFTS, lang, name=names[1], year=year)
+    req_rows, p3 = read_rows(grids[2], REQUIREMENTS, lang, name=names[2], year=year)
     problems += p1 + p2 + p3
     for what, rows, limit in ((names[0], staff_rows, MAX_STAFF), (names[1], shift_rows, MAX_SHIFTS)):
         if len(rows) > limit:
-            problems.append(f"{what}: more than {limit} rows")
+            problems.append(f"{what}: " + msg("table_too_many", lang, max=limit))
     people = []
     for r in staff_rows:
         v = r.values
         kind = STAFF_TYPES_EN.get(str(v.get("type", "全职")).lower(), v.get("type", "全职"))
         if kind not in STAFF_TYPES:
-            why = "must be 全职/学生/借调 (full-time/student/borrowed)"
-            problems.append(f"{names[0]} row {r.row}: type {kind!r} {why}")
+            problems.append(f"{names[0]} row {r.row}: " + msg("unknown_shift_type", lang, value=kind))
             continue
         people.append(m.StaffMember(
             v["name"], TEAM, tuple(v["posts"]), kind, v.get("max_hours_day"), v.get("max_hours_total"),
@@ -79,31 +85,36 @@ def roster_plan(
         v = r.values
         code = v["code"]
         if SEPARATOR in code or any(ch.isspace() for ch in code):
-            problems.append(f"{names[1]} row {r.row}: code {code!r} may not contain spaces or {SEPARATOR}")
+            problems.append(f"{names[1]} row {r.row}: " + msg("bad_code", lang, value=code, char=SEPARATOR))
             continue
         types = tuple(STAFF_TYPES_EN.get(t.lower(), t) for t in v.get("types", ()))
-        if any(t not in STAFF_TYPES for t in types):
-            problems.append(f"{names[1]} row {r.row}: staff types must be 全职/学生/借调")
+        wrong = [t for t in types if t not in STAFF_TYPES]
+        if wrong:
+            problems.append(f"{names[1]} row {r.row}: " + msg("unknown_shift_type", lang, value=wrong[0]))
             continue
         templates.append(m.ShiftTemplate(code, v["start"], v["hours"], v.get("name", ""), types))
     needs = []
     for r in req_rows:
         v = r.values
         if v.get("source", TYPED) != TYPED:
-            problems.append(f"{names[2]} row {r.row}: only typed requirements (people, dates, times) here")
+            problems.append(f"{names[2]} row {r.row}: " + msg("table_typed_only", lang, source=v["source"]))
             continue
         if v.get("people") is None:
-            problems.append(f"{names[2]} row {r.row}: people is empty")
+            problems.append(f"{names[2]} row {r.row}: " + msg("req_people", lang, post=v["post"]))
             continue
         needs.append(m.Requirement(TEAM, v["post"], TYPED, v["people"], tuple(v.get("dates", ())),
                                    v.get("start"), v.get("end")))
     days = sorted({d for n in needs for d in _days(n)})
     if not days and not problems:
-        problems.append(f"{names[2]}: every row needs a date (or a start/end with a date)")
-    if len(set(p.name for p in people)) != len(people):
-        problems.append(f"{names[0]}: a name is repeated")
+        problems.append(f"{names[2]}: " + msg("table_no_dates", lang))
+    first: dict[str, int] = {}
+    for r in staff_rows:
+        name = r.values["name"]
+        if first.setdefault(name, r.row) != r.row:
+            at = f"{names[0]} row {first[name]}"
+            problems.append(f"{names[0]} row {r.row}: " + msg("duplicate", lang, value=name, first=at))
     if days and (days[-1] - days[0]).days >= MAX_DAYS:
-        problems.append(f"{names[2]}: the dates span more than {MAX_DAYS} days")
+        problems.append(f"{names[2]}: " + msg("table_span", lang, max=MAX_DAYS))
     if problems:
         raise TableError(problems)
     settings = m.Settings(
@@ -112,6 +123,36 @@ def roster_plan(
         max_consecutive_days=max_consecutive_days, roster_effort=effort,
     )
     return m.Plan(settings, staff=people, shifts=templates, requirements=needs)
+
+
+def _plain(table: Any, name: str, lang: str, problems: list[str]) -> list[list[Any]]:
+    """A table as rows of plain cells: a DataFrame's columns become the header row; NaN, NaT and
+    pd.NA (what pandas holds for a blank) become None. Anything else is a problem naming it."""
+    if table is None:
+        return []
+    if hasattr(table, "columns") and hasattr(table, "itertuples"):  # a DataFrame, without importing pandas
+        rows: list[Any] = [list(table.columns), *(list(r) for r in table.itertuples(index=False))]
+    elif isinstance(table, Sequence) and not isinstance(table, str | bytes):
+        rows = list(table)
+    else:
+        problems.append(f"{name}: " + msg("table_type", lang, type=type(table).__name__))
+        return []
+    out = []
+    for i, row in enumerate(rows, start=1):
+        if not isinstance(row, Sequence) or isinstance(row, str | bytes):
+            problems.append(f"{name}: " + msg("table_row_type", lang, row=i, type=type(row).__name__))
+            continue
+        out.append([None if _missing(v) else v for v in row])
+    return out
+
+
+def _missing(v: Any) -> bool:
+    """NaN, NaT or pd.NA: a blank cell as pandas and NumPy hold it."""
+    if isinstance(v, float):
+        return math.isnan(v)
+    if type(v).__name__ in ("NAType", "NaTType"):
+        return True
+    return hasattr(v, "dtype") and getattr(v, "ndim", 1) == 0 and bool(v != v)  # NumPy's NaT
 
 
 def _days(r: m.Requirement) -> list[dt.date]:
