@@ -5,9 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import zipfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
