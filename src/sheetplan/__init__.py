@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+from .version import __version__ as __version__  # re-exported: sheetplan.__version__
+
 __all__ = ["PlanError", "compute", "plan_frames", "plan_from_frames", "read_plan", "write"]
 
 

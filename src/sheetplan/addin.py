@@ -30,7 +30,6 @@ from xml.sax.saxutils import escape
 
 import xlwings
 
-from sheetplan import __version__
 from sheetplan.addin_texts import UDF_HELP_ZH, VBA_TEXTS, ZH_UI_LANGUAGE_IDS
 from sheetplan.udfs import ERROR_PREFIX
 from sheetplan.udfs_native import MODULE as NATIVE_MODULE
@@ -44,6 +43,7 @@ from sheetplan.vba.project import (
     class_module_from_cls,
     document_module,
 )
+from sheetplan.version import __version__
 
 PROJECT_NAME = "sheetplan"  # xlwings' PROJECT_NAME: config sheet sheetplan.conf, ~/.sheetplan/sheetplan.conf
 UDF_MODULE = "sheetplan.udfs"

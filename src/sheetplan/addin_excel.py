@@ -40,7 +40,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from sheetplan import __version__
 from sheetplan.addin import (
     ADDIN_NAME,
     CUSTOMUI_PART,
@@ -54,6 +53,7 @@ from sheetplan.addin import (
 )
 from sheetplan.vba.project import PROJECT_NAME as VBA_PROJECT_NAME
 from sheetplan.vba.project import STORED_ONLY, VbaModule
+from sheetplan.version import __version__
 
 XL_OPENXML_ADDIN = 55  # xlOpenXMLAddIn
 MSO_AUTOMATION_SECURITY_BY_UI = 2  # msoAutomationSecurityByUI: the Trust Center's macro settings

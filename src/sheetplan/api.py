@@ -15,7 +15,6 @@ messages — only the places read ``staff row 3 (岗位)`` instead of ``人员!C
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import decimal
 import math
@@ -34,11 +33,12 @@ from .messages import msg
 from .pipeline import Results
 from .pipeline import compute as _compute
 from .plan import model as m
-from .plan.day_rules import format_max_shifts
+from .plan.frames import plan_frames  # the frames out live below the API: the plan model uses them too
 from .plan.problems import PlanError, Problem
 from .plan.reader import _Reader
 from .plan.reader import read_plan as _read_plan
-from .plan.schema import SETTINGS, SHEET_BY_KEY, SHEETS
+from .plan.schema import SETTINGS, SHEET_BY_KEY
+from .result_frames import results_frames
 
 __all__ = ["compute", "plan_frames", "plan_from_frames", "read_plan", "results_frames", "write"]
 
@@ -218,90 +218,3 @@ def _products(frame: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[Proble
                        for label, r in zip(frame.index, frame.itertuples(index=False), strict=True))]
     df, problems = _Table(SHEET_BY_KEY["products"].zh, rows, lang).read()
     return df, bad + problems
-
-
-# ---------------------------------------------------------------------------- frames out
-def plan_frames(plan: m.Plan) -> dict[str, pd.DataFrame]:
-    """The plan's tables as DataFrames, columns by schema key (settings as one 'value' column)."""
-    out: dict[str, pd.DataFrame] = {
-        "settings": pd.DataFrame({"value": {f.name: getattr(plan.settings, f.name)
-                                            for f in dataclasses.fields(plan.settings)}}),
-    }
-    model_of = {"phases": m.Phase, "windows": m.Window, "departments": m.Department, "duties": m.Duty,
-                "staff": m.StaffMember, "shifts": m.ShiftTemplate, "requirements": m.Requirement,
-                "fixed": m.FixedShift, "requests": m.Request, "posts": m.WarehousePost, "service": m.ServiceDay,
-                "volumes": m.Volume,
-                "curves": m.CurvePoint, "inventory": m.InventoryRow}
-    for sheet in SHEETS:
-        rows = getattr(plan, sheet.key, None)
-        if isinstance(rows, list):
-            columns = [f.name for f in dataclasses.fields(model_of[sheet.key]) if f.name != "cells"]
-            out[sheet.key] = pd.DataFrame([_record(r) for r in rows], columns=columns)
-    out["staff"]["max_shifts"] = [format_max_shifts(p.max_shifts, plan.lang) for p in plan.staff]  # as typed
-    if plan.products is not None:
-        out["products"] = plan.products
-    return out
-
-
-def _record(obj: Any) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.name != "cells"}
-
-
-def results_frames(results: Results) -> dict[str, pd.DataFrame]:
-    """Every computed table as a DataFrame (see :meth:`Results.to_frames`)."""
-    plan = results.plan
-    origin = dt.datetime.combine(plan.settings.start, dt.time()) if plan else dt.datetime(2000, 1, 1)
-    out: dict[str, pd.DataFrame] = {}
-    out["warehouse"] = pd.DataFrame([
-        {"group": g.group, "post": p.post.name, "per_person": p.post.per_person or None,
-         "fixed": p.post.fixed or None, "heads": p.heads, "heads_stress": ps.heads}
-        for g, gs in zip(results.warehouse.groups, results.warehouse_stress.groups, strict=True)
-        for p, ps in zip(g.posts, gs.posts, strict=True)
-    ])
-    out["shares"] = pd.DataFrame([
-        {"category": r.label, "quantity": r.quantity, "amount": r.amount, "quantity_share": r.quantity_share,
-         "amount_share": r.amount_share, "unit_price": r.unit_price, "abc": r.abc} for r in results.shares.rows
-    ])
-    sp = results.service
-    if sp is not None:
-        minutes = sp.params.interval_minutes
-        audit = results.service_roster.audit if results.service_roster else sp.audit
-        out["service"] = pd.DataFrame([
-            {"time": origin + dt.timedelta(minutes=a.interval * minutes), "chats": sp.arrivals[a.interval],
-             "open": sp.open_mask[a.interval], "required": a.requirement, "scheduled": a.cover,
-             "short": a.under, "service_level": a.service_level} for a in audit.rows
-        ])
-        out["shift_plan"] = pd.DataFrame([
-            {"start": origin + dt.timedelta(minutes=start * minutes), "shift": code,
-             "hours": sp.shifts.shift_intervals[code] * minutes / 60, "people": people}
-            for start, code, people in sp.shifts.starts
-        ], columns=["start", "shift", "hours", "people"])
-    out["assignments"] = pd.DataFrame([
-        {"person": a.person, "department": a.department, "post": a.post,
-         "date": plan.settings.days[a.day] if plan else a.day, "shift": a.shift_code,
-         "start": origin + dt.timedelta(hours=a.start_hour_abs), "end": origin + dt.timedelta(hours=a.end_hour_abs),
-         "hours": a.hours}
-        for r in results.rosters for a in r.result.assignments
-    ], columns=["person", "department", "post", "date", "shift", "start", "end", "hours"])
-    cover = []
-    for r in results.rosters:
-        minutes = r.result.interval_minutes
-        for post, req in r.requirement.items():
-            got = r.result.cover.get(post, [0] * len(req))
-            cover += [{"department": r.department, "post": post, "time": origin + dt.timedelta(minutes=t * minutes),
-                       "required": need, "scheduled": got[t]} for t, need in enumerate(req)]
-    out["cover"] = pd.DataFrame(cover, columns=["department", "post", "time", "required", "scheduled"])
-    out["warehouse_check"] = pd.DataFrame([
-        {"department": c.department, "post": r.post, "date": plan.settings.days[r.day] if plan else r.day,
-         "heads": r.heads, "on_duty": r.on_duty, "typed": r.typed, "fewest": r.minimum, "rostered": r.rostered,
-         "short_hours": r.short_hours, "over_hours": r.over_hours}
-        for c in results.warehouse_checks.values() for r in c.rows
-    ], columns=["department", "post", "date", "heads", "on_duty", "typed", "fewest", "rostered", "short_hours",
-                "over_hours"])
-    if results.products is not None and plan is not None and plan.products is not None:
-        table = results.products.table
-        out["products"] = pd.concat([plan.products.reset_index(drop=True), table.reset_index(drop=True)], axis=1)
-        out["stock_plan"] = out["products"].iloc[results.products.reorder].reset_index(drop=True)
-    out["problems"] = pd.DataFrame([dataclasses.asdict(p) for p in results.problems],
-                                   columns=["where", "message", "severity"])
-    return out

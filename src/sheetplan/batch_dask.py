@@ -44,10 +44,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from . import __version__
-from .batch import MAX_PLAN_MB, Job, Outcome, build_one, target_problem
+from .batch_job import MAX_PLAN_MB, Job, Outcome, build_one, target_problem
 from .files import OutputError, OutputSet, regular_file
 from .pipeline import THREADS_ENV
+from .version import __version__
 
 CONNECT_S = 15.0  # to reach the scheduler
 WORKER_WAIT_S = 60.0  # for a first worker to join

@@ -10,13 +10,13 @@ from typing import Annotated
 
 import typer
 
-from . import __version__
 from .cli_batch import register as register_batch
 from .cli_batch import run_app
 from .files import OutputError
 from .messages import console
 from .plan.reader import PlanError, Problem, check_plan, read_plan
 from .plan.template import write_example, write_plan
+from .version import __version__
 
 # The build (OR-Tools, pandas) is imported inside the commands that need it, so `check`,
 # `new` and `--help` start fast.

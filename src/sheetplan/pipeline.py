@@ -87,7 +87,7 @@ class Results:
         """Every computed table as a pandas DataFrame: warehouse, shares, service (per interval),
         shift_plan, assignments, cover (per department, post and interval), warehouse_check (heads
         against the roster per post and day), products, stock_plan, problems."""
-        from .api import results_frames
+        from .result_frames import results_frames
 
         return results_frames(self)
 

@@ -22,20 +22,11 @@ from typing import Any, Literal, Union
 from .calc.department_roster import DepartmentRoster
 from .calc.roster import Person, RosterRules, ShiftCover, ShiftTemplate
 from .messages import msg
+from .render.places import GridPlace
 
 SHEET = "_sheetplan"
 CHUNK = 30_000  # Excel holds at most 32,767 characters in a cell
 FORMAT = 1
-
-
-@dataclass
-class GridPlace:
-    """Where a department's grid is: sheet, header row (0-based), first day column, person rows."""
-
-    sheet: str
-    header: int
-    first_col: int
-    rows: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Any
+
+from ..i18n import join
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 ERROR_CODES = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
@@ -186,3 +189,8 @@ def to_moment(v: Any, default_year: int) -> dt.time | dt.datetime:
         base = dt.datetime.combine(day, t)
         return base + dt.timedelta(days=1) if m["time"].startswith("24") else base
     return to_time(text)
+
+
+def format_max_shifts(caps: Iterable[tuple[str, int]], lang: str = "zh") -> str:
+    """The cell text of a 班次上限 (the inverse of :func:`sheetplan.plan.day_rules.parse_max_shifts`)."""
+    return join((f"{code}={n}" for code, n in caps), lang)

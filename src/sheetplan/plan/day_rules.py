@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from ..i18n import join
 from . import model as m
-from .cells import LIST_SEPARATORS, CellError
+from .cells import LIST_SEPARATORS, CellError, format_max_shifts
 from .problems import Severity
 from .schema import SETTINGS, SHEET_BY_KEY, TYPED
 from .to_roster import plan_templates
@@ -41,11 +41,6 @@ def parse_max_shifts(text: Any) -> tuple[tuple[str, int], ...]:
             raise CellError("bad_max_shifts", field="max_shifts", value=part)
         out[hit["code"].strip()] = int(hit["n"])
     return tuple(out.items())
-
-
-def format_max_shifts(caps: Iterable[tuple[str, int]], lang: str = "zh") -> str:
-    """The cell text of a 班次上限 (the inverse of :func:`parse_max_shifts`)."""
-    return join((f"{code}={n}" for code, n in caps), lang)
 
 
 def known_codes(plan: m.Plan, reader: _Reader) -> tuple[set[str], set[str]]:

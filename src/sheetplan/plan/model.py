@@ -277,6 +277,6 @@ class Plan:
 
     def frames(self) -> dict[str, Any]:
         """The plan's tables as pandas DataFrames (see :func:`sheetplan.api.plan_frames`)."""
-        from ..api import plan_frames
+        from .frames import plan_frames
 
         return plan_frames(self)

@@ -24,7 +24,7 @@ from xlsxwriter.exceptions import FileCreateError, FileSizeError
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
-from .. import __version__
+from ..version import __version__
 from .formula import footer
 from .labels import label
 from .styles import FONTS, style

@@ -19,10 +19,10 @@ from ..calc.roster import ShiftTemplate, format_span, shift_instances
 from ..i18n import join
 from ..plan.model import Plan
 from ..plan.schema import SEPARATOR
-from ..roster_store import GridPlace
 from . import formula as f
 from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
+from .places import GridPlace
 from .refs import cell, quote
 from .styles import SHIFT_COLOURS, number_format
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from xlsxwriter.worksheet import Worksheet
 
-from .. import __version__
 from ..plan.model import Plan
 from ..plan.schema import choice_label
+from ..version import __version__
 from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 from .refs import quote

@@ -1,0 +1,41 @@
+"""The plan's tables as pandas DataFrames (``Plan.frames()``, ``sheetplan.plan_frames``): here in
+the plan layer, so the plan model need not import the API above it. The model is imported for
+type checking only (``Plan.frames`` imports this module): each table's columns come from the row
+class the ``Plan`` field is annotated with."""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from .cells import format_max_shifts
+from .schema import SHEETS
+
+if TYPE_CHECKING:
+    from . import model as m
+
+
+def plan_frames(plan: m.Plan) -> dict[str, pd.DataFrame]:
+    """The plan's tables as DataFrames, columns by schema key (settings as one 'value' column)."""
+    out: dict[str, pd.DataFrame] = {
+        "settings": pd.DataFrame({"value": {f.name: getattr(plan.settings, f.name)
+                                            for f in dataclasses.fields(plan.settings)}}),
+    }
+    hints = typing.get_type_hints(type(plan))  # e.g. staff -> list[StaffMember]
+    for sheet in SHEETS:
+        rows = getattr(plan, sheet.key, None)
+        if isinstance(rows, list):
+            (row_class,) = typing.get_args(hints[sheet.key])
+            columns = [f.name for f in dataclasses.fields(row_class) if f.name != "cells"]
+            out[sheet.key] = pd.DataFrame([_record(r) for r in rows], columns=columns)
+    out["staff"]["max_shifts"] = [format_max_shifts(p.max_shifts, plan.lang) for p in plan.staff]  # as typed
+    if plan.products is not None:
+        out["products"] = plan.products
+    return out
+
+
+def _record(obj: Any) -> dict[str, Any]:
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.name != "cells"}
