@@ -108,7 +108,8 @@ def test_every_onaction_is_a_ribbon_sub(parts: dict[str, bytes], vba: dict[str, 
     code = "\n".join(vba.values())
     subs = set(re.findall(r"^Sub (\w+)\(control As IRibbonControl\)", code, re.M))
     assert actions <= subs, actions - subs
-    called = set(re.findall(r'SheetPlanRun "import sheetplan\.ribbon; sheetplan\.ribbon\.(\w+)\(\)"', code))
+    pattern = r'SheetPlanRun "import sheetplan\.ribbon; sheetplan\.ribbon\.(\w+)\(\)"'
+    called = set(re.findall(pattern, code))
     assert called == RIBBON_FUNCS
 
 

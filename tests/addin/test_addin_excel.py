@@ -230,7 +230,8 @@ class FakeExcel:
             else:
                 args = [float(a) for a in raw.split(",")]
             chooses = f'XLPy.CallUDF(SheetPlanUdfModule(), "{name}"' in wrappers
-            native = chooses and self.dynamic_arrays and "SheetPlanUdfModule = \"sheetplan.udfs_native\"" in wrappers
+            picks_native = f'SheetPlanUdfModule = "{udfs_native.MODULE}"' in wrappers
+            native = chooses and self.dynamic_arrays and picks_native
             value = getattr(udfs_native if native else udfs, name)(*args)
             if not isinstance(value, list):
                 cell.Value = value
