@@ -31,7 +31,7 @@ from common import peak_rss_mb, ratio, variants, without_sheets, write_example  
 
 def child(src: str, out: str, jobs: int, force: bool, scheduler: str) -> None:
     """One batch, measured from inside the process that runs it; prints one JSON line."""
-    from sheetplan.batch import run_batch
+    from sheetplan.batch.local import run_batch
 
     t0 = time.perf_counter()
     report = run_batch(src, out, jobs=jobs, force=force, progress=False, scheduler=scheduler or None)

@@ -131,7 +131,7 @@ def main() -> None:
         # same with a VTIMEZONE made per calendar as icalendar's add_missing_timezones does
         from icalendar import Timezone
 
-        from sheetplan import exports
+        from sheetplan.publish import exports
 
         t_exports = best_of(lambda: exports.export_files(plan, results.rosters), args.repeat)
         cached = exports._vtimezone

@@ -53,7 +53,7 @@ def peak_rss_mb(who: str = "self") -> float:
 
 
 def write_example(path: Path) -> Path:
-    from sheetplan.plan.template import write_example as write
+    from sheetplan.render.template import write_example as write
 
     return write(path)
 

@@ -1,38 +1,38 @@
 Attribute VB_Name = "SheetPlanRibbon"
 ' Ribbon callbacks of the SheetPlan tab (addin/ribbon.xml), one per button.
-' Each hands over to sheetplan.ribbon in Python through xlwings' RunPython, which works on
+' Each hands over to sheetplan.excel.ribbon in Python through xlwings' RunPython, which works on
 ' the active workbook (this add-in carries the custom-add-in flavour of the xlwings module).
 ' No error reaches the VBA debugger: each callback ends in SheetPlanFailed, one message box.
-' Texts come from SheetPlanText (generated from sheetplan/addin_texts.py, in Excel's UI
+' Texts come from SheetPlanText (generated from sheetplan/excel/texts.py, in Excel's UI
 ' language). Keep this file ASCII: module bytes are read in the machine's code page.
 Option Explicit
 
 Public Const SHEETPLAN_VERSION As String = "0.1.0"
 
 Sub SheetPlanBuildRosters(control As IRibbonControl)
-    SheetPlanRun "import sheetplan.ribbon; sheetplan.ribbon.build_rosters()", True
+    SheetPlanRun "import sheetplan.excel.ribbon; sheetplan.excel.ribbon.build_rosters()", True
 End Sub
 
 Sub SheetPlanBuildDutyTables(control As IRibbonControl)
-    SheetPlanRun "import sheetplan.ribbon; sheetplan.ribbon.build_duty_tables()", True
+    SheetPlanRun "import sheetplan.excel.ribbon; sheetplan.excel.ribbon.build_duty_tables()", True
 End Sub
 
 Sub SheetPlanRefreshAll(control As IRibbonControl)
-    SheetPlanRun "import sheetplan.ribbon; sheetplan.ribbon.refresh_all()", True
+    SheetPlanRun "import sheetplan.excel.ribbon; sheetplan.excel.ribbon.refresh_all()", True
 End Sub
 
 Sub SheetPlanCheckInputs(control As IRibbonControl)
-    SheetPlanRun "import sheetplan.ribbon; sheetplan.ribbon.check_inputs()", True
+    SheetPlanRun "import sheetplan.excel.ribbon; sheetplan.excel.ribbon.check_inputs()", True
 End Sub
 
 Sub SheetPlanCheckRoster(control As IRibbonControl)
-    SheetPlanRun "import sheetplan.ribbon; sheetplan.ribbon.check_roster()", True
+    SheetPlanRun "import sheetplan.excel.ribbon; sheetplan.excel.ribbon.check_roster()", True
 End Sub
 
 Sub SheetPlanNewPlan(control As IRibbonControl)
     On Error GoTo failed
     If ActiveWorkbook Is Nothing Then Workbooks.Add
-    SheetPlanRun "import sheetplan.ribbon; sheetplan.ribbon.new_plan()", False
+    SheetPlanRun "import sheetplan.excel.ribbon; sheetplan.excel.ribbon.new_plan()", False
     Exit Sub
 failed:
     SheetPlanFailed "SheetPlanNewPlan", Err.Number, Err.Description
@@ -70,7 +70,7 @@ failed:
 End Sub
 
 ' RunPython acts on ActiveWorkbook: say so instead of failing inside xlwings. Python's own
-' errors are shown by sheetplan.ribbon (one message box); this catches what happens before.
+' errors are shown by sheetplan.excel.ribbon (one message box); this catches what happens before.
 Private Sub SheetPlanRun(command As String, needsWorkbook As Boolean)
     On Error GoTo failed
     If needsWorkbook And ActiveWorkbook Is Nothing Then

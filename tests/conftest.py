@@ -11,7 +11,7 @@ from hypothesis import settings
 from sheetplan.build import Results, build_plan, compute
 from sheetplan.plan.model import Plan
 from sheetplan.plan.reader import read_plan
-from sheetplan.plan.template import write_example
+from sheetplan.render.template import write_example
 
 ROOT = Path(__file__).resolve().parents[1]
 

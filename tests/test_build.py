@@ -13,7 +13,7 @@ import pytest
 from sheetplan import build as build_mod
 from sheetplan.build import build_file
 from sheetplan.plan.reader import PlanError, read_plan
-from sheetplan.plan.template import write_example
+from sheetplan.render.template import write_example
 
 
 def sha(p: Path) -> str:

@@ -131,7 +131,7 @@ def test_cli_check_exit_codes(example_plan: Path, tmp_path: Path) -> None:
 
 
 def test_english_plan_accepts_english_choices(tmp_path: Path) -> None:
-    from sheetplan.plan.template import write_example
+    from sheetplan.render.template import write_example
 
     wb = openpyxl.load_workbook(write_example(tmp_path / "en.xlsx", "en"))
     wb["Campaign"]["B3"] = "Tmall"

@@ -18,7 +18,7 @@ from sheetplan.pipeline import compute
 from sheetplan.plan import to_roster
 from sheetplan.plan.model import Plan
 from sheetplan.plan.reader import check_plan, read_plan
-from sheetplan.plan.template import write_example
+from sheetplan.render.template import write_example
 
 
 def verify(plan: Plan, results: Results) -> None:

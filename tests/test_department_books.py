@@ -16,7 +16,7 @@ from sheetplan.build import Results, build_plan
 from sheetplan.pipeline import compute
 from sheetplan.plan.model import Plan
 from sheetplan.plan.reader import read_plan
-from sheetplan.plan.template import write_example
+from sheetplan.render.template import write_example
 
 # An English shop that names things its own way.
 RENAMED = {"Customer service": "Care team", "Pre-sales": "Sales chat", "Warehouse": "Fulfilment",

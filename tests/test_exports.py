@@ -17,8 +17,8 @@ from icalendar import Calendar
 
 from sheetplan.build import Results, build_plan
 from sheetplan.calc.department_roster import DepartmentRoster
-from sheetplan.exports import APPS, csv_id, export_files, is_night, uid
 from sheetplan.plan.model import Plan
+from sheetplan.publish.exports import APPS, csv_id, export_files, is_night, uid
 
 STEM = "示例计划"
 FOLDER = f"{STEM}-导出"

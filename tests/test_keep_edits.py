@@ -19,7 +19,7 @@ from sheetplan.build import Results, build_plan
 from sheetplan.pipeline import compute
 from sheetplan.plan.model import FixedShift, Plan
 from sheetplan.plan.reader import read_plan
-from sheetplan.roster_edits import OtherPlan, check, keep_all, report
+from sheetplan.publish.roster_edits import OtherPlan, check, keep_all, report
 
 DEPT = "客服部"
 IDLE = "需求已由其他人员满足"

@@ -15,7 +15,7 @@ from sheetplan.build import Results
 from sheetplan.calc.labour import PayRules, pay, total
 from sheetplan.plan.model import Plan
 from sheetplan.plan.reader import check_plan, read_plan
-from sheetplan.plan.template import write_example, write_plan
+from sheetplan.render.template import write_example, write_plan
 
 D = dt.date
 WEEK = [D(2026, 11, 9) + dt.timedelta(days=k) for k in range(7)]  # Mon 11-09 … Sun 11-15

@@ -10,7 +10,7 @@ from tests.plan_edit import append, edited, rename
 
 from sheetplan import pipeline
 from sheetplan.plan.reader import read_plan
-from sheetplan.plan.template import write_example
+from sheetplan.render.template import write_example
 
 
 def _solve(path: Path):

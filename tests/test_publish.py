@@ -16,12 +16,12 @@ from icalendar import Calendar
 import lo
 from sheetplan.build import Results, build_plan
 from sheetplan.calc.labour import PayRules, pay
-from sheetplan.exports import shift_names, uid
 from sheetplan.pipeline import compute
 from sheetplan.plan.contacts import phone_ok
 from sheetplan.plan.model import Plan
 from sheetplan.plan.reader import check_plan
-from sheetplan.roster_edits import check, keep_edits, report
+from sheetplan.publish.exports import shift_names, uid
+from sheetplan.publish.roster_edits import check, keep_edits, report
 
 D = dt.date
 
@@ -244,7 +244,7 @@ def english(tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, Results, Pa
     """The English example with departments and posts renamed, built with its exports."""
     from plan_edit import rename
     from sheetplan.plan.reader import read_plan
-    from sheetplan.plan.template import write_example
+    from sheetplan.render.template import write_example
 
     root = tmp_path_factory.mktemp("en-pub")
     path = write_example(root / "shop-plan.xlsx", "en")

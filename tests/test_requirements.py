@@ -20,7 +20,7 @@ from sheetplan.plan import example_en
 from sheetplan.plan.model import Plan
 from sheetplan.plan.reader import read_plan
 from sheetplan.plan.requirements import spans
-from sheetplan.plan.template import write_example
+from sheetplan.render.template import write_example
 
 D = dt.date
 

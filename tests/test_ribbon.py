@@ -9,14 +9,15 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from sheetplan import build, ribbon
+from sheetplan import build
+from sheetplan.excel import ribbon
+from sheetplan.excel.ribbon import CHECK, DEPT, PLAN, OpenpyxlBook, generated
 from sheetplan.plan.model import Plan
 from sheetplan.plan.reader import read_plan
 from sheetplan.plan.schema import SHEETS
-from sheetplan.plan.template import write_example
+from sheetplan.publish.roster_store import SHEET as STORE_SHEET
 from sheetplan.render.labels import label
-from sheetplan.ribbon import CHECK, DEPT, PLAN, OpenpyxlBook, generated
-from sheetplan.roster_store import SHEET as STORE_SHEET
+from sheetplan.render.template import write_example
 
 DEPTS = ["运营部", "商品部", "美编部", "推广部", "客服部", "仓储物流部"]
 DEPT_SHEETS = [f"{d}·部门职责" for d in DEPTS]

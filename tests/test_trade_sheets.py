@@ -14,7 +14,7 @@ from plan_edit import edited, set_setting
 from sheetplan.build import Results, build_file
 from sheetplan.calc.service import service_level
 from sheetplan.plan.model import Plan
-from sheetplan.plan.template import write_example
+from sheetplan.render.template import write_example
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 

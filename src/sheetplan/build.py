@@ -13,7 +13,6 @@ from pathlib import Path
 from .calc.department_roster import DepartmentRoster
 from .calc.labour import total
 from .calc.roster import format_span
-from .exports import export_files, folder_name, write_exports
 from .files import OutputError, OutputSet, file_name, output_error, unique_names
 from .i18n import join
 from .messages import msg
@@ -24,6 +23,8 @@ from .plan.problem_owner import of_department
 from .plan.problems import Problem
 from .plan.reader import read_plan
 from .plan.stamp import stamp
+from .publish.exports import export_files, folder_name, write_exports
+from .publish.roster_store import Stored, stored_roster, write_store
 from .render.book import Book
 from .render.calendar import write_calendar
 from .render.changes import write_changes
@@ -40,7 +41,6 @@ from .render.styles import number_format
 from .render.summary import Kpi, write_summary
 from .render.warehouse import write_warehouse
 from .render.warehouse_check import write_warehouse_check
-from .roster_store import Stored, stored_roster, write_store
 
 __all__ = ["Results", "build_file", "build_plan", "compute", "departments", "output_names"]
 

@@ -10,12 +10,12 @@ from typing import Annotated
 
 import typer
 
-from .cli_batch import register as register_batch
-from .cli_batch import run_app
+from .batch.cli import register as register_batch
+from .batch.cli import run_app
 from .files import OutputError
 from .messages import console
 from .plan.reader import PlanError, Problem, check_plan, read_plan
-from .plan.template import write_example, write_plan
+from .render.template import write_example, write_plan
 from .version import __version__
 
 # The build (OR-Tools, pandas) is imported inside the commands that need it, so `check`,
@@ -167,7 +167,7 @@ def build(
 def _keep(plan, edited: list[Path]):  # Plan: imported lazily
     """The plan with the hand edits of the published workbooks kept, the first listed winning
     a contradiction (see roster_edits.keep_all); a file that cannot be used stops the build."""
-    from .roster_edits import RosterFileError, keep_all
+    from .publish.roster_edits import RosterFileError, keep_all
 
     try:
         plan, problems = keep_all(plan, edited)
@@ -189,8 +189,8 @@ def check_roster(
 ) -> None:
     """Re-check a published roster workbook after hand edits: every broken rule and every post left
     short, naming cells; and what changed since it was published. Exit 2 when a rule is broken."""
-    from .roster_edits import RosterFileError, report
-    from .roster_edits import check as check_edits
+    from .publish.roster_edits import RosterFileError, report
+    from .publish.roster_edits import check as check_edits
 
     try:  # through the plan reader's guards: a missing file, a folder, a FIFO, a bomb → one line
         stored, depts = check_edits(path, _lang(lang))
@@ -243,7 +243,7 @@ def demo(
 @addin_app.command("build")
 def addin_build(out_path: Annotated[Path, typer.Option("-o", "--out")] = Path("addin/sheetplan.xlam")) -> None:
     """Build sheetplan.xlam from addin/ribbon.xml, macros/*.bas and the UDFs."""
-    from .addin import build_addin
+    from .excel.addin import build_addin
 
     if out_path.suffix.lower() != ".xlam":
         raise typer.BadParameter("an Excel add-in file ends in .xlam", param_hint="--out")
@@ -267,14 +267,14 @@ def addin_install(
     """Install the add-in into Excel (Windows): Excel compiles it and a self-test runs; without
     VBA project access the prebuilt add-in is installed with a warning and self-tested too (exit 1 when
     a self-test fails). Elsewhere: what to do."""
-    from .addin import install_addin
+    from .excel.addin import install_addin
 
     if sys.platform != "win32":
         out.print(install_addin())
         return
     import os
 
-    from .addin_excel import WinRegistry, install, windows_excel
+    from .excel.install import WinRegistry, install, windows_excel
 
     app_ = windows_excel()
     try:
@@ -295,7 +295,7 @@ def addin_doctor(lang: Annotated[str, typer.Option("--lang", help="zh or en")] =
     """What to check when the add-in does not work: Python, xlwings and its DLL, where the add-in is,
     a blocked download, VBA project access and its policy, the add-in's Python path, the Defender rule
     that stops Office starting Python, 32/64-bit — each with its fix."""
-    from .addin_doctor import doctor, render, this_machine
+    from .excel.doctor import doctor, render, this_machine
 
     checks = doctor(this_machine(), _lang(lang) or "zh")
     for line in render(checks, lang):

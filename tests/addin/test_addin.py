@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from oletools.olevba import VBA_Parser, decompress_stream
 
-from sheetplan import addin
-from sheetplan.vba import compression
+from sheetplan.excel import addin
+from sheetplan.excel.vba import compression
 
 SCHEMAS = Path("/work/shared/schemas")
 if not SCHEMAS.exists():  # a checkout next to ../shared
@@ -108,7 +108,7 @@ def test_every_onaction_is_a_ribbon_sub(parts: dict[str, bytes], vba: dict[str, 
     code = "\n".join(vba.values())
     subs = set(re.findall(r"^Sub (\w+)\(control As IRibbonControl\)", code, re.M))
     assert actions <= subs, actions - subs
-    pattern = r'SheetPlanRun "import sheetplan\.ribbon; sheetplan\.ribbon\.(\w+)\(\)"'
+    pattern = r'SheetPlanRun "import sheetplan\.excel\.ribbon; sheetplan\.excel\.ribbon\.(\w+)\(\)"'
     called = set(re.findall(pattern, code))
     assert called == RIBBON_FUNCS
 
@@ -124,21 +124,21 @@ def test_olevba_extracts_every_module_as_its_source(vba: dict[str, str]) -> None
         assert vba[name].replace("\r\n", "\n").strip() == text.replace("\r\n", "\n").strip()
     assert 'PROJECT_NAME As String = "sheetplan"' in vba["xlwings"]
     udf_names = re.findall(r"^Function (SP_\w+)\(", vba["SheetPlanUdfs"], re.M)
-    assert udf_names == sorted(n for n in __import__("sheetplan.udfs").udfs.__all__)
+    assert udf_names == sorted(n for n in __import__("sheetplan.excel.udfs").excel.udfs.__all__)
     assert "RegisterSheetPlanFunctions" in vba["ThisWorkbook"]
 
 
 def test_table_functions_choose_native_spills_by_excel(vba: dict[str, str]) -> None:
-    """Excel 365 gets sheetplan.udfs_native (native spills), Excel 2016 sheetplan.udfs (legacy arrays)."""
+    """Excel 365 gets sheetplan.excel.udfs_native (native spills), Excel 2016 sheetplan.excel.udfs (legacy arrays)."""
     text = vba["SheetPlanUdfs"]
     chosen = set(re.findall(r'XLPy\.CallUDF\(SheetPlanUdfModule\(\), "(SP_\w+)"', text))
-    fixed = set(re.findall(r'XLPy\.CallUDF\("sheetplan\.udfs", "(SP_\w+)"', text))
+    fixed = set(re.findall(r'XLPy\.CallUDF\("sheetplan\.excel\.udfs", "(SP_\w+)"', text))
     assert fixed == {"SP_HEADCOUNT", "SP_OUTREACH"}  # one cell: nothing to spill
     assert chosen and not chosen & fixed and "SP_SHARE" in chosen and "SP_ROSTER" in chosen
     choice = text[text.index("Private Function SheetPlanUdfModule"):]
     assert "If SheetPlanHasDynamicArrays() Then" in choice
     assert text.count("= SheetPlanError(Err.Description)") == len(fixed | chosen) and "= Err.Description" not in text
-    assert '"sheetplan.udfs_native"' in choice and '"sheetplan.udfs"' in choice
+    assert '"sheetplan.excel.udfs_native"' in choice and '"sheetplan.excel.udfs"' in choice
     probe = vba["SheetPlanHelp"]
     probe = probe[probe.index("Function SheetPlanHasDynamicArrays"):]
     # late bound: an early-bound .Unique would not compile in Excel 2016

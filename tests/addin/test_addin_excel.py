@@ -13,19 +13,12 @@ from typing import Any
 import pytest
 from oletools.olevba import VBA_Parser
 
-from sheetplan import __version__, udfs, udfs_native
-from sheetplan.addin import ADDIN_NAME, CUSTOMUI_PART, CUSTOMUI_REL, build_addin, vba_modules
-from sheetplan.addin_doctor import ASR_OFFICE_CHILD_PROCESSES, Probe, asr_state, configured_interpreter, doctor, render
-from sheetplan.addin_excel import (
-    XL_OPENXML_ADDIN,
-    Retrying,
-    VbomNotTrusted,
-    excel_build,
-    install,
-    retry,
-    vbom_key,
-)
-from sheetplan.vba.project import VbaModule, class_module_from_cls
+from sheetplan import __version__
+from sheetplan.excel import udfs, udfs_native
+from sheetplan.excel.addin import ADDIN_NAME, CUSTOMUI_PART, CUSTOMUI_REL, build_addin, vba_modules
+from sheetplan.excel.doctor import ASR_OFFICE_CHILD_PROCESSES, Probe, asr_state, configured_interpreter, doctor, render
+from sheetplan.excel.install import XL_OPENXML_ADDIN, Retrying, VbomNotTrusted, excel_build, install, retry, vbom_key
+from sheetplan.excel.vba.project import VbaModule, class_module_from_cls
 
 
 class Recorder:
@@ -122,7 +115,7 @@ class FakeWorkbook:
         mods = []
         for c in self.components.items.values():
             if c.kind == "document":
-                from sheetplan.vba.project import WORKBOOK_GUID, WORKSHEET_GUID, document_module
+                from sheetplan.excel.vba.project import WORKBOOK_GUID, WORKSHEET_GUID, document_module
 
                 guid = WORKBOOK_GUID if c.workbook else WORKSHEET_GUID
                 mods.append(document_module(c.name, guid, c.code))
@@ -217,7 +210,7 @@ class FakeExcel:
 
     def CalculateFull(self) -> None:
         """The scratch book's UDFs, through the opened add-in's wrapper and the Python module it
-        calls: Formula2 spills natively only when the wrapper picks sheetplan.udfs_native here."""
+        calls: Formula2 spills natively only when the wrapper picks sheetplan.excel.udfs_native here."""
         wrappers = "\n".join(modules_of(self.opened).values())
         sheet = self.books[-1].sheet
         for ref, cell in list(sheet.cells.items()):
@@ -313,7 +306,7 @@ def test_install_compiles_copies_and_self_tests(tmp_path: Path) -> None:
 
 def test_self_test_catches_a_table_that_does_not_spill_natively(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from sheetplan import addin
+    from sheetplan.excel import addin
 
     monkeypatch.setattr(addin, "expanding", lambda module: [])  # wrappers that never pick the native module
     report = install(FakeExcel(True, FakeRegistry()), tmp_path / "XLSTART", FakeRegistry(), lang="en")
@@ -455,7 +448,7 @@ def test_a_policy_that_keeps_access_off_falls_back_and_says_so(tmp_path: Path) -
 
 
 def test_an_addin_in_use_says_close_excel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sheetplan.addin_excel as ax
+    import sheetplan.excel.install as ax
 
     real = ax.shutil.copyfile
 

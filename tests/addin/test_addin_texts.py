@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from sheetplan import addin
-from sheetplan.addin_texts import UDF_HELP_ZH, VBA_TEXTS
-from sheetplan.vba.offline_xlwings import offline_xlwings
+from sheetplan.excel import addin
+from sheetplan.excel.texts import UDF_HELP_ZH, VBA_TEXTS
+from sheetplan.excel.vba.offline_xlwings import offline_xlwings
 
 
 def vba_value(expressions: list[str]) -> str:
@@ -39,7 +39,7 @@ def assigned(lines: list[str], var: str) -> str:
 @pytest.fixture(scope="module")
 def infos() -> dict[str, dict]:
     with offline_xlwings() as xl:
-        udfs = xl.load_module("sheetplan.udfs")
+        udfs = xl.load_module("sheetplan.excel.udfs")
         return {n: getattr(udfs, n).__xlfunc__ for n in udfs.__all__}
 
 

@@ -12,9 +12,9 @@ import zipfile
 
 import pytest
 
-from sheetplan import addin
-from sheetplan.vba.anatomy import differences, flatten, read_project
-from sheetplan.vba.project import build_vba_project
+from sheetplan.excel import addin
+from sheetplan.excel.vba.anatomy import differences, flatten, read_project
+from sheetplan.excel.vba.project import build_vba_project
 
 #: Field → why it may differ from Excel's file. Anything else that differs fails the test.
 ALLOWED: dict[str, str] = {

@@ -21,8 +21,8 @@ import typer
 from rich.console import Console
 from typer.testing import CliRunner
 
-from sheetplan import batch as batch_mod
-from sheetplan.batch import MANIFEST, Job, Outcome, discover, load_manifest, lock_file, run_batch, save_manifest
+from sheetplan.batch import local as batch_mod
+from sheetplan.batch.local import MANIFEST, Job, Outcome, discover, load_manifest, lock_file, run_batch, save_manifest
 
 from .corpus import setting_cell
 
@@ -48,7 +48,7 @@ def quiet() -> Console:
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "sheetplan.cli_batch", "batch", *args]
+    cmd = [sys.executable, "-m", "sheetplan.batch.cli", "batch", *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=600)
 
 
@@ -205,7 +205,7 @@ def test_a_dying_worker_costs_only_its_own_plan(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------------------------------ CLI
 def test_register_adds_the_batch_command(tmp_path: Path) -> None:
-    from sheetplan.cli_batch import register
+    from sheetplan.batch.cli import register
 
     app = typer.Typer()
     register(app)

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from distributed import Client, LocalCluster
 
-from sheetplan.batch import load_manifest, run_batch
+from sheetplan.batch.local import load_manifest, run_batch
 
 from .test_batch import cli, quiet
 
@@ -159,9 +159,9 @@ def test_dask_builds_on_default_daemonic_workers(cluster: LocalCluster, fast_pla
 
 
 def building(pid: int) -> bool:
-    """Whether ``pid`` is a live build process, `python -m sheetplan.batch_dask FOLDER`."""
+    """Whether ``pid`` is a live build process, `python -m sheetplan.batch.dask FOLDER`."""
     try:
-        return (b"sheetplan.batch_dask" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        return (b"sheetplan.batch.dask" in Path(f"/proc/{pid}/cmdline").read_bytes()
                 and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2])
     except OSError:
         return False

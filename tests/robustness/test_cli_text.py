@@ -18,9 +18,9 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from plan_edit import append, rename
-from sheetplan.batch import run_batch
+from sheetplan.batch.cli import run_app
+from sheetplan.batch.local import run_batch
 from sheetplan.cli import app
-from sheetplan.cli_batch import run_app
 
 MARKUP = "[/red]"
 STYLE = "[bold]x"

@@ -18,12 +18,12 @@ import openpyxl
 import pytest
 
 from plan_edit import append, edited, rename, set_setting
-from sheetplan import batch as batch_mod
-from sheetplan.batch import Job, Outcome, load_manifest, run_batch
+from sheetplan.batch import local as batch_mod
+from sheetplan.batch.local import Job, Outcome, load_manifest, run_batch
 from sheetplan.build import build_file, plan_files
 from sheetplan.files import OutputError, file_name, folder_lock, recover
 from sheetplan.plan.reader import read_plan
-from sheetplan.plan.template import write_example
+from sheetplan.render.template import write_example
 
 from .conftest import sha
 from .test_batch import variants
@@ -368,7 +368,7 @@ def test_a_plan_over_its_time_limit_is_stopped_and_reported(tmp_path: Path) -> N
 
 
 def test_udfs_refuse_unbounded_work() -> None:
-    from sheetplan import udfs
+    from sheetplan.excel import udfs
 
     assert udfs.SP_AGENTS([[100.0]], 180, 0.8, 20, 60, 1, 1e-9).startswith("#SP! max_occupancy")
     assert udfs.SP_SHIFT_PLAN([[1.0]] * 35_000, 8, 15).startswith("#SP! requirement: more than 5000")
@@ -570,7 +570,7 @@ def test_ctrl_c_stops_a_batch_after_the_plans_being_built(tmp_path: Path) -> Non
 
 
 def test_udfs_refuse_the_second_round_of_unbounded_work() -> None:
-    from sheetplan import udfs
+    from sheetplan.excel import udfs
 
     t0 = time.monotonic()
     assert udfs.SP_SERVICE_LEVEL([[100000]], [[1.0]] * 10000, 180, 20).startswith("#SP! agents: over")

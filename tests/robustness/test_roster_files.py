@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from sheetplan.build import build_plan
 from sheetplan.cli import app
-from sheetplan.roster_edits import check, report
-from sheetplan.roster_store import CHUNK, SHEET
+from sheetplan.publish.roster_edits import check, report
+from sheetplan.publish.roster_store import CHUNK, SHEET
 
 from .corpus import MAKERS, members, sheet_member
 

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sheetplan import udfs as plain_udfs
-from sheetplan.vba.offline_xlwings import MISSING_ARG, OfflineXlwings, TimeType, offline_xlwings
+from sheetplan.excel import udfs as plain_udfs
+from sheetplan.excel.vba.offline_xlwings import MISSING_ARG, OfflineXlwings, TimeType, offline_xlwings
 
 COM_ERRORS = (-2146826281, -2146826246, -2146826259, -2146826265, -2146826273, -2146826252, -2146826288)
 NAMES = sorted(n for n in dir(plain_udfs) if n.startswith("SP_"))
@@ -112,7 +112,7 @@ def xl() -> Iterator[OfflineXlwings]:
 
 @pytest.fixture(scope="module")
 def decorated(xl: OfflineXlwings) -> types.ModuleType:
-    return xl.load_module("sheetplan.udfs")
+    return xl.load_module("sheetplan.excel.udfs")
 
 
 def test_every_udf_is_covered() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from sheetplan.vba.offline_xlwings import OfflineXlwings, offline_xlwings
+from sheetplan.excel.vba.offline_xlwings import OfflineXlwings, offline_xlwings
 
 
 @pytest.fixture(scope="package")
@@ -21,8 +21,8 @@ def xl() -> Iterator[OfflineXlwings]:
 
 @pytest.fixture(scope="package")
 def udfs(xl: OfflineXlwings) -> types.ModuleType:
-    """``sheetplan.udfs`` freshly decorated (so ``__xlfunc__`` is there, as on Windows)."""
-    return xl.load_module("sheetplan.udfs")
+    """``sheetplan.excel.udfs`` freshly decorated (so ``__xlfunc__`` is there, as on Windows)."""
+    return xl.load_module("sheetplan.excel.udfs")
 
 
 @pytest.fixture(scope="package")

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sheetplan.calc import service
-from sheetplan.vba.offline_xlwings import MISSING_ARG, TimeType
+from sheetplan.excel.vba.offline_xlwings import MISSING_ARG, TimeType
 
 NA, DIV0 = -2146826246, -2146826281  # #N/A, #DIV/0! as COM passes them
 
@@ -309,14 +309,14 @@ def test_errors_are_one_cell(excel: Callable[..., Any]) -> None:
 
 
 def test_vba_wrappers_generated_offline(xl: Any, udfs: types.ModuleType) -> None:
-    text = xl.vba_wrappers("sheetplan.udfs", udfs, "sheetplan.xlam")
+    text = xl.vba_wrappers("sheetplan.excel.udfs", udfs, "sheetplan.xlam")
     funcs = re.findall(r"^Function (SP_\w+)\((.*)\)$", text, re.M)
     assert [f for f, _ in funcs] == sorted(udfs.__all__)
     sigs = dict(funcs)
     assert sigs["SP_HEADCOUNT"] == "orders, coefficient, per_person"
     assert sigs["SP_SHARE"] == "values, Optional decimals, Optional method"
     assert (
-        'SP_SHARE = XLPy.CallUDF("sheetplan.udfs", "SP_SHARE", Array(values, decimals, method), '
+        'SP_SHARE = XLPy.CallUDF("sheetplan.excel.udfs", "SP_SHARE", Array(values, decimals, method), '
         "ActiveWorkbook, Application.Caller)" in text
     )
     assert text.count("End Function") == len(udfs.__all__)
@@ -324,8 +324,8 @@ def test_vba_wrappers_generated_offline(xl: Any, udfs: types.ModuleType) -> None
 
 def test_excel_365_module_is_the_same_functions_spilling_natively(xl: Any, udfs: types.ModuleType) -> None:
     """DESIGN §8: xlwings' expand writes legacy array formulas that overwrite neighbours without
-    #SPILL! in Excel 365; the add-in calls sheetplan.udfs_native there."""
-    from sheetplan.udfs_native import expanding, native_functions
+    #SPILL! in Excel 365; the add-in calls sheetplan.excel.udfs_native there."""
+    from sheetplan.excel.udfs_native import expanding, native_functions
 
     native = native_functions(udfs)
     assert sorted(native) == sorted(udfs.__all__)
@@ -343,13 +343,13 @@ def test_excel_365_module_is_the_same_functions_spilling_natively(xl: Any, udfs:
 
 def test_plain_python_calls() -> None:
     """The module imports and works without xlwings' Windows parts (no __xlfunc__ here)."""
-    from sheetplan import udfs as plain
+    from sheetplan.excel import udfs as plain
 
     assert plain.SP_HEADCOUNT(12000, 1.5, 200) == 90
     assert plain.SP_OUTREACH(4000, 20, 4) == 50
     assert plain.SP_SHARE([1, 3]) == [[0.25, 0.75]]
     assert plain.SP_AGENTS(100, 180, 1.2, 20) == "#SP! target_sl: must be between 0 and 1"
-    from sheetplan import udfs_native
+    from sheetplan.excel import udfs_native
 
     assert udfs_native.SP_SHARE([1, 3]) == [[0.25, 0.75]] and udfs_native.__all__ == plain.__all__
 
@@ -357,7 +357,7 @@ def test_plain_python_calls() -> None:
 def test_offline_shims_are_removed_afterwards() -> None:
     import sys
 
-    from sheetplan.vba.offline_xlwings import offline_xlwings
+    from sheetplan.excel.vba.offline_xlwings import offline_xlwings
 
     before = {n: sys.modules.get(n) for n in ("pythoncom", "pywintypes", "win32com.client")}
     with offline_xlwings():
@@ -411,7 +411,7 @@ def test_a_whole_column_answers_its_data_not_a_million_rows(excel: Callable[...,
     column = blank_tail(values, WHOLE_COLUMN)
     got = excel("SP_SHARE", column, MISSING_ARG, MISSING_ARG)
     assert len(got) == 50 and got[0] == [1 / sum(values)]
-    from sheetplan.udfs_native import native_functions
+    from sheetplan.excel.udfs_native import native_functions
 
     native = native_functions(udfs)["SP_SHARE"]  # Excel 365's module: the same trimmed answer
     assert xl.call(native, column, MISSING_ARG, MISSING_ARG) == got
@@ -450,12 +450,12 @@ WIZARD_GUARD = 'If (Not Application.CommandBars("Standard").Controls(1).Enabled)
 
 def test_slow_udfs_do_not_run_in_the_function_wizard(xl: Any, udfs: types.ModuleType) -> None:
     """Through the VBA wrapper text xlwings generates (what the add-in ships)."""
-    text = xl.vba_wrappers("sheetplan.udfs", udfs, "sheetplan.xlam")
+    text = xl.vba_wrappers("sheetplan.excel.udfs", udfs, "sheetplan.xlam")
     bodies = dict(re.findall(r"^Function (SP_\w+)\(.*?\n(.*?)^End Function", text, re.M | re.S))
     assert sorted(bodies) == sorted(udfs.__all__)
     for name, body in bodies.items():
         assert (WIZARD_GUARD in body) == (name in SLOW), name
-    from sheetplan.addin import udf_wrapper_module
+    from sheetplan.excel.addin import udf_wrapper_module
 
     shipped = udf_wrapper_module().code
     assert shipped.count(WIZARD_GUARD) == len(SLOW)

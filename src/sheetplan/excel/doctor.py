@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sheetplan.addin import ADDIN_NAME, PROJECT_NAME
+from sheetplan.excel.addin import ADDIN_NAME, PROJECT_NAME
 
 Verdict = Literal["ok", "warn", "fail"]
 AsrState = Literal["off", "block", "audit", "warn"]
@@ -181,7 +181,7 @@ def _asr_from_windows() -> AsrState | None:  # pragma: no cover - Windows only
 
 
 def _excel_facts() -> tuple[int | None, bool | None, int | None, AsrState | None]:  # pragma: no cover
-    from .addin_excel import WinRegistry
+    from .install import WinRegistry
 
     reg = WinRegistry()
     bits = None

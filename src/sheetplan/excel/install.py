@@ -1,6 +1,6 @@
 """Excel compiles the add-in on the planner's machine (``sheetplan addin install``, Windows).
 
-The offline build (:mod:`sheetplan.addin`) writes the VBA project with a third-party compiler whose
+The offline build (:mod:`sheetplan.excel.addin`) writes the VBA project with a third-party compiler whose
 authors report add-ins that open but whose macros do not run (MS-OVBA issue 116, oletools issue
 555). So the default install lets Excel make the project itself, the way ``xlwings vba import``
 does: a new workbook; every module imported through ``VBProject.VBComponents`` from its exported
@@ -40,7 +40,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from sheetplan.addin import (
+from sheetplan.excel.addin import (
     ADDIN_NAME,
     CUSTOMUI_PART,
     CUSTOMUI_REL,
@@ -51,8 +51,8 @@ from sheetplan.addin import (
     build_addin,
     vba_modules,
 )
-from sheetplan.vba.project import PROJECT_NAME as VBA_PROJECT_NAME
-from sheetplan.vba.project import STORED_ONLY, VbaModule
+from sheetplan.excel.vba.project import PROJECT_NAME as VBA_PROJECT_NAME
+from sheetplan.excel.vba.project import STORED_ONLY, VbaModule
 from sheetplan.version import __version__
 
 XL_OPENXML_ADDIN = 55  # xlOpenXMLAddIn

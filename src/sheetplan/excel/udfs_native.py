@@ -1,13 +1,13 @@
 """The SP_* functions for Excel with dynamic arrays: table answers spill natively.
 
-:mod:`sheetplan.udfs` marks table answers ``expand="table"``, xlwings' way of filling a range in
+:mod:`sheetplan.excel.udfs` marks table answers ``expand="table"``, xlwings' way of filling a range in
 Excel 2016/2019: after the call it writes the formula again as a legacy array formula over the
 answer's size. Excel 365 does not need that and suffers from it (xlwings issue 2025): the
 answer becomes a ``{=…}`` block that overwrites its neighbours instead of a native spill with
 ``#SPILL!`` when something is in the way. So this module offers the same functions — the same
 code, arguments and help — with the ``expand`` option dropped; the add-in's VBA wrappers call
 it when Excel has dynamic arrays (``SheetPlanUdfModule`` in the generated wrapper module) and
-:mod:`sheetplan.udfs` otherwise.
+:mod:`sheetplan.excel.udfs` otherwise.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-from sheetplan import udfs as _udfs
+from sheetplan.excel import udfs as _udfs
 
-MODULE = "sheetplan.udfs_native"
+MODULE = "sheetplan.excel.udfs_native"
 
 
 def spilling(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -49,7 +49,7 @@ def expanding(module: types.ModuleType) -> list[str]:
 
 
 def native_functions(module: types.ModuleType) -> dict[str, Callable[..., Any]]:
-    """Every UDF of ``module`` (normally :mod:`sheetplan.udfs`), each spilling natively."""
+    """Every UDF of ``module`` (normally :mod:`sheetplan.excel.udfs`), each spilling natively."""
     return {name: spilling(getattr(module, name)) for name in module.__all__}
 
 

@@ -27,14 +27,14 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from .calc.roster_audit import Audit, Breach, Edited, audit
-from .calc.roster_explain import format_span
-from .messages import msg
-from .plan import model as m
-from .plan import to_roster
-from .plan.problems import Problem
-from .plan.schema import SEPARATOR
-from .plan.source import SourceError, sniff
+from ..calc.roster_audit import Audit, Breach, Edited, audit
+from ..calc.roster_explain import format_span
+from ..messages import msg
+from ..plan import model as m
+from ..plan import to_roster
+from ..plan.problems import Problem
+from ..plan.schema import SEPARATOR
+from ..plan.source import SourceError, sniff
 from .roster_store import Stored, StoredRoster, StoreError, read_store
 
 LEAVE = {"休", "假", "休息", "请假", "年假", "病假", "事假", "调休", "婚假", "产假", "丧假", "off", "leave", "al", "sl",

@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
-from .calc.department_roster import DepartmentRoster
-from .calc.roster import Person, RosterRules, ShiftCover, ShiftTemplate
-from .messages import msg
-from .render.places import GridPlace
+from ..calc.department_roster import DepartmentRoster
+from ..calc.roster import Person, RosterRules, ShiftCover, ShiftTemplate
+from ..messages import msg
+from ..render.places import GridPlace
 
 SHEET = "_sheetplan"
 CHUNK = 30_000  # Excel holds at most 32,767 characters in a cell

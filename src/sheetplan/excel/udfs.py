@@ -10,7 +10,7 @@ All arguments use ``ndim=2`` (always a list of rows, whatever the caller selecte
 and a date builder that turns date cells into Excel serial numbers, which is what a native
 formula would see. Table answers use ``expand="table"`` so xlwings fills them as legacy arrays in
 Excel 2016/2019; in Excel 365 the add-in calls the same functions in
-:mod:`sheetplan.udfs_native`, without ``expand``, so they spill natively. The functions are
+:mod:`sheetplan.excel.udfs_native`, without ``expand``, so they spill natively. The functions are
 plain Python as well (``SP_HEADCOUNT(12000, 1.5, 200)`` works on any OS); there xlwings'
 decorators are no-ops.
 

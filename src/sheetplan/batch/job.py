@@ -1,6 +1,6 @@
 """One plan's build in a batch worker — what the local pool and the Dask workers both run: the
 job, its outcome and the build that never raises. A module of its own so that the local batch
-(:mod:`sheetplan.batch`) and the Dask runner (:mod:`sheetplan.batch_dask`) share it without
+(:mod:`sheetplan.batch`) and the Dask runner (:mod:`sheetplan.batch.dask`) share it without
 importing each other."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .files import OutputError, regular_file
-from .messages import msg
+from ..files import OutputError, regular_file
+from ..messages import msg
 
 MAX_PLAN_MB = 512
 
@@ -74,8 +74,8 @@ def target_problem(job: Job, targets: Iterable[Path], root: Path) -> str | None:
 
 def build_one(job: Job, root: Path) -> Outcome:
     """Read, validate and build one plan; every failure comes back as a reason, never raised."""
-    from .build import build_plan, output_names
-    from .plan.reader import PlanError, read_plan
+    from ..build import build_plan, output_names
+    from ..plan.reader import PlanError, read_plan
 
     t0 = time.perf_counter()
 

@@ -3,7 +3,7 @@
 ms-ovba 0.0.1 supplies the MS-OVBA records (``dir``, ``PROJECT``, ``_VBA_PROJECT``) and
 ms-cfb the compound file; we skip its file-writing entry points, which drop scratch files
 into the working directory and next to the sources (and append to stale ones on a rebuild),
-and compress with our corrected :mod:`sheetplan.vba.compression`. Scratch files go to a
+and compress with our corrected :mod:`sheetplan.excel.vba.compression`. Scratch files go to a
 private temporary folder (ms-cfb's own scratch files too: it writes them into the working
 directory, so the build runs there). The ``PROJECT`` stream's obfuscated CMG/DPB/GC fields use
 ``random``; we seed it for the call so two builds are byte-identical, then restore it.
@@ -15,7 +15,7 @@ we write what Excel wrote into the VBA project of xlwings' shipped template
 project's own name (ms-ovba always says "VBAProject"), SYSKIND Win32, ``VersionCompatible32``,
 a ``[Workspace]`` section, the ``PROJECTwm`` stream, ``_VBA_PROJECT`` Reserved3 = 1, class
 modules with Excel's attribute header and their description in the dir record.
-:mod:`sheetplan.vba.anatomy` reads both files back, and a test lists every remaining difference.
+:mod:`sheetplan.excel.vba.anatomy` reads both files back, and a test lists every remaining difference.
 """
 
 from __future__ import annotations

@@ -45,12 +45,12 @@ from filelock import Timeout
 from pebble import ProcessExpired, ProcessPool
 from rich.console import Console
 
-from .batch_job import MAX_PLAN_MB, Job, Outcome, Status, build_one, file_sha256
-from .files import JOURNAL_PREFIX, LOCK_WAIT_S, folder_lock, recover, regular_file, safe_part
-from .messages import console as plain_console
-from .messages import msg
-from .pipeline import THREADS_ENV
-from .version import __version__
+from ..files import JOURNAL_PREFIX, LOCK_WAIT_S, folder_lock, recover, regular_file, safe_part
+from ..messages import console as plain_console
+from ..messages import msg
+from ..pipeline import THREADS_ENV
+from ..version import __version__
+from .job import MAX_PLAN_MB, Job, Outcome, Status, build_one, file_sha256
 
 MANIFEST = ".sheetplan-batch.json"
 PLAN_SUFFIXES = (".xlsx", ".xlsm")
@@ -277,7 +277,7 @@ def run_batch(
     raises for a bad plan: see the report's ``failed``.
 
     ``scheduler`` runs the plans on a Dask cluster instead (``tcp://host:8786``, or ``local:N``
-    for N worker processes on this machine): see :mod:`sheetplan.batch_dask`.
+    for N worker processes on this machine): see :mod:`sheetplan.batch.dask`.
 
     Workers are spawned, so a script calling this must guard its entry point with
     ``if __name__ == "__main__":`` (the `sheetplan` command already does)."""
@@ -298,7 +298,7 @@ def run_batch(
     try:
         if scheduler is None:
             return _run_locked(src, out, LocalRunner(jobs), force, progress, console, timeout, t0)
-        from .batch_dask import DaskUnavailable, dask_runner
+        from .dask import DaskUnavailable, dask_runner
 
         try:
             with dask_runner(scheduler) as runner:

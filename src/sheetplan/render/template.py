@@ -14,9 +14,9 @@ from typing import Any
 from xlsxwriter.worksheet import Worksheet
 
 from ..i18n import join
+from ..plan import example
+from ..plan.schema import SETTINGS, SETTINGS_SHEET, SHEETS, Column, Sheet, choice_label
 from ..render.book import Book, write_cell
-from . import example
-from .schema import SETTINGS, SETTINGS_SHEET, SHEETS, Column, Sheet, choice_label
 
 _NUM = {"int": "int", "number": "number", "percent": "percent", "date": "date", "time": "time", "datetime": "datetime"}
 TEMPLATE_ROWS = 30  # empty rows the template's tables offer
@@ -60,7 +60,7 @@ def write_example(path: str | Path, lang: str = "zh") -> Path:
         "products": e.PRODUCTS,
     }
     if lang == "en":
-        from . import example_en
+        from ..plan import example_en
 
         return write_plan(path, lang, example_en.english(data), example_en.NOTES)
     return write_plan(path, lang, data, e.NOTES)

@@ -1,6 +1,6 @@
 """What the add-in's VBA says, in Chinese and English: Insert Function help and message boxes.
 
-The English function help is the ``doc=`` text of :mod:`sheetplan.udfs` (what xlwings itself
+The English function help is the ``doc=`` text of :mod:`sheetplan.excel.udfs` (what xlwings itself
 registers); the Chinese is here, one entry per function and argument, checked against the
 functions by a test. The build turns both into VBA (text with anything but ASCII as
 ``SheetPlanW("<UTF-16 hex>")``, so the source is the same under code page 936 and 1252) and

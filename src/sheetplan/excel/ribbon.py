@@ -1,9 +1,9 @@
 """Ribbon callbacks of the SheetPlan tab: the plan workbook open in Excel <-> the same build.
 
-``macros/SheetPlanRibbon.bas`` calls ``RunPython("import sheetplan.ribbon;
-sheetplan.ribbon.<callback>()")`` for :func:`build_rosters`, :func:`build_duty_tables`,
+``macros/SheetPlanRibbon.bas`` calls ``RunPython("import sheetplan.excel.ribbon;
+sheetplan.excel.ribbon.<callback>()")`` for :func:`build_rosters`, :func:`build_duty_tables`,
 :func:`refresh_all`, :func:`check_inputs`, :func:`new_plan` and :func:`check_roster` (which
-reads a published department workbook instead of a plan: :mod:`sheetplan.roster_edits`). Each
+reads a published department workbook instead of a plan: :mod:`sheetplan.publish.roster_edits`). Each
 callback is an adapter with no logic of its own:
 
 1. the planner's sheets (every sheet that is not marked as generated) are read as values from
@@ -74,18 +74,18 @@ from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from . import build
-from .addin_texts import VBA_TEXTS, ZH_UI_LANGUAGE_IDS
-from .i18n import join, pick
-from .messages import msg
-from .plan.model import Plan
-from .plan.reader import Problem, check_plan
-from .plan.schema import SHEETS, _norm
-from .plan.template import write_plan
-from .render.book import Book as OutBook
-from .render.book import write_header, write_title
-from .render.labels import LABELS, label
-from .roster_store import SHEET as STORE_SHEET
+from .. import build
+from ..i18n import join, pick
+from ..messages import msg
+from ..plan.model import Plan
+from ..plan.reader import Problem, check_plan
+from ..plan.schema import SHEETS, _norm
+from ..publish.roster_store import SHEET as STORE_SHEET
+from ..render.book import Book as OutBook
+from ..render.book import write_header, write_title
+from ..render.labels import LABELS, label
+from ..render.template import write_plan
+from .texts import VBA_TEXTS, ZH_UI_LANGUAGE_IDS
 
 MARKER = "sheetplan_generated"
 PLAN, DEPT, CHECK = "plan", "dept", "check"
@@ -364,7 +364,7 @@ def _check(book: PlanBook) -> str:
     with tempfile.TemporaryDirectory(prefix="sheetplan-", ignore_cleanup_errors=True) as d:
         reading = read_book(book, Path(d))
         if reading.plan is not None and not any(p.severity == "error" for p in reading.problems):
-            from .pipeline import check
+            from ..pipeline import check
 
             reading.problems += check(reading.plan)
         lang = reading.lang
@@ -383,7 +383,7 @@ def _check(book: PlanBook) -> str:
 
 
 def _check_roster(book: PlanBook) -> str:
-    from .roster_edits import NotARoster, RosterFileError, check, report
+    from ..publish.roster_edits import NotARoster, RosterFileError, check, report
 
     lang = book.ui_language()
     with tempfile.TemporaryDirectory(prefix="sheetplan-", ignore_cleanup_errors=True) as d:

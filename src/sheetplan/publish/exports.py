@@ -37,10 +37,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone, vText
 
-from .calc.department_roster import DepartmentRoster
-from .files import file_name, read_record, unique_names
-from .plan.model import Plan
-from .render.book import FIXED_TIME, Book
+from ..calc.department_roster import DepartmentRoster
+from ..files import file_name, read_record, unique_names
+from ..plan.model import Plan
+from ..render.book import FIXED_TIME, Book
 
 TZ = ZoneInfo("Asia/Shanghai")
 PRODID = "-//sheetplan//roster//ZH"

@@ -1,7 +1,7 @@
-"""`sheetplan batch DIR -o OUT`: the command-line adapter over :func:`sheetplan.batch.run_batch`.
+"""`sheetplan batch DIR -o OUT`: the command-line adapter over :func:`sheetplan.batch.local.run_batch`.
 
 Kept apart from cli.py so the batch can be wired in with one line (``register(app)``) and
-also run on its own (``python -m sheetplan.cli_batch DIR -o OUT``).
+also run on its own (``python -m sheetplan.batch.cli DIR -o OUT``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from .messages import console
+from ..messages import console
 
 
 def batch(
@@ -28,7 +28,7 @@ def batch(
         "(needs sheetplan[dask]; see README)")] = None,
 ) -> None:
     """Build every plan under a folder in parallel; unchanged plans are skipped. Exit 2 if any failed."""
-    from .batch import run_batch
+    from .local import run_batch
 
     out = console()  # markup off: plan file names and reasons print as they are
     err = console(stderr=True)
@@ -69,7 +69,7 @@ def run_app(app: typer.Typer) -> None:
     except KeyboardInterrupt:
         raise SystemExit(130) from None
     except Exception as e:
-        from . import __version__
+        from ..version import __version__
 
         why = f"{type(e).__name__}: {e}"[:500]
         head = f"内部错误 / internal error (sheetplan {__version__}; please report / 请反馈)"

@@ -8,7 +8,7 @@ Why it is shaped this way:
   or another plan's outputs — stays in one place, :mod:`sheetplan.batch`, on the machine that
   holds OUT. The cost is the transfer: a plan is ~100 KB and its outputs ~1 MB, small next to
   the seconds a plan takes to build.
-- On a worker each plan is built in a new Python process (``python -m sheetplan.batch_dask``,
+- On a worker each plan is built in a new Python process (``python -m sheetplan.batch.dask``,
   the plan and its outputs passed through a private temporary folder), so the per-plan timeout
   can stop it (its process group is killed), as in a local batch. Not a multiprocessing child:
   Dask's nanny makes workers daemonic by default and daemonic processes may not have children,
@@ -44,10 +44,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .batch_job import MAX_PLAN_MB, Job, Outcome, build_one, target_problem
-from .files import OutputError, OutputSet, regular_file
-from .pipeline import THREADS_ENV
-from .version import __version__
+from ..files import OutputError, OutputSet, regular_file
+from ..pipeline import THREADS_ENV
+from ..version import __version__
+from .job import MAX_PLAN_MB, Job, Outcome, build_one, target_problem
 
 CONNECT_S = 15.0  # to reach the scheduler
 WORKER_WAIT_S = 60.0  # for a first worker to join
@@ -114,7 +114,7 @@ def remote_build(rel: str, data: bytes, claimed: frozenset[str], timeout: float 
 def build_in_subprocess(
     rel: str, data: bytes, claimed: frozenset[str], timeout: float | None
 ) -> tuple[Outcome, dict[str, bytes]]:
-    """Build one plan in a new Python process (``python -m sheetplan.batch_dask FOLDER``), not a
+    """Build one plan in a new Python process (``python -m sheetplan.batch.dask FOLDER``), not a
     multiprocessing child: Dask workers are daemonic by default and daemonic processes may not
     have children, but they may run programs. The plan goes in and the outcome and outputs come
     back through a private temporary folder. Over ``timeout`` its whole process group is killed;
@@ -123,13 +123,13 @@ def build_in_subprocess(
         folder = Path(tmp)
         (folder / JOB_FILE).write_text(json.dumps({"rel": rel, "claimed": sorted(claimed)}), encoding="utf-8")
         (folder / PLAN_FILE).write_bytes(data)
-        src = str(Path(__file__).resolve().parents[1])  # this very sheetplan, whatever the worker's path
+        src = str(Path(__file__).resolve().parents[2])  # this very sheetplan, whatever the worker's path
         env = {**os.environ, THREADS_ENV: "1",
                "PYTHONPATH": os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH")) if p)}
         group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt" else {
             "start_new_session": True}
         with open(folder / LOG_FILE, "wb") as log:
-            proc = subprocess.Popen([sys.executable, "-m", "sheetplan.batch_dask", str(folder)], stdin=subprocess.PIPE,
+            proc = subprocess.Popen([sys.executable, "-m", "sheetplan.batch.dask", str(folder)], stdin=subprocess.PIPE,
                                     stdout=subprocess.DEVNULL, stderr=log, env=env, **group)
         with _RUNNING_LOCK:
             _RUNNING.add(proc)
@@ -193,7 +193,7 @@ def build_in(folder: Path) -> None:
 
 
 def _main(argv: list[str]) -> int:
-    """``python -m sheetplan.batch_dask FOLDER``: one build, ended at once if the worker goes."""
+    """``python -m sheetplan.batch.dask FOLDER``: one build, ended at once if the worker goes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C belongs to the worker
 
     def watch() -> None:  # stdin is a pipe from the worker: end of file means the worker is gone

@@ -1,6 +1,6 @@
 """Read a ``vbaProject.bin`` back into its MS-OVBA fields, to compare ours with Excel's own.
 
-The add-in's VBA project is built offline (:mod:`sheetplan.vba.project`), and no test here
+The add-in's VBA project is built offline (:mod:`sheetplan.excel.vba.project`), and no test here
 can run Excel. What we can do is read the project the way the spec lays it out — the
 ``PROJECT`` text, the ``PROJECTwm`` name map, the ``_VBA_PROJECT`` header, every ``dir``
 record, each module's attribute header — and put it field by field beside a file Excel
