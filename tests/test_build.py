@@ -142,8 +142,8 @@ def test_customer_service_sheet(demo_outputs: list[Path]) -> None:
 def test_readme_documents_every_sheet_and_column() -> None:
     from sheetplan.plan.schema_doc import markdown
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    assert markdown() in readme, "run: python -m sheetplan.plan.schema_doc README.md"
+    readme = (Path(__file__).resolve().parents[1] / "docs/planner.md").read_text(encoding="utf-8")
+    assert markdown() in readme, "run: python -m sheetplan.plan.schema_doc docs/planner.md"
 
 
 def test_big_product_lists_go_to_the_goods_workbook_in_constant_memory(

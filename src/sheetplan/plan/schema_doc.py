@@ -1,6 +1,6 @@
-"""The plan workbook's reference as Markdown, generated from `schema` so README cannot drift.
+"""The plan workbook's reference as Markdown, generated from `schema` so docs/planner.md cannot drift.
 
-`python -m sheetplan.plan.schema_doc README.md` rewrites the block between the markers.
+`python -m sheetplan.plan.schema_doc docs/planner.md` rewrites the block between the markers.
 """
 
 from __future__ import annotations
@@ -72,4 +72,4 @@ def rewrite(readme: Path) -> None:
 
 
 if __name__ == "__main__":
-    rewrite(Path(sys.argv[1] if len(sys.argv) > 1 else "README.md"))
+    rewrite(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/planner.md"))
