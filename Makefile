@@ -21,7 +21,6 @@ system-deps:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/lint-imports --no-cache
-	$(VENV)/bin/lint-imports --no-cache
 
 test: $(STAMP) system-deps lint
 	$(PY) -m pytest -q

@@ -84,3 +84,17 @@ def test_english_renamed_plan_with_all_hands(tmp_path: Path) -> None:
     on_sale_day = {a.person for a in design.result.assignments if a.day == 1}
     assert on_sale_day | {n for n, _ in design.result.all_hands_off} == people
     assert any(p.severity == "critical" and "Chat" in p.message for p in problems)
+
+
+def test_must_cover_windows_from_dataframes(fast_plan: Path) -> None:
+    """The pandas API takes 必保时段 too (named as plan.frames() names the sheet: mustcover)."""
+    import pandas as pd
+    from tests.test_api import frames_of
+
+    from sheetplan.api import plan_from_frames
+
+    settings, tables, products = frames_of(read_plan(fast_plan))
+    tables["mustcover"] = pd.DataFrame([{"部门": "客服部", "岗位": "售前", "日期": "11-11", "开始": "0:00",
+                                         "结束": "1:00", "权重": 4}])
+    plan = plan_from_frames(settings, products=products, **tables)
+    assert [(r.department, r.post, r.weight) for r in plan.must_cover] == [("客服部", "售前", 4)]

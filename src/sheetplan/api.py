@@ -46,6 +46,7 @@ FRAME_ARGS = {  # argument name -> schema sheet key
     "phases": "phases", "windows": "windows", "departments": "departments", "duties": "duties",
     "staff": "staff", "shifts": "shifts", "requirements": "requirements", "fixed": "fixed", "requests": "requests",
     "posts": "posts", "demand": "service", "volumes": "volumes", "curves": "curves", "inventory": "inventory",
+    "mustcover": "mustcover",  # 必保时段 / must-cover windows
 }
 _CELL = re.compile(r"^(?P<sheet>.+)!(?P<col>[A-Z]+)(?P<row>\d+)")
 
@@ -80,8 +81,8 @@ def plan_from_frames(settings: Mapping[str, Any] | pd.DataFrame, *, lang: str | 
                      products: pd.DataFrame | None = None, **frames: pd.DataFrame | None) -> m.Plan:
     """A plan from DataFrames, one per sheet of the plan workbook (columns named as its headers,
     Chinese or English, in any order): ``phases``, ``windows``, ``departments``, ``duties``,
-    ``staff``, ``shifts``, ``requirements``, ``fixed``, ``requests`` (员工意愿), ``posts``,
-    ``demand`` (客服需求), ``volumes``,
+    ``staff``, ``shifts``, ``requirements``, ``mustcover`` (必保时段), ``fixed``, ``requests`` (员工意愿),
+    ``posts``, ``demand`` (客服需求; :meth:`Plan.frames` calls it ``service``), ``volumes``,
     ``curves``, ``inventory``, ``products``. ``settings`` maps setting names (活动名称 / Campaign /
     name …) to values, or is a two-column frame. Raises PlanError with every problem, each
     naming its frame, row (the frame's index) and column; warnings end up on ``plan.warnings``."""

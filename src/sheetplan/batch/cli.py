@@ -25,7 +25,7 @@ def batch(
                                            "reported (0 = no limit)", min=0)] = 900.0,
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="build on a Dask cluster: tcp://HOST:8786, or local:N for N worker processes here "
-        "(needs sheetplan[dask]; see README)")] = None,
+        "(needs sheetplan[dask]; see docs/operator.md)")] = None,
 ) -> None:
     """Build every plan under a folder in parallel; unchanged plans are skipped. Exit 2 if any failed."""
     from .local import run_batch

@@ -107,6 +107,7 @@ class _Reader:
         self._formulas: Any = None
         self.raw: dict[str, list[dict[str, Any]]] = {}  # every non-blank row, valid or not
         self.lang = lang or self._guess_lang()
+        self.lang_given = lang is not None  # --lang: the messages' language, whatever the plan says
         self.year = dt.date.today().year
         self.sheet_names: dict[str, str] = {}
 
@@ -250,7 +251,7 @@ class _Reader:
                 continue
             values[col.key] = v
             cells[col.key] = where
-            if col.key == "language" and v in ("zh", "en"):
+            if col.key == "language" and v in ("zh", "en") and not self.lang_given:
                 self.lang = v
         missing = [c for c in SETTINGS if c.required and c.key not in values]
         for c in missing:
