@@ -381,18 +381,22 @@ class _Reader:
             if r.source in (SERVICE_MODEL, *FIXED_SOURCES) and not plan.service:
                 self.add(row.cells["source"], "req_no_service", severity="warning", source=self._choice(r.source),
                          sheet=SHEET_BY_KEY["service"].label(self.lang))
-            dated = [x for x in (r.start, r.end) if isinstance(x, dt.datetime)]
-            if dated and len(dated) != 2 - (r.start is None) - (r.end is None):
-                self.add(row.cells["start"], "req_mixed_moments")
-            elif dated and r.dates:
-                self.add(row.cells["dates"], "req_dates_with_span", severity="warning")
-            elif len(dated) == 2 and r.end <= r.start:  # type: ignore[operator]
-                self.add(row.cells["end"], "end_before_start", start=r.start, end=r.end)
-            for d in (*r.dates, *(x.date() for x in dated)):
-                if not s.start <= d <= s.end + dt.timedelta(days=1):
-                    self.add(row.cells["dates" if d in r.dates else "start"], "outside_campaign",
-                             severity="warning", value=d, start=s.start, end=s.end)
-                    break
+            self._check_span(r, row, s)
+
+    def _check_span(self, r: m.Requirement | m.MustCover, row: Row, s: m.Settings) -> None:
+        """Dates and start/end of a 值班需求 or 必保时段 row: times every day, or one dated span."""
+        dated = [x for x in (r.start, r.end) if isinstance(x, dt.datetime)]
+        if dated and len(dated) != 2 - (r.start is None) - (r.end is None):
+            self.add(row.cells["start"], "req_mixed_moments")
+        elif dated and r.dates:
+            self.add(row.cells["dates"], "req_dates_with_span", severity="warning")
+        elif len(dated) == 2 and r.end <= r.start:  # type: ignore[operator]
+            self.add(row.cells["end"], "end_before_start", start=r.start, end=r.end)
+        for d in (*r.dates, *(x.date() for x in dated)):
+            if not s.start <= d <= s.end + dt.timedelta(days=1):
+                self.add(row.cells["dates" if d in r.dates else "start"], "outside_campaign",
+                         severity="warning", value=d, start=s.start, end=s.end)
+                break
 
     def _check_must_cover(self, plan: m.Plan, rows: list[tuple[m.MustCover, Row]]) -> None:
         """必保时段 rows name a department, a post its staff work and a window inside the campaign."""
@@ -406,18 +410,7 @@ class _Reader:
             if r.post and r.post not in posts:
                 self.add(row.cells["post"], "must_cover_post", severity="warning", post=r.post, dept=r.department,
                          posts=join(sorted(posts), self.lang))
-            dated = [x for x in (r.start, r.end) if isinstance(x, dt.datetime)]
-            if dated and len(dated) != 2 - (r.start is None) - (r.end is None):
-                self.add(row.cells["start"], "req_mixed_moments")
-            elif dated and r.dates:
-                self.add(row.cells["dates"], "req_dates_with_span", severity="warning")
-            elif len(dated) == 2 and r.end <= r.start:  # type: ignore[operator]
-                self.add(row.cells["end"], "end_before_start", start=r.start, end=r.end)
-            for d in (*r.dates, *(x.date() for x in dated)):
-                if not s.start <= d <= s.end + dt.timedelta(days=1):
-                    self.add(row.cells["dates" if d in r.dates else "start"], "outside_campaign",
-                             severity="warning", value=d, start=s.start, end=s.end)
-                    break
+            self._check_span(r, row, s)
         for d in plan.departments:
             for day in d.all_hands:
                 if not s.start <= day <= s.end:
