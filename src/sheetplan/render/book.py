@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import math
 import os
 import re
 import tempfile
@@ -204,3 +205,9 @@ def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> No
         ws.write_datetime(row, col, value, fmt)
     else:
         ws.write_string(row, col, str(value), fmt)
+
+
+def text_height(text: str, width: float) -> float:
+    """Row height for wrapped text: CJK characters take two widths; 14 pt a line, at least one line."""
+    units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return 15.0 * max(1, math.ceil(units / max(1.0, width - 1)))

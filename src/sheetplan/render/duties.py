@@ -9,8 +9,6 @@ progress per department and the timeline follow. The 统计日期 cell can be re
 from __future__ import annotations
 
 import datetime as dt
-import math
-import unicodedata
 from collections.abc import Sequence
 
 from xlsxwriter.worksheet import Worksheet
@@ -18,7 +16,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..plan.model import Duty, Plan
 from ..plan.schema import STATUSES, choice_label
 from . import formula as f
-from .book import Book, page_footer, print_setup, write_header, write_title
+from .book import Book, page_footer, print_setup, text_height, write_header, write_title
 from .labels import label
 from .refs import cell, on
 
@@ -97,7 +95,7 @@ def write_duties(book: Book, ws: Worksheet, plan: Plan, duties: Sequence[Duty], 
         )
         for i in range(len(week_list)):
             ws.write_blank(r, tl0 + i, None, book.fmt("band", **band) if band else None)
-        ws.set_row(r, _height(d.duty, DUTY_WIDTH))
+        ws.set_row(r, text_height(d.duty, DUTY_WIDTH))
     if not ordered:
         ws.write_blank(first, 0, None, book.fmt("text"))
     _statuses(book, ws, first, last, 6, lang)
@@ -183,9 +181,3 @@ def _col_abs(ref: str) -> str:
     """'F5' -> 'F$5': the header row fixed, the column following the cell the rule is applied to."""
     col = "".join(ch for ch in ref if ch.isalpha())
     return f"{col}${ref[len(col):]}"
-
-
-def _height(text: str, width: float) -> float:
-    """Row height for wrapped text: CJK characters take two widths; 14 pt a line, at least one line."""
-    units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return 15.0 * max(1, math.ceil(units / max(1.0, width - 1)))

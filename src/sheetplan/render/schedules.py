@@ -16,8 +16,7 @@ from ..calc.duty_lists import DutyLine, by_day, by_person, duty_lines
 from ..i18n import join
 from ..plan.contacts import shift_leads
 from ..plan.model import Plan
-from .book import Book, page_footer, print_setup, write_header, write_title
-from .duties import _height as text_height  # rows as tall as their wrapped text, as on 部门职责
+from .book import Book, page_footer, print_setup, text_height, write_header, write_title
 from .labels import label
 from .roster import WEEKDAYS
 from .styles import number_format

@@ -10,9 +10,12 @@ from xlsxwriter.worksheet import Worksheet
 from ..plan.model import Plan
 from ..plan.schema import choice_label
 from ..version import __version__
-from .book import Book, page_footer, print_setup, write_header, write_title
+from .book import Book, page_footer, print_setup, text_height, write_header, write_title
 from .labels import label
 from .refs import quote
+
+VALUE_WIDTH = 22  # wide enough for 售前 00:00–01:00 15/31
+NOTE_WIDTH = 50
 
 
 @dataclass(frozen=True)
@@ -37,8 +40,8 @@ def write_summary(book: Book, ws: Worksheet, plan: Plan, kpis: Sequence[Kpi], sh
     )
     row = write_title(book, ws, label("title_summary", lang, name=s.name), sub)
     ws.set_column(0, 0, 46)
-    ws.set_column(1, 1, 16)
-    ws.set_column(2, 2, 50)
+    ws.set_column(1, 1, VALUE_WIDTH)
+    ws.set_column(2, 2, NOTE_WIDTH)
     write_header(book, ws, row, [label(k, lang) for k in ("summary_item", "summary_value", "summary_note")])
     header = row
     for k in kpis:
@@ -52,6 +55,10 @@ def write_summary(book: Book, ws: Worksheet, plan: Plan, kpis: Sequence[Kpi], sh
         else:
             ws.write_number(row, 1, k.value, fmt)
         ws.write_string(row, 2, k.note, book.fmt("wrap", font_color="#595959"))
+        text = label(k.key, lang, **(k.label_kw or {}))
+        tall = max(text_height(k.note, NOTE_WIDTH), text_height(text, 46))
+        if tall > 15:  # a long note (every day's service level, a budget line) wraps, never overflows
+            ws.set_row(row, tall)
     row += 2
     ws.write_string(row, 0, label("sum_contents", lang), book.fmt("section"))
     for name in sheets:

@@ -11,8 +11,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..calc.roster import format_span
 from ..calc.warehouse_check import DayTotal, PostDay, StressPost, WarehouseCheck
 from ..plan.model import Plan
-from .book import Book, page_footer, print_setup, write_header, write_title
-from .duties import _height as text_height  # rows as tall as their wrapped text, as on 部门职责
+from .book import Book, page_footer, print_setup, text_height, write_header, write_title
 from .labels import label
 from .roster import WEEKDAYS
 from .styles import number_format
