@@ -6,8 +6,9 @@ units, chats), ten to a folder with the same file names in every folder:
 - ``--plans`` (default 100) *without* the 人员 sheet: no rosters, so each plan is quick and the
   batch machinery shows — the Dask overhead per plan is measured here, as the Dask run's extra
   worker-seconds per plan over two local processes;
-- ``--roster-plans`` (default 200) *with* staff: every plan also gets its CP-SAT department
-  rosters (the example's own solver budget), the case agencies run at scale.
+- ``--roster-plans`` (default 20; 200 for the full count, about 25 min a mode here) *with*
+  staff: every plan also gets its CP-SAT department rosters (the example's own solver budget),
+  the case agencies run at scale.
 
 Each batch runs in a fresh child process (so ``ru_maxrss`` of its workers is that run's own; for
 Dask, the worker processes are the cluster's, reported by the workers themselves). Also a rerun
@@ -80,7 +81,7 @@ def compare(title: str, src: Path, work: Path, n: int) -> dict[str, dict]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--plans", type=int, default=100, help="plans without staff (no rosters)")
-    ap.add_argument("--roster-plans", type=int, default=200, help="plans with staff (rosters); 0 to skip")
+    ap.add_argument("--roster-plans", type=int, default=20, help="plans with staff (rosters); 0 to skip")
     ap.add_argument("--child", nargs=5, metavar=("SRC", "OUT", "JOBS", "FORCE", "SCHEDULER"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
