@@ -77,3 +77,22 @@ def test_shift_design_advice_is_computed() -> None:
     lines = explain(res, people, shifts, req, RULES, day_labels=["11-10", "11-11"], resolve_time_s=1)
     advice = next(x for x in lines if x.startswith("desk 11-11 00:00"))
     assert "将「中班」延长到 01:00（作为加班，约 3 人次可消除该缺口）" in advice
+
+
+def test_a_model_too_big_for_its_budget_keeps_the_greedy_roster(monkeypatch) -> None:  # noqa: ANN001
+    """When the search finds nothing in its budget (a 1,000-person department at the default
+    budget), the greedy roster it started from, checked by the model, is the roster — not none."""
+    from ortools.sat.python import cp_model
+
+    from sheetplan.calc import roster_solve
+
+    def nothing(*args: object, **kw: object) -> tuple[cp_model.CpSolver, int]:
+        return cp_model.CpSolver(), cp_model.UNKNOWN
+
+    monkeypatch.setattr(roster_solve, "COMPLETE_HINT_ABOVE", 0)
+    monkeypatch.setattr(roster_solve, "_run", nothing)
+    req = {"desk": [0] * 8 + [2] * 8 + [0] * 8}
+    people = [Person(f"p{i}", "d", ("desk",)) for i in range(3)]
+    res = solve_roster(people, [ShiftTemplate("D", 8, 8)], req, 1, RULES)
+    assert res.status in ("optimal", "feasible") and res.coverage_pct == 100.0
+    assert len(res.assignments) == 2 and not res.proven_optimal
