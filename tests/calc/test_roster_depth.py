@@ -79,7 +79,7 @@ def test_shift_design_advice_is_computed() -> None:
     assert "将「中班」延长到 01:00（作为加班，约 3 人次可消除该缺口）" in advice
 
 
-def test_a_model_too_big_for_its_budget_keeps_the_greedy_roster(monkeypatch) -> None:  # noqa: ANN001
+def test_a_model_too_big_for_its_budget_keeps_the_greedy_roster(monkeypatch) -> None:
     """When the search finds nothing in its budget (a 1,000-person department at the default
     budget), the greedy roster it started from, checked by the model, is the roster — not none."""
     from ortools.sat.python import cp_model
