@@ -205,3 +205,25 @@ def test_a_department_infeasible_with_kept_edits_is_rostered_without_them(demo_r
     assert cs.result.status != "infeasible"
     assert len(cs.result.assignments) >= 0.9 * len(roster_of(base).result.assignments)
     assert any(p.where == where and "未保留" in p.message for p in results.problems), [str(p) for p in results.problems]
+
+
+def test_a_cell_that_is_no_shift_is_a_warning_and_rostered_afresh(
+        published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    """A typo (XYZ) over a published shift is neither kept nor a day off: a warning at its cell,
+    and check-roster still calls it an error there."""
+    plan, _ = demo_results
+    wb, ws, rows = grid(published)
+    name, col = next((n, c) for c in range(5, 11) for n in rows if not _free(ws, rows, n, c))
+    cell = f"{ws.title}!{openpyxl.utils.get_column_letter(col)}{rows[name]}"
+    ws.cell(rows[name], col).value = "XYZ"
+    wb.save(tmp_path / "typo.xlsx")
+    kept, problems = keep_all(plan, [tmp_path / "typo.xlsx"])
+    mine = [p for p in problems if p.where == f"typo.xlsx {cell}"]
+    assert mine and all(p.severity == "warning" for p in problems), [str(p) for p in problems]
+    assert "XYZ" in mine[0].message
+    day = plan.settings.days[col - 4]
+    assert not any(f.name == name and f.date == day for f in kept.fixed)  # not kept as anything,
+    before = next(p for p in plan.staff if p.name == name).unavailable
+    assert day not in next(p for p in kept.staff if p.name == name).unavailable or day in before  # nor a day off
+    stored, depts = check(tmp_path / "typo.xlsx")
+    assert any(p.where == cell and p.severity == "error" for p in report(stored, depts))

@@ -236,6 +236,7 @@ def demo(
     out.print(f"example plan / 示例计划: {plan_path}")
     _written_set(paths)
     warnings_ = problems_of(plan, results)
+    _report(warnings_)  # as build prints them: a critical gap is read first, not only counted
     if warnings_:
         out.print(f"{len(warnings_)} 个提示 / warning(s): 见 / see「{label('sheet_checks', plan.lang)}」")
 

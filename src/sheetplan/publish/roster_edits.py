@@ -58,6 +58,9 @@ class DeptEdits:
     changes: list[tuple[str, str, str, str]] = field(default_factory=list)  # person, day label, before, after
     missing: list[str] = field(default_factory=list)  # people whose grid row was not found (taken as published)
     rows: dict[str, int] = field(default_factory=dict)  # person -> 1-based grid row
+    # (person, day) -> the problem of a cell that cannot be read as a shift (unknown code, which
+    # post, a formula without a value): an error for check-roster, rostered afresh by --keep-edits
+    unreadable: dict[tuple[str, int], Problem] = field(default_factory=dict)
 
 
 class RosterFileError(ValueError):
@@ -191,6 +194,7 @@ def _read_grid(ws, r: StoredRoster, stored: Stored, formulas: set[tuple[str, str
             text = "" if value is None else str(value).strip()
             if not text and (ws.title, f"{get_column_letter(c)}{row}") in formulas:
                 dept.problems.append(Problem(where, msg("rc_formula", lang, value=where), "error"))
+                dept.unreadable[(name, day)] = dept.problems[-1]
                 continue
             if not text or text.casefold() in LEAVE:
                 continue
@@ -198,10 +202,12 @@ def _read_grid(ws, r: StoredRoster, stored: Stored, formulas: set[tuple[str, str
             if code not in codes:
                 dept.problems.append(Problem(where, msg("rc_unknown_code", lang, value=text,
                                                         codes="/".join(t.code for t in r.shifts)), "error"))
+                dept.unreadable[(name, day)] = dept.problems[-1]
                 continue
             if post is None:
                 dept.problems.append(Problem(where, msg("rc_which_post", lang, value=text,
                                                         posts="/".join(person.posts)), "error"))
+                dept.unreadable[(name, day)] = dept.problems[-1]
                 continue
             dept.edited.append(Edited(name, day, code, post, where))
     return dept
@@ -297,11 +303,19 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
         log.append((*entry, why))
 
     for d in depts:
-        problems += d.problems
+        unread = set(d.unreadable.values())
+        problems += [p for p in d.problems if p not in unread]
         label = {(p, day): (before, after) for p, day, before, after in (d.changes or changes(stored, d))}
         published = {(p, day): (code, post) for p, day, code, post in d.roster.published}
         now = {(e.person, e.day): e for e in d.edited}
-        for key in sorted(set(published) | set(now), key=lambda k: (k[1], k[0])):
+        for key in sorted(set(published) | set(now) | set(d.unreadable), key=lambda k: (k[1], k[0])):
+            if key in d.unreadable:  # a cell that is no shift: not kept, that day rostered afresh
+                bad = d.unreadable[key]
+                was = published.get(key)
+                entry = (d.roster.department, key[0], stored.days[key[1]],
+                         f"{was[1]}{SEPARATOR}{was[0]}" if was else "", "?")
+                not_kept(f"{source} {bad.where}", entry, bad.message)
+                continue
             e = now.get(key)
             if e is not None and published.get(key) == (e.shift_code, e.post):
                 continue  # unchanged: rostered afresh
