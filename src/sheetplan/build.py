@@ -294,7 +294,9 @@ def _roster_kpis(plan: Plan, results: Results) -> list[Kpi]:
 def _day_kpis(plan: Plan, r: DepartmentRoster, labels: list[str]) -> list[Kpi]:
     """The sale day judged by its worst interval, and each day's service level by chats."""
     lang, out = plan.lang, []
-    sale = next((d for d in r.days if labels[d.day] == f"{plan.settings.sale_day:%m-%d}"), None)
+    days = plan.settings.days
+    sale_day = days.index(plan.settings.sale_day) if plan.settings.sale_day in days else None
+    sale = next((d for d in r.days if d.day == sale_day), None)
     if sale is not None:
         span = format_span(sale.interval, sale.interval + 1, r.result.interval_minutes, labels, lang)
         value = f"{sale.post} {span[len(labels[sale.day]) + 1:]} {sale.rostered}/{sale.required}"
