@@ -15,11 +15,13 @@ import openpyxl
 import pytest
 
 from plan_edit import set_setting
-from sheetplan.build import Results, build_plan
+from sheetplan.build import Results, build_plan, write_department
+from sheetplan.messages import msg
 from sheetplan.pipeline import compute
-from sheetplan.plan.model import FixedShift, Plan
+from sheetplan.plan.model import Edit, FixedShift, Plan
 from sheetplan.plan.reader import read_plan
 from sheetplan.publish.roster_edits import OtherPlan, check, keep_all, report
+from sheetplan.render.labels import label
 
 DEPT = "客服部"
 IDLE = "需求已由其他人员满足"
@@ -193,18 +195,36 @@ def test_a_workbook_of_another_plan_is_refused(published: Path, demo_results: tu
     assert "618 年中大促" in str(e.value) and plan.settings.name in str(e.value) and published.name in str(e.value)
 
 
-def test_a_department_infeasible_with_kept_edits_is_rostered_without_them(demo_results: tuple[Plan, Results]) -> None:
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_department_infeasible_with_kept_edits_is_rostered_without_them(
+        demo_results: tuple[Plan, Results], lang: str, tmp_path: Path) -> None:
     """The last guard: whatever a kept edit does to the solver, the department is rostered (the
-    edits the solver names dropped, each a warning at its cell) rather than emptied."""
+    edits the solver names dropped, each a warning at its cell) rather than emptied — and the
+    change log says the edit was not kept, with the reason, not 'kept' as decided before the solve."""
     plan, base = demo_results
+    plan = dataclasses.replace(plan, settings=dataclasses.replace(plan.settings, language=lang))
     person = next(p for p in plan.staff if p.department == DEPT and "售后" not in p.posts)
     where = f"x.xlsx 排班-{DEPT}!E5"
     bad = FixedShift(person.name, plan.settings.days[1], "早", "售后", cells={"name": where, "edit": "1"})
-    results = compute(dataclasses.replace(plan, fixed=[*plan.fixed, bad]))
+    # as keep_edits logs an edit it keeps (its rules allow it): kept, before any roster is solved
+    logged = Edit(DEPT, person.name, f"{plan.settings.days[1]:%m-%d}", "", "售后·早", "", where)
+    edited = dataclasses.replace(plan, fixed=[*plan.fixed, bad], edits=[logged])
+    results = compute(edited)
     cs = roster_of(results)
     assert cs.result.status != "infeasible"
     assert len(cs.result.assignments) >= 0.9 * len(roster_of(base).result.assignments)
-    assert any(p.where == where and "未保留" in p.message for p in results.problems), [str(p) for p in results.problems]
+    infeasible = msg("edit_infeasible", lang, why="")
+    assert [(e.person, e.why.startswith(infeasible)) for e in results.edits] == [(person.name, True)]
+    warned = [p.message for p in results.problems if p.where == where]
+    assert warned == [msg("edit_not_kept", lang, why=results.edits[0].why)], [str(p) for p in results.problems]
+
+    path = write_department(edited, results, DEPT, tmp_path / "cs.xlsx")
+    ws = openpyxl.load_workbook(path, read_only=True)[label("sheet_changes", lang, dept=DEPT)]
+    lines = [[str(c) for c in row if c is not None] for row in ws.iter_rows(values_only=True)]
+    mine = [row for row in lines if person.name in row]
+    assert len(mine) == 1 and "售后·早" in mine[0], lines
+    assert label("ch_kept", lang) not in mine[0]
+    assert mine[0][-1] == label("ch_not_kept", lang, why=results.edits[0].why), mine[0]
 
 
 def test_a_cell_that_is_no_shift_is_a_warning_and_rostered_afresh(

@@ -15,7 +15,7 @@ from sheetplan.render.template import write_example
 
 def _solve(path: Path):
     plan = read_plan(path)
-    rosters, problems = pipeline.rosters(plan, pipeline.demand(plan))
+    rosters, problems, _ = pipeline.rosters(plan, pipeline.demand(plan))
     return plan, {r.department: r for r in rosters}, problems
 
 

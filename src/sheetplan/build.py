@@ -390,7 +390,7 @@ def write_department(plan: Plan, results: Results, department: str, path: Path, 
                 label("sheet_labour", lang, dept=department),
                 label("sheet_assignments", lang),
             ]
-        edits = [e for e in plan.edits if e[0] == department]
+        edits = [e for e in results.edits if e.department == department]
         if edits:
             names.append(label("sheet_changes", lang, dept=department))
         sheets = {n: book.sheet(n) for n in names}

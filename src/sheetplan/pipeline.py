@@ -35,7 +35,7 @@ from .calc.warehouse_check import WarehouseCheck, reconcile, stress_what_if
 from .i18n import join
 from .messages import msg
 from .plan import to_roster, to_service
-from .plan.model import Plan
+from .plan.model import Edit, Plan
 from .plan.problems import Problem
 from .plan.requirements import SERVICE_SERIES, Resolution, resolve
 from .plan.schema import CHOICE_EN, YES
@@ -82,6 +82,9 @@ class Results:
     labour: dict[str, list[Pay]] = field(default_factory=dict)  # department -> pay per person
     # department -> its warehouse posts' heads against its roster (and the stress what-if when asked)
     warehouse_checks: dict[str, WarehouseCheck] = field(default_factory=dict)
+    # the change log of --keep-edits as rostered (the 改动记录 sheets): the plan's, with each edit
+    # the last guard dropped shown not kept — a log that said 'kept' there would not be true
+    edits: list[Edit] = field(default_factory=list)
 
     def to_frames(self) -> dict[str, Any]:
         """Every computed table as a pandas DataFrame: warehouse, shares, service (per interval),
@@ -189,8 +192,9 @@ def roster_threads() -> int:
     return int(value) if value.isdigit() and int(value) > 0 else os.cpu_count() or 1
 
 
-def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Problem]]:
-    """A named roster for every department that has staff and a requirement."""
+def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Problem], dict[str, str]]:
+    """A named roster for every department that has staff and a requirement; the problems; and
+    the hand edits the last guard dropped (their cell -> why), for the change log."""
     s = plan.settings
     labels = [f"{d:%m-%d}" for d in s.days]
     rules = to_roster.rules(plan)
@@ -222,34 +226,36 @@ def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Probl
     # solve side by side on the machine's cores, with the same rosters as one after the other
     with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), roster_threads()))) as pool:
         out = list(pool.map(lambda job: job(), jobs))
+    dropped: dict[str, str] = {}
     for i, job in enumerate(jobs):
-        out[i], dropped = _without_failing_edits(plan, job, out[i])
-        problems += dropped
+        out[i], found = _without_failing_edits(plan, job, out[i])
+        dropped |= found
+    problems += [Problem(where, msg("edit_not_kept", plan.lang, why=why), "warning") for where, why in dropped.items()]
     fed = dem.resolution.posts_fed_by(SERVICE_SERIES)
     out = [replace(r, days=day_worst(r, dem.service, [q for d, q in fed if d == r.department])) for r in out]
     for r in out:
         problems += _roster_problems(plan, dem, r) + _idle_problems(plan, r.department, r.idle)
-    return out, problems
+    return out, problems, dropped
 
 
-def _without_failing_edits(plan: Plan, job: partial, r: DepartmentRoster) -> tuple[DepartmentRoster, list[Problem]]:
+def _without_failing_edits(plan: Plan, job: partial, r: DepartmentRoster) -> tuple[DepartmentRoster, dict[str, str]]:
     """A department that cannot be rostered with the hand edits kept (--keep-edits) is rostered
-    without them — first those the solver names, then all — each dropped edit a warning at its
-    cell: kept edits never empty a department."""
+    without them — first those the solver names, then all — each dropped edit (its cell -> why)
+    a warning at that cell and a line 'not kept' in the change log: kept edits never empty a
+    department."""
     days = to_roster.day_index(plan)
     edits = {FixedAssignment(f.name, days[f.date], f.shift, f.post): f for f in plan.fixed
              if f.cells.get("edit") and f.date in days}
     fixed = list(job.keywords.get("fixed", ()))
-    problems: list[Problem] = []
+    dropped: dict[str, str] = {}
     while r.result.status == "infeasible" and any(f in edits for f in fixed):
         named = {c.fixed for c in r.result.conflicts if c.fixed in edits} & set(fixed)
         drop = named or {f for f in fixed if f in edits}
         why = msg("edit_infeasible", plan.lang, why=r.explanation[-1] if r.explanation else r.result.status)
-        problems += [Problem(edits[f].cells.get("name", ""), msg("edit_not_kept", plan.lang, why=why), "warning")
-                     for f in fixed if f in drop]
+        dropped |= {edits[f].cells.get("name", ""): why for f in fixed if f in drop}
         fixed = [f for f in fixed if f not in drop]
         r = job(fixed=fixed)
-    return r, problems
+    return r, dropped
 
 
 def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Problem]:
@@ -345,7 +351,7 @@ def compute(plan: Plan, *, with_rosters: bool = True) -> Results:
         if s.vip_customers and s.callers and s.call_days
         else None
     )
-    rosters_, problems = rosters(plan, dem) if with_rosters else ([], [])
+    rosters_, problems, dropped = rosters(plan, dem) if with_rosters else ([], [], {})
     return Results(
         warehouse=dem.warehouse,
         warehouse_stress=warehouse(plan, s.stress_factor),
@@ -366,6 +372,7 @@ def compute(plan: Plan, *, with_rosters: bool = True) -> Results:
         plan=plan,
         labour={r.department: labour(plan, r) for r in rosters_},
         warehouse_checks=warehouse_checks(plan, dem, rosters_) if with_rosters else {},
+        edits=[replace(e, why=dropped[e.where]) if not e.why and e.where in dropped else e for e in plan.edits],
     )
 
 

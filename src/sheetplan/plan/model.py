@@ -150,6 +150,21 @@ class FixedShift:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """One change to a published roster as the 改动记录 sheet lists it (sheetplan build --keep-edits)."""
+
+    department: str
+    person: str  # as on the published grid
+    day: str  # the grid's day label
+    before: str  # 'post·code' as published, '' for a day off
+    after: str  # 'post·code' now, '' for a day off, '?' for a cell that is no shift
+    why: str = ""  # '' when kept, else why not
+    # the edited cell ('file Sheet!E7'; for a change repeating an earlier decision, that decision's
+    # cell): the roster's last guard names the edits it drops by it, so the log can say so
+    where: str = ""
+
+
+@dataclass(frozen=True)
 class WarehousePost:
     group: str
     post: str
@@ -258,9 +273,9 @@ class Plan:
     requirements: list[Requirement] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
     must_cover: list[MustCover] = field(default_factory=list)
-    # hand edits kept from a published roster (sheetplan build --keep-edits): department, person,
-    # day label, published, now, and '' when kept or why not — written as the 改动记录 sheet
-    edits: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
+    # changes to a published roster (sheetplan build --keep-edits), kept or why not, as decided
+    # before rostering: Results.edits adds what the roster's last guard dropped (the 改动记录 sheet)
+    edits: list[Edit] = field(default_factory=list)
     posts: list[WarehousePost] = field(default_factory=list)
     service: list[ServiceDay] = field(default_factory=list)
     volumes: list[Volume] = field(default_factory=list)

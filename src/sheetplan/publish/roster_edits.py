@@ -295,12 +295,12 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
     find = _staff_finder(plan)
     off: dict[str, set[dt.date]] = defaultdict(set)
     problems: list[Problem] = []
-    log: list[tuple[str, str, str, str, str, str]] = list(plan.edits)
+    log: list[m.Edit] = list(plan.edits)
     wanted: dict[str, list[tuple[Edited, tuple[str, str, str, str, str], dt.date]]] = defaultdict(list)
 
     def not_kept(where: str, entry: tuple[str, str, str, str, str], why: str) -> None:
         problems.append(Problem(where, msg("edit_not_kept", lang, why=why), "warning"))
-        log.append((*entry, why))
+        log.append(m.Edit(*entry, why, where))
 
     for d in depts:
         unread = set(d.unreadable.values())
@@ -325,7 +325,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             where = f"{source} {e.where if e else _cell(d, key)}"
             if date not in index:
                 problems.append(Problem(where, msg("edit_outside", lang, date=f"{date:%m-%d}"), "warning"))
-                log.append((*entry, msg("edit_outside", lang, date=f"{date:%m-%d}")))
+                log.append(m.Edit(*entry, msg("edit_outside", lang, date=f"{date:%m-%d}"), where))
                 continue
             person = find(d.roster, key[0])
             if person is None:
@@ -338,12 +338,12 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
                     not_kept(where, entry, msg("edit_conflict", lang, first=prior[0],
                                                other=prior[1] or ("休" if lang == "zh" else "off")))
                 else:
-                    log.append((*entry, ""))  # the same decision again
+                    log.append(m.Edit(*entry, "", prior[0]))  # the same decision again: kept as that one is
                 continue
             if e is None:
                 off[person.name].add(date)
                 decided[(person.name, date)] = (where, "")
-                log.append((*entry, ""))
+                log.append(m.Edit(*entry, "", where))
                 continue
             wanted[person.department].append((Edited(person.name, index[date], e.shift_code, e.post, where),
                                                entry, date))
@@ -353,7 +353,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             if why:
                 not_kept(e.where, entry, why)
                 continue
-            log.append((*entry, ""))
+            log.append(m.Edit(*entry, "", e.where))
             decided[(e.person, date)] = (e.where, f"{e.post}{SEPARATOR}{e.shift_code}")
             fixed.append(m.FixedShift(e.person, date, e.shift_code, e.post, cells={"name": e.where, "edit": "1"}))
     staff = [replace(p, unavailable=tuple(sorted(set(p.unavailable) | off[p.name]))) if p.name in off else p

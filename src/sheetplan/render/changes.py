@@ -7,13 +7,13 @@ from collections.abc import Sequence
 
 from xlsxwriter.worksheet import Worksheet
 
-from ..plan.model import Plan
+from ..plan.model import Edit, Plan
 from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 
 
 def write_changes(book: Book, ws: Worksheet, plan: Plan, department: str,
-                  rows: Sequence[tuple[str, str, str, str, str, str]]) -> None:
+                  rows: Sequence[Edit]) -> None:
     lang = plan.lang
     row = write_title(book, ws, label("title_changes", lang, dept=department), label("ch_sub", lang, n=len(rows)))
     for c, w in enumerate((8, 10, 18, 18, 50)):
@@ -21,14 +21,14 @@ def write_changes(book: Book, ws: Worksheet, plan: Plan, department: str,
     write_header(book, ws, row, [label(k, lang) for k in ("ps_date", "dd_person", "ch_before", "ch_after",
                                                           "ch_result")])
     header = row
-    for _, person, day, before, after, why in rows:
+    for e in rows:
         row += 1
-        ws.write_string(row, 0, day, book.fmt("center"))
-        ws.write_string(row, 1, person, book.fmt("center"))
-        ws.write_string(row, 2, before or "—", book.fmt("center"))
-        ws.write_string(row, 3, after or label("ch_off", lang), book.fmt("center"))
-        kept = not why
-        ws.write_string(row, 4, label("ch_kept", lang) if kept else label("ch_not_kept", lang, why=why),
+        ws.write_string(row, 0, e.day, book.fmt("center"))
+        ws.write_string(row, 1, e.person, book.fmt("center"))
+        ws.write_string(row, 2, e.before or "—", book.fmt("center"))
+        ws.write_string(row, 3, e.after or label("ch_off", lang), book.fmt("center"))
+        kept = not e.why
+        ws.write_string(row, 4, label("ch_kept", lang) if kept else label("ch_not_kept", lang, why=e.why),
                         book.fmt("text", text_wrap=True) if kept else book.fmt("text", text_wrap=True,
                                                                                 font_color="#9C0006"))
     ws.freeze_panes(header + 1, 0)
