@@ -143,3 +143,24 @@ def test_english_plan_accepts_english_choices(tmp_path: Path) -> None:
     assert problems == [] and plan is not None
     assert (plan.settings.platform, plan.duties[0].phase, plan.duties[0].status) == ("天猫", "准备期", "已完成")
     assert plan.service[0].profile == "平日" and plan.products.tier[0] == "预爆款"
+
+
+@pytest.mark.parametrize(("lang", "setting", "value", "typo", "text"), [
+    ("zh", "考勤排班部门", "客服部、客服", "客服", "「考勤排班部门」中的「客服」不是本计划的部门"),
+    ("en", "Attendance-rostered departments", "Customer service, Custmer service", "Custmer service",
+     "'Custmer service' in 'Attendance-rostered departments' is not a department of this plan"),
+], ids=["zh", "en"])
+def test_an_unknown_attendance_department_is_a_warning_at_its_setting(
+        example_plan: Path, tmp_path: Path, lang: str, setting: str, value: str, typo: str, text: str) -> None:
+    """A name in 考勤排班部门 that matches no department would match no roster: said, not dropped."""
+    from plan_edit import set_setting
+    from sheetplan.render.template import write_example
+
+    src = example_plan if lang == "zh" else write_example(tmp_path / "en.xlsx", "en")
+    wb = openpyxl.load_workbook(src)
+    where = set_setting(wb, setting, value)
+    wb.save(tmp_path / "p.xlsx")
+    plan, problems = check_plan(tmp_path / "p.xlsx")
+    assert plan is not None and plan.lang == lang and typo in plan.settings.attendance_departments
+    assert [(p.where, p.severity) for p in problems] == [(where, "warning")], [str(p) for p in problems]
+    assert text in problems[0].message and plan.department_names()[0] in problems[0].message

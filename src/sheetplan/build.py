@@ -52,11 +52,7 @@ PRODUCTS_IN_PLAN_OUTPUT = 20_000
 
 def departments(plan: Plan) -> list[str]:
     """Every department the plan names, in the order it names them."""
-    names = [d.department for d in plan.departments]
-    names += [d.department for d in plan.duties]
-    names += [p.department for p in plan.staff]
-    names += [r.department for r in plan.requirements]
-    return list(dict.fromkeys(names))
+    return plan.department_names()
 
 
 def products_department(plan: Plan) -> str | None:

@@ -35,6 +35,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_setting": ("未知设置「{value}」（已忽略）", "unknown setting '{value}' (ignored)"),
     "missing_setting": ("缺少设置「{column}」", "missing setting '{column}'"),
     "unknown_department": ("部门「{value}」不在「部门」表中", "department '{value}' is not on the Departments sheet"),
+    "setting_unknown_department": ("「{column}」中的「{value}」不是本计划的部门（{known}），已忽略：不为它导出考勤排班导入表", "'{value}' in '{column}' is not a department of this plan ({known}); ignored: no attendance import is written for it"),
     "outside_campaign": ("日期 {value} 不在活动期 {start}–{end} 内", "date {value} is outside the campaign {start}–{end}"),
     "end_before_start": ("结束 {end} 早于开始 {start}", "end {end} is before start {start}"),
     "sale_day_outside": ("大促日 {value} 不在活动期 {start}–{end} 内", "sale day {value} is outside the campaign {start}–{end}"),

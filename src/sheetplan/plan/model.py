@@ -290,6 +290,15 @@ class Plan:
     def lang(self) -> str:
         return self.settings.language
 
+    def department_names(self) -> list[str]:
+        """Every department the plan names, in the order it names them: on the departments sheet,
+        then in duties, staff and requirements (a settings list naming another is a typo)."""
+        names = [d.department for d in self.departments]
+        names += [d.department for d in self.duties]
+        names += [p.department for p in self.staff]
+        names += [r.department for r in self.requirements]
+        return list(dict.fromkeys(names))
+
     def frames(self) -> dict[str, Any]:
         """The plan's tables as pandas DataFrames (see :func:`sheetplan.api.plan_frames`)."""
         from .frames import plan_frames

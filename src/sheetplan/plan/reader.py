@@ -110,6 +110,7 @@ class _Reader:
         self.lang_given = lang is not None  # --lang: the messages' language, whatever the plan says
         self.year = dt.date.today().year
         self.sheet_names: dict[str, str] = {}
+        self.setting_cells: dict[str, str] = {}  # setting key -> the cell of its value, for later checks
 
     # ---- helpers -------------------------------------------------------------------------
     def _guess_lang(self) -> str:
@@ -259,6 +260,7 @@ class _Reader:
                 self.add(SETTINGS_SHEET.label(self.lang), "missing_setting", column=c.label(self.lang))
         if missing:
             return None
+        self.setting_cells = cells
         if "interval_minutes" in values:
             values["interval_minutes"] = int(values["interval_minutes"])
         s = m.Settings(**values)
@@ -322,7 +324,18 @@ class _Reader:
         check_contacts(plan, self.add)
         self._check_demand(plan, service)
         self._check_case(plan)
+        self._check_setting_departments(plan)
         return plan, self.problems
+
+    def _check_setting_departments(self, plan: m.Plan) -> None:
+        """A name in 考勤排班部门 that is no department of the plan would match no roster and be
+        dropped without a word (a typo, a renamed department): a warning at the setting's cell."""
+        known = plan.department_names()
+        col = next(c for c in SETTINGS if c.key == "attendance_departments")
+        for name in dict.fromkeys(plan.settings.attendance_departments):
+            if name not in known:
+                self.add(self.setting_cells.get(col.key, SETTINGS_SHEET.label(self.lang)), "setting_unknown_department",
+                         severity="warning", column=col.label(self.lang), value=name, known=join(known, self.lang))
 
     def _check_case(self, plan: m.Plan) -> None:
         """Names that differ only in case are one name to COUNTIF and '=' in Excel, WPS and
