@@ -164,3 +164,29 @@ def test_an_unknown_attendance_department_is_a_warning_at_its_setting(
     assert plan is not None and plan.lang == lang and typo in plan.settings.attendance_departments
     assert [(p.where, p.severity) for p in problems] == [(where, "warning")], [str(p) for p in problems]
     assert text in problems[0].message and plan.department_names()[0] in problems[0].message
+
+
+@pytest.mark.parametrize(("lang", "setting", "typo", "text"), [
+    ("zh", "商品表部门", "商品", "「商品表部门」中的「商品」不是本计划的部门"),
+    ("en", "Products department", "Merchandise",
+     "'Merchandise' in 'Products department' is not a department of this plan"),
+], ids=["zh", "en"])
+def test_an_unknown_products_department_is_a_warning_at_its_setting(
+        example_plan: Path, tmp_path: Path, lang: str, setting: str, typo: str, text: str) -> None:
+    """A 商品表部门 that matches no department gives no department the product sheets: said, with
+    where they go instead, not dropped in silence."""
+    from plan_edit import set_setting
+    from sheetplan.build import products_department
+    from sheetplan.render.template import write_example
+
+    src = example_plan if lang == "zh" else write_example(tmp_path / "en.xlsx", "en")
+    wb = openpyxl.load_workbook(src)
+    where = set_setting(wb, setting, typo)
+    wb.save(tmp_path / "p.xlsx")
+    plan, problems = check_plan(tmp_path / "p.xlsx")
+    assert plan is not None and plan.lang == lang and plan.settings.products_department == typo
+    assert products_department(plan) is None
+    assert [(p.where, p.severity) for p in problems] == [(where, "warning")], [str(p) for p in problems]
+    instead = "只写入总表" if lang == "zh" else "only into the plan output"
+    assert text in problems[0].message and instead in problems[0].message
+    assert plan.department_names()[0] in problems[0].message

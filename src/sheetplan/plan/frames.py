@@ -22,7 +22,7 @@ def plan_frames(plan: m.Plan) -> dict[str, pd.DataFrame]:
     """The plan's tables as DataFrames, columns by schema key (settings as one 'value' column)."""
     out: dict[str, pd.DataFrame] = {
         "settings": pd.DataFrame({"value": {f.name: getattr(plan.settings, f.name)
-                                            for f in dataclasses.fields(plan.settings)}}),
+                                            for f in dataclasses.fields(plan.settings) if f.name != "cells"}}),
     }
     hints = typing.get_type_hints(type(plan))  # e.g. staff -> list[StaffMember]
     for sheet in SHEETS:

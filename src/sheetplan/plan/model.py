@@ -60,6 +60,7 @@ class Settings:
     version: str = ""  # the planner's version label, printed in every page footer with the plan's checksum
     night_reminder: int | None = None  # minutes before a night shift a personal calendar reminds; None/0: none
     attendance_departments: tuple[str, ...] = ()  # departments the attendance imports are for; empty: automatic
+    cells: Cells = field(default_factory=dict, compare=False, repr=False)  # setting key -> its value's cell
 
     @property
     def days(self) -> list[dt.date]:

@@ -110,7 +110,6 @@ class _Reader:
         self.lang_given = lang is not None  # --lang: the messages' language, whatever the plan says
         self.year = dt.date.today().year
         self.sheet_names: dict[str, str] = {}
-        self.setting_cells: dict[str, str] = {}  # setting key -> the cell of its value, for later checks
 
     # ---- helpers -------------------------------------------------------------------------
     def _guess_lang(self) -> str:
@@ -260,10 +259,9 @@ class _Reader:
                 self.add(SETTINGS_SHEET.label(self.lang), "missing_setting", column=c.label(self.lang))
         if missing:
             return None
-        self.setting_cells = cells
         if "interval_minutes" in values:
             values["interval_minutes"] = int(values["interval_minutes"])
-        s = m.Settings(**values)
+        s = m.Settings(**values, cells=cells)
         if s.end < s.start:
             self.add(SETTINGS_SHEET.label(self.lang), "end_before_start", start=s.start, end=s.end)
             return None
@@ -328,14 +326,20 @@ class _Reader:
         return plan, self.problems
 
     def _check_setting_departments(self, plan: m.Plan) -> None:
-        """A name in 考勤排班部门 that is no department of the plan would match no roster and be
-        dropped without a word (a typo, a renamed department): a warning at the setting's cell."""
+        """A name in 考勤排班部门 or 商品表部门 that is no department of the plan would match no
+        roster or workbook and be dropped without a word (a typo, a renamed department): a
+        warning at the setting's cell, saying what happens instead."""
         known = plan.department_names()
-        col = next(c for c in SETTINGS if c.key == "attendance_departments")
-        for name in dict.fromkeys(plan.settings.attendance_departments):
-            if name not in known:
-                self.add(self.setting_cells.get(col.key, SETTINGS_SHEET.label(self.lang)), "setting_unknown_department",
-                         severity="warning", column=col.label(self.lang), value=name, known=join(known, self.lang))
+        s = plan.settings
+        named = {"attendance_departments": list(dict.fromkeys(s.attendance_departments)),
+                 "products_department": [s.products_department] if s.products_department else []}
+        for key, names in named.items():
+            col = next(c for c in SETTINGS if c.key == key)
+            where = s.cells.get(key, SETTINGS_SHEET.label(self.lang))
+            for name in names:
+                if name not in known:
+                    self.add(where, f"setting_unknown_{key}", severity="warning", column=col.label(self.lang),
+                             value=name, known=join(known, self.lang))
 
     def _check_case(self, plan: m.Plan) -> None:
         """Names that differ only in case are one name to COUNTIF and '=' in Excel, WPS and
