@@ -293,3 +293,47 @@ def test_attendance_files_are_byte_identical_on_rebuild(odd_ids) -> None:
     again = export_files(plan, results.rosters)
     xlsx = {n for n in files if n.endswith(".xlsx")}
     assert xlsx and {n: again[n] for n in xlsx} == {n: files[n] for n in xlsx}
+
+
+@pytest.mark.parametrize(("lang", "named", "texts"), [
+    ("zh", ("客服部", "财务部", "美编部"), (
+        "「考勤排班部门」中的「财务部」没有排班：该部门既没有人员也没有值班需求；不为它导出考勤排班导入表",
+        "「考勤排班部门」中的「美编部」没有排班：人员表中没有该部门的人；不为它导出考勤排班导入表")),
+    ("en", ("Customer service", "Finance", "Design"), (
+        "'Finance' in 'Attendance-rostered departments' gets no roster: it has neither staff nor a requirement; "
+        "no attendance import is written for it",
+        "'Design' in 'Attendance-rostered departments' gets no roster: no one on the Staff sheet works in it; "
+        "no attendance import is written for it")),
+], ids=["zh", "en"])
+def test_a_named_attendance_department_without_a_roster_is_a_warning_at_its_setting(
+        fast_plan: Path, tmp_path: Path, lang: str, named: tuple[str, str, str], texts: tuple[str, str]) -> None:
+    """A department 考勤排班部门 names that exists but gets no roster (one only on the departments
+    sheet; one whose staff is deleted) gets no import: `check` and the build say so and why."""
+    from plan_edit import append, delete_rows, rows_where, set_setting
+    from sheetplan.build import compute
+    from sheetplan.files import file_name
+    from sheetplan.pipeline import check
+    from sheetplan.plan.reader import read_plan
+    from sheetplan.render.template import write_example
+
+    kept, bare, unstaffed = named
+    src = fast_plan if lang == "zh" else write_example(tmp_path / "en.xlsx", "en")
+    wb = openpyxl.load_workbook(src)
+    sheets = ("部门", "人员", "部门") if lang == "zh" else ("Departments", "Staff", "Department")
+    append(wb[sheets[0]], {sheets[2]: bare})
+    delete_rows(wb[sheets[1]], rows_where(wb[sheets[1]], sheets[2], lambda v: v == unstaffed))
+    if lang == "en":
+        set_setting(wb, "Roster solver budget", 0.1)
+    where = set_setting(wb, "考勤排班部门" if lang == "zh" else "Attendance-rostered departments",
+                        ("、" if lang == "zh" else ", ").join(named))
+    wb.save(tmp_path / "p.xlsx")
+    plan = read_plan(tmp_path / "p.xlsx")
+    assert plan.lang == lang and plan.settings.attendance_departments == named
+    expected = [(where, text, "warning") for text in texts]
+    said = [(p.where, p.message, p.severity) for p in [*plan.warnings, *check(plan)] if p.where == where]
+    assert said == expected
+    results = compute(plan)
+    assert [(p.where, p.message, p.severity) for p in results.problems if p.where == where] == expected
+    files = export_files(plan, results.rosters)
+    imports = {d: {file_name(d, app.file[lang]) for app in APPS} for d in named}
+    assert imports[kept] <= set(files) and not (imports[bare] | imports[unstaffed]) & set(files)

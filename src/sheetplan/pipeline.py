@@ -38,7 +38,7 @@ from .plan import to_roster, to_service
 from .plan.model import Edit, Plan
 from .plan.problems import Problem
 from .plan.requirements import SERVICE_SERIES, Resolution, resolve
-from .plan.schema import CHOICE_EN, YES
+from .plan.schema import CHOICE_EN, SETTINGS, SETTINGS_SHEET, YES
 
 MAX_ROSTER_PEOPLE = 1500  # people in one department's roster (a bigger one is split into teams)
 
@@ -202,17 +202,16 @@ def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Probl
     problems: list[Problem] = []
     for dept, requirement in dem.requirements.items():
         staff = [p for p in plan.staff if p.department == dept]
-        shifts = to_roster.shift_templates(plan, dept)
-        if not staff:
-            continue  # reported by the resolution (a requirement no one can work)
-        if len(staff) > MAX_ROSTER_PEOPLE:  # bounded time and memory: split such a department into teams
+        why = _no_roster(plan, dem, dept)
+        if why == "too_big":  # bounded time and memory: split such a department into teams
             problems.append(Problem(staff[0].cells.get("department", ""), msg(
                 "dept_too_big", plan.lang, dept=dept, n=len(staff), max=MAX_ROSTER_PEOPLE), "warning"))
-            continue
-        if not shifts:
+        elif why == "no_shifts":
             problems.append(Problem(staff[0].cells.get("department", ""), msg("dept_no_shifts", plan.lang, dept=dept),
                                     "warning"))
+        if why:  # no staff: reported by the resolution (a requirement no one can work)
             continue
+        shifts = to_roster.shift_templates(plan, dept)
         people = [to_roster.person(plan, p, s.interval_minutes) for p in staff]
         jobs.append(partial(
             roster_department, dept, people, shifts, requirement, len(s.days), rules,
@@ -235,7 +234,37 @@ def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Probl
     out = [replace(r, days=day_worst(r, dem.service, [q for d, q in fed if d == r.department])) for r in out]
     for r in out:
         problems += _roster_problems(plan, dem, r) + _idle_problems(plan, r.department, r.idle)
-    return out, problems, dropped
+    return out, problems + _attendance_problems(plan, dem), dropped
+
+
+def _no_roster(plan: Plan, dem: Demand, dept: str) -> str | None:
+    """Why :func:`rosters` makes no roster for ``dept`` ('nothing', 'no_requirement', 'no_staff',
+    'too_big', 'no_shifts'), or None when it makes one."""
+    staff = sum(p.department == dept for p in plan.staff)
+    if dept not in dem.requirements:
+        return "no_requirement" if staff else "nothing"
+    if not staff:
+        return "no_staff"
+    if staff > MAX_ROSTER_PEOPLE:
+        return "too_big"
+    return None if to_roster.shift_templates(plan, dept) else "no_shifts"
+
+
+def _attendance_problems(plan: Plan, dem: Demand) -> list[Problem]:
+    """Each department the 考勤排班部门 setting names that gets no roster, and so no attendance
+    import: a warning at the setting's cell saying why (a name that is no department at all is
+    the reader's warning)."""
+    s, lang = plan.settings, plan.lang
+    col = next(c for c in SETTINGS if c.key == "attendance_departments")
+    where = s.cells.get(col.key, plan.sheets.get(SETTINGS_SHEET.key, SETTINGS_SHEET.label(lang)))
+    known = plan.department_names()
+    out = []
+    for dept in dict.fromkeys(s.attendance_departments):
+        why = _no_roster(plan, dem, dept) if dept in known else None
+        if why:
+            out.append(Problem(where, msg("attendance_no_roster", lang, column=col.label(lang), dept=dept,
+                                          why=msg(f"no_roster_{why}", lang, max=MAX_ROSTER_PEOPLE)), "warning", dept))
+    return out
 
 
 def _without_failing_edits(plan: Plan, job: partial, r: DepartmentRoster) -> tuple[DepartmentRoster, dict[str, str]]:
@@ -301,7 +330,7 @@ def check(plan: Plan) -> list[Problem]:
         people = [to_roster.person(plan, p, s.interval_minutes) for p in staff]
         idle = structural_idle(people, shifts, requirement, len(s.days), s.interval_minutes)
         out += _idle_problems(plan, dept, idle)
-    return out
+    return out + _attendance_problems(plan, dem)
 
 
 def _idle_problems(plan: Plan, dept: str, idle_people: list[Idle]) -> list[Problem]:
