@@ -203,6 +203,9 @@ class RosterRules:
     # (see roster_cover): convex, so a deep gap at the busiest hour costs more than shallow ones
     # spread over quiet hours. (1,) weighs every short person-interval the same.
     depth_weights: tuple[int, ...] = rc.DEPTH_WEIGHTS
+    # share of each phase's budget given to the neighbourhood search (roster_lns) after CP-SAT's
+    # whole-model search has found a roster; 0 switches it off
+    lns_share: float = 0.5
     # further CP-SAT parameters by name (e.g. (("num_workers", 8),)), set last: for benches and tuning
     solver_params: tuple[tuple[str, object], ...] = ()
 

@@ -11,6 +11,7 @@ find any roster); the wall clock is only a backstop.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections import Counter, defaultdict
@@ -22,6 +23,7 @@ from ortools.sat.python import cp_model
 from .roster_checks import check_extras, check_inputs, fixed_conflicts, hour_conflicts
 from .roster_constraints import Built, Inputs, build_model
 from .roster_greedy import Candidate, Limits, greedy_roster
+from .roster_lns import Budget, improve
 from .roster_model import (
     _COST_SCALE,
     _EPS,
@@ -45,12 +47,18 @@ from .roster_rules import Request, ShiftCover
 
 __all__ = ["solve_roster"]
 _GOOD = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+_log = logging.getLogger(__name__)
 _DEFAULT_RULES = RosterRules()
 # Above this many assignment variables (about 250 people over 8 days) the search may not even
 # finish presolve within its budget: it starts from the greedy roster completed by the model, and
 # keeps that roster when it finds nothing better. Smaller models search from the greedy hint alone,
 # which lets the cost phase go further in the same budget (the example: 51,280 vs 52,900).
 COMPLETE_HINT_ABOVE = 10_000
+# In the reproducible mode (plans) the neighbourhood search runs only on models of more assignment
+# variables than this: its rounds' model copies are outside CP-SAT's deterministic clock, and
+# below it the whole-model search does as well in the planner's budget (the example's 客服部,
+# 2,125: phase 1 proven in a second; with the search the build took 50 % longer for 1.6 % of cost).
+LNS_REPRODUCIBLE_ABOVE = 3_000
 
 
 @dataclass
@@ -215,6 +223,63 @@ def _run(built: Built, rules: RosterRules, deadline: float, limit: float, share:
     return solver, solver.solve(built.model)
 
 
+def _search(built: Built, rules: RosterRules, deadline: float, limit: float, share: float, scale: float = 1.0,
+            start: Sequence[int] | None = None) -> tuple[cp_model.CpSolver, int, float]:
+    """One phase: CP-SAT on the whole model, then — when it found a roster it could not prove
+    best — the neighbourhood search (:mod:`sheetplan.calc.roster_lns`) for ``rules.lns_share`` of
+    the phase's budget; from ``start`` (a complete solution, e.g. the previous phase's) when the
+    whole-model search found nothing in its share. Returns a solver holding the best roster
+    (every variable), its status and the whole-model search's bound on the objective."""
+    lns = min(0.95, max(0.0, float(rules.lns_share)))
+    if rules.deterministic_time is not None and len(built.x) < LNS_REPRODUCIBLE_ABOVE:
+        lns = 0.0
+    solver, code = _run(built, rules, deadline, limit * (1 - lns), share * (1 - lns), scale)
+    bound = solver.best_objective_bound if code in (*_GOOD, cp_model.INFEASIBLE) else math.nan
+    if not lns or code in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+        return solver, code, bound
+    if code == cp_model.FEASIBLE:
+        values, objective = list(solver.response_proto.solution), solver.objective_value
+    elif start is not None:
+        solver, code = _fixed(built, start, deadline)  # the start as a roster of this phase's objective
+        if code not in _GOOD:
+            return solver, code, bound
+        values, objective = list(solver.response_proto.solution), solver.objective_value
+    else:
+        return solver, code, bound
+    if objective <= bound + _EPS:
+        return solver, code, bound
+    det = rules.deterministic_time
+    # reproducible: the deterministic budget ends the search, the wall clock only as the backstop
+    budget = Budget(deadline=deadline if det is not None else min(deadline, time.perf_counter() + limit * lns),
+                    deterministic=None if det is None else max(0.1, det * share) * scale * lns,
+                    workers=max(1, min(int(rules.num_workers), 2)))
+    day_of = [inst.day for inst in built.instances]
+    better, best, stats = improve(built.model, built.x, day_of, values, objective, budget, seed=int(rules.random_seed))
+    _log.debug("whole-model search %s (bound %s, %.2f s), neighbourhood search %s in %d rounds (%d better)",
+               objective, bound, solver.wall_time, best, stats.rounds, stats.improved)
+    if best >= objective - _EPS:
+        return solver, code, bound
+    fixed, code2 = _fixed(built, better, deadline)
+    if code2 not in _GOOD:
+        return solver, code, bound
+    return fixed, cp_model.OPTIMAL if best <= bound + _EPS else cp_model.FEASIBLE, bound
+
+
+def _fixed(built: Built, values: Sequence[int], deadline: float) -> tuple[cp_model.CpSolver, int]:
+    """A solver holding ``values``: the model with every assignment fixed, solved by propagation."""
+    model = built.model.clone()
+    for var in built.x.values():
+        model.add(model.get_bool_var_from_proto_index(var.index) == values[var.index])
+    model.clear_hints()
+    for i, value in enumerate(values):
+        model.add_hint(model.get_int_var_from_proto_index(i), value)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_deterministic_time = 10.0
+    solver.parameters.max_time_in_seconds = max(5.0, deadline - time.perf_counter())
+    return solver, solver.solve(model)
+
+
 def _lexicographic(built: Built, rules: RosterRules, deadline: float,
                    start: tuple[cp_model.CpSolver, int] | None) -> tuple[cp_model.CpSolver, int, float, bool] | _Failed:
     """Phase 1: the least weighted shortfall (its budget grown when too small to find any roster;
@@ -223,18 +288,20 @@ def _lexicographic(built: Built, rules: RosterRules, deadline: float,
     model = built.model
     first = 0.6 if rules.cost_phase else 1.0
     model.minimize(built.shortfall)
-    solver, code = _run(built, rules, deadline, 0.6 * (deadline - time.perf_counter()), first)
+    begin = list(start[0].response_proto.solution) if start is not None else None
+    solver, code, bound1 = _search(built, rules, deadline, 0.6 * (deadline - time.perf_counter()), first, start=begin)
     for scale in (4.0, 16.0):  # a budget too small to finish presolve: grow it (still reproducible)
         if code in _GOOD or code == cp_model.INFEASIBLE or time.perf_counter() > deadline:
             break
-        solver, code = _run(built, rules, deadline, 0.6 * (deadline - time.perf_counter()), first, scale)
+        solver, code, bound1 = _search(built, rules, deadline, 0.6 * (deadline - time.perf_counter()), first, scale,
+                                       start=begin)
     if code not in _GOOD and code != cp_model.INFEASIBLE and start is not None:
         solver, code = start  # too big for the budget: the greedy roster, checked by the model
         return solver, cp_model.FEASIBLE, math.nan, False
     if code not in _GOOD:
         return _Failed("solver" if code == cp_model.INFEASIBLE else "budget", solver.status_name(code))
     best_short = round(solver.objective_value)
-    short_proven = code == cp_model.OPTIMAL and solver.best_objective_bound >= best_short - _EPS
+    short_proven = code == cp_model.OPTIMAL and bound1 >= best_short - _EPS
     if not rules.cost_phase:
         return solver, cp_model.FEASIBLE, math.nan, short_proven
     # hint every variable (not only x): CP-SAT then starts phase 2 from a complete, feasible
@@ -245,9 +312,9 @@ def _lexicographic(built: Built, rules: RosterRules, deadline: float,
         model.add_hint(model.get_int_var_from_proto_index(i), value)
     model.add(built.shortfall <= best_short)
     model.minimize(built.cost_fair)
-    solver2, code2 = _run(built, rules, deadline, deadline - time.perf_counter(), 0.4)
+    solver2, code2, bound2 = _search(built, rules, deadline, deadline - time.perf_counter(), 0.4, start=values)
     if code2 in _GOOD:
-        return solver2, code2, (solver2.best_objective_bound + built.penalty_const) / _COST_SCALE, short_proven
+        return solver2, code2, (bound2 + built.penalty_const) / _COST_SCALE, short_proven
     return solver, cp_model.FEASIBLE, math.nan, short_proven  # phase 1's roster: valid, not cost-optimised
 
 
@@ -273,10 +340,10 @@ def _weighted(built: Built, rules: RosterRules, deadline: float
               ) -> tuple[cp_model.CpSolver, int, float, bool] | _Failed:
     """One objective: weighted shortfall next to cost (the benchmark's penalties)."""
     built.model.minimize(built.w_short * built.shortfall + built.cost_fair)
-    solver, code = _run(built, rules, deadline, deadline - time.perf_counter(), 0.4)
+    solver, code, bound = _search(built, rules, deadline, deadline - time.perf_counter(), 0.4)
     if code not in _GOOD:
         return _Failed("solver", solver.status_name(code))
-    return solver, code, (solver.best_objective_bound + built.penalty_const) / _COST_SCALE, True
+    return solver, code, (bound + built.penalty_const) / _COST_SCALE, True
 
 
 def _result(solver: cp_model.CpSolver, code: int, bound: float, built: Built, pb: _Problem, short_proven: bool,
