@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,7 +75,40 @@ def _ratio(line: str) -> tuple[str, str, str]:
     return name, value, note
 
 
-def markdown(results: list[Result], when: dt.datetime) -> str:
+def earlier_rows(path: Path, ran: set[str]) -> list[str]:
+    """The table rows of ``path`` for scripts not run now, each marked with that file's date:
+    one benchmark can be re-run (``--only … --keep-others``) without passing off old figures as new."""
+    if not path.is_file():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    stamp = next((ln.split(" · ")[0] for ln in lines if " · " in ln and ln[:4].isdigit()), "an earlier run")
+    rows = []
+    for ln in lines:
+        cells = ln.split(" | ")
+        if ln.startswith("| bench_") and cells[0][2:] not in ran:
+            note = cells[-1].rstrip(" |")
+            tag = "" if "(run of " in note else f" (run of {stamp})"
+            rows.append(" | ".join([*cells[:-1], note + tag]) + " |")
+    return rows
+
+
+def earlier_sections(path: Path, ran: set[str]) -> list[str]:
+    """The output sections (``## bench_x.py (…)``) of ``path`` for scripts not run now."""
+    if not path.is_file():
+        return []
+    out: list[str] = []
+    keep = False
+    for ln in path.read_text(encoding="utf-8").splitlines():
+        if ln.startswith("## "):
+            keep = ln[3:].split(" ")[0] not in ran
+            if keep:
+                out.append("")
+        if keep:
+            out.append(ln)
+    return out
+
+
+def markdown(results: list[Result], when: dt.datetime, kept: Sequence[str] = (), sections: Sequence[str] = ()) -> str:
     out = [
         "# Benchmark results",
         "",
@@ -93,11 +127,13 @@ def markdown(results: list[Result], when: dt.datetime) -> str:
             out.append(f"| {r.script} | {name} | {value} | {note} |")
         if r.status == "ok" and not r.ratios:
             out.append(f"| {r.script} | (no RATIO lines: see its output below) |  | {r.seconds:.0f} s |")
+    out += kept
     for r in results:
         if not r.ratios or r.status != "ok":
             tail = r.output.rstrip("\n").splitlines()[-TAIL_LINES:]
             head = f"## {r.script} ({r.status}, {r.seconds:.0f} s, last {len(tail)} lines)"
             out += ["", head, "", "```", *tail, "```"]
+    out += sections
     return "\n".join(out) + "\n"
 
 
@@ -106,6 +142,8 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=1200, help="seconds per benchmark script")
     ap.add_argument("--only", nargs="*", help="names of the scripts to run (default: every bench_*.py)")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    ap.add_argument("--keep-others", action="store_true",
+                    help="with --only: keep the other scripts' rows of --out, marked with their run's date")
     args = ap.parse_args()
     scripts = sorted(HERE.glob("bench_*.py"))
     if args.only:
@@ -113,7 +151,10 @@ def main() -> None:
     when = dt.datetime.now()
     print(f"{len(scripts)} benchmark(s) on {machine()}", flush=True)
     results = [run_one(s, args.timeout) for s in scripts]
-    text = markdown(results, when)
+    ran = {s.name for s in scripts}
+    kept = earlier_rows(args.out, ran) if args.keep_others else []
+    sections = earlier_sections(args.out, ran) if args.keep_others else []
+    text = markdown(results, when, kept, sections)
     tmp = args.out.with_suffix(".md.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(args.out)
