@@ -97,7 +97,7 @@ def test_a_plan_roster_with_the_search_is_reproducible_and_keeps_every_rule(monk
         return out
 
     monkeypatch.setattr(roster_solve, "improve", spy)
-    monkeypatch.setattr(roster_solve, "LNS_REPRODUCIBLE_ABOVE", 0)  # this small model searched too
+    monkeypatch.setattr(roster_solve, "LNS_ABOVE", 0)  # this small model searched too
     people, req, shifts = _department(40)
     rules = RosterRules(time_limit_s=60, deterministic_time=0.4, num_workers=1, min_rest_hours=11)
     results = [solve_roster(people, shifts, req, 4, rules) for _ in range(2)]
@@ -111,9 +111,10 @@ def test_a_plan_roster_with_the_search_is_reproducible_and_keeps_every_rule(monk
 
 
 @pytest.mark.parametrize("share", [0.0, 0.5])
-def test_the_search_share_is_a_rule(share: float) -> None:
+def test_the_search_share_is_a_rule(share: float, monkeypatch) -> None:
     """lns_share 0 switches the search off; either way a valid roster comes back."""
     people, req, shifts = _department(12)
+    monkeypatch.setattr(roster_solve, "LNS_ABOVE", 0)
     res = solve_roster(people, shifts, req, 4, RosterRules(time_limit_s=20, deterministic_time=0.5, num_workers=1,
                                                             lns_share=share))
     assert res.assignments and res.cover

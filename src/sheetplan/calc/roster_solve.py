@@ -54,11 +54,12 @@ _DEFAULT_RULES = RosterRules()
 # keeps that roster when it finds nothing better. Smaller models search from the greedy hint alone,
 # which lets the cost phase go further in the same budget (the example: 51,280 vs 52,900).
 COMPLETE_HINT_ABOVE = 10_000
-# In the reproducible mode (plans) the neighbourhood search runs only on models of more assignment
-# variables than this: its rounds' model copies are outside CP-SAT's deterministic clock, and
-# below it the whole-model search does as well in the planner's budget (the example's 客服部,
-# 2,125: phase 1 proven in a second; with the search the build took 50 % longer for 1.6 % of cost).
-LNS_REPRODUCIBLE_ABOVE = 3_000
+# The neighbourhood search runs only on models of more assignment variables than this: below it
+# the whole-model search does as well or better in the same budget (the example's 客服部, 2,125:
+# phase 1 proven in a second, and the search made the build 50 % longer for 1.6 % of cost; the
+# benchmark's Instances 5-7, 900-1,700: worse with half the portfolio's time given to it), and
+# in the reproducible mode its rounds' model copies are outside CP-SAT's deterministic clock.
+LNS_ABOVE = 3_000
 
 
 @dataclass
@@ -231,7 +232,7 @@ def _search(built: Built, rules: RosterRules, deadline: float, limit: float, sha
     whole-model search found nothing in its share. Returns a solver holding the best roster
     (every variable), its status and the whole-model search's bound on the objective."""
     lns = min(0.95, max(0.0, float(rules.lns_share)))
-    if rules.deterministic_time is not None and len(built.x) < LNS_REPRODUCIBLE_ABOVE:
+    if len(built.x) < LNS_ABOVE:
         lns = 0.0
     solver, code = _run(built, rules, deadline, limit * (1 - lns), share * (1 - lns), scale)
     bound = solver.best_objective_bound if code in (*_GOOD, cp_model.INFEASIBLE) else math.nan
