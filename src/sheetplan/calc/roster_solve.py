@@ -241,7 +241,7 @@ def _search(built: Built, rules: RosterRules, deadline: float, limit: float, sha
     if code == cp_model.FEASIBLE:
         values, objective = list(solver.response_proto.solution), solver.objective_value
     elif start is not None:
-        solver, code = _fixed(built, start, deadline)  # the start as a roster of this phase's objective
+        solver, code = _fixed(built, _values(built, start), deadline, start)  # the start, priced by this phase
         if code not in _GOOD:
             return solver, code, bound
         values, objective = list(solver.response_proto.solution), solver.objective_value
@@ -260,25 +260,37 @@ def _search(built: Built, rules: RosterRules, deadline: float, limit: float, sha
                objective, bound, solver.wall_time, best, stats.rounds, stats.improved)
     if best >= objective - _EPS:
         return solver, code, bound
-    fixed, code2 = _fixed(built, better, deadline)
+    fixed, code2 = _fixed(built, _values(built, better), deadline, better)
     if code2 not in _GOOD:
         return solver, code, bound
     return fixed, cp_model.OPTIMAL if best <= bound + _EPS else cp_model.FEASIBLE, bound
 
 
-def _fixed(built: Built, values: Sequence[int], deadline: float) -> tuple[cp_model.CpSolver, int]:
-    """A solver holding ``values``: the model with every assignment fixed, solved by propagation."""
+def _fixed(built: Built, assigned: Mapping[int, int], deadline: float, hint: Sequence[int] = (),
+           objective: cp_model.LinearExprT | None = None) -> tuple[cp_model.CpSolver, int]:
+    """A copy of the model with every assignment literal fixed (``assigned``: proto index → 0/1),
+    solved by propagation in moments: feasible exactly when those assignments keep every hard
+    rule, and then a solver holding every variable's value. ``hint``: all values, when known;
+    ``objective``: set on the copy when the model has none yet (same variable indices)."""
     model = built.model.clone()
-    for var in built.x.values():
-        model.add(model.get_bool_var_from_proto_index(var.index) == values[var.index])
-    model.clear_hints()
-    for i, value in enumerate(values):
-        model.add_hint(model.get_int_var_from_proto_index(i), value)
+    for index, value in assigned.items():
+        model.add(model.get_bool_var_from_proto_index(index) == value)
+    if hint:
+        model.clear_hints()
+        for i, value in enumerate(hint):
+            model.add_hint(model.get_int_var_from_proto_index(i), value)
+    if objective is not None:
+        model.minimize(objective)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = 10.0
     solver.parameters.max_time_in_seconds = max(5.0, deadline - time.perf_counter())
     return solver, solver.solve(model)
+
+
+def _values(built: Built, values: Sequence[int]) -> dict[int, int]:
+    """The assignment literals' part of a complete solution, by proto index."""
+    return {var.index: values[var.index] for var in built.x.values()}
 
 
 def _lexicographic(built: Built, rules: RosterRules, deadline: float,
@@ -321,19 +333,11 @@ def _lexicographic(built: Built, rules: RosterRules, deadline: float,
 
 def _complete(built: Built, hinted: set[tuple[str, int, str]], deadline: float
               ) -> tuple[cp_model.CpSolver, int, list[int]]:
-    """The greedy roster checked and completed by the model: a copy with every assignment fixed
-    to it is feasible exactly when the greedy roster keeps every hard rule, and is then solved by
-    propagation in moments; its values (every variable, not only the assignments) become the
-    search's starting point and, should the search find nothing in its budget, the roster."""
-    model = built.model.clone()
-    for key, var in built.x.items():
-        model.add(model.get_bool_var_from_proto_index(var.index) == int(key in hinted))
-    model.minimize(built.shortfall)  # the clone's objective on the same variable indices
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = 10.0
-    solver.parameters.max_time_in_seconds = max(5.0, deadline - time.perf_counter())
-    code = solver.solve(model)
+    """The greedy roster checked and completed by the model (see :func:`_fixed`): its values
+    (every variable, not only the assignments) become the search's starting point and, should
+    the search find nothing in its budget, the roster."""
+    solver, code = _fixed(built, {var.index: int(key in hinted) for key, var in built.x.items()}, deadline,
+                          objective=built.shortfall)
     return solver, code, list(solver.response_proto.solution) if code in _GOOD else []
 
 
