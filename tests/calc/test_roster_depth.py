@@ -85,12 +85,17 @@ def test_a_model_too_big_for_its_budget_keeps_the_greedy_roster(monkeypatch) -> 
     from ortools.sat.python import cp_model
 
     from sheetplan.calc import roster_solve
+    from sheetplan.calc.roster_lns import LnsStats
 
     def nothing(*args: object, **kw: object) -> tuple[cp_model.CpSolver, int]:
         return cp_model.CpSolver(), cp_model.UNKNOWN
 
-    monkeypatch.setattr(roster_solve, "COMPLETE_HINT_ABOVE", 0)
+    def no_better(model, x, day_of, values, objective, *args, **kw):
+        return values, objective, LnsStats(start=objective, end=objective)
+
+    monkeypatch.setattr(roster_solve, "LNS_ABOVE", 0)
     monkeypatch.setattr(roster_solve, "_run", nothing)
+    monkeypatch.setattr(roster_solve, "improve", no_better)
     req = {"desk": [0] * 8 + [2] * 8 + [0] * 8}
     people = [Person(f"p{i}", "d", ("desk",)) for i in range(3)]
     res = solve_roster(people, [ShiftTemplate("D", 8, 8)], req, 1, RULES)

@@ -118,3 +118,41 @@ def test_the_search_share_is_a_rule(share: float, monkeypatch) -> None:
     res = solve_roster(people, shifts, req, 4, RosterRules(time_limit_s=20, deterministic_time=0.5, num_workers=1,
                                                             lns_share=share))
     assert res.assignments and res.cover
+
+
+def _built(n: int = 8):
+    """A small department's model, as solve_roster builds it."""
+    from sheetplan.calc.roster_constraints import Inputs, build_model
+    from sheetplan.calc.roster_model import _night_codes
+
+    people, req, shifts = _department(n)
+    rules = RosterRules(deterministic_time=0.5, num_workers=1)
+    pb = roster_solve._prepare(people, shifts, req, 4, rules, [], 60, (), ())
+    return build_model(Inputs(pb.people, pb.instances, pb.requirement, rules, [], _night_codes(shifts, rules),
+                              pb.n_intervals))
+
+
+def test_fixing_assignments_pins_every_literal_to_its_value() -> None:
+    """_fixed edits domains in place (a constraint per literal is slow): a literal fixed to 0
+    stays 0 even when the objective would gain by setting it — an edit through a negative index
+    is lost in OR-Tools' proto containers and would have left every 0 free."""
+    built = _built()
+    solver, code = roster_solve._fixed(built, {var.index: 0 for var in built.x.values()},
+                                       time.perf_counter() + 30, objective=built.shortfall)
+    assert code == cp_model.OPTIMAL
+    assert not any(solver.boolean_value(var) for var in built.x.values())
+    ones = {var.index: int(k % 3 == 0) for k, var in enumerate(built.x.values())}
+    solver, code = roster_solve._fixed(built, ones, time.perf_counter() + 30, objective=built.shortfall)
+    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # feasible only when those shifts keep every rule
+        assert [int(solver.boolean_value(var)) for var in built.x.values()] == list(ones.values())
+    # the caller's model is untouched
+    assert all(list(built.model.proto.variables[var.index].domain) == [0, 1] for var in built.x.values())
+
+
+def test_fixing_a_literal_to_a_value_its_domain_forbids_is_infeasible() -> None:
+    built = _built()
+    first = next(iter(built.x.values()))
+    domain = built.model.proto.variables[first.index].domain
+    domain[0], domain[1] = 0, 0  # e.g. a person who cannot work that shift
+    _, code = roster_solve._fixed(built, {first.index: 1}, time.perf_counter() + 30)
+    assert code == cp_model.INFEASIBLE

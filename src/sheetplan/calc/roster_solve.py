@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 from .roster_checks import check_extras, check_inputs, fixed_conflicts, hour_conflicts
 from .roster_constraints import Built, Inputs, build_model
 from .roster_greedy import Candidate, Limits, greedy_roster
-from .roster_lns import Budget, improve
+from .roster_lns import Budget, improve, set_domain, set_hint
 from .roster_model import (
     _COST_SCALE,
     _EPS,
@@ -49,16 +49,18 @@ __all__ = ["solve_roster"]
 _GOOD = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 _log = logging.getLogger(__name__)
 _DEFAULT_RULES = RosterRules()
-# Above this many assignment variables (about 250 people over 8 days) the search may not even
-# finish presolve within its budget: it starts from the greedy roster completed by the model, and
-# keeps that roster when it finds nothing better. Smaller models search from the greedy hint alone,
-# which lets the cost phase go further in the same budget (the example: 51,280 vs 52,900).
-COMPLETE_HINT_ABOVE = 10_000
-# The neighbourhood search runs only on models of more assignment variables than this: below it
-# the whole-model search does as well or better in the same budget (the example's 客服部, 2,125:
-# phase 1 proven in a second, and the search made the build 50 % longer for 1.6 % of cost; the
-# benchmark's Instances 5-7, 900-1,700: worse with half the portfolio's time given to it), and
-# in the reproducible mode its rounds' model copies are outside CP-SAT's deterministic clock.
+# Above this many assignment variables (about 60 people over 8 days) a department is searched by
+# neighbourhoods (:mod:`sheetplan.calc.roster_lns`): it starts from the greedy roster checked and
+# completed by the model, and keeps that roster when the search finds nothing better.
+# * In the reproducible mode (plans) only by neighbourhoods: one worker's whole-model search on
+#   such a model spends its budget in presolve (200 people: 4.8 s for 0.6 units, no better roster;
+#   1,000: nothing at all), while the neighbourhoods, re-solved in moments, moved 300 people from
+#   97.9 % to 99.2 % covered and 1,000 from 97.7 % to 98.6 % at the default budget.
+# * On several workers (benchmarks) the whole-model search first, for its bound, then the
+#   neighbourhoods for ``RosterRules.lns_share`` of each phase.
+# Below it the whole-model search does as well or better (the example's 客服部, 2,125: phase 1
+# proven in a second; with the neighbourhoods the build took 50 % longer for 1.6 % of cost; the
+# benchmark's Instances 5-7, 900-1,700: worse with half the portfolio's time given to them).
 LNS_ABOVE = 3_000
 
 
@@ -131,12 +133,10 @@ def solve_roster(
                                pb.n_intervals, requests, pb.shift_cover, _priority(priority, pb), days))
     hinted = _add_hint(built, pb, hint, fixed)
     start = None
-    if hinted and not hint and rules.shortfall_weight is None and len(built.x) > COMPLETE_HINT_ABOVE:
+    if hinted and rules.shortfall_weight is None and len(built.x) > LNS_ABOVE:
         solver0, code0, values = _complete(built, hinted, pb.t0 + max(0.2, float(rules.time_limit_s)))
         if values:
-            built.model.clear_hints()
-            for i, value in enumerate(values):
-                built.model.add_hint(built.model.get_int_var_from_proto_index(i), value)
+            set_hint(built.model, values)
             start = (solver0, code0)
     deadline = pb.t0 + max(0.2, float(rules.time_limit_s) - 0.15)  # the whole call: build, phases, read-back
     if rules.shortfall_weight is None:
@@ -187,8 +187,7 @@ def _add_hint(built: Built, pb: _Problem, hint: Sequence[Assignment], fixed: Seq
     hinted = {(a.person, pb.by_key[(a.day, a.shift_code)].idx, a.post) for a in hint
               if (a.day, a.shift_code) in pb.by_key} or _greedy_hint(built, pb, fixed)
     if hinted:
-        for key, var in built.x.items():
-            built.model.add_hint(var, key in hinted)
+        set_hint(built.model, [key in hinted for key in built.x], [var.index for var in built.x.values()])
     return hinted
 
 
@@ -229,13 +228,19 @@ def _search(built: Built, rules: RosterRules, deadline: float, limit: float, sha
     """One phase: CP-SAT on the whole model, then — when it found a roster it could not prove
     best — the neighbourhood search (:mod:`sheetplan.calc.roster_lns`) for ``rules.lns_share`` of
     the phase's budget; from ``start`` (a complete solution, e.g. the previous phase's) when the
-    whole-model search found nothing in its share. Returns a solver holding the best roster
-    (every variable), its status and the whole-model search's bound on the objective."""
+    whole-model search found nothing in its share, or was skipped (see :data:`LNS_ABOVE`).
+    Returns a solver holding the best roster (every variable), its status and the whole-model
+    search's bound on the objective (NaN without one)."""
     lns = min(0.95, max(0.0, float(rules.lns_share)))
-    if len(built.x) < LNS_ABOVE:
+    if len(built.x) <= LNS_ABOVE:
         lns = 0.0
-    solver, code = _run(built, rules, deadline, limit * (1 - lns), share * (1 - lns), scale)
-    bound = solver.best_objective_bound if code in (*_GOOD, cp_model.INFEASIBLE) else math.nan
+    elif start is not None and rules.deterministic_time is not None:
+        lns = 1.0  # one worker: neighbourhoods only (see LNS_ABOVE)
+    if lns < 1:
+        solver, code = _run(built, rules, deadline, limit * (1 - lns), share * (1 - lns), scale)
+        bound = solver.best_objective_bound if code in (*_GOOD, cp_model.INFEASIBLE) else math.nan
+    else:
+        solver, code, bound = None, cp_model.UNKNOWN, math.nan
     if not lns or code in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
         return solver, code, bound
     if code == cp_model.FEASIBLE:
@@ -273,12 +278,15 @@ def _fixed(built: Built, assigned: Mapping[int, int], deadline: float, hint: Seq
     rule, and then a solver holding every variable's value. ``hint``: all values, when known;
     ``objective``: set on the copy when the model has none yet (same variable indices)."""
     model = built.model.clone()
+    variables = model.proto.variables
     for index, value in assigned.items():
-        model.add(model.get_bool_var_from_proto_index(index) == value)
+        domain = variables[index].domain
+        if domain[0] <= value <= domain[1]:  # a literal's domain is one interval
+            set_domain(variables[index], value, value)
+        else:  # a value the model forbids: infeasible, as it must be
+            model.add(model.get_bool_var_from_proto_index(index) == value)
     if hint:
-        model.clear_hints()
-        for i, value in enumerate(hint):
-            model.add_hint(model.get_int_var_from_proto_index(i), value)
+        set_hint(model, hint)
     if objective is not None:
         model.minimize(objective)
     solver = cp_model.CpSolver()
@@ -320,9 +328,7 @@ def _lexicographic(built: Built, rules: RosterRules, deadline: float,
     # hint every variable (not only x): CP-SAT then starts phase 2 from a complete, feasible
     # solution instead of having to repair one
     values = list(solver.response_proto.solution)
-    model.clear_hints()
-    for i, value in enumerate(values):
-        model.add_hint(model.get_int_var_from_proto_index(i), value)
+    set_hint(model, values)
     model.add(built.shortfall <= best_short)
     model.minimize(built.cost_fair)
     solver2, code2, bound2 = _search(built, rules, deadline, deadline - time.perf_counter(), 0.4, start=values)
