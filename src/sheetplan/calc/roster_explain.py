@@ -327,6 +327,7 @@ def explain(
     imin = result.interval_minutes
     instances = shift_instances(shifts, result.horizon_days, imin)
     relaxed: list[tuple[str, str, RosterResult]] = []
+    control: RosterResult | None = None  # the same people and rules searched again, nothing relaxed
     if resolve:
         limit = min(5.0, rules.time_limit_s) if resolve_time_s is None else resolve_time_s
 
@@ -344,11 +345,19 @@ def explain(
         options = [(*o, list(shifts)) for o in _relaxations(people, shifts, rules, instances)]
         options += personal_relaxations(people, shifts, rules)
         options += shift_designs(runs, shifts, people, rules, imin, day_labels)
+        # the control: a re-search moves gaps too (another roster of the same shortfall, or a
+        # better one the budget had not reached), so a relaxation is credited only with what it
+        # closes beyond the control's roster, never with the search's own wandering
+        options.append(("", "", list(people), rules, list(shifts)))
         # independent single-threaded solves (CP-SAT releases the GIL): side by side, same answers
         with ThreadPoolExecutor(max_workers=max(1, min(len(options), os.cpu_count() or 1))) as pool:
             answers = list(pool.map(lambda o: what_if(o[2], o[3], o[4]), options))
+        options.pop()
+        control = answers.pop()
+        control = control if control.status != "infeasible" else None
         relaxed = [(zh_, en_, res2) for (zh_, en_, *_), res2 in zip(options, answers, strict=True)
                    if res2.status != "infeasible"]
+    searched_better = control is not None and control.shortfall_hours < result.shortfall_hours - 1e-9
 
     iph = 60 // imin
     for run in runs[:max_lines]:
@@ -389,9 +398,18 @@ def explain(
                                else f"or cross-train {k} of the spare {other} staff for "
                                     f"{run.post}")
         before = run.person_intervals
+        again = before if control is None else _run_short(run, requirement, control.cover)
+        if searched_better and again < before:
+            if zh:
+                effect = "可消除该缺口" if again == 0 else f"缺口可降至 {again / iph:g} 人·小时"
+                clauses.append(f"或提高排班求解预算（同样的人员和规则多搜索一轮，{effect}）")
+            else:
+                effect = "the gap closes" if again == 0 else f"the gap falls to {again / iph:g} person-hours"
+                clauses.append(f"or raise the roster solver budget (the same people and rules searched "
+                               f"once more: {effect})")
         for text_zh, text_en, res2 in relaxed:
             after = _run_short(run, requirement, res2.cover)
-            if after >= before:
+            if after >= min(before, again):
                 continue
             text_zh, text_en = design_text(text_zh, text_en, res2)
             if zh:
@@ -412,12 +430,14 @@ def explain(
         lines.append(f"{run.post} {span} {size}" + (sep + joined if joined else ""))
     for text, (day, code, post) in shift_runs[: max(0, max_lines - len(runs))]:
         clauses = []
-        before = sum(max(0, c.need - on_shift(result, c)) for c in shift_cover if (c.day, c.shift_code, c.post)
-                     == (day, code, post))
+        def short_of(res: RosterResult, key: tuple[int, str, str] = (day, code, post)) -> int:
+            return sum(max(0, c.need - on_shift(res, c)) for c in shift_cover if (c.day, c.shift_code, c.post) == key)
+
+        before = short_of(result)
+        floor = before if control is None else min(before, short_of(control))
         for text_zh, text_en, res2 in relaxed:
-            after = sum(max(0, c.need - on_shift(res2, c)) for c in shift_cover
-                        if (c.day, c.shift_code, c.post) == (day, code, post))
-            if after < before:
+            after = short_of(res2)
+            if after < floor:
                 effect = ("可消除该缺口" if after == 0 else f"，可降至缺 {after} 人") if zh else (
                     "the gap closes" if after == 0 else f"{after} short then")
                 clauses.append(f"或{text_zh}{effect}）" if zh else f"or {text_en} {effect})")
