@@ -337,3 +337,33 @@ def test_a_named_attendance_department_without_a_roster_is_a_warning_at_its_sett
     files = export_files(plan, results.rosters)
     imports = {d: {file_name(d, app.file[lang]) for app in APPS} for d in named}
     assert imports[kept] <= set(files) and not (imports[bare] | imports[unstaffed]) & set(files)
+
+
+def test_a_department_this_build_cannot_roster_keeps_its_calendars_and_gets_no_import(
+        demo_results, tmp_path: Path) -> None:
+    """An infeasible roster has no shifts: publishing it would cancel every shift on the staff's
+    phones and import 休息 for everyone. Its calendars stay exactly as last published; it gets no
+    attendance import or assignments list; every other department is published as usual."""
+    plan, results = demo_results
+    build_plan(plan, tmp_path, STEM, results, exports=True)
+    folder = tmp_path / FOLDER
+    v1 = {p.name: p.read_bytes() for p in folder.iterdir()}
+    cs = roster(results, "客服部")
+    failed = dataclasses.replace(cs, result=dataclasses.replace(cs.result, status="infeasible", assignments=[]))
+    broken = dataclasses.replace(results, rosters=[failed if r is cs else r for r in results.rosters])
+    build_plan(plan, tmp_path, STEM, broken, exports=True)
+    v2 = {p.name: p.read_bytes() for p in folder.iterdir()}
+    mine = [n for n in v1 if n.startswith("客服部-") and n.endswith(".ics")]
+    assert len(mine) > 10  # the department calendar and one per person with a shift
+    assert all(v2.get(n) == v1[n] for n in mine)
+    assert not [n for n in v2 if n.startswith("客服部-") and not n.endswith(".ics")]  # no import, no list
+    assert any(n.startswith("客服部-") and n.endswith(".xlsx") for n in v1)  # there was an import before
+    others = {n: d for n, d in v1.items() if not n.startswith("客服部-")}
+    assert {n: v2.get(n) for n in others} == others
+
+
+def test_the_failed_roster_warning_says_what_happens_to_its_exports() -> None:
+    from sheetplan.messages import msg
+
+    assert "上次发布的日历原样保留" in msg("roster_failed", "zh", dept="客服部", why="x")
+    assert "calendars last published stay as they were" in msg("roster_failed", "en", dept="Care", why="x")

@@ -133,7 +133,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "block_day_hours": ("每日最多小时短于班次时长", "a daily hour limit shorter than the shifts"),
     "block_total_hours": ("活动最多小时短于一个班次", "a campaign hour cap below one shift"),
     "block_kind": ("人员类型", "their staff type"),
-    "roster_failed": ("「{dept}」无法排班：{why}", "{dept} cannot be rostered: {why}"),
+    "roster_failed": ("「{dept}」无法排班：{why}（该部门本次不生成考勤导入和排班明细，上次发布的日历原样保留）", "{dept} cannot be rostered: {why} (no attendance import or assignments list for it this time; the calendars last published stay as they were)"),
     "roster_short_critical": ("「{dept}」的「{post}」在必保时段或大促日高峰缺人：缺口 {hours} 人·小时，最大缺口 {span} 缺 {n} 人（原因与建议见该部门值班表）", "{dept} '{post}' is short at a must-cover window or the sale-day peak: {hours} person-hours short, most at {span} ({n} short); reasons and fixes on the department's roster sheet"),
     "roster_short": ("「{dept}」的「{post}」缺口 {hours} 人·小时，最大缺口 {span} 缺 {n} 人（原因与建议见该部门值班表）", "{dept} '{post}' is short by {hours} person-hours, most at {span} ({n} short); reasons and fixes on the department's roster sheet"),
     "file_renamed": ("部门「{dept}」的文件名与其他输出重名（不区分大小写，或去掉不可用字符后相同），已改为 {file}", "{dept}'s file name collides with another output (case-insensitively, or once unusable characters are removed); written as {file}"),

@@ -498,6 +498,11 @@ def export_files(plan: Plan, rosters: Sequence[DepartmentRoster], previous: Path
     ours = _recorded(previous) if previous is not None else set()
     old = {name: events for name, events in read_previous(previous).items() if name in ours}
     stamp = build_stamp(old)
+    # a department this build could not roster has no roster to publish: no import (it would
+    # mark everyone 休息), and its calendars stay as last published instead of being cancelled
+    failed = [dr for dr in rosters if dr.result.status == "infeasible"]
+    held = {uid(plan, dr.department, p.name, day) for dr in failed for p in dr.people for day in plan.settings.days}
+    rosters = [dr for dr in rosters if dr.result.status != "infeasible"]
     attendance = {dr.department for dr in attendance_departments(plan, rosters)}
     wanted: list[tuple[str, object]] = []  # content, or the calendar to make once the name is final
     for dr in rosters:
@@ -530,10 +535,29 @@ def export_files(plan: Plan, rosters: Sequence[DepartmentRoster], previous: Path
     for name in sorted(old):  # calendars of people with no shift left: their events cancelled
         if name.casefold() in taken:
             continue
+        if old[name] and set(old[name]) <= held:
+            kept = _as_published(previous, name)
+            if kept is not None:
+                out[name] = kept
+                continue
         data = _cancelled_only(f"{plan.settings.name} · {Path(name).stem}", old[name], stamp, lang)
         if data is not None:
             out[name] = data
     return out
+
+
+def _as_published(folder: Path | None, name: str) -> bytes | None:
+    """A previous calendar's bytes, unchanged (None when it cannot be read again)."""
+    if folder is None:
+        return None
+    path = folder / name
+    try:
+        if path.is_symlink():
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if len(data) <= MAX_PREVIOUS_BYTES else None
 
 
 def folder_name(stem: str, lang: str) -> str:
