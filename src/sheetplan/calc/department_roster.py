@@ -24,6 +24,7 @@ from .roster import (
     solve_roster,
 )
 from .roster_explain import Idle, idle_people, pct_covered
+from .roster_premium import Premium
 
 WHAT_IF_BUDGET = 0.25  # per "would relaxing this rule close the gap?" solve, started from the roster found
 
@@ -105,13 +106,15 @@ def roster_department(
     n = horizon_days * 24 * 60 // interval_minutes
     for f in fixed:  # a planner-fixed shift on a post with no requirement still needs the post modelled
         req.setdefault(f.post, [0] * n)
+    busy = {p.name: busy_days(p, dates, interval_minutes) for p in people} if dates else {}
+    premium = Premium(pay_rules, list(dates), busy) if pay_rules is not None and len(dates) >= horizon_days else None
     result = solve_roster(people, shifts, req, horizon_days, rules, fixed, interval_minutes=interval_minutes,
-                          requests=requests, shift_cover=shift_cover, priority=priority, all_hands=all_hands)
+                          requests=requests, shift_cover=shift_cover, priority=priority, all_hands=all_hands,
+                          premium=premium)
     unstaffed = _unstaffed_hours(requirement, unrostered, shifts, per_shift_all, interval_minutes)
     pays: list[Pay] = []
     if pay_rules is not None and dates:
         rates = {p.name: p.cost_per_hour for p in people}
-        busy = {p.name: busy_days(p, dates, interval_minutes) for p in people}
         pays = roster_pay([(a.person, dates[a.day], a.hours) for a in result.assignments], rates, pay_rules, busy)
     t = total(pays) if pay_rules is not None and dates else None
     lines = explain(

@@ -37,6 +37,7 @@ from .roster_model import (
     _Instance,
     block_reason,
 )
+from .roster_premium import Premium, add_premium
 
 ALL_HANDS_HOURS = 8  # a person off on an all-hands day weighs a whole shift of the deepest gap
 Rows = list[tuple[_Instance, list[cp_model.IntVar]]]  # one person's allowed shift instances and their literals
@@ -57,6 +58,7 @@ class Inputs:
     shift_cover: Sequence[rr.ShiftCover] = ()
     priority: Mapping[str, Sequence[float]] = field(default_factory=dict)
     all_hands: frozenset[int] = frozenset()
+    premium: Premium | None = None  # the plan's pay rules: overtime priced in the cost phase
 
     @property
     def horizon(self) -> int:
@@ -108,6 +110,10 @@ def build_model(inp: Inputs) -> Built:
         if not rows:
             continue
         by_day = _by_day(rows)
+        if inp.premium is not None:
+            terms, most = add_premium(model, person, by_day, inp.horizon, inp.premium, inp.rules.one_shift_per_day)
+            a.cost_terms.extend((v, c) for v, c in terms if c)
+            a.max_cost += most
         add_rest(model, rows, inp.rules)
         add_day_hours(model, person, by_day, inp.rules)
         add_successions(model, by_day)

@@ -43,6 +43,7 @@ from .roster_model import (
     model_size,
     shift_instances,
 )
+from .roster_premium import Premium
 from .roster_rules import Request, ShiftCover
 
 __all__ = ["solve_roster"]
@@ -111,6 +112,7 @@ def solve_roster(
     shift_cover: Sequence[ShiftCover] = (),
     priority: Mapping[str, Sequence[float]] | None = None,
     all_hands: Iterable[int] = (),
+    premium: Premium | None = None,
 ) -> RosterResult:
     """Assign named people to (day, shift, post) so that every post is covered in every
     interval (and every per-shift head count is met) at least cost, fairly, with as many wishes
@@ -118,7 +120,8 @@ def solve_roster(
     best partial roster, with the shortfall listed in ``gaps``. ``hint`` warm-starts the search
     (e.g. with a previous result); without one, a greedy roster does. ``priority`` multiplies the
     cost of a gap per post and interval (must-cover windows); on ``all_hands`` days everyone who
-    can work does (soft, explained when not)."""
+    can work does (soft, explained when not). With ``premium`` (the plan's pay rules), cost is
+    the labour cost with overtime (:mod:`sheetplan.calc.roster_premium`), not rate × hours."""
     pb = _prepare(people, shifts, requirement, horizon_days, rules, fixed, interval_minutes, requests, shift_cover)
     conflicts = (fixed_conflicts({p.name: p for p in pb.people}, pb.by_key, list(fixed), rules)
                  + hour_conflicts(pb.people, pb.instances))
@@ -130,7 +133,7 @@ def solve_roster(
                         "NOT_SOLVED")
     days = frozenset(d for d in all_hands if 0 <= d < horizon_days)
     built = build_model(Inputs(pb.people, pb.instances, pb.requirement, rules, list(fixed), _night_codes(shifts, rules),
-                               pb.n_intervals, requests, pb.shift_cover, _priority(priority, pb), days))
+                               pb.n_intervals, requests, pb.shift_cover, _priority(priority, pb), days, premium))
     hinted = _add_hint(built, pb, hint, fixed)
     start = None
     if hinted and rules.shortfall_weight is None and len(built.x) > LNS_ABOVE:
@@ -146,7 +149,7 @@ def solve_roster(
     if isinstance(outcome, _Failed):
         return pb.empty("infeasible", [Conflict(None, outcome.reason)], outcome.status_name)
     solver, code, bound, short_proven = outcome
-    result = _result(solver, code, bound, built, pb, short_proven, solver.status_name(code))
+    result = _result(solver, code, bound, built, pb, short_proven, solver.status_name(code), premium)
     worked = {(a.person, a.day) for a in result.assignments}
     result.all_hands_off = [(p.name, d) for d in sorted(days) for p in pb.people if (p.name, d) not in worked]
     return result
@@ -358,7 +361,7 @@ def _weighted(built: Built, rules: RosterRules, deadline: float
 
 
 def _result(solver: cp_model.CpSolver, code: int, bound: float, built: Built, pb: _Problem, short_proven: bool,
-            status_name: str) -> RosterResult:
+            status_name: str, premium: Premium | None = None) -> RosterResult:
     """The roster read back from the solver, with every figure recomputed from the assignments
     (not from the model), so the headline numbers mean what they say."""
     people_by_name = {p.name: p for p in pb.people}
@@ -403,7 +406,9 @@ def _result(solver: cp_model.CpSolver, code: int, bound: float, built: Built, pb
     }
     penalties, unmet = _penalties(assignments, shift_cover, requests)
     cost = sum(a.hours * people_by_name[a.person].cost_per_hour for a in assignments)
-    objective = cost + rules.fairness_weight * sum(unfair.values()) + penalties["wishes_unmet"] + penalties[
+    # the premium as calc.labour pays it (the model's own never exceeds it: its bound holds)
+    extra = premium.of(assignments, pb.people) if premium is not None else 0.0
+    objective = cost + extra + rules.fairness_weight * sum(unfair.values()) + penalties["wishes_unmet"] + penalties[
         "wishes_against"] + penalties["cover_over"]
     if rules.shortfall_weight is not None:
         objective += rules.shortfall_weight * (sum(short_iv.values()) - built.shortfall_const)
