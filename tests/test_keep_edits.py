@@ -117,12 +117,21 @@ def _free(ws, rows: dict[str, int], name: str, c: int) -> bool:
     return not any(ws.cell(rows[name], k).value for k in (c - 1, c, c + 1) if 4 <= k < 12)
 
 
+def _early_elsewhere(ws, rows: dict[str, int], name: str, c: int) -> bool:
+    """The person works another post's early shift that day: moving them to 售前·早 changes
+    the post only, so the edit keeps every rule whatever the roster around it (a free day next
+    to free days is rare once the roster gives everyone their weekday off)."""
+    value = ws.cell(rows[name], c).value  # e.g. '催单·早 8–16'
+    return isinstance(value, str) and value.split()[0].endswith("·早") and not value.startswith("售前")
+
+
 def test_two_workbooks_that_disagree_on_a_cell_are_reported_and_the_first_wins(
         published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
     plan, _ = demo_results
     skills = {p.name: p.posts for p in plan.staff}
     wb, ws, rows = grid(published)
-    name, col = next((n, c) for c in range(5, 11) for n in rows if "售前" in skills[n] and _free(ws, rows, n, c))
+    name, col = next((n, c) for c in range(5, 11) for n in rows
+                     if "售前" in skills[n] and _early_elsewhere(ws, rows, n, c))
     cell = f"{ws.title}!{openpyxl.utils.get_column_letter(col)}{rows[name]}"
     ws.cell(rows[name], col).value = "售前·早"
     wb.save(tmp_path / "a.xlsx")
@@ -175,7 +184,7 @@ def test_a_person_renamed_in_the_plan_is_found_by_employee_id(
     wb, ws, rows = grid(published)
     taken = {f.name for f in plan.fixed} | {r.name for r in plan.requests}
     name, col = next((n, c) for c in range(5, 11) for n in rows
-                     if n not in taken and "售前" in skills[n] and _free(ws, rows, n, c))
+                     if n not in taken and "售前" in skills[n] and _early_elsewhere(ws, rows, n, c))
     ws.cell(rows[name], col).value = "售前·早"
     path = tmp_path / "renamed.xlsx"
     wb.save(path)

@@ -148,14 +148,41 @@ def test_keep_edits_rebuild_keeps_every_change(published: Path, tmp_path: Path, 
     plan, _ = demo_results
     wb, ws, _header, rows = grid_cells(book(published, "客服部"), "客服部")
     names = list(rows)
-    def free(n: str, c: int) -> bool:  # nothing that day or the days around it: the move breaks no rule
-        return not any(ws.cell(rows[n], k).value for k in (c - 1, c, c + 1) if 4 <= k < 12)
+    staff = {p.name: p for p in plan.staff}
+    days = plan.settings.days
+
+    def hours(value: object) -> tuple[float, float] | None:  # '售前·早 8–16' -> (8, 16); 休 or empty: None
+        if not value or "–" not in str(value):
+            return None
+        a, b = (float(x) for x in str(value).split()[-1].split("–"))
+        return a, b if b > a else b + 24
+
+    def can(n: str, c: int, shift: tuple[float, float] | None = None) -> bool:
+        """n may take a shift on column c: available that day, nothing there, and (with
+        ``shift``) 11 h of rest to the shifts either side and no more than 6 days in a row."""
+        if not 4 <= c < 4 + len(days) or hours(ws.cell(rows[n], c).value):
+            return False
+        s, day = staff[n], days[c - 4]
+        if day in s.unavailable or (s.type == "借调" and s.lent and day not in s.lent):
+            return False
+        if shift is None:
+            return True
+        before = hours(ws.cell(rows[n], c - 1).value) if c > 4 else None
+        after = hours(ws.cell(rows[n], c + 1).value) if c + 1 < 4 + len(days) else None
+        if (before and shift[0] + 24 - before[1] < 11) or (after and after[0] + 24 - shift[1] < 11):
+            return False
+        worked = [bool(hours(ws.cell(rows[n], k).value)) or k == c for k in range(4, 4 + len(days))]
+        run = longest = 0
+        for w in worked:
+            run = run + 1 if w else 0
+            longest = max(longest, run)
+        return longest <= 6
 
     skills = {p.name: p.posts for p in plan.staff}
-    moved_from, col, other = next((n, c, o) for c in range(4, 12) for n in names if ws.cell(rows[n], c).value
-                                  for o in names if o != n and free(o, c)
+    moved_from, col, other = next((n, c, o) for c in range(4, 12) for n in names if hours(ws.cell(rows[n], c).value)
+                                  for o in names if o != n and can(o, c, hours(ws.cell(rows[n], c).value))
                                   and str(ws.cell(rows[n], c).value).split("·")[0] in skills[o])
-    lacking = next(o for o in names if "售后" not in skills[o] and free(o, col + 3))
+    lacking = next(o for o in names if "售后" not in skills[o] and can(o, col + 3))
     ws.cell(rows[lacking], col + 3).value = "售后·早"  # a post the person lacks: reported, not kept
     ws.cell(rows[other], col).value = ws.cell(rows[moved_from], col).value
     ws.cell(rows[moved_from], col).value = "休"
