@@ -93,7 +93,7 @@ def add_premium(model: cp_model.CpModel, person: Person, by_day: Mapping[int, Ro
                 given.append(g)
                 terms.append((pay, 1))
             elif kind == "work":
-                if prem.dates[d] not in busy:
+                if d >= len(prem.dates) or prem.dates[d] not in busy:
                     if not rows:
                         off_credit.append(1)
                     else:
