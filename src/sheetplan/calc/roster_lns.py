@@ -24,8 +24,9 @@ from ortools.sat.python import cp_model
 
 _GOOD = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 ROUND_COST = 0.02  # the least deterministic time a round is charged
-# CP-SAT's clock leaves out loading the model, about 1.5 µs per variable a round on this
-# machine (0.07 s at 1,000 people): charged too, so the deterministic budget bounds the wall time
+# CP-SAT's deterministic clock counts a round's small solve at a fraction of its wall time (1,000
+# people: 0.1 s of wall for 0.01-0.03 units, of which loading the whole model is 0.02 s); the
+# difference, about 1.5 µs per model variable, is charged too, so the budget bounds the wall time
 LOAD_COST_PER_VARIABLE = 1.5e-6
 # literals freed in the first round: a few people's campaign, solved in moments at any size (a
 # first round of 15 % — 6,600 literals at 1,000 people — ran out of its budget without a roster)
