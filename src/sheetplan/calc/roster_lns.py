@@ -27,7 +27,7 @@ ROUND_COST = 0.02  # the least deterministic time a round is charged
 # CP-SAT's deterministic clock counts a round's small solve at a fraction of its wall time (1,000
 # people: 0.1 s of wall for 0.01-0.03 units, of which loading the whole model is 0.02 s); the
 # difference, about 1.5 µs per model variable, is charged too, so the budget bounds the wall time
-LOAD_COST_PER_VARIABLE = 1.5e-6
+ROUND_OVERHEAD_PER_VARIABLE = 1.5e-6
 # literals freed in the first round: a few people's campaign, solved in moments at any size (a
 # first round of 15 % — 6,600 literals at 1,000 people — ran out of its budget without a roster)
 FIRST_FREE = 300
@@ -102,7 +102,7 @@ def improve(model: cp_model.CpModel, x: Mapping[tuple[str, int, str], cp_model.I
     domains = model.proto.variables  # the original domains (the model itself is not changed)
     for var in x.values():
         set_domain(variables[var.index], values[var.index], values[var.index])
-    load_cost = LOAD_COST_PER_VARIABLE * len(variables)
+    overhead = ROUND_OVERHEAD_PER_VARIABLE * len(variables)
     open_now: set[int] = set()  # the literals free (original domain) in ``sub`` now; all others fixed
     wins = [0] * len(_KINDS)  # neighbourhoods that improved the roster are drawn more often
     # the freed share of the assignment literals, adapted each round; a first round of a few
@@ -134,7 +134,7 @@ def improve(model: cp_model.CpModel, x: Mapping[tuple[str, int, str], cp_model.I
             p.max_time_in_seconds = max(0.05, min(budget.round_seconds, left))
         code = solver.solve(sub)
         # a round costs at least ROUND_COST: tiny models end by the budget too, reproducibly
-        spent += max(ROUND_COST, solver.deterministic_time + load_cost)
+        spent += max(ROUND_COST, solver.deterministic_time + overhead)
         stats.rounds += 1
         _log.debug("round %d %s share %.3f freed %d %s det %.2f obj %s best %s", stats.rounds, _KINDS[kind].__name__,
                    share, len(free), solver.status_name(code), solver.deterministic_time,
