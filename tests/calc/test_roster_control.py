@@ -82,3 +82,14 @@ def test_the_control_is_the_callers_own_problem(monkeypatch) -> None:
     explain(res, people, SHIFTS, req, RULES, "zh", day_labels=LABELS, fixed=fixed, resolve_time_s=2)
     assert any(p2 == people and s2 == SHIFTS and replace(r2, time_limit_s=RULES.time_limit_s, cost_phase=True) == RULES
                for p2, s2, r2 in seen)
+
+
+def test_a_control_with_a_deeper_gap_elsewhere_is_no_reason_to_search_more(monkeypatch) -> None:
+    """Fewer short hours but one gap deeper than any in the roster: not better as the planner
+    weighs gaps (by depth), so no "raise the budget"."""
+    req, people, fixed, res = _case()
+    deeper = [replace(g, shortfall=g.shortfall + 5) for g in res.gaps]
+    other = replace(res, cover=_closed(res, req), shortfall_hours=0.5, gaps=deeper)
+    monkeypatch.setattr(roster_explain, "solve_roster", lambda *a, **k: other)
+    lines = explain(res, people, SHIFTS, req, RULES, "en", day_labels=LABELS, fixed=fixed, resolve_time_s=2)
+    assert "solver budget" not in lines[1]

@@ -357,7 +357,11 @@ def explain(
         control = control if control.status != "infeasible" else None
         relaxed = [(zh_, en_, res2) for (zh_, en_, *_), res2 in zip(options, answers, strict=True)
                    if res2.status != "infeasible"]
-    searched_better = control is not None and control.shortfall_hours < result.shortfall_hours - 1e-9
+    # "search more" only for a control that is better as the planner weighs it: fewer short hours
+    # and no deeper gap anywhere
+    searched_better = (control is not None and control.shortfall_hours < result.shortfall_hours - 1e-9
+                       and max((g.shortfall for g in control.gaps), default=0)
+                       <= max((g.shortfall for g in result.gaps), default=0))
 
     iph = 60 // imin
     for run in runs[:max_lines]:

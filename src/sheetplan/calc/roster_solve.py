@@ -56,7 +56,7 @@ _DEFAULT_RULES = RosterRules()
 # * In the reproducible mode (plans) only by neighbourhoods: one worker's whole-model search on
 #   such a model spends its budget in presolve (200 people: 4.8 s for 0.6 units, no better roster;
 #   1,000: nothing at all), while the neighbourhoods, re-solved in moments, moved 300 people from
-#   97.9 % to 99.2 % covered and 1,000 from 97.7 % to 98.6 % at the default budget.
+#   97.9 % to 99.2 % covered and 1,000 from 97.7 % to 98.3 % at the default budget.
 # * On several workers (benchmarks) the whole-model search first, for its bound, then the
 #   neighbourhoods for ``RosterRules.lns_share`` of each phase.
 # Below it the whole-model search does as well or better (the example's 客服部, 2,125: phase 1
