@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import pytest
 from ortools.sat.python import cp_model
 
 from sheetplan.calc import roster_solve
@@ -94,3 +95,9 @@ def test_the_model_never_prices_a_roster_above_what_labour_pays() -> None:
         assert paid > 0 or model_premium == 0
         priced.append(model_premium)
     assert sum(1 for m in priced if m > 0) >= 6  # the rosters do carry a premium the model sees
+
+
+def test_pay_rules_without_a_date_for_every_day_are_a_clear_error() -> None:
+    people = [Person("Ann", "Care", ("Desk",))]
+    with pytest.raises(ValueError, match="a date for each of the 2 days"):
+        solve_roster(people, DAY, _need(2, [1, 1]), 2, RULES, premium=Premium(PayRules(), [FRI]))

@@ -31,23 +31,18 @@ Term = tuple[cp_model.LinearExprT, int]  # an expression (literal or variable) a
 
 @dataclass(frozen=True)
 class Premium:
-    """The plan's pay rules on the roster's day index: ``dates[d]`` is day ``d``; ``busy``: per
-    person, the dates that give no day off (unavailable, or lent elsewhere)."""
+    """The plan's pay rules on the roster's day index: ``dates[d]`` is day ``d`` (every day of
+    the horizon; :func:`sheetplan.calc.roster.solve_roster` checks); ``busy``: per person, the
+    dates that give no day off (unavailable, or lent elsewhere)."""
 
     rules: PayRules
     dates: Sequence[dt.date]
     busy: Mapping[str, Collection[dt.date]] = field(default_factory=dict)
 
-    def kind(self, day: int) -> str:
-        return self.rules.kind(self.dates[day]) if 0 <= day < len(self.dates) else "work"
-
-    def week(self, day: int) -> tuple[int, int]:
-        return self.dates[day].isocalendar()[:2] if 0 <= day < len(self.dates) else (0, day // 7)
-
     def of(self, assignments: Sequence[Assignment], people: Sequence[Person]) -> float:
         """The premium :mod:`sheetplan.calc.labour` pays for these assignments."""
         rates = {p.name: p.cost_per_hour for p in people}
-        rows = [(a.person, self.dates[a.day], a.hours) for a in assignments if 0 <= a.day < len(self.dates)]
+        rows = [(a.person, self.dates[a.day], a.hours) for a in assignments]
         return total(roster_pay(rows, rates, self.rules, self.busy)).premium
 
 
@@ -68,7 +63,7 @@ def add_premium(model: cp_model.CpModel, person: Person, by_day: Mapping[int, Ro
 
     weeks: dict[tuple[int, int], list[int]] = defaultdict(list)
     for d in range(horizon):
-        weeks[prem.week(d)].append(d)
+        weeks[prem.dates[d].isocalendar()[:2]].append(d)
     for days in weeks.values():
         off_credit: list[cp_model.LinearExprT] = []  # working days off: each gives a rest day back
         given: list[cp_model.IntVar] = []
@@ -76,7 +71,7 @@ def add_premium(model: cp_model.CpModel, person: Person, by_day: Mapping[int, Ro
         most_counted = 0
         for d in days:
             rows = by_day.get(d, [])
-            kind = prem.kind(d)
+            kind = r.kind(prem.dates[d])
             if kind == "holiday":
                 terms += [(v, cents(r.holiday, inst.hours)) for inst, lits in rows for v in lits]
                 most += most_of([cents(r.holiday, inst.hours) for inst, _ in rows])
@@ -93,7 +88,7 @@ def add_premium(model: cp_model.CpModel, person: Person, by_day: Mapping[int, Ro
                 given.append(g)
                 terms.append((pay, 1))
             elif kind == "work":
-                if d >= len(prem.dates) or prem.dates[d] not in busy:
+                if prem.dates[d] not in busy:
                     if not rows:
                         off_credit.append(1)
                     else:

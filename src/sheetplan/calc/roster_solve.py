@@ -131,6 +131,8 @@ def solve_roster(
     if size > rules.max_variables:
         return pb.empty("infeasible", [Conflict(None, "too_big", detail=f"{size:,}/{rules.max_variables:,}")],
                         "NOT_SOLVED")
+    if premium is not None and len(premium.dates) < horizon_days:
+        raise ValueError(f"premium needs a date for each of the {horizon_days} days, not {len(premium.dates)}")
     days = frozenset(d for d in all_hands if 0 <= d < horizon_days)
     built = build_model(Inputs(pb.people, pb.instances, pb.requirement, rules, list(fixed), _night_codes(shifts, rules),
                                pb.n_intervals, requests, pb.shift_cover, _priority(priority, pb), days, premium))
