@@ -54,6 +54,12 @@ def file_sha256(path: Path) -> str:
 
 
 def _peak_rss_kb() -> int:
+    """This process's own peak: VmHWM where Linux has it, since ru_maxrss keeps the parent's peak across exec."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration, ValueError):
+        pass
     try:
         import resource
     except ImportError:  # Windows
