@@ -266,8 +266,7 @@ def _search(built: Built, rules: RosterRules, deadline: float, limit: float, sha
     det = rules.deterministic_time
     # reproducible: the deterministic budget ends the search, the wall clock only as the backstop
     budget = Budget(deadline=deadline if det is not None else min(deadline, time.perf_counter() + limit * lns),
-                    deterministic=None if det is None else max(0.1, det * share) * scale * lns,
-                    workers=max(1, min(int(rules.num_workers), 2)))
+                    deterministic=None if det is None else max(0.1, det * share) * scale * lns)
     day_of = [inst.day for inst in built.instances]
     better, best, stats = improve(built.model, built.x, day_of, values, objective, budget, seed=int(rules.random_seed))
     _log.debug("whole-model search %s (bound %s, %.2f s), neighbourhood search %s in %d rounds (%d better)",
