@@ -269,8 +269,9 @@ def _search(built: Built, rules: RosterRules, deadline: float, limit: float, sha
                     deterministic=None if det is None else max(0.1, det * share) * scale * lns)
     day_of = [inst.day for inst in built.instances]
     better, best, stats = improve(built.model, built.x, day_of, values, objective, budget, seed=int(rules.random_seed))
-    _log.debug("whole-model search %s (bound %s, %.2f s), neighbourhood search %s in %d rounds (%d better)",
-               objective, bound, solver.wall_time, best, stats.rounds, stats.improved)
+    _log.debug("start %s (%s, bound %s), neighbourhood search %s in %d rounds (%d better)", objective,
+               "the roster given" if lns >= 1 else f"whole-model search, {solver.wall_time:.2f} s", bound, best,
+               stats.rounds, stats.improved)
     if best >= objective - _EPS:
         return solver, code, bound
     fixed, code2 = _fixed(built, _values(built, better), deadline, better)
