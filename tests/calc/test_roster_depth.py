@@ -101,3 +101,21 @@ def test_a_model_too_big_for_its_budget_keeps_the_greedy_roster(monkeypatch) -> 
     res = solve_roster(people, [ShiftTemplate("D", 8, 8)], req, 1, RULES)
     assert res.status in ("optimal", "feasible") and res.coverage_pct == 100.0
     assert len(res.assignments) == 2 and not res.proven_optimal
+
+
+def test_a_design_counts_only_the_shifts_at_its_gap() -> None:
+    """The what-if may put the variant on other days too (nothing stops it there): "about n
+    shifts" counts those that cover the gap, so 16 short less n agrees with what is left."""
+    from dataclasses import replace as _replace
+
+    from sheetplan.calc.roster_design import DESIGN_MARK, design_text
+
+    req = {"desk": [0] * 16 + [1] * 8 + [3] + [0] * 23}
+    people = [Person(f"p{i}", "d", ("desk",)) for i in range(3)]
+    shifts = [ShiftTemplate("L", 16, 8, label="中班")]
+    res = solve_roster(people, shifts, req, 2, RULES)
+    on = [_replace(a, shift_code=f"L{DESIGN_MARK}0", end_interval=a.end_interval + 1) for a in res.assignments]
+    elsewhere = _replace(on[0], day=1, start_interval=40, end_interval=49)  # 11-11 16:00-01:00: not the gap
+    what_if = _replace(res, assignments=[*on, elsewhere])
+    zh, en = design_text("约 {n} 人次", "about {n} shifts", what_if, "desk", 24, 25)
+    assert (zh, en) == (f"约 {len(on)} 人次", f"about {len(on)} shifts")

@@ -71,11 +71,19 @@ def shift_designs(runs: Sequence, shifts: Sequence[ShiftTemplate], people: Seque
     return out
 
 
-def design_text(zh: str, en: str, result: RosterResult) -> tuple[str, str]:
-    """A design's texts with the number of shifts the what-if roster put on the variant."""
-    if "{n}" not in zh:
+def is_design(zh: str) -> bool:
+    """Whether a what-if text is a shift design's (its count still to fill in)."""
+    return "{n}" in zh
+
+
+def design_text(zh: str, en: str, result: RosterResult, post: str, start: int, end: int) -> tuple[str, str]:
+    """A design's texts with the number of shifts the what-if roster put on the variant at this
+    gap (``post`` over intervals ``[start, end)``): the what-if may use the variant on other days
+    too, and those are not what closes this gap."""
+    if not is_design(zh):
         return zh, en
-    n = sum(1 for a in result.assignments if DESIGN_MARK in a.shift_code)
+    n = sum(1 for a in result.assignments if DESIGN_MARK in a.shift_code and a.post == post
+            and a.start_interval < end and a.end_interval > start)
     return zh.replace("{n}", str(n)), en.replace("{n}", str(n))
 
 

@@ -27,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from sheetplan.calc.roster_day_explain import on_shift, personal_relaxations, shift_gap_runs, wish_lines
-from sheetplan.calc.roster_design import all_hands_lines, design_text, shift_designs
+from sheetplan.calc.roster_design import all_hands_lines, design_text, is_design, shift_designs
 from sheetplan.calc.roster_model import (
     Conflict,
     FixedAssignment,
@@ -415,7 +415,7 @@ def explain(
             after = _run_short(run, requirement, res2.cover)
             if after >= min(before, again):
                 continue
-            text_zh, text_en = design_text(text_zh, text_en, res2)
+            text_zh, text_en = design_text(text_zh, text_en, res2, run.post, run.start, run.end)
             if zh:
                 effect = "可消除该缺口" if after == 0 else f"，缺口可降至 {after / iph:g} 人·小时"
                 clauses.append(f"或{text_zh}{effect}）")
@@ -441,7 +441,7 @@ def explain(
         floor = before if control is None else min(before, short_of(control))
         for text_zh, text_en, res2 in relaxed:
             after = short_of(res2)
-            if after < floor:
+            if after < floor and not is_design(text_zh):  # designs answer interval gaps, not head counts
                 effect = ("可消除该缺口" if after == 0 else f"，可降至缺 {after} 人") if zh else (
                     "the gap closes" if after == 0 else f"{after} short then")
                 clauses.append(f"或{text_zh}{effect}）" if zh else f"or {text_en} {effect})")
