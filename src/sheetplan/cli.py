@@ -50,15 +50,28 @@ def _report(problems: list[Problem]) -> None:
             err.print(f"提示/warning {p}", style="yellow")
 
 
+def _counted(problems: list[Problem]) -> str:
+    """How many problems of each kind, critical ones counted apart (never as mere warnings)."""
+    critical = sum(p.severity == "critical" for p in problems)
+    errors = sum(p.severity == "error" for p in problems)
+    warned = len(problems) - critical - errors
+    parts = [f"{errors} 个错误 / error(s)"] if errors else []
+    parts += [f"{critical} 个严重问题 / critical"] if critical else []
+    parts += [f"{warned} 个提示 / warning(s)"] if warned else []
+    return ", ".join(parts)
+
+
 def _out_dir(out_dir: Path) -> None:
-    """Fail in one line, before any computing, when the output folder cannot be used."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        err.print(f"无法使用输出文件夹 / cannot use the output folder {out_dir}: {e.strerror or e}", highlight=False)
-        raise typer.Exit(2) from None
-    if not os.access(out_dir, os.W_OK):
-        err.print(f"输出文件夹不可写 / the output folder is not writable: {out_dir}", highlight=False)
+    """Fail in one line, before any computing, when the output folder cannot be used. The folder
+    itself is made only when there is something to write, so a failed build leaves no empty one."""
+    there = out_dir
+    while not there.exists() and there != there.parent:  # the nearest part of the path that exists
+        there = there.parent
+    if not there.is_dir():
+        err.print(f"输出位置是文件而不是文件夹 / the output path is a file, not a folder: {there}", highlight=False)
+        raise typer.Exit(2)
+    if not os.access(there, os.W_OK | os.X_OK):
+        err.print(f"输出文件夹不可写 / the output folder is not writable: {there}", highlight=False)
         raise typer.Exit(2)
 
 
@@ -121,10 +134,10 @@ def check(
     _report(problems)
     warned = len(problems) - len(errors)
     if errors or (strict and warned):
-        err.print(f"{len(errors)} 个错误 / error(s)" + (f", {warned} 个提示 / warning(s)" if warned else ""),
-                  highlight=False)
+        err.print(_counted(problems) or "0 个错误 / error(s)", highlight=False)
         raise typer.Exit(2)
-    out.print("OK" + (f" ({warned} warning(s) / 个提示)" if warned else ""))
+    out.print("OK" + (f" ({_counted(problems)})" if warned else "")
+              + " — 排班缺口在 build 求解后才知道 / roster gaps are known after `build` solves", highlight=False)
 
 
 @app.command()
@@ -137,8 +150,11 @@ def build(
         "shifts and days off, the rest is rostered again (repeat for several departments)")] = None,
     exports: Annotated[bool, typer.Option(
         "--exports/--no-exports", help="also write calendars (.ics) and attendance CSVs into <plan>-导出/")] = True,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="exit 2 (after writing) on any warning or critical gap, e.g. to gate a CI job")] = False,
 ) -> None:
-    """Build the plan output workbook and one workbook per department. The input is never modified."""
+    """Build the plan output workbook and one workbook per department. The input is never modified.
+    Exit 2 on errors (nothing written), and with --strict on warnings too (everything written)."""
     from .build import build_plan, compute, problems_of
     from .render.labels import label
 
@@ -161,7 +177,9 @@ def build(
     _report(warnings_)
     _written_set(paths)
     if warnings_:
-        out.print(f"{len(warnings_)} 个提示 / warning(s): 见 / see「{label('sheet_checks', plan.lang)}」")
+        out.print(f"{_counted(warnings_)}: 见 / see「{label('sheet_checks', plan.lang)}」", highlight=False)
+        if strict:
+            raise typer.Exit(2)
 
 
 def _keep(plan, edited: list[Path]):  # Plan: imported lazily
@@ -238,7 +256,7 @@ def demo(
     warnings_ = problems_of(plan, results)
     _report(warnings_)  # as build prints them: a critical gap is read first, not only counted
     if warnings_:
-        out.print(f"{len(warnings_)} 个提示 / warning(s): 见 / see「{label('sheet_checks', plan.lang)}」")
+        out.print(f"{_counted(warnings_)}: 见 / see「{label('sheet_checks', plan.lang)}」", highlight=False)
 
 
 @addin_app.command("build")

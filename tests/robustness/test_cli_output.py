@@ -1,0 +1,46 @@
+"""The command line's output folder and its verdict (a newcomer's run of README found these):
+an output path that is a file is named as such, a failed build leaves no empty folder behind,
+a critical gap is never counted as a mere warning, and `build --strict` gates on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from sheetplan.cli import app
+
+
+def run(*args: str | Path):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_an_output_path_that_is_a_file_is_named_as_a_file(fast_plan: Path, tmp_path: Path) -> None:
+    afile = tmp_path / "README.md"
+    afile.write_text("mine")
+    for out in (afile, afile / "sub"):
+        res = run("build", fast_plan, "-o", out)
+        assert res.exit_code == 2
+        assert f"the output path is a file, not a folder: {afile}" in res.output
+    assert afile.read_text() == "mine"
+
+
+def test_a_failed_build_leaves_no_empty_output_folder(tmp_path: Path) -> None:
+    res = run("build", tmp_path / "nosuch.xlsx", "-o", tmp_path / "out" / "deeper")
+    assert res.exit_code == 2 and "nosuch.xlsx" in res.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_strict_build_writes_everything_then_exits_2_on_a_critical_gap(fast_plan: Path, tmp_path: Path) -> None:
+    plain = run("build", fast_plan, "-o", tmp_path / "plain", "--no-exports")
+    assert plain.exit_code == 0
+    assert "严重/critical" in plain.output and "个严重问题 / critical" in plain.output
+    strict = run("build", fast_plan, "-o", tmp_path / "strict", "--no-exports", "--strict")
+    assert strict.exit_code == 2
+    assert sorted(p.name for p in (tmp_path / "strict").iterdir()) == sorted(
+        p.name for p in (tmp_path / "plain").iterdir())
+
+
+def test_check_says_roster_gaps_come_from_build(fast_plan: Path) -> None:
+    res = run("check", fast_plan)
+    assert res.exit_code == 0 and res.output.startswith("OK") and "build" in res.output
