@@ -346,3 +346,17 @@ def test_a_build_without_exports_removes_the_stale_ones(demo_results, tmp_path: 
     assert {p.name for p in folder.iterdir() if not p.name.startswith(".")} == {"我的备注.txt"}
     assert all(p.suffix == ".xlsx" for p in written)
     build_plan(plan, tmp_path, "示例计划", results, exports=False)  # nothing left to remove: no error
+
+
+def test_check_roster_grades_a_gap_as_the_build_did(published: Path, demo_results) -> None:
+    """An unedited published roster re-checked: the sale start's gap (a must-cover window) is
+    critical, as build graded it, at the day's column header of the grid; a gap elsewhere stays
+    a warning."""
+    _, results = demo_results
+    assert any(p.severity == "critical" for p in results.problems)
+    stored, depts = check(book(published, "客服部"))
+    problems = [p for p in report(stored, depts) if "缺" in p.message]
+    _, _, header, _ = grid_cells(book(published, "客服部"), "客服部")
+    midnight = next(p for p in problems if "11-11 00:00" in p.message)
+    assert midnight.severity == "critical" and str(midnight).startswith(f"排班-客服部!E{header}")
+    assert next(p for p in problems if "11-11 12:00" in p.message).severity == "warning"

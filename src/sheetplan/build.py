@@ -360,7 +360,8 @@ def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], shee
         kept.append(stored_roster(r, grid, rules, to_roster.shift_cover(plan, r.department), contacts))
     s = plan.settings
     write_store(book.wb, Stored(lang, s.start.isoformat(), [f"{d:%m-%d}" for d in s.days], s.interval_minutes,
-                                stamp(plan), kept, plan=s.name))
+                                stamp(plan), kept, plan=s.name,
+                                sale_day=s.days.index(s.sale_day) if s.sale_day in s.days else None))
 
 
 def write_department(plan: Plan, results: Results, department: str, path: Path, *, direct: bool = False) -> Path:

@@ -88,12 +88,18 @@ def _prio(priority: Mapping[str, Sequence[float]], post: str, t: int) -> float:
 def critical(dr: DepartmentRoster, post: str, start: int, end: int, sale_day: int | None) -> bool:
     """A gap that must be read first: inside a must-cover window, or at the sale day's busiest
     interval of that post."""
-    if any(_prio(dr.priority, post, t) > 1 for t in range(start, end)):
+    return is_critical(dr.priority, dr.requirement, dr.result.interval_minutes, post, start, end, sale_day)
+
+
+def is_critical(priority: Mapping[str, Sequence[float]], requirement: Mapping[str, Sequence[int]],
+                interval_minutes: int, post: str, start: int, end: int, sale_day: int | None) -> bool:
+    """:func:`critical` from the figures alone (a published roster re-read has no DepartmentRoster)."""
+    if any(_prio(priority, post, t) > 1 for t in range(start, end)):
         return True
     if sale_day is None:
         return False
-    per_day = 24 * 60 // dr.result.interval_minutes
-    req = dr.requirement.get(post, [])
+    per_day = 24 * 60 // interval_minutes
+    req = requirement.get(post, [])
     day = req[sale_day * per_day:(sale_day + 1) * per_day]
     if not day or max(day) <= 0:
         return False

@@ -40,6 +40,7 @@ class StoredRoster:
     published: list[tuple[str, int, str, str]]  # (person, day, shift code, post)
     grid: GridPlace
     contacts: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> id, phone, lead
+    priority: dict[str, list[float]] = field(default_factory=dict)  # 必保时段 weights per post and interval
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Stored:
     stamp: str
     rosters: list[StoredRoster]
     plan: str = ""  # the plan's identity (its campaign name): --keep-edits refuses another plan's workbook
+    sale_day: int | None = None  # index of the sale day among ``days`` (its peak gaps are critical)
 
 
 class StoreError(ValueError):
@@ -156,6 +158,8 @@ def _consistent(s: Stored) -> None:
                 raise ValueError(f"{r.department}: published shift {person} {day} {code} unknown")
         if any(not 0 <= c.day < len(s.days) or c.shift_code not in codes for c in r.shift_cover):
             raise ValueError(f"{r.department}: shift cover out of range")
+        if any(len(v) != n or not all(math.isfinite(w) and w > 0 for w in v) for v in r.priority.values()):
+            raise ValueError(f"{r.department}: must-cover weights of the wrong length or not positive")
         if r.grid.header < 0 or r.grid.first_col < 1:
             raise ValueError(f"{r.department}: grid place out of range")
 
@@ -164,7 +168,8 @@ def stored_roster(dr: DepartmentRoster, grid: GridPlace, rules: RosterRules, shi
                   contacts: dict[str, dict[str, str]]) -> StoredRoster:
     published = [(a.person, a.day, a.shift_code, a.post) for a in dr.result.assignments]
     return StoredRoster(dr.department, list(dr.people), list(dr.shifts), rules, dict(dr.requirement),
-                        list(shift_cover), sorted(published), grid, contacts)
+                        list(shift_cover), sorted(published), grid, contacts,
+                        {q: list(v) for q, v in dr.priority.items()})
 
 
 def write_store(wb: Any, stored: Stored) -> None:
