@@ -71,7 +71,7 @@ def _out_dir(out_dir: Path) -> None:
         err.print(f"输出位置是文件而不是文件夹 / the output path is a file, not a folder: {there}", highlight=False)
         raise typer.Exit(2)
     if not os.access(there, os.W_OK | os.X_OK):
-        err.print(f"输出文件夹不可写 / the output folder is not writable: {there}", highlight=False)
+        err.print(f"输出文件夹不可写 / the output folder is not writable: {there.resolve()}", highlight=False)
         raise typer.Exit(2)
 
 
