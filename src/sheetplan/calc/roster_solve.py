@@ -58,11 +58,18 @@ _DEFAULT_RULES = RosterRules()
 #   1,000: nothing at all), while the neighbourhoods, re-solved in moments, moved 300 people from
 #   97.9 % to 99.2 % covered and 1,000 from 97.7 % to 98.3 % at the default budget.
 # * On several workers (benchmarks) the whole-model search first, for its bound, then the
-#   neighbourhoods for ``RosterRules.lns_share`` of each phase.
-# Below it the whole-model search does as well or better (the example's 客服部, 2,125: phase 1
-# proven in a second; with the neighbourhoods the build took 50 % longer for 1.6 % of cost; the
-# benchmark's Instances 5-7, 900-1,700: worse with half the portfolio's time given to them).
+#   neighbourhoods for ``RosterRules.lns_share`` of each phase — from WALL_LNS_ABOVE on.
+# Below it the reproducible mode searches the whole model only: it does as well or better there
+# (the example's 客服部, 2,125: phase 1 proven in a second; with the neighbourhoods the build took
+# 50 % longer for 1.6 % of cost).
 LNS_ABOVE = 3_000
+# With several workers on the wall clock (benchmarks) the neighbourhoods pay off from smaller
+# models, after the whole-model search's share: the Curtois-Qu Instance 8 (2,158 assignment
+# variables) reached 1,426-1,703 (median 1,529, three 60-s runs) with them against 1,443-1,811
+# (median 1,643, seven runs) without; Instance 7 (1,248) 1,065-1,068 against 1,067-1,170
+# (bimodal); Instance 9 (2,912) 445-458 against 439-469. Instance 6 (1,040) did worse with them
+# (2,047 against 1,952-1,961) and 5 (676) no better, so the line is drawn between 6 and 7.
+WALL_LNS_ABOVE = 1_200
 
 
 @dataclass
@@ -241,7 +248,7 @@ def _search(built: Built, rules: RosterRules, deadline: float, limit: float, sha
     Returns a solver holding the best roster (every variable), its status and the whole-model
     search's bound on the objective (NaN without one)."""
     lns = min(0.95, max(0.0, float(rules.lns_share)))
-    if len(built.x) <= LNS_ABOVE:
+    if len(built.x) <= (LNS_ABOVE if rules.deterministic_time is not None else WALL_LNS_ABOVE):
         lns = 0.0
     elif start is not None and rules.deterministic_time is not None:
         lns = 1.0  # one worker: neighbourhoods only (see LNS_ABOVE)
