@@ -134,7 +134,7 @@ def check(
     _report(problems)
     warned = len(problems) - len(errors)
     if errors or (strict and warned):
-        err.print(_counted(problems) or "0 个错误 / error(s)", highlight=False)
+        err.print(_counted(problems), highlight=False)
         raise typer.Exit(2)
     out.print("OK" + (f" ({_counted(problems)})" if warned else "")
               + " — 排班缺口在 build 求解后才知道 / roster gaps are known after `build` solves", highlight=False)

@@ -119,3 +119,14 @@ def test_a_design_counts_only_the_shifts_at_its_gap() -> None:
     what_if = _replace(res, assignments=[*on, elsewhere])
     zh, en = design_text("约 {n} 人次", "about {n} shifts", what_if, "desk", 24, 25)
     assert (zh, en) == (f"约 {len(on)} 人次", f"about {len(on)} shifts")
+
+
+def test_a_shift_label_typed_with_braces_stays_as_typed_in_design_advice() -> None:
+    """The count fills the design's own placeholder, never a '{n}' a planner typed in a label."""
+    req = {"desk": [0] * 16 + [1] * 8 + [3] + [0] * 23}
+    people = [Person(f"p{i}", "d", ("desk",)) for i in range(3)]
+    shifts = [ShiftTemplate("L", 16, 8, label="晚{n}班"), ShiftTemplate("E", 8, 8, label="早班")]
+    res = solve_roster(people, shifts, req, 2, RULES)
+    lines = explain(res, people, shifts, req, RULES, day_labels=["11-10", "11-11"], resolve_time_s=1)
+    advice = next(x for x in lines if x.startswith("desk 11-11 00:00"))
+    assert "将「晚{n}班」延长到 01:00（作为加班，约 3 人次可消除该缺口）" in advice

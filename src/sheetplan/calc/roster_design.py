@@ -71,20 +71,20 @@ def shift_designs(runs: Sequence, shifts: Sequence[ShiftTemplate], people: Seque
     return out
 
 
-def is_design(zh: str) -> bool:
-    """Whether a what-if text is a shift design's (its count still to fill in)."""
-    return "{n}" in zh
+def is_design(option_shifts: Sequence[ShiftTemplate], shifts: Sequence[ShiftTemplate]) -> bool:
+    """Whether a what-if offers a shift design: it adds one variant to the templates (read from
+    the option itself, never from its text, which holds planner-typed labels)."""
+    return len(option_shifts) > len(shifts)
 
 
 def design_text(zh: str, en: str, result: RosterResult, post: str, start: int, end: int) -> tuple[str, str]:
     """A design's texts with the number of shifts the what-if roster put on the variant at this
     gap (``post`` over intervals ``[start, end)``): the what-if may use the variant on other days
-    too, and those are not what closes this gap."""
-    if not is_design(zh):
-        return zh, en
-    n = sum(1 for a in result.assignments if DESIGN_MARK in a.shift_code and a.post == post
-            and a.start_interval < end and a.end_interval > start)
-    return zh.replace("{n}", str(n)), en.replace("{n}", str(n))
+    too, and those are not what closes this gap. Only the last ``{n}`` is the placeholder: it
+    follows the shift's label, which a planner may have typed with ``{n}`` in it."""
+    n = str(sum(1 for a in result.assignments if DESIGN_MARK in a.shift_code and a.post == post
+                and a.start_interval < end and a.end_interval > start))
+    return n.join(zh.rsplit("{n}", 1)), n.join(en.rsplit("{n}", 1))
 
 
 def all_hands_lines(result: RosterResult, people: Mapping[str, Person], shifts: Sequence[ShiftTemplate],

@@ -326,7 +326,7 @@ def explain(
 
     imin = result.interval_minutes
     instances = shift_instances(shifts, result.horizon_days, imin)
-    relaxed: list[tuple[str, str, RosterResult]] = []
+    relaxed: list[tuple[str, str, RosterResult, bool]] = []  # texts, what-if roster, a shift design
     control: RosterResult | None = None  # the same people and rules searched again, nothing relaxed
     if resolve:
         limit = min(5.0, rules.time_limit_s) if resolve_time_s is None else resolve_time_s
@@ -355,7 +355,8 @@ def explain(
         options.pop()
         control = answers.pop()
         control = control if control.status != "infeasible" else None
-        relaxed = [(zh_, en_, res2) for (zh_, en_, *_), res2 in zip(options, answers, strict=True)
+        relaxed = [(zh_, en_, res2, is_design(o_shifts, shifts))
+                   for (zh_, en_, _, _, o_shifts), res2 in zip(options, answers, strict=True)
                    if res2.status != "infeasible"]
     # "search more" only for a control that is better as the planner weighs it: fewer short hours
     # and no deeper gap anywhere
@@ -411,11 +412,12 @@ def explain(
                 effect = "the gap closes" if again == 0 else f"the gap falls to {again / iph:g} person-hours"
                 clauses.append(f"or raise the roster solver budget (the same people and rules searched "
                                f"once more: {effect})")
-        for text_zh, text_en, res2 in relaxed:
+        for text_zh, text_en, res2, design in relaxed:
             after = _run_short(run, requirement, res2.cover)
             if after >= min(before, again):
                 continue
-            text_zh, text_en = design_text(text_zh, text_en, res2, run.post, run.start, run.end)
+            if design:
+                text_zh, text_en = design_text(text_zh, text_en, res2, run.post, run.start, run.end)
             if zh:
                 effect = "可消除该缺口" if after == 0 else f"，缺口可降至 {after / iph:g} 人·小时"
                 clauses.append(f"或{text_zh}{effect}）")
@@ -439,9 +441,9 @@ def explain(
 
         before = short_of(result)
         floor = before if control is None else min(before, short_of(control))
-        for text_zh, text_en, res2 in relaxed:
+        for text_zh, text_en, res2, design in relaxed:
             after = short_of(res2)
-            if after < floor and not is_design(text_zh):  # designs answer interval gaps, not head counts
+            if after < floor and not design:  # designs answer interval gaps, not head counts
                 effect = ("可消除该缺口" if after == 0 else f"，可降至缺 {after} 人") if zh else (
                     "the gap closes" if after == 0 else f"{after} short then")
                 clauses.append(f"或{text_zh}{effect}）" if zh else f"or {text_en} {effect})")

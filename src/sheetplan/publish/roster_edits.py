@@ -36,6 +36,7 @@ from ..plan import to_roster
 from ..plan.problems import Problem
 from ..plan.schema import SEPARATOR
 from ..plan.source import SourceError, sniff
+from ..render.places import GridPlace
 from .roster_store import Stored, StoredRoster, StoreError, read_store
 
 LEAVE = {"休", "假", "休息", "请假", "年假", "病假", "事假", "调休", "婚假", "产假", "丧假", "off", "leave", "al", "sl",
@@ -190,7 +191,7 @@ def _read_grid(ws, r: StoredRoster, stored: Stored, formulas: set[tuple[str, str
         person = by_name[name]
         for day in range(n_days):
             c = r.grid.first_col + day + 1
-            where = f"{ws.title}!{get_column_letter(c)}{row}"
+            where = grid_cell(r.grid, day, row)
             value = ws.cell(row, c).value
             text = "" if value is None else str(value).strip()
             if not text and (ws.title, f"{get_column_letter(c)}{row}") in formulas:
@@ -270,7 +271,7 @@ def report(stored: Stored, depts: list[DeptEdits]) -> list[Problem]:
             # at the day's column header of the grid, graded as the build grades it (must-cover
             # window or the sale day's peak: critical)
             day = min(len(stored.days) - 1, max(0, g.start_interval // per_day))
-            where = f"{r.grid.sheet}!{get_column_letter(r.grid.first_col + day + 1)}{r.grid.header + 1}"
+            where = grid_cell(r.grid, day, r.grid.header + 1)
             serious = not g.shift_code and is_critical(r.priority, r.requirement, stored.interval_minutes, g.post,
                                                        g.start_interval, g.end_interval, stored.sale_day)
             out.append(Problem(where, msg("rc_short", lang, dept=r.department, post=what, span=span, n=g.shortfall),
@@ -422,9 +423,12 @@ def _judge(plan: m.Plan, dept: str, items: list, fixed: list[m.FixedShift]) -> l
 def _cell(d: DeptEdits, key: tuple[str, int]) -> str:
     """The grid cell of a person and day (a shift removed there)."""
     row = d.rows.get(key[0])
-    if row is None:
-        return d.roster.grid.sheet
-    return f"{d.roster.grid.sheet}!{get_column_letter(d.roster.grid.first_col + key[1] + 1)}{row}"
+    return d.roster.grid.sheet if row is None else grid_cell(d.roster.grid, key[1], row)
+
+
+def grid_cell(grid: GridPlace, day: int, row: int) -> str:
+    """``sheet!A1`` of a day's column in a published grid (``row`` 1-based, as Excel numbers it)."""
+    return f"{grid.sheet}!{get_column_letter(grid.first_col + day + 1)}{row}"
 
 
 def _staff_finder(plan: m.Plan):  # -> Callable[[StoredRoster, str], StaffMember | None]

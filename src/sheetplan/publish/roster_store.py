@@ -146,6 +146,8 @@ def _consistent(s: Stored) -> None:
     """What the types cannot say: days, intervals and published shifts that fit together."""
     if not s.days or s.interval_minutes <= 0 or 60 % s.interval_minutes or s.lang not in ("zh", "en"):
         raise ValueError("days, interval or language out of range")
+    if s.sale_day is not None and not 0 <= s.sale_day < len(s.days):
+        raise ValueError("sale day out of range")
     n = len(s.days) * 24 * 60 // s.interval_minutes
     for r in s.rosters:
         names, codes = {p.name for p in r.people}, {t.code for t in r.shifts}
