@@ -118,7 +118,7 @@ def test_a_design_counts_only_the_shifts_at_its_gap() -> None:
     elsewhere = _replace(on[0], day=1, start_interval=40, end_interval=49)  # 11-11 16:00-01:00: not the gap
     what_if = _replace(res, assignments=[*on, elsewhere])
     zh, en = design_text("约 {n} 人次", "about {n} shifts", what_if, "desk", 24, 25)
-    assert (zh, en) == (f"约 {len(on)} 人次", f"about {len(on)} shifts")
+    assert (zh, en) == (f"约 {len(on)} 人次", f"about {len(on)} shift{'s' * (len(on) != 1)}")
 
 
 def test_a_shift_label_typed_with_braces_stays_as_typed_in_design_advice() -> None:
@@ -130,3 +130,22 @@ def test_a_shift_label_typed_with_braces_stays_as_typed_in_design_advice() -> No
     lines = explain(res, people, shifts, req, RULES, day_labels=["11-10", "11-11"], resolve_time_s=1)
     advice = next(x for x in lines if x.startswith("desk 11-11 00:00"))
     assert "将「晚{n}班」延长到 01:00（作为加班，约 3 人次可消除该缺口）" in advice
+
+
+def test_english_design_advice_reads_as_english() -> None:
+    """One shift is "1 shift", and a new shift's length takes no article ("add a 8-hour shift")."""
+    from dataclasses import replace as _replace
+    from types import SimpleNamespace
+
+    from sheetplan.calc.roster_design import DESIGN_MARK, design_text, shift_designs
+
+    req = {"desk": [0] * 16 + [1] * 8 + [3] + [0] * 23}
+    people = [Person(f"p{i}", "d", ("desk",)) for i in range(3)]
+    shifts = [ShiftTemplate("L", 16, 8, label="Late")]
+    res = solve_roster(people, shifts, req, 2, RULES)
+    one = _replace(res, assignments=[_replace(res.assignments[0], shift_code=f"L{DESIGN_MARK}0")])
+    assert design_text("约 {n} 人次", "about {n} shifts: …", one, "desk", 16, 25)[1] == "about 1 shift: …"
+    gap = SimpleNamespace(start=24, end=25, short=(3,))
+    texts = [en for _, en, *_ in shift_designs([gap], shifts, people, RULES, 60, None)]
+    assert "add a shift of 8 hours starting 00:00 (about {n} shifts:" in texts
+    assert not any("a 8" in t for t in texts)

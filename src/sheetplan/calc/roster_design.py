@@ -67,7 +67,7 @@ def shift_designs(runs: Sequence, shifts: Sequence[ShiftTemplate], people: Seque
         base = shifts[0]
         add(replace(base, kinds=frozenset(k for s in shifts for k in s.kinds), label=""), hs, usual,
             f"增设 {_clock(hs)} 开始的 {usual:g} 小时班次（约 {{n}} 人次",
-            f"add a {usual:g}-hour shift starting {_clock(hs)} (about {{n}} shifts:")
+            f"add a shift of {usual:g} hours starting {_clock(hs)} (about {{n}} shifts:")
     return out
 
 
@@ -82,9 +82,12 @@ def design_text(zh: str, en: str, result: RosterResult, post: str, start: int, e
     gap (``post`` over intervals ``[start, end)``): the what-if may use the variant on other days
     too, and those are not what closes this gap. Only the last ``{n}`` is the placeholder: it
     follows the shift's label, which a planner may have typed with ``{n}`` in it."""
-    n = str(sum(1 for a in result.assignments if DESIGN_MARK in a.shift_code and a.post == post
-                and a.start_interval < end and a.end_interval > start))
-    return n.join(zh.rsplit("{n}", 1)), n.join(en.rsplit("{n}", 1))
+    n = sum(1 for a in result.assignments if DESIGN_MARK in a.shift_code and a.post == post
+            and a.start_interval < end and a.end_interval > start)
+    head, tail = en.rsplit("{n}", 1)
+    if n == 1 and tail.startswith(" shifts"):
+        tail = " shift" + tail.removeprefix(" shifts")  # "about 1 shift", not "about 1 shifts"
+    return str(n).join(zh.rsplit("{n}", 1)), f"{head}{n}{tail}"
 
 
 def all_hands_lines(result: RosterResult, people: Mapping[str, Person], shifts: Sequence[ShiftTemplate],
