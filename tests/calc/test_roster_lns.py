@@ -156,3 +156,17 @@ def test_fixing_a_literal_to_a_value_its_domain_forbids_is_infeasible() -> None:
     domain[0], domain[1] = 0, 0  # e.g. a person who cannot work that shift
     _, code = roster_solve._fixed(built, {first.index: 1}, time.perf_counter() + 30)
     assert code == cp_model.INFEASIBLE
+
+
+def test_two_streams_on_the_wall_clock_reach_the_optimum_and_keep_every_rule() -> None:
+    """Benchmark mode runs rounds in two threads at once, each from the best roster either found."""
+    model, x = _model()
+    values, start = _poor_start(model, x)
+    budget = Budget(deadline=time.perf_counter() + 3, round_seconds=0.1)
+    better, objective, stats = improve(model, x, list(range(DAYS)), values, start, budget, seed=3, streams=2)
+    assert objective == 66 and stats.end == 66 and stats.improved >= 1 and stats.rounds >= 2
+    check = model.clone()
+    for i, v in enumerate(better):
+        check.add(check.get_int_var_from_proto_index(i) == v)
+    solver = cp_model.CpSolver()
+    assert solver.solve(check) == cp_model.OPTIMAL and solver.objective_value == 66

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -80,10 +81,14 @@ def set_domain(variable: object, lo: int, hi: int) -> None:
 
 def improve(model: cp_model.CpModel, x: Mapping[tuple[str, int, str], cp_model.IntVar],
             day_of: Sequence[int], values: list[int], objective: float, budget: Budget, seed: int = 0,
-            ) -> tuple[list[int], float, LnsStats]:
+            streams: int = 1) -> tuple[list[int], float, LnsStats]:
     """Improve the complete solution ``values`` (one per model variable) of ``model`` (its
     objective set) by re-solving neighbourhoods of the assignment literals ``x``; ``day_of``
-    gives each shift instance's day. Returns the best values, their objective and the stats."""
+    gives each shift instance's day. Returns the best values, their objective and the stats.
+
+    ``streams`` rounds run at once in threads (CP-SAT releases the GIL), each from the best
+    roster any of them has found: on the wall clock only — a round's result then depends on
+    timing, so a deterministic budget always runs one stream."""
     stats = LnsStats(start=objective, end=objective)
     people = list(dict.fromkeys(name for name, _, _ in x))
     days = sorted(set(day_of))
@@ -95,67 +100,120 @@ def improve(model: cp_model.CpModel, x: Mapping[tuple[str, int, str], cp_model.I
         by_person.setdefault(name, []).append(var.index)
         by_day.setdefault(day_of[k], []).append(var.index)
     groups = _Groups(people, days, by_person, by_day, {var.index: day_of[k] for (_, k, _), var in x.items()})
-    n_x = len(x)
-    rng = random.Random(seed)
-    sub = model.clone()
-    set_hint(sub, values)  # every variable hinted; the values are updated in place each round
-    proto = sub.proto
-    variables = proto.variables
-    hint = proto.solution_hint.values
-    domains = model.proto.variables  # the original domains (the model itself is not changed)
-    for var in x.values():
-        set_domain(variables[var.index], values[var.index], values[var.index])
-    overhead = ROUND_OVERHEAD_PER_VARIABLE * len(variables)
-    open_now: set[int] = set()  # the literals free (original domain) in ``sub`` now; all others fixed
-    wins = [0] * len(_KINDS)  # neighbourhoods that improved the roster are drawn more often
-    # the freed share of the assignment literals, adapted each round; a first round of a few
-    # hundred literals is solved in moments even on a department of 1,000 people
-    share = min(0.15, FIRST_FREE / n_x)
-    spent = 0.0
-    while time.perf_counter() < budget.deadline - 0.05:
-        if budget.deterministic is not None and spent >= budget.deterministic:
-            break
-        kind = rng.choices(range(len(_KINDS)), weights=[1 + 2 * w for w in wins])[0]
-        free = _KINDS[kind](rng, groups, share)
-        for i in open_now - free:  # fixed again, to the best roster's value
-            set_domain(variables[i], values[i], values[i])
-        for i in free - open_now:
-            o = domains[i].domain
-            set_domain(variables[i], o[0], o[1])
-        open_now = free
-        solver = cp_model.CpSolver()
-        p = solver.parameters
-        p.random_seed = rng.randrange(1 << 30)
-        p.num_workers = 1
-        p.linearization_level = 2
-        left = budget.deadline - time.perf_counter()
-        if budget.deterministic is not None:
-            p.max_deterministic_time = min(budget.round_deterministic, max(0.01, budget.deterministic - spent))
-            p.max_time_in_seconds = max(0.05, left)
-        else:
-            p.max_time_in_seconds = max(0.05, min(budget.round_seconds, left))
-        code = solver.solve(sub)
-        # a round costs at least ROUND_COST: tiny models end by the budget too, reproducibly
-        spent += max(ROUND_COST, solver.deterministic_time + overhead)
-        stats.rounds += 1
-        _log.debug("round %d %s share %.3f freed %d %s det %.2f obj %s best %s", stats.rounds, _KINDS[kind].__name__,
-                   share, len(free), solver.status_name(code), solver.deterministic_time,
-                   solver.objective_value if code in _GOOD else None, objective)
-        if code in _GOOD and solver.objective_value < objective - 1e-9:
-            better = list(solver.response_proto.solution)
-            for i in [i for i, (a, b) in enumerate(zip(better, values, strict=True)) if a != b]:
-                hint[i] = better[i]  # only what changed: a write through the proto is slow
-            values, objective = better, solver.objective_value
-            stats.improved += 1
-            wins[kind] += 1
-        if code == cp_model.OPTIMAL and len(free) == n_x:
-            stats.proven = True  # everything was free: this round searched the whole roster
-            break
-        # a neighbourhood solved to optimality was too small to hold a better roster: grow it;
-        # one cut short by its budget was too big to search: shrink it
-        share = min(0.6, share * 1.15) if code == cp_model.OPTIMAL else max(0.02, share * 0.85)
-    stats.end = objective
-    return values, objective, stats
+    best = _Best(values, objective)
+    if budget.deterministic is not None or streams <= 1:
+        _Stream(model, x, groups, best, budget, seed).run(stats)
+    else:
+        runners = [_Stream(model, x, groups, best, budget, seed + k) for k in range(streams)]
+        parts = [LnsStats() for _ in runners]
+        threads = [threading.Thread(target=r.run, args=(st,), daemon=True)
+                   for r, st in zip(runners, parts, strict=True)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        stats.rounds = sum(st.rounds for st in parts)
+        stats.improved = sum(st.improved for st in parts)
+        stats.proven = any(st.proven for st in parts)
+    stats.end = best.objective
+    return best.values, best.objective, stats
+
+
+class _Best:
+    """The best roster found so far, shared by the streams (a version counts its changes)."""
+
+    def __init__(self, values: list[int], objective: float) -> None:
+        self.values, self.objective, self.version = values, objective, 0
+        self.lock = threading.Lock()
+        self.stop = False  # a stream proved the best roster optimal
+
+    def offer(self, values: list[int], objective: float) -> bool:
+        with self.lock:
+            if objective >= self.objective - 1e-9:
+                return False
+            self.values, self.objective, self.version = values, objective, self.version + 1
+            return True
+
+
+class _Stream:
+    """One sequence of rounds on its own copy of the model: every literal fixed to the best
+    roster's value except the neighbourhood freed this round."""
+
+    def __init__(self, model: cp_model.CpModel, x: Mapping[tuple[str, int, str], cp_model.IntVar], groups: _Groups,
+                 best: _Best, budget: Budget, seed: int) -> None:
+        self.groups, self.best, self.budget = groups, best, budget
+        self.rng = random.Random(seed)
+        self.n_x = len(x)
+        self.sub = model.clone()
+        set_hint(self.sub, best.values)  # every variable hinted; the values are updated in place each round
+        self.variables = self.sub.proto.variables
+        self.hint = self.sub.proto.solution_hint.values
+        self.domains = model.proto.variables  # the original domains (the model itself is not changed)
+        self.x_indices = [var.index for var in x.values()]
+        self.values, self.version = best.values, best.version
+        for i in self.x_indices:
+            set_domain(self.variables[i], self.values[i], self.values[i])
+        self.overhead = ROUND_OVERHEAD_PER_VARIABLE * len(self.variables)
+        self.open_now: set[int] = set()  # the literals free (original domain) now; all others fixed
+
+    def _sync(self) -> None:
+        """Take up the best roster another stream found (only what differs is written)."""
+        values = self.best.values
+        for i in [i for i, (a, b) in enumerate(zip(values, self.values, strict=True)) if a != b]:
+            self.hint[i] = values[i]
+        for i in self.x_indices:
+            if values[i] != self.values[i] and i not in self.open_now:
+                set_domain(self.variables[i], values[i], values[i])
+        self.values, self.version = values, self.best.version
+
+    def run(self, stats: LnsStats) -> None:
+        budget, rng, groups = self.budget, self.rng, self.groups
+        wins = [0] * len(_KINDS)  # neighbourhoods that improved the roster are drawn more often
+        # the freed share of the assignment literals, adapted each round; a first round of a few
+        # hundred literals is solved in moments even on a department of 1,000 people
+        share = min(0.15, FIRST_FREE / self.n_x)
+        spent = 0.0
+        while time.perf_counter() < budget.deadline - 0.05 and not self.best.stop:
+            if budget.deterministic is not None and spent >= budget.deterministic:
+                break
+            if self.version != self.best.version:
+                self._sync()
+            kind = rng.choices(range(len(_KINDS)), weights=[1 + 2 * w for w in wins])[0]
+            free = _KINDS[kind](rng, groups, share)
+            for i in self.open_now - free:  # fixed again, to the best roster's value
+                set_domain(self.variables[i], self.values[i], self.values[i])
+            for i in free - self.open_now:
+                o = self.domains[i].domain
+                set_domain(self.variables[i], o[0], o[1])
+            self.open_now = free
+            solver = cp_model.CpSolver()
+            p = solver.parameters
+            p.random_seed = rng.randrange(1 << 30)
+            p.num_workers = 1
+            p.linearization_level = 2
+            left = budget.deadline - time.perf_counter()
+            if budget.deterministic is not None:
+                p.max_deterministic_time = min(budget.round_deterministic, max(0.01, budget.deterministic - spent))
+                p.max_time_in_seconds = max(0.05, left)
+            else:
+                p.max_time_in_seconds = max(0.05, min(budget.round_seconds, left))
+            code = solver.solve(self.sub)
+            # a round costs at least ROUND_COST: tiny models end by the budget too, reproducibly
+            spent += max(ROUND_COST, solver.deterministic_time + self.overhead)
+            stats.rounds += 1
+            _log.debug("round %d %s share %.3f freed %d %s det %.2f wall %.3f obj %s best %s", stats.rounds,
+                       _KINDS[kind].__name__, share, len(free), solver.status_name(code), solver.deterministic_time,
+                       solver.wall_time,
+                       solver.objective_value if code in _GOOD else None, self.best.objective)
+            if code in _GOOD and self.best.offer(list(solver.response_proto.solution), solver.objective_value):
+                stats.improved += 1
+                wins[kind] += 1
+            if code == cp_model.OPTIMAL and len(free) == self.n_x:
+                stats.proven = self.best.stop = True  # everything was free: this round searched the whole roster
+                break
+            # a neighbourhood solved to optimality was too small to hold a better roster: grow it;
+            # one cut short by its budget was too big to search: shrink it
+            share = min(0.6, share * 1.15) if code == cp_model.OPTIMAL else max(0.02, share * 0.85)
 
 
 @dataclass(frozen=True)

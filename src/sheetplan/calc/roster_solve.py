@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -275,7 +276,10 @@ def _search(built: Built, rules: RosterRules, deadline: float, limit: float, sha
     budget = Budget(deadline=deadline if det is not None else min(deadline, time.perf_counter() + limit * lns),
                     deterministic=None if det is None else max(0.1, det * share) * scale * lns)
     day_of = [inst.day for inst in built.instances]
-    better, best, stats = improve(built.model, built.x, day_of, values, objective, budget, seed=int(rules.random_seed))
+    # on the wall clock the rounds use every core the rules give the solver (one stream per core)
+    streams = 1 if det is not None else max(1, min(int(rules.num_workers), os.cpu_count() or 1))
+    better, best, stats = improve(built.model, built.x, day_of, values, objective, budget, seed=int(rules.random_seed),
+                                  streams=streams)
     _log.debug("start %s (%s, bound %s), neighbourhood search %s in %d rounds (%d better)", objective,
                "the roster given" if lns >= 1 else f"whole-model search, {solver.wall_time:.2f} s", bound, best,
                stats.rounds, stats.improved)
