@@ -170,3 +170,16 @@ def test_two_streams_on_the_wall_clock_reach_the_optimum_and_keep_every_rule() -
         check.add(check.get_int_var_from_proto_index(i) == v)
     solver = cp_model.CpSolver()
     assert solver.solve(check) == cp_model.OPTIMAL and solver.objective_value == 66
+
+
+def test_a_failing_stream_is_raised_not_lost(monkeypatch) -> None:
+    from sheetplan.calc import roster_lns
+
+    def boom(self, stats) -> None:
+        raise RuntimeError("round failed")
+
+    monkeypatch.setattr(roster_lns._Stream, "run", boom)
+    model, x = _model()
+    values, start = _poor_start(model, x)
+    with pytest.raises(RuntimeError, match="round failed"):
+        improve(model, x, list(range(DAYS)), values, start, Budget(deadline=time.perf_counter() + 3), streams=2)

@@ -106,12 +106,22 @@ def improve(model: cp_model.CpModel, x: Mapping[tuple[str, int, str], cp_model.I
     else:
         runners = [_Stream(model, x, groups, best, budget, seed + k) for k in range(streams)]
         parts = [LnsStats() for _ in runners]
-        threads = [threading.Thread(target=r.run, args=(st,), daemon=True)
-                   for r, st in zip(runners, parts, strict=True)]
+        errors: list[BaseException] = []
+
+        def run(stream: _Stream, part: LnsStats) -> None:
+            try:
+                stream.run(part)
+            except BaseException as exc:  # raised below, in the caller's thread: never lost
+                best.stop = True
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=pair, daemon=True) for pair in zip(runners, parts, strict=True)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
+        if errors:
+            raise errors[0]
         stats.rounds = sum(st.rounds for st in parts)
         stats.improved = sum(st.improved for st in parts)
         stats.proven = any(st.proven for st in parts)
@@ -158,13 +168,14 @@ class _Stream:
 
     def _sync(self) -> None:
         """Take up the best roster another stream found (only what differs is written)."""
-        values = self.best.values
+        with self.best.lock:
+            values, version = self.best.values, self.best.version
         for i in [i for i, (a, b) in enumerate(zip(values, self.values, strict=True)) if a != b]:
             self.hint[i] = values[i]
         for i in self.x_indices:
             if values[i] != self.values[i] and i not in self.open_now:
                 set_domain(self.variables[i], values[i], values[i])
-        self.values, self.version = values, self.best.version
+        self.values, self.version = values, version
 
     def run(self, stats: LnsStats) -> None:
         budget, rng, groups = self.budget, self.rng, self.groups
