@@ -9,7 +9,9 @@ so many of them in a row move a roster much further (the nurse-rostering benchma
 300 people) — the approach of the strong CP-SAT rostering results.
 
 Reproducible when asked: the neighbourhoods come from a seeded generator and each sub-solve has
-a deterministic budget on one worker, so the same model gives the same roster.
+a deterministic budget on one worker, so the same model gives the same roster. On the wall clock
+(benchmarks) one stream of rounds runs per core, each from the best roster any stream found: a
+single stream left the second core idle for the neighbourhood half of each phase.
 """
 
 from __future__ import annotations

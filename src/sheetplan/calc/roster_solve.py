@@ -59,7 +59,8 @@ _DEFAULT_RULES = RosterRules()
 #   1,000: nothing at all), while the neighbourhoods, re-solved in moments, moved 300 people from
 #   97.9 % to 99.2 % covered and 1,000 from 97.7 % to 98.3 % at the default budget.
 # * On several workers (benchmarks) the whole-model search first, for its bound, then the
-#   neighbourhoods for ``RosterRules.lns_share`` of each phase — from WALL_LNS_ABOVE on.
+#   neighbourhoods for ``RosterRules.lns_share`` of each phase — from WALL_LNS_ABOVE on, one
+#   stream of rounds per core.
 # Below it the reproducible mode searches the whole model only: it does as well or better there
 # (the example's 客服部, 2,125: phase 1 proven in a second; with the neighbourhoods the build took
 # 50 % longer for 1.6 % of cost).
