@@ -69,8 +69,9 @@ LNS_ABOVE = 3_000
 # models, after the whole-model search's share: the Curtois-Qu Instance 8 (2,158 assignment
 # variables) reached 1,426-1,703 (median 1,529, three 60-s runs) with them against 1,443-1,811
 # (median 1,643, seven runs) without; Instance 7 (1,248) 1,065-1,068 against 1,067-1,170
-# (bimodal); Instance 9 (2,912) 445-458 against 439-469. Instance 6 (1,040) did worse with them
-# (2,047 against 1,952-1,961) and 5 (676) no better, so the line is drawn between 6 and 7.
+# (bimodal); Instance 9 (2,912) 445-458 against 439-469. Below the line they do not help: 5 (676)
+# settles in its poor mode with them (1,235-1,237 against 1,144-1,151 for the same seeds, two
+# streams), 6 (1,040) reached 2,047 with them, inside its spread without (1,950-2,051).
 WALL_LNS_ABOVE = 1_200
 
 
