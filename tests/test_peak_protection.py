@@ -98,3 +98,20 @@ def test_must_cover_windows_from_dataframes(fast_plan: Path) -> None:
                                          "结束": "1:00", "权重": 4}])
     plan = plan_from_frames(settings, products=products, **tables)
     assert [(r.department, r.post, r.weight) for r in plan.must_cover] == [("客服部", "售前", 4)]
+
+
+def test_must_cover_windows_reach_plan_frames_and_back(fast_plan: Path, tmp_path: Path) -> None:
+    """plan.frames() holds 必保时段 as 'mustcover' (the Plan field is must_cover), so a plan read
+    from a workbook keeps its must-cover windows through frames -> plan_from_frames."""
+    from tests.test_api import frames_of
+
+    from sheetplan.api import plan_from_frames
+
+    def change(wb: openpyxl.Workbook) -> None:
+        append(wb["必保时段"], {"部门": "客服部", "岗位": "售前", "日期": "11-11", "开始": "0:00", "结束": "1:00",
+                                "权重": 3})
+    plan = read_plan(edited(fast_plan, tmp_path / "p.xlsx", change))
+    assert len(plan.must_cover) == 1 and len(plan.frames()["mustcover"]) == 1
+    settings, tables, products = frames_of(plan)
+    again = plan_from_frames(settings, products=products, **tables)
+    assert again.must_cover == plan.must_cover

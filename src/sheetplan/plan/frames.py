@@ -25,10 +25,13 @@ def plan_frames(plan: m.Plan) -> dict[str, pd.DataFrame]:
                                             for f in dataclasses.fields(plan.settings) if f.name != "cells"}}),
     }
     hints = typing.get_type_hints(type(plan))  # e.g. staff -> list[StaffMember]
+    # the Plan field of a sheet key: the key with or without underscores ("mustcover" -> must_cover)
+    field_of = {f.name.replace("_", ""): f.name for f in dataclasses.fields(plan)}
     for sheet in SHEETS:
-        rows = getattr(plan, sheet.key, None)
+        name = field_of.get(sheet.key.replace("_", ""))
+        rows = getattr(plan, name, None) if name else None
         if isinstance(rows, list):
-            (row_class,) = typing.get_args(hints[sheet.key])
+            (row_class,) = typing.get_args(hints[name])
             columns = [f.name for f in dataclasses.fields(row_class) if f.name != "cells"]
             out[sheet.key] = pd.DataFrame([_record(r) for r in rows], columns=columns)
     out["staff"]["max_shifts"] = [format_max_shifts(p.max_shifts, plan.lang) for p in plan.staff]  # as typed
