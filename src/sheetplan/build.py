@@ -260,7 +260,8 @@ def write_plan_output(plan: Plan, results: Results, path: Path, *, direct: bool 
         if results.products is not None and len(plan.products) <= PRODUCTS_IN_PLAN_OUTPUT:
             write_product_sheets(book, plan.products, results.products, lang)
             names += [label("pr_sheet_structure", lang), label("pr_sheet_reorder", lang)]
-        contents = [ws.get_name() for ws in book.wb.worksheets()[1:]]  # the names the sheets really got
+        # the names the sheets really got; a hidden sheet (the published roster's store) is no content
+        contents = [ws.get_name() for ws in book.wb.worksheets()[1:] if not ws.hidden]
         write_summary(book, ws_sum, plan, kpis, contents)
         ws_sum.activate()
     return path
