@@ -37,7 +37,8 @@ def test_outputs_and_sheets(demo_outputs: list[Path]) -> None:
     formulas = [c.value for row in wh.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
     assert any("ROUNDUP" in f for f in formulas) and any(f.startswith("=SUM(") for f in formulas)
     # the contents link every visible sheet, and no hidden one (the published roster's store)
-    links = {c.hyperlink.location.split("!")[0].strip("'") for row in wb["总览"].iter_rows() for c in row if c.hyperlink}
+    links = {c.hyperlink.location.split("!")[0].strip("'")
+             for row in wb["总览"].iter_rows() for c in row if c.hyperlink}
     visible = {ws.title for ws in wb.worksheets[1:] if ws.sheet_state == "visible"}
     assert links == visible and "_sheetplan" in wb.sheetnames
 

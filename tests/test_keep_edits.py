@@ -254,5 +254,11 @@ def test_a_cell_that_is_no_shift_is_a_warning_and_rostered_afresh(
     assert not any(f.name == name and f.date == day for f in kept.fixed)  # not kept as anything,
     before = next(p for p in plan.staff if p.name == name).unavailable
     assert day not in next(p for p in kept.staff if p.name == name).unavailable or day in before  # nor a day off
+    # on 检查结果 (总表's and the department's: the warning knows its department), and the log
+    # and check-roster's change list show what was typed, not '?'
+    assert mine[0] in kept.warnings and mine[0].department == DEPT
+    assert [e.after for e in kept.edits if e.person == name and e.where == mine[0].where] == ["XYZ"]
     stored, depts = check(tmp_path / "typo.xlsx")
     assert any(p.where == cell and p.severity == "error" for p in report(stored, depts))
+    changed = {(p, d, a) for p, d, _, a in depts[0].changes}
+    assert (name, stored.days[col - 4], "XYZ") in changed

@@ -192,10 +192,10 @@ def _keep(plan, edited: list[Path]):  # Plan: imported lazily
     except RosterFileError as e:
         err.print(str(e), highlight=False, markup=False)
         raise typer.Exit(2) from None
-    _report(problems)
     if any(p.severity == "error" for p in problems):
+        _report(problems)
         raise typer.Exit(2)
-    return plan
+    return plan  # what was not kept is among its warnings: reported with the build's, and on 检查结果
 
 
 @app.command(name="check-roster")

@@ -158,7 +158,7 @@ class Edit:
     person: str  # as on the published grid
     day: str  # the grid's day label
     before: str  # 'post·code' as published, '' for a day off
-    after: str  # 'post·code' now, '' for a day off, '?' for a cell that is no shift
+    after: str  # 'post·code' now, '' for a day off; a cell that is no shift: what it holds ('?' if unknown)
     why: str = ""  # '' when kept, else why not
     # the edited cell ('file Sheet!E7'; for a change repeating an earlier decision, that decision's
     # cell): the roster's last guard names the edits it drops by it, so the log can say so

@@ -63,6 +63,7 @@ class DeptEdits:
     # (person, day) -> the problem of a cell that cannot be read as a shift (unknown code, which
     # post, a formula without a value): an error for check-roster, rostered afresh by --keep-edits
     unreadable: dict[tuple[str, int], Problem] = field(default_factory=dict)
+    typed: dict[tuple[str, int], str] = field(default_factory=dict)  # what such a cell holds, as typed
 
 
 class RosterFileError(ValueError):
@@ -197,6 +198,7 @@ def _read_grid(ws, r: StoredRoster, stored: Stored, formulas: set[tuple[str, str
             if not text and (ws.title, f"{get_column_letter(c)}{row}") in formulas:
                 dept.problems.append(Problem(where, msg("rc_formula", lang, value=where), "error"))
                 dept.unreadable[(name, day)] = dept.problems[-1]
+                dept.typed[(name, day)] = "=…"
                 continue
             if not text or text.casefold() in LEAVE:
                 continue
@@ -205,11 +207,13 @@ def _read_grid(ws, r: StoredRoster, stored: Stored, formulas: set[tuple[str, str
                 dept.problems.append(Problem(where, msg("rc_unknown_code", lang, value=text,
                                                         codes="/".join(t.code for t in r.shifts)), "error"))
                 dept.unreadable[(name, day)] = dept.problems[-1]
+                dept.typed[(name, day)] = text
                 continue
             if post is None:
                 dept.problems.append(Problem(where, msg("rc_which_post", lang, value=text,
                                                         posts="/".join(person.posts)), "error"))
                 dept.unreadable[(name, day)] = dept.problems[-1]
+                dept.typed[(name, day)] = text
                 continue
             dept.edited.append(Edited(name, day, code, post, where))
     return dept
@@ -236,12 +240,13 @@ def check(path: str | Path, lang: str | None = None) -> tuple[Stored, list[DeptE
 
 
 def changes(stored: Stored, d: DeptEdits) -> list[tuple[str, str, str, str]]:
-    """(person, day, published, now) for every cell whose shift differs from the published roster."""
+    """(person, day, published, now) for every cell whose shift differs from the published roster;
+    a cell that is no shift (an unknown code, a formula) counts as changed, to what it holds."""
     def cells(items) -> dict[tuple[str, int], str]:
         return {(p, day): f"{post}{SEPARATOR}{code}" for p, day, code, post in items}
 
     before = cells(d.roster.published)
-    after = cells((e.person, e.day, e.shift_code, e.post) for e in d.edited)
+    after = cells((e.person, e.day, e.shift_code, e.post) for e in d.edited) | d.typed
     keys = sorted(set(before) | set(after), key=lambda k: (k[1], k[0]))
     return [(p, stored.days[day], before.get((p, day), ""), after.get((p, day), ""))
             for p, day in keys if before.get((p, day)) != after.get((p, day))]
@@ -309,12 +314,13 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
     wanted: dict[str, list[tuple[Edited, tuple[str, str, str, str, str], dt.date]]] = defaultdict(list)
 
     def not_kept(where: str, entry: tuple[str, str, str, str, str], why: str) -> None:
-        problems.append(Problem(where, msg("edit_not_kept", lang, why=why), "warning"))
+        problems.append(Problem(where, msg("edit_not_kept", lang, why=why), "warning", department=entry[0]))
         log.append(m.Edit(*entry, why, where))
 
     for d in depts:
         unread = set(d.unreadable.values())
-        problems += [p for p in d.problems if p not in unread]
+        problems += [p if p.department else replace(p, department=d.roster.department)
+                     for p in d.problems if p not in unread]
         label = {(p, day): (before, after) for p, day, before, after in (d.changes or changes(stored, d))}
         published = {(p, day): (code, post) for p, day, code, post in d.roster.published}
         now = {(e.person, e.day): e for e in d.edited}
@@ -323,7 +329,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
                 bad = d.unreadable[key]
                 was = published.get(key)
                 entry = (d.roster.department, key[0], stored.days[key[1]],
-                         f"{was[1]}{SEPARATOR}{was[0]}" if was else "", "?")
+                         f"{was[1]}{SEPARATOR}{was[0]}" if was else "", d.typed.get(key) or "?")
                 not_kept(f"{source} {bad.where}", entry, bad.message)
                 continue
             e = now.get(key)
@@ -334,7 +340,8 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             entry = (d.roster.department, key[0], stored.days[key[1]], before, after)
             where = f"{source} {e.where if e else _cell(d, key)}"
             if date not in index:
-                problems.append(Problem(where, msg("edit_outside", lang, date=f"{date:%m-%d}"), "warning"))
+                problems.append(Problem(where, msg("edit_outside", lang, date=f"{date:%m-%d}"), "warning",
+                                        department=d.roster.department))
                 log.append(m.Edit(*entry, msg("edit_outside", lang, date=f"{date:%m-%d}"), where))
                 continue
             person = find(d.roster, key[0])
@@ -469,7 +476,8 @@ def keep_all(plan: m.Plan, paths: Sequence[str | Path]) -> tuple[m.Plan, list[Pr
             d.changes = changes(stored, d)
         plan, found = keep_edits(plan, stored, depts, Path(path).name, decided)
         problems += found
-    return plan, problems
+    # what was not kept is on 检查结果 too (总表's and the department's), not only on the console
+    return replace(plan, warnings=[*plan.warnings, *(p for p in problems if p.severity != "error")]), problems
 
 
 __all__ = ["LEAVE", "DeptEdits", "NotARoster", "OtherPlan", "RosterFileError", "check", "keep_all", "keep_edits",
