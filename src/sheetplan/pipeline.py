@@ -309,10 +309,18 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
         span = format_span(worst.start_interval, worst.end_interval, r.result.interval_minutes, labels, lang)
         days = plan.settings.days
         sale = days.index(plan.settings.sale_day) if plan.settings.sale_day in days else None
-        serious = any(critical(r, post, g.start_interval, g.end_interval, sale) for g in gaps)
-        out.append(Problem(asked.get(post, plan.sheets.get("requirements", "")), msg(
-            "roster_short_critical" if serious else "roster_short", lang, dept=r.department, post=post,
-            hours=f"{hours:g}", span=span, n=worst.shortfall), "critical" if serious else "warning", r.department))
+        why = {g: kind for g in gaps if (kind := critical(r, post, g.start_interval, g.end_interval, sale))}
+        if why:  # say which (a must-cover window, the peak) and how much of the gap is there
+            at = msg("crit_" + ("both" if len(set(why.values())) > 1 else next(iter(why.values()))), lang)
+            crit = sum(g.shortfall * (g.end_interval - g.start_interval) for g in why) / iph
+            part = msg("roster_short_part", lang, crit=f"{crit:g}", at=at) if crit < hours else ""
+            text = msg("roster_short_critical", lang, dept=r.department, post=post, at=at, hours=f"{hours:g}",
+                       part=part, span=span, n=worst.shortfall)
+        else:
+            text = msg("roster_short", lang, dept=r.department, post=post, hours=f"{hours:g}", span=span,
+                       n=worst.shortfall)
+        out.append(Problem(asked.get(post, plan.sheets.get("requirements", "")), text,
+                           "critical" if why else "warning", r.department))
     return out
 
 

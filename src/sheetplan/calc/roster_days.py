@@ -85,23 +85,24 @@ def _prio(priority: Mapping[str, Sequence[float]], post: str, t: int) -> float:
     return row[t] if row is not None and t < len(row) else 1.0
 
 
-def critical(dr: DepartmentRoster, post: str, start: int, end: int, sale_day: int | None) -> bool:
-    """A gap that must be read first: inside a must-cover window, or at the sale day's busiest
-    interval of that post."""
+def critical(dr: DepartmentRoster, post: str, start: int, end: int, sale_day: int | None) -> str | None:
+    """Why a gap must be read first, or None: "must_cover" (inside a must-cover window) or
+    "peak" (at the sale day's busiest interval of that post)."""
     return is_critical(dr.priority, dr.requirement, dr.result.interval_minutes, post, start, end, sale_day)
 
 
 def is_critical(priority: Mapping[str, Sequence[float]], requirement: Mapping[str, Sequence[int]],
-                interval_minutes: int, post: str, start: int, end: int, sale_day: int | None) -> bool:
+                interval_minutes: int, post: str, start: int, end: int, sale_day: int | None) -> str | None:
     """:func:`critical` from the figures alone (a published roster re-read has no DepartmentRoster)."""
     if any(_prio(priority, post, t) > 1 for t in range(start, end)):
-        return True
+        return "must_cover"
     if sale_day is None:
-        return False
+        return None
     per_day = 24 * 60 // interval_minutes
     req = requirement.get(post, [])
     day = req[sale_day * per_day:(sale_day + 1) * per_day]
     if not day or max(day) <= 0:
-        return False
+        return None
     peak = max(day)
-    return any(sale_day * per_day <= t < (sale_day + 1) * per_day and req[t] == peak for t in range(start, end))
+    hit = any(sale_day * per_day <= t < (sale_day + 1) * per_day and req[t] == peak for t in range(start, end))
+    return "peak" if hit else None

@@ -277,10 +277,12 @@ def report(stored: Stored, depts: list[DeptEdits]) -> list[Problem]:
             # window or the sale day's peak: critical)
             day = min(len(stored.days) - 1, max(0, g.start_interval // per_day))
             where = grid_cell(r.grid, day, r.grid.header + 1)
-            serious = not g.shift_code and is_critical(r.priority, r.requirement, stored.interval_minutes, g.post,
-                                                       g.start_interval, g.end_interval, stored.sale_day)
-            out.append(Problem(where, msg("rc_short", lang, dept=r.department, post=what, span=span, n=g.shortfall),
-                               "critical" if serious else "warning"))
+            kind = None if g.shift_code else is_critical(r.priority, r.requirement, stored.interval_minutes, g.post,
+                                                         g.start_interval, g.end_interval, stored.sale_day)
+            text = (msg("rc_short_at", lang, dept=r.department, post=what, span=span, n=g.shortfall,
+                        at=msg(f"crit_{kind}", lang)) if kind else
+                    msg("rc_short", lang, dept=r.department, post=what, span=span, n=g.shortfall))
+            out.append(Problem(where, text, "critical" if kind else "warning"))
     return out
 
 
