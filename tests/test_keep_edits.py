@@ -262,3 +262,32 @@ def test_a_cell_that_is_no_shift_is_a_warning_and_rostered_afresh(
     assert any(p.where == cell and p.severity == "error" for p in report(stored, depts))
     changed = {(p, d, a) for p, d, _, a in depts[0].changes}
     assert (name, stored.days[col - 4], "XYZ") in changed
+
+
+def test_a_second_round_of_edits_keeps_the_first_rounds(
+        published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    """Edit, rebuild with --keep-edits, edit the rebuilt workbook elsewhere, rebuild again: the
+    first round's edit stays (the rebuilt workbook remembers which cells hand edits decided),
+    and is listed in 改动记录 again."""
+    plan, _ = demo_results
+    skills = {p.name: p.posts for p in plan.staff}
+    wb, ws, rows = grid(published)
+    first = [(n, c) for c in range(5, 11) for n in rows if "售前" in skills[n] and _early_elsewhere(ws, rows, n, c)]
+    (name, col), (name2, col2) = first[0], next(x for x in first[1:] if x[0] != first[0][0])
+    ws.cell(rows[name], col).value = "售前·早"
+    wb.save(tmp_path / "round1.xlsx")
+    kept, _ = keep_all(plan, [tmp_path / "round1.xlsx"])
+    results = compute(kept)
+    assert {(a.person, a.day): a.shift_code for a in roster_of(results).result.assignments}[(name, col - 4)] == "早"
+    build_plan(kept, tmp_path / "out2", "示例计划", results)
+
+    wb, ws, rows = grid(tmp_path / "out2" / f"示例计划-{DEPT}.xlsx")
+    assert ws.cell(rows[name], col).value.startswith("售前·早")
+    ws.cell(rows[name2], col2).value = "售前·早"  # the second round edits another cell only
+    wb.save(tmp_path / "round2.xlsx")
+    kept2, problems = keep_all(plan, [tmp_path / "round2.xlsx"])
+    assert not problems, [str(p) for p in problems]
+    fixed = {(f.name, f.date, f.shift, f.post) for f in kept2.fixed}
+    assert (name, plan.settings.days[col - 4], "早", "售前") in fixed  # the first round's, held
+    assert (name2, plan.settings.days[col2 - 4], "早", "售前") in fixed  # and the second's
+    assert {(e.person, e.why) for e in kept2.edits} >= {(name, ""), (name2, "")}

@@ -7,6 +7,7 @@ requirement, and the product sheets when the plan names it as the products depar
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from .i18n import join
 from .messages import msg
 from .pipeline import Results, compute
 from .plan import to_roster
-from .plan.model import Plan
+from .plan.model import Edit, Plan
 from .plan.problem_owner import of_department
 from .plan.problems import Problem
 from .plan.reader import read_plan
@@ -253,7 +254,7 @@ def write_plan_output(plan: Plan, results: Results, path: Path, *, direct: bool 
             audit = _staffed(results).audit if _staffed(results) else sp.audit
             kpis.append(Kpi("sum_cs_sl", audit.worst_service_level or 0, f"MIN({cs['sl']})", num="percent"))
         if results.rosters:
-            _write_rosters(book, plan, results.rosters, sheets)
+            _write_rosters(book, plan, results.rosters, sheets, edits=results.edits)
         kpis += _roster_kpis(plan, results) + _labour_kpis(plan, results)
         note = label("sum_checks_note", lang, sheet=label("sheet_checks", lang))
         kpis.append(Kpi("sum_checks", len(checks), note=note))
@@ -340,8 +341,9 @@ def _labour_kpis(plan: Plan, results: Results) -> list[Kpi]:
 
 
 def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], sheets: dict,
-                   labour_of: dict[str, list] | None = None) -> None:
-    """Grids, heatmaps over them and 排班明细; and, hidden, what `check-roster` needs to re-check edits."""
+                   labour_of: dict[str, list] | None = None, edits: Sequence[Edit] = ()) -> None:
+    """Grids, heatmaps over them and 排班明细; and, hidden, what `check-roster` needs to re-check edits
+    (with the cells hand edits decided, so the next --keep-edits keeps them too)."""
     lang = plan.lang
     labour_of = labour_of or {}
     write_assignments(book, sheets[label("sheet_assignments", lang)], plan, rosters)
@@ -358,7 +360,10 @@ def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], shee
             write_daily_duty(book, sheets[label("sheet_daily", lang, dept=r.department)], plan, r, contacts)
             write_labour(book, sheets[label("sheet_labour", lang, dept=r.department)], plan, r,
                          labour_of.get(r.department, []), to_roster.pay_rules(plan))
-        kept.append(stored_roster(r, grid, rules, to_roster.shift_cover(plan, r.department), contacts))
+        day_of = {f"{d:%m-%d}": k for k, d in enumerate(plan.settings.days)}
+        decided = [(e.person, day_of[e.day]) for e in edits
+                   if e.department == r.department and not e.why and e.day in day_of]
+        kept.append(stored_roster(r, grid, rules, to_roster.shift_cover(plan, r.department), contacts, decided))
     s = plan.settings
     write_store(book.wb, Stored(lang, s.start.isoformat(), [f"{d:%m-%d}" for d in s.days], s.interval_minutes,
                                 stamp(plan), kept, plan=s.name,
@@ -399,7 +404,7 @@ def write_department(plan: Plan, results: Results, department: str, path: Path, 
             write_service(book, sheets[label("sheet_service", lang)], plan, service,
                           to_roster.templates_for(plan, department), _staffed(results))
         if mine:
-            _write_rosters(book, plan, mine, sheets, results.labour)
+            _write_rosters(book, plan, mine, sheets, results.labour, results.edits)
         if department in results.warehouse_checks and mine:
             write_warehouse_check(book, sheets[label("sheet_wh_check", lang, dept=department)], plan,
                                   results.warehouse_checks[department])

@@ -326,7 +326,9 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
         label = {(p, day): (before, after) for p, day, before, after in (d.changes or changes(stored, d))}
         published = {(p, day): (code, post) for p, day, code, post in d.roster.published}
         now = {(e.person, e.day): e for e in d.edited}
-        for key in sorted(set(published) | set(now) | set(d.unreadable), key=lambda k: (k[1], k[0])):
+        # cells an earlier --keep-edits decided stay decided (as they now read), though unchanged here
+        held = set(d.roster.decided)
+        for key in sorted(set(published) | set(now) | set(d.unreadable) | held, key=lambda k: (k[1], k[0])):
             if key in d.unreadable:  # a cell that is no shift: not kept, that day rostered afresh
                 bad = d.unreadable[key]
                 was = published.get(key)
@@ -335,10 +337,11 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
                 not_kept(f"{source} {bad.where}", entry, bad.message)
                 continue
             e = now.get(key)
-            if e is not None and published.get(key) == (e.shift_code, e.post):
+            if e is not None and published.get(key) == (e.shift_code, e.post) and key not in held:
                 continue  # unchanged: rostered afresh
             date = start + dt.timedelta(days=key[1])
-            before, after = label.get((key[0], stored.days[key[1]]), ("", ""))
+            as_now = "" if e is None else f"{e.post}{SEPARATOR}{e.shift_code}"
+            before, after = label.get((key[0], stored.days[key[1]]), (as_now, as_now))
             entry = (d.roster.department, key[0], stored.days[key[1]], before, after)
             where = f"{source} {e.where if e else _cell(d, key)}"
             if date not in index:

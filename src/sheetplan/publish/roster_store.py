@@ -41,6 +41,9 @@ class StoredRoster:
     grid: GridPlace
     contacts: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> id, phone, lead
     priority: dict[str, list[float]] = field(default_factory=dict)  # 必保时段 weights per post and interval
+    # (person, day) of the cells hand edits decided when this roster was built (--keep-edits): the
+    # next --keep-edits keeps them as decisions too, unless they are edited again
+    decided: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -162,16 +165,21 @@ def _consistent(s: Stored) -> None:
             raise ValueError(f"{r.department}: shift cover out of range")
         if any(len(v) != n or not all(math.isfinite(w) and w > 0 for w in v) for v in r.priority.values()):
             raise ValueError(f"{r.department}: must-cover weights of the wrong length or not positive")
+        if any(person not in names or not 0 <= day < len(s.days) for person, day in r.decided):
+            raise ValueError(f"{r.department}: a decided cell out of range")
         if r.grid.header < 0 or r.grid.first_col < 1:
             raise ValueError(f"{r.department}: grid place out of range")
 
 
 def stored_roster(dr: DepartmentRoster, grid: GridPlace, rules: RosterRules, shift_cover: Sequence[ShiftCover],
-                  contacts: dict[str, dict[str, str]]) -> StoredRoster:
+                  contacts: dict[str, dict[str, str]], decided: Sequence[tuple[str, int]] = ()) -> StoredRoster:
+    """``decided``: (person, day) of the cells hand edits decided (the 改动记录 entries kept)."""
     published = [(a.person, a.day, a.shift_code, a.post) for a in dr.result.assignments]
+    names = {p.name for p in dr.people}
+    cells = sorted({(name, day) for name, day in decided if name in names and 0 <= day < dr.result.horizon_days})
     return StoredRoster(dr.department, list(dr.people), list(dr.shifts), rules, dict(dr.requirement),
                         list(shift_cover), sorted(published), grid, contacts,
-                        {q: list(v) for q, v in dr.priority.items()})
+                        {q: list(v) for q, v in dr.priority.items()}, cells)
 
 
 def write_store(wb: Any, stored: Stored) -> None:
