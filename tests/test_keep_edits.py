@@ -291,3 +291,42 @@ def test_a_second_round_of_edits_keeps_the_first_rounds(
     assert (name, plan.settings.days[col - 4], "早", "售前") in fixed  # the first round's, held
     assert (name2, plan.settings.days[col2 - 4], "早", "售前") in fixed  # and the second's
     assert {(e.person, e.why) for e in kept2.edits} >= {(name, ""), (name2, "")}
+
+
+def test_a_column_inserted_into_the_grid_moves_no_edit_to_another_day(
+        published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    """Days are found by their headers: a planner's note column before the days shifts nothing;
+    a day header typed over is an error at that cell, and nothing of the grid is read by position."""
+    plan, _ = demo_results
+    skills = {p.name: p.posts for p in plan.staff}
+    wb, ws, rows = grid(published)
+    name, col = next((n, c) for c in range(5, 11) for n in rows
+                     if "售前" in skills[n] and _early_elsewhere(ws, rows, n, c))
+    ws.cell(rows[name], col).value = "售前·早"
+    ws.insert_cols(4)
+    ws.cell(rows[name], 4).value = "备注"
+    wb.save(tmp_path / "moved.xlsx")
+    stored, depts = check(tmp_path / "moved.xlsx")
+    cs = next(d for d in depts if d.roster.department == DEPT)
+    assert [(c[0], c[1], c[3]) for c in cs.changes] == [(name, stored.days[col - 4], "售前·早")]
+    assert not [p for p in report(stored, depts) if p.severity == "error"]
+
+    header = next(r for r in range(1, 12) if ws.cell(r, 1).value == "姓名")
+    ws.cell(header, col + 1).value = "备注"  # that day's header typed over
+    wb.save(tmp_path / "nohead.xlsx")
+    stored, depts = check(tmp_path / "nohead.xlsx")
+    errors = [p for p in report(stored, depts) if p.severity == "error"]
+    assert errors and "找不到" in errors[0].message and stored.days[col - 4] in errors[0].message
+    assert not next(d for d in depts if d.roster.department == DEPT).changes
+
+
+def test_a_person_typed_into_the_grid_by_hand_is_reported(published: Path, tmp_path: Path) -> None:
+    wb, ws, rows = grid(published)
+    row = max(rows.values())
+    ws.insert_rows(row)
+    ws.cell(row, 1).value = "王新"
+    ws.cell(row, 4).value = "售前·早"
+    wb.save(tmp_path / "new.xlsx")
+    stored, depts = check(tmp_path / "new.xlsx")
+    said = [p for p in report(stored, depts) if p.where == f"{ws.title}!A{row}"]
+    assert said and "王新" in said[0].message and said[0].severity == "warning"

@@ -64,6 +64,7 @@ class DeptEdits:
     # post, a formula without a value): an error for check-roster, rostered afresh by --keep-edits
     unreadable: dict[tuple[str, int], Problem] = field(default_factory=dict)
     typed: dict[tuple[str, int], str] = field(default_factory=dict)  # what such a cell holds, as typed
+    cols: list[int] = field(default_factory=list)  # each day's 1-based column, as found by its header
 
 
 class RosterFileError(ValueError):
@@ -185,14 +186,21 @@ def _read_grid(ws, r: StoredRoster, stored: Stored, formulas: set[tuple[str, str
     n_days = len(stored.days)
     rows, dept.missing = _rows_of(ws, r)
     dept.rows = rows
+    cols, bad = _day_columns(ws, r, stored)
+    dept.cols = cols
+    if bad is not None:  # a day column cannot be found: nothing of this grid is read as an edit
+        dept.problems.append(bad)
+        dept.edited += [Edited(p, day, code, post, ws.title) for p, day, code, post in r.published]
+        return dept
+    dept.problems += _unknown_rows(ws, r, rows, cols, lang)
     for name in dept.missing:  # reported, and taken as published: never as days off
         dept.problems.append(Problem(ws.title, msg("grid_row_missing", lang, name=name), "warning"))
         dept.edited += [Edited(p, day, code, post, ws.title) for p, day, code, post in r.published if p == name]
     for name, row in sorted(rows.items(), key=lambda x: x[1]):
         person = by_name[name]
         for day in range(n_days):
-            c = r.grid.first_col + day + 1
-            where = grid_cell(r.grid, day, row)
+            c = cols[day]
+            where = _cell(dept, (name, day))
             value = ws.cell(row, c).value
             text = "" if value is None else str(value).strip()
             if not text and (ws.title, f"{get_column_letter(c)}{row}") in formulas:
@@ -217,6 +225,52 @@ def _read_grid(ws, r: StoredRoster, stored: Stored, formulas: set[tuple[str, str
                 continue
             dept.edited.append(Edited(name, day, code, post, where))
     return dept
+
+
+def _day_columns(ws, r: StoredRoster, stored: Stored) -> tuple[list[int], Problem | None]:
+    """Each day's 1-based column, found by its header ('11-10 周二' starts with the day's label):
+    where it was published, or wherever a planner moved it (a column inserted before it). A day
+    whose header is gone is an error at the header cell: reading by position would put every
+    edit on the wrong day."""
+    row = r.grid.header + 1
+    published = [r.grid.first_col + day + 1 for day in range(len(stored.days))]
+
+    def day_at(col: int) -> str:
+        value = ws.cell(row, col).value
+        return "" if value is None else str(value).strip()[:5]
+
+    if all(day_at(c) == label for c, label in zip(published, stored.days, strict=True)):
+        return published, None
+    where_is: dict[str, list[int]] = {}
+    for col in range(1, ws.max_column + 1):
+        where_is.setdefault(day_at(col), []).append(col)
+    cols = []
+    for day, label in enumerate(stored.days):
+        found = where_is.get(label, [])
+        if len(found) != 1:
+            cell = f"{ws.title}!{get_column_letter(published[day])}{row}"
+            return published, Problem(cell, msg("grid_day_missing", stored.lang, day=label), "error")
+        cols.append(found[0])
+    return cols, None
+
+
+def _unknown_rows(ws, r: StoredRoster, rows: dict[str, int], cols: list[int], lang: str) -> list[Problem]:
+    """A row among the people's (or just below them) whose name is nobody on the published
+    roster but whose cells hold shifts: a person added by hand. Not read, and said so."""
+    if not rows:
+        return []
+    codes = {t.code for t in r.shifts}
+    taken = set(rows.values())
+    out = []
+    for row in range(min(taken), max(taken) + 2):
+        name = ws.cell(row, 1).value
+        if row in taken or name is None or not str(name).strip():
+            continue
+        cells = [str(ws.cell(row, c).value).strip() for c in cols if ws.cell(row, c).value is not None]
+        if any(_parse(t, ())[1] in codes for t in cells):
+            out.append(Problem(f"{ws.title}!A{row}", msg("grid_row_unknown", lang, name=str(name).strip()), "warning",
+                               department=r.department))
+    return out
 
 
 def _parse(text: str, posts: tuple[str, ...]) -> tuple[str | None, str]:
@@ -435,7 +489,10 @@ def _judge(plan: m.Plan, dept: str, items: list, fixed: list[m.FixedShift]) -> l
 def _cell(d: DeptEdits, key: tuple[str, int]) -> str:
     """The grid cell of a person and day (a shift removed there)."""
     row = d.rows.get(key[0])
-    return d.roster.grid.sheet if row is None else grid_cell(d.roster.grid, key[1], row)
+    if row is None:
+        return d.roster.grid.sheet
+    return f"{d.roster.grid.sheet}!{get_column_letter(d.cols[key[1]])}{row}" if d.cols else grid_cell(
+        d.roster.grid, key[1], row)
 
 
 def grid_cell(grid: GridPlace, day: int, row: int) -> str:
