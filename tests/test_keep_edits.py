@@ -330,3 +330,41 @@ def test_a_person_typed_into_the_grid_by_hand_is_reported(published: Path, tmp_p
     stored, depts = check(tmp_path / "new.xlsx")
     said = [p for p in report(stored, depts) if p.where == f"{ws.title}!A{row}"]
     assert said and "王新" in said[0].message and said[0].severity == "warning"
+
+
+def _ops_edit(demo_outputs: list[Path], tmp_path: Path) -> Path:
+    """总表 with 何军's 11-10 typed as 值班·早 on 排班-运营部 (he has no shift that day)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(demo_outputs[0])
+    ws = wb["排班-运营部"]
+    row = next(r for r in range(1, 20) if ws.cell(r, 1).value == "何军")
+    assert ws.cell(row, 4).value is None
+    ws.cell(row, 4).value = "值班·早"
+    wb.save(tmp_path / "ops.xlsx")
+    return tmp_path / "ops.xlsx"
+
+
+def test_a_department_renamed_since_keeps_its_change_log(
+        demo_outputs: list[Path], example_plan: Path, tmp_path: Path) -> None:
+    from plan_edit import edited, rename
+
+    plan = read_plan(edited(example_plan, tmp_path / "p.xlsx", lambda wb: rename(wb, {"运营部": "Ops"})))
+    kept, problems = keep_all(plan, [_ops_edit(demo_outputs, tmp_path)])
+    assert not problems, [str(p) for p in problems]
+    assert [(e.department, e.person, e.why) for e in kept.edits] == [("Ops", "何军", "")]
+
+
+def test_an_edit_of_a_department_with_no_roster_now_is_not_called_kept(
+        demo_outputs: list[Path], example_plan: Path, tmp_path: Path) -> None:
+    from plan_edit import delete_rows, edited, rows_where
+
+    def change(wb: openpyxl.Workbook) -> None:
+        delete_rows(wb["值班需求"], rows_where(wb["值班需求"], "部门", lambda v: v == "运营部"))
+    plan = read_plan(edited(example_plan, tmp_path / "p.xlsx", change))
+    kept, _ = keep_all(plan, [_ops_edit(demo_outputs, tmp_path)])
+    results = compute(kept)
+    assert "运营部" not in {r.department for r in results.rosters}
+    (log,) = [e for e in results.edits if e.person == "何军"]
+    assert "没有排班" in log.why
+    assert any("没有排班" in p.message and p.department == "运营部" for p in results.problems)

@@ -74,6 +74,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "edit_person_gone": ("「{name}」不在计划的人员表中（按工号与姓名均未找到），其改动未保留", "'{name}' is not on the plan's staff sheet (by employee ID or name); their edits are not kept"),
     "edit_code_gone": ("班次「{code}」不在计划的「{dept}」班次中", "shift {code} is not one of the plan's shifts for {dept}"),
     "edit_conflict": ("与 {first} 矛盾（那里是「{other}」），以先列出的为准", "contradicts {first} (which has '{other}'); the first listed wins"),
+    "edit_no_roster": ("「{dept}」现在没有排班（没有值班需求），该改动未排入", "{dept} gets no roster now (no duty requirement): the change is in no roster"),
     "edit_infeasible": ("与其他保留的改动一起无法排班：{why}", "cannot be rostered together with the other kept edits: {why}"),
     "rc_short": ("{dept}「{post}」{span} 缺 {n} 人", "{dept} {post} {span}: {n} short"),
     "rc_short_at": ("{dept}「{post}」{span} 缺 {n} 人（{at}）", "{dept} {post} {span}: {n} short ({at})"),

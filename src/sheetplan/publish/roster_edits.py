@@ -407,6 +407,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             if person is None:
                 not_kept(where, entry, msg("edit_person_gone", lang, name=key[0]))
                 continue
+            entry = (person.department, *entry[1:])  # the department now (it may have been renamed)
             text = "" if e is None else f"{e.post}{SEPARATOR}{e.shift_code}"
             prior = decided.get((person.name, date))
             if prior is not None:
@@ -518,12 +519,15 @@ def _staff_finder(plan: m.Plan):  # -> Callable[[StoredRoster, str], StaffMember
 
 
 def _same_plan(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str) -> None:
-    """Refuse a workbook another plan published: its stored campaign name, or no department in common."""
+    """Refuse a workbook another plan published: its stored campaign name, or no department and
+    nobody in common (a department renamed since is still this plan's: its people are found)."""
     ours = plan.settings.name
     if stored.plan and ours and stored.plan != ours:
         raise OtherPlan(msg("other_plan", plan.lang, file=source, theirs=stored.plan, ours=ours))
     theirs = [d.roster.department for d in depts]
-    if theirs and not {p.department for p in plan.staff} & set(theirs):
+    find = _staff_finder(plan)
+    if theirs and not {p.department for p in plan.staff} & set(theirs) and not any(
+            find(d.roster, p.name) for d in depts for p in d.roster.people):
         raise OtherPlan(msg("no_department", plan.lang, file=source, depts="、".join(theirs)))
 
 
