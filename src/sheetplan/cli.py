@@ -75,6 +75,18 @@ def _out_dir(out_dir: Path) -> None:
         raise typer.Exit(2)
 
 
+def _not_replaced(edited: list[Path], out_dir: Path) -> None:
+    """An edited workbook in the output folder would be replaced by the new set (and with it
+    whatever was typed there that no roster keeps): refused before anything is computed."""
+    folder = out_dir.resolve()
+    for path in edited:
+        if folder == path.resolve().parent or folder in path.resolve().parents:
+            err.print(f"改动过的工作簿在输出文件夹中，会被新的输出替换：请先把它移到别处，或换一个 -o 文件夹 / "
+                      f"the edited workbook is in the output folder and would be replaced: move it elsewhere "
+                      f"first, or use another -o folder: {path}", highlight=False, markup=False)
+            raise typer.Exit(2)
+
+
 def _written(paths: list[Path]) -> None:
     for p in paths:
         out.print(f"  {p}", highlight=False)
@@ -160,6 +172,7 @@ def build(
 
     lang = _lang(lang)
     _out_dir(out_dir)
+    _not_replaced(keep_edits or [], out_dir)
     err.print("正在生成… / building…", highlight=False)
     try:
         plan = read_plan(path, lang)

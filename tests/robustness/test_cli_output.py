@@ -44,3 +44,16 @@ def test_strict_build_writes_everything_then_exits_2_on_a_critical_gap(fast_plan
 def test_check_says_roster_gaps_come_from_build(fast_plan: Path) -> None:
     res = run("check", fast_plan)
     assert res.exit_code == 0 and res.output.startswith("OK") and "build" in res.output
+
+
+def test_an_edited_workbook_in_the_output_folder_is_never_replaced(tmp_path: Path) -> None:
+    """build -o out --keep-edits out/….xlsx would replace the edited file with the new set: refused
+    before anything is read or computed, the file byte for byte as it was."""
+    out = tmp_path / "out"
+    out.mkdir()
+    edited = out / "计划-客服部.xlsx"
+    edited.write_bytes(b"typed by a planner")
+    for where in (out, tmp_path / "out" / "." ):
+        res = run("build", tmp_path / "plan.xlsx", "-o", where, "--keep-edits", edited)
+        assert res.exit_code == 2 and "would be replaced" in res.output
+    assert edited.read_bytes() == b"typed by a planner"
