@@ -368,3 +368,20 @@ def test_an_edit_of_a_department_with_no_roster_now_is_not_called_kept(
     (log,) = [e for e in results.edits if e.person == "何军"]
     assert "没有排班" in log.why
     assert any("没有排班" in p.message and p.department == "运营部" for p in results.problems)
+
+
+def test_the_same_workbook_twice_is_read_once_and_a_post_typed_in_another_case_is_found(
+        published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    from sheetplan.publish.roster_edits import _as_published
+
+    assert _as_published("pre-sales", ("Pre-sales", "After-sales")) == "Pre-sales"
+    assert _as_published("l", {"L", "E"}) == "L" and _as_published("x", {"X", "x2"}) == "X"
+    assert _as_published("a", {"A", "a "}) == "A" and _as_published("q", {"Q", "q"}) == "q"
+    plan, _ = demo_results
+    wb, ws, rows = grid(published)
+    name, col = next((n, c) for c in range(5, 11) for n in rows if not _free(ws, rows, n, c))
+    ws.cell(rows[name], col).value = "XYZ"
+    wb.save(tmp_path / "typo.xlsx")
+    once = keep_all(plan, [tmp_path / "typo.xlsx"])
+    twice = keep_all(plan, [tmp_path / "typo.xlsx", tmp_path / "." / "typo.xlsx"])
+    assert [str(p) for p in twice[1]] == [str(p) for p in once[1]] and twice[0].edits == once[0].edits

@@ -99,8 +99,8 @@ def _written_set(paths: list[Path]) -> None:
     _written(books)
     others = [p for p in paths if p.suffix != ".xlsx"]
     if others:
-        out.print(f"{len(others)} 个导出文件（日历 .ics、考勤导入 .csv）/ export file(s) in {others[0].parent}",
-                  highlight=False)
+        out.print(f"{len(others)} 个导出文件（日历 .ics、考勤导入 .csv）/ export file(s) (calendars .ics, attendance "
+                  f".csv) in {others[0].parent}", highlight=False)
 
 
 @app.command()

@@ -20,7 +20,7 @@ import datetime as dt
 import re
 import warnings
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -211,6 +211,7 @@ def _read_grid(ws, r: StoredRoster, stored: Stored, formulas: set[tuple[str, str
             if not text or text.casefold() in LEAVE:
                 continue
             post, code = _parse(text, person.posts)
+            post, code = _as_published(post, person.posts), _as_published(code, codes)
             if code not in codes:
                 dept.problems.append(Problem(where, msg("rc_unknown_code", lang, value=text,
                                                         codes="/".join(t.code for t in r.shifts)), "error"))
@@ -271,6 +272,15 @@ def _unknown_rows(ws, r: StoredRoster, rows: dict[str, int], cols: list[int], la
             out.append(Problem(f"{ws.title}!A{row}", msg("grid_row_unknown", lang, name=str(name).strip()), "warning",
                                department=r.department))
     return out
+
+
+def _as_published(typed: str | None, names: Iterable[str]) -> str | None:
+    """A post or shift code as published when it was typed in another case ('pre-sales' for
+    'Pre-sales') and only one name matches so; else as typed."""
+    if typed is None or typed in names:
+        return typed
+    same = [n for n in names if n.casefold() == typed.casefold()]
+    return same[0] if len(same) == 1 else typed
 
 
 def _parse(text: str, posts: tuple[str, ...]) -> tuple[str | None, str]:
@@ -536,7 +546,7 @@ def keep_all(plan: m.Plan, paths: Sequence[str | Path]) -> tuple[m.Plan, list[Pr
     contradiction). Raises RosterFileError (one line) for a file that cannot be used."""
     decided: Decided = {}
     problems: list[Problem] = []
-    for path in paths:
+    for path in dict.fromkeys(Path(p).resolve() for p in paths):  # the same file twice: read once
         stored, depts = read_edits(path, plan.lang)
         for d in depts:
             d.changes = changes(stored, d)
