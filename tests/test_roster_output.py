@@ -67,6 +67,13 @@ def test_demo_shows_its_gaps_with_reasons(demo_results: tuple[Plan, Results], de
     ws = openpyxl.load_workbook(demo_outputs[0])["排班-客服部"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert any(t.startswith("售前 11-11 00:00–") and "缺" in t and "具备「售前」技能" in t for t in texts)
+    # each advice line spans the grid's width and wraps there: printed whole, never cut at the
+    # page's edge (the English lines are long)
+    advice = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, str)
+                  and c.value.startswith("售前 11-11 00:00–"))
+    span = next(m for m in ws.merged_cells.ranges if advice.coordinate in m)
+    assert span.min_col == 1 and span.max_col == 3 + len(results.plan.settings.days) + 1
+    assert advice.alignment.wrap_text
     wh = next(r for r in results.rosters if r.department == "仓储物流部")
     assert wh.result.shortfall_hours == 0 and wh.unrostered_posts == []
 

@@ -16,6 +16,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -205,6 +206,13 @@ def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> No
         ws.write_datetime(row, col, value, fmt)
     else:
         ws.write_string(row, col, str(value), fmt)
+
+
+def column_width(texts: Sequence[str], *, least: float, most: float, points: float = 11) -> float:
+    """A column as wide as its longest text at ``points`` (CJK characters two widths), between
+    ``least`` and ``most`` characters of the default 11-pt font."""
+    units = max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in t) for t in texts), default=0)
+    return max(least, min(most, math.ceil(units * points / 11) + 2))
 
 
 def text_height(text: str, width: float) -> float:

@@ -20,7 +20,7 @@ from ..i18n import join
 from ..plan.model import Plan
 from ..plan.schema import SEPARATOR
 from . import formula as f
-from .book import Book, page_footer, print_setup, write_header, write_title
+from .book import Book, column_width, page_footer, print_setup, text_height, write_header, write_title
 from .labels import label
 from .places import GridPlace
 from .refs import cell, quote
@@ -126,8 +126,11 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster,
     first_day_col = 3
     hours_col = first_day_col + len(days)
     ws.set_column(0, 0, 9)
-    ws.set_column(1, 1, 6)
-    ws.set_column(2, 2, 14)
+    ws.set_column(1, 1, column_width([KIND_LABEL[p.kind] if lang == "zh" else KIND_EN[p.kind] for p in dr.people],
+                                     least=6, most=12))
+    # the posts column as wide as the longest list needs at its 8-pt font (English lists are long)
+    posts_w = column_width([join(p.posts, lang) for p in dr.people], least=14, most=40, points=8)
+    ws.set_column(2, 2, posts_w)
     ws.set_column(first_day_col, hours_col - 1, 13)
     ws.set_column(hours_col, hours_col, 7)
     wd = WEEKDAYS[lang]
@@ -194,7 +197,7 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster,
             )
         ws.write_blank(row, hours_col, None, book.fmt("subtotal"))
     row = _legend(book, ws, plan, shifts, row + 2)
-    row = _explanation(book, ws, plan, dr, row + 1)
+    row = _explanation(book, ws, plan, dr, row + 1, 9 + 8 + posts_w + 13 * len(days) + 7)
     row = _days_table(book, ws, plan, dr, row + 1)
     ws.freeze_panes(header + 1, 1)
     print_setup(ws, landscape=True, repeat_rows=(header, header), footer=page_footer(lang, s.name))
@@ -251,18 +254,23 @@ def _span(ws: Worksheet, row: int, first: int, last: int, text: str, fmt: object
         ws.merge_range(row, first, row, last, text, fmt)
 
 
-def _explanation(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, row: int) -> int:
+def _explanation(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, row: int, width: float) -> int:
+    """The roster's explanation, each line across the grid's width (``width`` in characters)."""
     lang = plan.lang
     ws.write_string(row, 0, label("ro_explain", lang), book.fmt("section"))
     lines = list(dr.explanation)
     if dr.unrostered_posts:
         lines.append(label("ro_unrostered", lang, posts=join(dr.unrostered_posts, lang)))
+    last = 3 + len(plan.settings.days)  # the grid's hours column: lines wrap within the grid's width
     for k, line in enumerate(lines):  # the first line sums up; the others are gaps, in red
         row += 1
         short = k > 0 and bool(dr.result.gaps or dr.unrostered_posts)
-        ws.write_string(
-            row, 0, line, book.fmt("note") if not short else book.fmt("text", font_color="#9C0006", border=0)
-        )
+        fmt = (book.fmt("note", text_wrap=True, valign="top") if not short else
+               book.fmt("text", font_color="#9C0006", border=0, text_wrap=True, valign="top"))
+        ws.merge_range(row, 0, row, last, line, fmt)  # printed whole: never cut at the page's edge
+        tall = text_height(line, width)
+        if tall > 15:
+            ws.set_row(row, tall)
     return row + 1
 
 
