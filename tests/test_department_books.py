@@ -148,7 +148,7 @@ def test_a_post_with_nobody_is_never_all_covered_and_is_on_the_department_s_chec
     assert not any("Every post is covered" in c or "100.0%" in c for c in roster), roster[:3]
     assert any(c.startswith("Posts not rostered") and "Forklift" in c for c in roster)
     ful = next(r for r in results.rosters if r.department == "Fulfilment")
-    assert ful.unrostered_posts == ["Forklift"] and "(partial)" in ful.explanation[0]
+    assert ful.unrostered_posts == ["Forklift"] and "(not fully covered)" in ful.explanation[0]
     assert "8 person-hours short" in ful.explanation[0]  # the forklift's 08:00–16:00 on 11-11
     labour = values(book, "Labour cost-Fulfilment")[1][0]  # the budget line says it too
     assert "buys " in labour and "buys 100.0%" not in labour, labour

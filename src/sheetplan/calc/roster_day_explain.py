@@ -37,7 +37,7 @@ def wish_lines(result: RosterResult, requests: Sequence[Request], labels: Sequen
         shift = r.shift_code or ("任何班次" if zh else "any shift")
         if zh:
             return f"{r.person} {_day(r.day, labels, lang)} {'想上' if r.want else '不想上'}{shift}"
-        return f"{r.person} {_day(r.day, labels, lang)} {'wants' if r.want else 'not'} {shift}"
+        return f"{r.person} {_day(r.day, labels, lang)} {'wants' if r.want else 'does not want'} {shift}"
 
     head = (f"员工意愿：满足 {granted}/{len(requests)} 条" if zh
             else f"Wishes: {granted} of {len(requests)} granted")
@@ -47,7 +47,8 @@ def wish_lines(result: RosterResult, requests: Sequence[Request], labels: Sequen
     more = len(unmet) - MAX_LISTED
     tail = (f" 等 {len(unmet)} 条" if zh else f" and {more} more") if more > 0 else ""
     reason = ("（与覆盖需求、规则或成本冲突，按权重取舍）" if zh
-              else " (they clash with cover, the rules or cost; weights decided)")
+              else f" ({'it clashes' if len(unmet) == 1 else 'they clash'} with cover, the rules or cost, "
+                   "and weighs less)")
     return [head + ("；未满足：" if zh else "; not granted: ") + named + tail + reason]
 
 

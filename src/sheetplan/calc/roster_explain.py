@@ -45,7 +45,10 @@ __all__ = ["Idle", "explain", "format_span", "idle_people", "pct_covered", "stru
 
 _KIND_ZH = {"fulltime": "全职", "student": "学生", "borrowed": "借调"}
 _KIND_EN = {"fulltime": "full-time staff", "student": "students", "borrowed": "borrowed staff"}
-_STATUS_ZH = {"optimal": "最优", "feasible": "可行", "partial": "部分满足", "infeasible": "无解"}
+# the solve's verdict in a department head's words, not the solver's ("partial", "feasible")
+_STATUS_ZH = {"optimal": "已证明最优", "feasible": "可行，未证明最优", "partial": "未全部满足", "infeasible": "无解"}
+_STATUS_EN = {"optimal": "proven best", "feasible": "workable, not proven best", "partial": "not fully covered",
+              "infeasible": "no roster"}
 
 
 def _day_label(day: int, day_labels: Sequence[str] | None, lang: str) -> str:
@@ -313,7 +316,7 @@ def explain(
         lines = [
             f"{len(result.assignments)} shifts for {n_people} people, {hours:g} paid hours, "
             f"{cost}, {pct} of required hours covered, "
-            f"{short:g} person-hours short ({status})"
+            f"{short:g} person-hours short ({_STATUS_EN[status]})"
         ]
     lines += wish_lines(result, requests, day_labels, lang)
     lines += all_hands_lines(result, by_name, shifts, day_labels, lang)
