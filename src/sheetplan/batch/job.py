@@ -43,6 +43,8 @@ class Outcome:
     sha256: str | None = None  # of the bytes that were built (None if the file changed meanwhile)
     seconds: float = 0.0
     peak_rss_kb: int = 0  # the worker's peak resident memory after this plan
+    critical: int = 0  # the built plan's critical problems (a gap at a must-cover window or the peak)
+    warnings: int = 0  # and its other warnings: both on its 检查结果 sheet
 
 
 def file_sha256(path: Path) -> str:
@@ -80,7 +82,7 @@ def target_problem(job: Job, targets: Iterable[Path], root: Path) -> str | None:
 
 def build_one(job: Job, root: Path) -> Outcome:
     """Read, validate and build one plan; every failure comes back as a reason, never raised."""
-    from ..build import build_plan, output_names
+    from ..build import build_plan, compute, output_names, problems_of
     from ..plan.reader import PlanError, read_plan
 
     t0 = time.perf_counter()
@@ -99,8 +101,10 @@ def build_one(job: Job, root: Path) -> Outcome:
         problem = target_problem(job, [job.out_dir / n for n in (main, *per_dept.values())], root)
         if problem is not None:
             return failed(problem)
-        written = build_plan(plan, job.out_dir, job.source.stem)
+        results = compute(plan)
+        written = build_plan(plan, job.out_dir, job.source.stem, results)
         after = file_sha256(job.source)
+        found = problems_of(plan, results)
     except PlanError as e:
         shown = [p.message if p.where == job.source.name else str(p) for p in e.problems[:3]]
         more = f" (+{len(e.problems) - 3} more / 另有 {len(e.problems) - 3} 处)" if len(e.problems) > 3 else ""
@@ -118,4 +122,6 @@ def build_one(job: Job, root: Path) -> Outcome:
         sha256=before if before == after else None,
         seconds=time.perf_counter() - t0,
         peak_rss_kb=_peak_rss_kb(),
+        critical=sum(p.severity == "critical" for p in found),
+        warnings=sum(p.severity == "warning" for p in found),
     )

@@ -255,7 +255,9 @@ class _Progress:
             if o.status == "failed":
                 self.console.print(f"✗ {o.rel}: {o.reason}", style="red", markup=False, emoji=False, highlight=False)
         elif o.status != "unchanged":
-            detail = o.reason if o.status == "failed" else f"{len(o.outputs)} file(s), {o.seconds:.1f} s"
+            said = "".join(f", {n} {what}" for n, what in ((o.critical, "严重问题 / critical"),
+                                                            (o.warnings, "个提示 / warning(s)")) if n)
+            detail = o.reason if o.status == "failed" else f"{len(o.outputs)} file(s){said}, {o.seconds:.1f} s"
             self.console.print(f"[{self.done}/{self.total}] {mark} {o.rel}: {detail}", markup=False, emoji=False,
                                highlight=False)
 
