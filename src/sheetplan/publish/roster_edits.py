@@ -379,8 +379,8 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
     log: list[m.Edit] = list(plan.edits)
     wanted: dict[str, list[tuple[Edited, tuple[str, str, str, str, str], dt.date]]] = defaultdict(list)
 
-    def not_kept(where: str, entry: tuple[str, str, str, str, str], why: str) -> None:
-        problems.append(Problem(where, msg("edit_not_kept", lang, why=why), "warning", department=entry[0]))
+    def not_kept(where: str, entry: tuple[str, str, str, str, str], why: str, key: str = "edit_not_kept") -> None:
+        problems.append(Problem(where, msg(key, lang, why=why), "warning", department=entry[0]))
         log.append(m.Edit(*entry, why, where))
 
     for d in depts:
@@ -423,7 +423,8 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             if prior is not None:
                 if prior[1] != text:
                     not_kept(where, entry, msg("edit_conflict", lang, first=prior[0],
-                                               other=prior[1] or ("休" if lang == "zh" else "off")))
+                                               other=prior[1] or ("休" if lang == "zh" else "off")),
+                             "edit_overruled")  # the cell is the first-listed decision, not rostered afresh
                 else:
                     log.append(m.Edit(*entry, "", prior[0]))  # the same decision again: kept as that one is
                 continue

@@ -14,6 +14,7 @@ from .labels import label
 
 def write_changes(book: Book, ws: Worksheet, plan: Plan, department: str,
                   rows: Sequence[Edit]) -> None:
+    """改动记录: every hand edit of the department's published roster, kept or not and why."""
     lang = plan.lang
     row = write_title(book, ws, label("title_changes", lang, dept=department), label("ch_sub", lang, n=len(rows)))
     for c, w in enumerate((8, 10, 18, 18, 50)):
@@ -21,7 +22,9 @@ def write_changes(book: Book, ws: Worksheet, plan: Plan, department: str,
     write_header(book, ws, row, [label(k, lang) for k in ("ps_date", "dd_person", "ch_before", "ch_after",
                                                           "ch_result")])
     header = row
-    for e in rows:
+    order = {f"{d:%m-%d}": k for k, d in enumerate(plan.settings.days)}
+    # by day (several workbooks are read one after the other); within a day as they were read
+    for e in sorted(rows, key=lambda e: (order.get(e.day, len(order)), e.day)):
         row += 1
         ws.write_string(row, 0, e.day, book.fmt("center"))
         ws.write_string(row, 1, e.person, book.fmt("center"))
