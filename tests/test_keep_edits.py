@@ -385,3 +385,25 @@ def test_the_same_workbook_twice_is_read_once_and_a_post_typed_in_another_case_i
     once = keep_all(plan, [tmp_path / "typo.xlsx"])
     twice = keep_all(plan, [tmp_path / "typo.xlsx", tmp_path / "." / "typo.xlsx"])
     assert [str(p) for p in twice[1]] == [str(p) for p in once[1]] and twice[0].edits == once[0].edits
+
+
+def test_a_shift_typed_between_days_off_below_the_minimum_run_is_named(
+        published: Path, example_plan: Path, tmp_path: Path) -> None:
+    """张伟 works at least 3 days in a row; a shift typed between two days off typed by hand can
+    only be a run of one: not kept, the rule and the person named (before, the solver found no
+    roster with every edit and dropped them all, saying only that)."""
+    from plan_edit import edited, header, rows_where
+
+    def change(wb: openpyxl.Workbook) -> None:
+        ws = wb["人员"]
+        (row,) = rows_where(ws, "姓名", lambda v: v == "张伟")
+        ws.cell(row, header(ws)["最少连续上班天数"]).value = 3
+    plan = read_plan(edited(example_plan, tmp_path / "p.xlsx", change))
+    wb, ws, rows = grid(published)
+    r = rows["张伟"]
+    new = "售前·中" if str(ws.cell(r, 8).value or "").startswith("售前·早") else "售前·早"  # a change
+    ws.cell(r, 7).value, ws.cell(r, 8).value, ws.cell(r, 9).value = "休", new, "休"
+    wb.save(tmp_path / "run.xlsx")
+    _, problems = keep_all(plan, [tmp_path / "run.xlsx"])
+    (said,) = [p for p in problems if p.where == f"run.xlsx {ws.title}!H{r}"]
+    assert "张伟" in said.message and "连续上班不足 3 天" in said.message

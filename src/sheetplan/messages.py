@@ -63,6 +63,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rc_unknown_code": ("「{value}」不是已知班次（{codes}）；请假请写 休 或 假", "'{value}' is not a known shift ({codes}); write off or leave for days off"),
     "rc_which_post": ("「{value}」未写岗位：此人有多个岗位（{posts}），请写成 岗位·班次", "'{value}' names no post and this person has several ({posts}): write post·shift"),
     "edit_not_kept": ("手工改动未保留（{why}），该格重新排班", "hand edit not kept ({why}); that cell is rostered afresh"),
+    "edit_short_run": ("「{name}」这一班前后都是休息，连续上班不足 {n} 天（最少连续上班天数）", "{name}'s shift lies between days off: fewer than {n} days in a row (minimum days in a row)"),
     "edit_overruled": ("手工改动未保留（{why}）", "hand edit not kept ({why})"),
     "edit_outside": ("改动的 {date} 已不在计划的活动期内（未保留）", "the change on {date} is outside the plan's campaign now (not kept)"),
     "store_damaged": ("隐藏工作表「{sheet}」中的排班数据已损坏或被改动（{why}），无法复核；请使用 sheetplan build 生成的工作簿", "the roster data on the hidden sheet '{sheet}' is damaged or was edited ({why}); use the workbook as sheetplan built it"),

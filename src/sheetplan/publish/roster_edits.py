@@ -20,13 +20,14 @@ import datetime as dt
 import re
 import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from ..calc.roster import Person
 from ..calc.roster_audit import Audit, Breach, Edited, audit
 from ..calc.roster_days import is_critical
 from ..calc.roster_explain import format_span
@@ -437,7 +438,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
                                                entry, date))
     fixed = list(plan.fixed)
     for dept, items in wanted.items():
-        for e, entry, date, why in _judge(plan, dept, items, fixed):
+        for e, entry, date, why in _judge(plan, dept, items, fixed, off):
             if why:
                 not_kept(e.where, entry, why)
                 continue
@@ -449,7 +450,8 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
     return replace(plan, fixed=fixed, staff=staff, edits=log), problems
 
 
-def _judge(plan: m.Plan, dept: str, items: list, fixed: list[m.FixedShift]) -> list:
+def _judge(plan: m.Plan, dept: str, items: list, fixed: list[m.FixedShift],
+           off: Mapping[str, set[dt.date]] | None = None) -> list:
     """(edit, log entry, date, why not kept or '') for one department's wanted shifts, by the
     plan's rules now, together with the shifts already fixed. An edit that breaks a rule on its
     own or with the fixed ones is dropped (the later of a pair, so the earlier stays) until the
@@ -495,7 +497,34 @@ def _judge(plan: m.Plan, dept: str, items: list, fixed: list[m.FixedShift]) -> l
         for item in [x for x in current if x[0].where in blamed]:
             out.append((*item, sep.join(dict.fromkeys(breach_text(b, dept, lang) for b in blamed[item[0].where]))))
         current = [x for x in current if x[0].where not in blamed]
-    return out + [(*x, "") for x in current]
+    short = _short_runs(plan, people, [e for e, _, _ in current], off or {})
+    out += [(*x, short[x[0].where]) for x in current if x[0].where in short]
+    return out + [(*x, "") for x in current if x[0].where not in short]
+
+
+def _short_runs(plan: m.Plan, people: Sequence[Person], edits: Sequence[Edited],
+                off: Mapping[str, set[dt.date]]) -> dict[str, str]:
+    """Edited shifts that can only be a run of work days shorter than the person's minimum: the
+    days on both sides are off (unavailable, or typed off in the same edits) — no roster around
+    them can keep the rule, which the solver would only report as 'no roster with every edit'.
+    A run touching the campaign's first or last day is never too short (it may go on outside)."""
+    index = to_roster.day_index(plan)
+    horizon = len(plan.settings.days)
+    by_name = {p.name: p for p in people}
+    out = {}
+    for e in edits:
+        p = by_name.get(e.person)
+        if p is None or p.min_consecutive_days <= 1:
+            continue
+        blocked = set(p.unavailable_days) | {index[d] for d in off.get(p.name, ()) if d in index}
+        lo = hi = e.day
+        while lo - 1 >= 0 and lo - 1 not in blocked:
+            lo -= 1
+        while hi + 1 < horizon and hi + 1 not in blocked:
+            hi += 1
+        if lo > 0 and hi < horizon - 1 and hi - lo + 1 < p.min_consecutive_days:
+            out[e.where] = msg("edit_short_run", plan.lang, name=e.person, n=p.min_consecutive_days)
+    return out
 
 
 def _cell(d: DeptEdits, key: tuple[str, int]) -> str:
