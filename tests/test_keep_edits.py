@@ -407,3 +407,27 @@ def test_a_shift_typed_between_days_off_below_the_minimum_run_is_named(
     _, problems = keep_all(plan, [tmp_path / "run.xlsx"])
     (said,) = [p for p in problems if p.where == f"run.xlsx {ws.title}!H{r}"]
     assert "张伟" in said.message and "连续上班不足 3 天" in said.message
+
+
+def test_the_last_guard_drops_one_persons_edits_before_all() -> None:
+    """When the solver names no edit, the edits of one person at a time are dropped first: the
+    other people's edits are kept (before, every edit of the department went)."""
+    from types import SimpleNamespace
+
+    from sheetplan.calc.roster import FixedAssignment
+    from sheetplan.pipeline import _one_person_at_a_time
+
+    fixed = [FixedAssignment(p, d, "早", "售前") for p in ("A", "B", "C") for d in (1, 2)]
+    edits = dict.fromkeys(fixed, None)
+    tried = []
+
+    def job(fixed: list) -> SimpleNamespace:
+        tried.append({f.person for f in fixed})
+        ok = all(f.person != "B" for f in fixed)
+        return SimpleNamespace(result=SimpleNamespace(status="feasible" if ok else "infeasible"))
+
+    r, drop = _one_person_at_a_time(job, fixed, edits)
+    assert r.result.status == "feasible" and {f.person for f in drop} == {"B"} and len(drop) == 2
+    assert tried == [{"B", "C"}, {"A", "C"}]
+    r, drop = _one_person_at_a_time(lambda fixed: job([*fixed, FixedAssignment("B", 0, "早", "售前")]), fixed, edits)
+    assert r is None and drop == set()  # nobody alone: all go, as before

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -279,12 +279,32 @@ def _without_failing_edits(plan: Plan, job: partial, r: DepartmentRoster) -> tup
     dropped: dict[str, str] = {}
     while r.result.status == "infeasible" and any(f in edits for f in fixed):
         named = {c.fixed for c in r.result.conflicts if c.fixed in edits} & set(fixed)
-        drop = named or {f for f in fixed if f in edits}
         why = msg("edit_infeasible", plan.lang, why=r.explanation[-1] if r.explanation else r.result.status)
+        if not named:  # the solver names none: one person's edits at a time, before all of them
+            r, drop = _one_person_at_a_time(job, fixed, edits)
+        else:
+            drop, r = named, None
+        drop = drop or {f for f in fixed if f in edits}
         dropped |= {edits[f].cells.get("name", ""): why for f in fixed if f in drop}
         fixed = [f for f in fixed if f not in drop]
-        r = job(fixed=fixed)
+        r = r if r is not None else job(fixed=fixed)
     return r, dropped
+
+
+TRY_PEOPLE = 6  # people whose edits are dropped one at a time before all are (a solve each)
+
+
+def _one_person_at_a_time(job: partial, fixed: list[FixedAssignment], edits: Mapping[FixedAssignment, object]
+                          ) -> tuple[DepartmentRoster | None, set[FixedAssignment]]:
+    """The roster without one person's edits, for the first person (of the first TRY_PEOPLE with
+    edits) whose edits alone make it impossible, and those edits; (None, empty) when none is."""
+    people = list(dict.fromkeys(f.person for f in fixed if f in edits))
+    for person in people[:TRY_PEOPLE] if len(people) > 1 else []:
+        drop = {f for f in fixed if f in edits and f.person == person}
+        r = job(fixed=[f for f in fixed if f not in drop])
+        if r.result.status != "infeasible":
+            return r, drop
+    return None, set()
 
 
 def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Problem]:
