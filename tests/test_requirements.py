@@ -56,7 +56,7 @@ def test_every_department_the_example_lists_gets_a_roster(demo_results: tuple[Pl
     # the sale-day peak: graded critical, read first
     assert results.problems[0].severity == "critical"
     assert "「客服部」的「售前」" in results.problems[0].message
-    assert "缺口 17 人·小时，最大缺口 11-11 00:00–01:00" in results.problems[0].message
+    assert "缺口 17 人·小时（其中 16 人·小时在大促日高峰），最大缺口 11-11 00:00–01:00" in results.problems[0].message
 
 
 def test_a_shop_with_its_own_names_gets_the_same_rosters(

@@ -46,8 +46,8 @@ __all__ = ["Idle", "explain", "format_span", "idle_people", "pct_covered", "stru
 _KIND_ZH = {"fulltime": "全职", "student": "学生", "borrowed": "借调"}
 _KIND_EN = {"fulltime": "full-time staff", "student": "students", "borrowed": "borrowed staff"}
 # the solve's verdict in a department head's words, not the solver's ("partial", "feasible")
-_STATUS_ZH = {"optimal": "已证明最优", "feasible": "可行，未证明最优", "partial": "未全部满足", "infeasible": "无解"}
-_STATUS_EN = {"optimal": "proven best", "feasible": "workable, not proven best", "partial": "not fully covered",
+_STATUS_ZH = {"optimal": "最优", "feasible": "可行", "partial": "未全部满足", "infeasible": "无解"}
+_STATUS_EN = {"optimal": "the best possible", "feasible": "workable", "partial": "not fully covered",
               "infeasible": "no roster"}
 
 
