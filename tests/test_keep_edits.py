@@ -353,6 +353,17 @@ def test_a_department_renamed_since_keeps_its_change_log(
     kept, problems = keep_all(plan, [_ops_edit(demo_outputs, tmp_path)])
     assert not problems, [str(p) for p in problems]
     assert [(e.department, e.person, e.why) for e in kept.edits] == [("Ops", "何军", "")]
+    # a typo and a person typed in by hand: filed under the department's name now, with the file
+    wb = openpyxl.load_workbook(tmp_path / "ops.xlsx")
+    ws = wb["排班-运营部"]
+    row = next(r for r in range(1, 20) if ws.cell(r, 1).value == "胡超")
+    ws.cell(row, 6).value = "XYZ"
+    ws.insert_rows(row + 1)
+    ws.cell(row + 1, 1).value, ws.cell(row + 1, 5).value = "王新", "值班·早"
+    wb.save(tmp_path / "ops2.xlsx")
+    _, problems = keep_all(plan, [tmp_path / "ops2.xlsx"])
+    assert len(problems) == 2 and {p.department for p in problems} == {"Ops"}, [str(p) for p in problems]
+    assert all(p.where.startswith("ops2.xlsx 排班-运营部!") for p in problems)
 
 
 def test_an_edit_of_a_department_with_no_roster_now_is_not_called_kept(
@@ -431,3 +442,32 @@ def test_the_last_guard_drops_one_persons_edits_before_all() -> None:
     assert tried == [{"B", "C"}, {"A", "C"}]
     r, drop = _one_person_at_a_time(lambda fixed: job([*fixed, FixedAssignment("B", 0, "早", "售前")]), fixed, edits)
     assert r is None and drop == set()  # nobody alone: all go, as before
+
+
+def test_names_are_found_by_their_header_and_a_new_person_anywhere_is_reported(
+        published: Path, tmp_path: Path) -> None:
+    """A column inserted before the names and two rows swapped: each person keeps their own week
+    (before, the names were read from column A only, so everyone fell back to the row they were
+    published on and swapped weeks); a person typed above the others, or below a blank line, in
+    is a warning too."""
+    wb, ws, rows = grid(published)
+    a, b = sorted(rows, key=rows.get)[:2]
+    ws.insert_cols(1)
+    for col in range(1, ws.max_column + 1):  # swap the first two people's rows
+        first, second = ws.cell(rows[a], col), ws.cell(rows[b], col)
+        first.value, second.value = second.value, first.value
+    wb.save(tmp_path / "moved.xlsx")
+    stored, depts = check(tmp_path / "moved.xlsx")
+    assert not next(d for d in depts if d.roster.department == DEPT).changes
+    assert not [p for p in report(stored, depts) if p.severity == "error"]
+
+    wb, ws, rows = grid(published)
+    top = min(rows.values())
+    ws.insert_rows(top)
+    ws.cell(top, 1).value, ws.cell(top, 5).value = "王新", "售前·早"
+    last = ws.max_row + 2
+    ws.cell(last, 1).value, ws.cell(last, 5).value = "Newbie", "售前·早"
+    wb.save(tmp_path / "new.xlsx")
+    stored, depts = check(tmp_path / "new.xlsx")
+    said = {p.where for p in report(stored, depts) if "不在发布的排班中" in p.message}
+    assert said == {f"{ws.title}!A{top}", f"{ws.title}!A{last}"}

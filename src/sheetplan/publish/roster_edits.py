@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -37,6 +37,7 @@ from ..plan import to_roster
 from ..plan.problems import Problem
 from ..plan.schema import SEPARATOR
 from ..plan.source import SourceError, sniff
+from ..render.labels import label
 from ..render.places import GridPlace
 from .roster_store import Stored, StoredRoster, StoreError, read_store
 
@@ -140,7 +141,17 @@ def norm_name(text: str) -> str:
     return _SPACE.sub("", _NOTE.sub("", text)).strip("·-—_:：,，")
 
 
-def _rows_of(ws, r: StoredRoster) -> tuple[dict[str, int], list[str]]:
+def _name_column(ws, r: StoredRoster, lang: str) -> int:
+    """The 1-based column of the names: the header cell that says 姓名 / Name (a column inserted
+    before it moves it), else the first column, where it was published."""
+    row, name = r.grid.header + 1, label("ro_name", lang)
+    for col in range(1, min(ws.max_column, r.grid.first_col + 1) + 1):
+        if str(ws.cell(row, col).value or "").strip() == name:
+            return col
+    return 1
+
+
+def _rows_of(ws, r: StoredRoster, name_col: int = 1) -> tuple[dict[str, int], list[str]]:
     """Person -> 1-based grid row, and the people not found. By the name as typed, by the name
     without annotation or spaces, by an employee ID in the cell; then the row they were published
     on when its name cell is empty (merged cells keep only the first value)."""
@@ -155,7 +166,7 @@ def _rows_of(ws, r: StoredRoster) -> tuple[dict[str, int], list[str]]:
     taken: set[int] = set()
     last = ws.max_row
     for row in range(r.grid.header + 2, last + 1):
-        value = ws.cell(row, 1).value
+        value = ws.cell(row, name_col).value
         if value is None:
             continue
         text = str(value).strip()
@@ -171,7 +182,7 @@ def _rows_of(ws, r: StoredRoster) -> tuple[dict[str, int], list[str]]:
         if n in found:
             continue
         row = r.grid.rows.get(n)
-        if row is not None and row + 1 not in taken and ws.cell(row + 1, 1).value is None:
+        if row is not None and row + 1 not in taken and ws.cell(row + 1, name_col).value is None:
             found[n] = row + 1  # the published row, its name cell merged away or blanked
             taken.add(row + 1)
         else:
@@ -185,7 +196,8 @@ def _read_grid(ws, r: StoredRoster, stored: Stored, formulas: set[tuple[str, str
     by_name = {p.name: p for p in r.people}
     codes = {t.code for t in r.shifts}
     n_days = len(stored.days)
-    rows, dept.missing = _rows_of(ws, r)
+    name_col = _name_column(ws, r, lang)
+    rows, dept.missing = _rows_of(ws, r, name_col)
     dept.rows = rows
     cols, bad = _day_columns(ws, r, stored)
     dept.cols = cols
@@ -193,7 +205,7 @@ def _read_grid(ws, r: StoredRoster, stored: Stored, formulas: set[tuple[str, str
         dept.problems.append(bad)
         dept.edited += [Edited(p, day, code, post, ws.title) for p, day, code, post in r.published]
         return dept
-    dept.problems += _unknown_rows(ws, r, rows, cols, lang)
+    dept.problems += _unknown_rows(ws, r, rows, cols, name_col, lang)
     for name in dept.missing:  # reported, and taken as published: never as days off
         dept.problems.append(Problem(ws.title, msg("grid_row_missing", lang, name=name), "warning"))
         dept.edited += [Edited(p, day, code, post, ws.title) for p, day, code, post in r.published if p == name]
@@ -241,36 +253,38 @@ def _day_columns(ws, r: StoredRoster, stored: Stored) -> tuple[list[int], Proble
         value = ws.cell(row, col).value
         return "" if value is None else str(value).strip()[:5]
 
-    if all(day_at(c) == label for c, label in zip(published, stored.days, strict=True)):
+    if all(day_at(c) == text for c, text in zip(published, stored.days, strict=True)):
         return published, None
     where_is: dict[str, list[int]] = {}
     for col in range(1, ws.max_column + 1):
         where_is.setdefault(day_at(col), []).append(col)
-    cols = []
-    for day, label in enumerate(stored.days):
-        found = where_is.get(label, [])
-        if len(found) != 1:
-            cell = f"{ws.title}!{get_column_letter(published[day])}{row}"
-            return published, Problem(cell, msg("grid_day_missing", stored.lang, day=label), "error")
+    cols: list[int] = []
+    for day, text in enumerate(stored.days):
+        found = where_is.get(text, [])
+        if len(found) != 1:  # named where it would be now: after the day before it
+            col = cols[-1] + 1 if cols else published[day]
+            cell = f"{ws.title}!{get_column_letter(col)}{row}"
+            return published, Problem(cell, msg("grid_day_missing", stored.lang, day=text), "error")
         cols.append(found[0])
     return cols, None
 
 
-def _unknown_rows(ws, r: StoredRoster, rows: dict[str, int], cols: list[int], lang: str) -> list[Problem]:
-    """A row among the people's (or just below them) whose name is nobody on the published
-    roster but whose cells hold shifts: a person added by hand. Not read, and said so."""
-    if not rows:
-        return []
+def _unknown_rows(ws, r: StoredRoster, rows: dict[str, int], cols: list[int], name_col: int,
+                  lang: str) -> list[Problem]:
+    """A row below the header whose name is nobody on the published roster but whose day cells
+    hold shifts (in any case): a person added by hand. Not read, and said so. (The grid's other
+    rows — head counts, legend, explanation — hold no shift code in the day columns.)"""
     codes = {t.code for t in r.shifts}
     taken = set(rows.values())
     out = []
-    for row in range(min(taken), max(taken) + 2):
-        name = ws.cell(row, 1).value
+    for row in range(r.grid.header + 2, ws.max_row + 1):
+        name = ws.cell(row, name_col).value
         if row in taken or name is None or not str(name).strip():
             continue
         cells = [str(ws.cell(row, c).value).strip() for c in cols if ws.cell(row, c).value is not None]
-        if any(_parse(t, ())[1] in codes for t in cells):
-            out.append(Problem(f"{ws.title}!A{row}", msg("grid_row_unknown", lang, name=str(name).strip()), "warning",
+        if any(_as_published(_parse(t, ())[1], codes) in codes for t in cells):
+            out.append(Problem(f"{ws.title}!{get_column_letter(name_col)}{row}",
+                               msg("grid_row_unknown", lang, name=str(name).strip()), "warning",
                                department=r.department))
     return out
 
@@ -386,9 +400,13 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
 
     for d in depts:
         unread = set(d.unreadable.values())
-        problems += [p if p.department else replace(p, department=d.roster.department)
+        # the department as the plan names it now (renamed since: its people tell), and each
+        # reading problem named with its file, as the edits are
+        found = Counter(q.department for p in d.roster.people if (q := find(d.roster, p.name)) is not None)
+        dept_now = found.most_common(1)[0][0] if found else d.roster.department
+        problems += [replace(p, where=f"{source} {p.where}", department=dept_now)
                      for p in d.problems if p not in unread]
-        label = {(p, day): (before, after) for p, day, before, after in (d.changes or changes(stored, d))}
+        said = {(p, day): (before, after) for p, day, before, after in (d.changes or changes(stored, d))}
         published = {(p, day): (code, post) for p, day, code, post in d.roster.published}
         now = {(e.person, e.day): e for e in d.edited}
         # cells an earlier --keep-edits decided stay decided (as they now read), though unchanged here
@@ -397,7 +415,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             if key in d.unreadable:  # a cell that is no shift: not kept, that day rostered afresh
                 bad = d.unreadable[key]
                 was = published.get(key)
-                entry = (d.roster.department, key[0], stored.days[key[1]],
+                entry = (dept_now, key[0], stored.days[key[1]],
                          f"{was[1]}{SEPARATOR}{was[0]}" if was else "", d.typed.get(key) or "?")
                 not_kept(f"{source} {bad.where}", entry, bad.message)
                 continue
@@ -406,12 +424,12 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
                 continue  # unchanged: rostered afresh
             date = start + dt.timedelta(days=key[1])
             as_now = "" if e is None else f"{e.post}{SEPARATOR}{e.shift_code}"
-            before, after = label.get((key[0], stored.days[key[1]]), (as_now, as_now))
-            entry = (d.roster.department, key[0], stored.days[key[1]], before, after)
+            before, after = said.get((key[0], stored.days[key[1]]), (as_now, as_now))
+            entry = (dept_now, key[0], stored.days[key[1]], before, after)
             where = f"{source} {e.where if e else _cell(d, key)}"
             if date not in index:
                 problems.append(Problem(where, msg("edit_outside", lang, date=f"{date:%m-%d}"), "warning",
-                                        department=d.roster.department))
+                                        department=dept_now))
                 log.append(m.Edit(*entry, msg("edit_outside", lang, date=f"{date:%m-%d}"), where))
                 continue
             person = find(d.roster, key[0])
