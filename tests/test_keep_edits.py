@@ -471,3 +471,28 @@ def test_names_are_found_by_their_header_and_a_new_person_anywhere_is_reported(
     stored, depts = check(tmp_path / "new.xlsx")
     said = {p.where for p in report(stored, depts) if "不在发布的排班中" in p.message}
     assert said == {f"{ws.title}!A{top}", f"{ws.title}!A{last}"}
+
+
+def test_a_change_beats_a_carried_decision_whatever_the_order(
+        published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    """Round 2 with the rebuilt workbook unedited listed first and an edited copy second: the
+    change to a round-1 cell wins (before, the unedited workbook's carried decision did, and the
+    real change was reported as contradicting it)."""
+    plan, _ = demo_results
+    skills = {p.name: p.posts for p in plan.staff}
+    wb, ws, rows = grid(published)
+    name, col = next((n, c) for c in range(5, 11) for n in rows
+                     if "售前" in skills[n] and _early_elsewhere(ws, rows, n, c))
+    ws.cell(rows[name], col).value = "售前·早"
+    wb.save(tmp_path / "round1.xlsx")
+    kept, _ = keep_all(plan, [tmp_path / "round1.xlsx"])
+    build_plan(kept, tmp_path / "out2", "示例计划", compute(kept))
+    rebuilt = tmp_path / "out2" / f"示例计划-{DEPT}.xlsx"
+    wb, ws, rows = grid(rebuilt)
+    ws.cell(rows[name], col).value = "休"
+    wb.save(tmp_path / "round2.xlsx")
+    kept2, problems = keep_all(plan, [rebuilt, tmp_path / "round2.xlsx"])
+    assert not problems, [str(p) for p in problems]
+    day = plan.settings.days[col - 4]
+    assert not any(f.name == name and f.date == day for f in kept2.fixed)
+    assert day in next(p for p in kept2.staff if p.name == name).unavailable

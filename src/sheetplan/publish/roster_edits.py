@@ -369,7 +369,7 @@ Decided = dict[tuple[str, dt.date], tuple[str, str]]  # (person, date) -> (cell,
 
 
 def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str,
-               decided: Decided | None = None) -> tuple[m.Plan, list[Problem]]:
+               decided: Decided | None = None, part: str = "all") -> tuple[m.Plan, list[Problem]]:
     """The plan with the planner's changes to the published roster as decisions: each shift added
     or moved becomes a fixed assignment (as a 固定排班 row), each shift removed — left empty or
     typed as leave — a day that person is not rostered. Everything else is rostered afresh.
@@ -378,9 +378,15 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
     one they forbid is a warning naming its cell and the rule, and that cell is rostered afresh.
     ``decided`` carries what earlier workbooks (and the plan's own 固定排班) decided: a change
     that contradicts it is reported and the first-listed decision stays. People are the plan's
-    staff found by employee ID, then by name. A workbook of another plan raises OtherPlan."""
+    staff found by employee ID, then by name. A workbook of another plan raises OtherPlan.
+
+    ``part``: "edits" — only the cells changed since publication; "held" — only the cells an
+    earlier --keep-edits decided and nobody changed since, where nothing else decided them (a
+    real change in any workbook beats a carried decision, so :func:`keep_all` does every
+    workbook's edits first); "all" — both, for one workbook."""
     lang = plan.lang
-    _same_plan(plan, stored, depts, source)
+    if part != "held":
+        _same_plan(plan, stored, depts, source)
     decided = {} if decided is None else decided
     for f in plan.fixed:
         if not f.cells.get("edit"):
@@ -404,14 +410,20 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
         # reading problem named with its file, as the edits are
         found = Counter(q.department for p in d.roster.people if (q := find(d.roster, p.name)) is not None)
         dept_now = found.most_common(1)[0][0] if found else d.roster.department
-        problems += [replace(p, where=f"{source} {p.where}", department=dept_now)
-                     for p in d.problems if p not in unread]
+        if part != "held":  # said once, with the edits
+            problems += [replace(p, where=f"{source} {p.where}", department=dept_now)
+                         for p in d.problems if p not in unread]
         said = {(p, day): (before, after) for p, day, before, after in (d.changes or changes(stored, d))}
         published = {(p, day): (code, post) for p, day, code, post in d.roster.published}
         now = {(e.person, e.day): e for e in d.edited}
         # cells an earlier --keep-edits decided stay decided (as they now read), though unchanged here
         held = set(d.roster.decided)
         for key in sorted(set(published) | set(now) | set(d.unreadable) | held, key=lambda k: (k[1], k[0])):
+            e = now.get(key)
+            carried = key in held and key not in d.unreadable and published.get(key) == (
+                (e.shift_code, e.post) if e is not None else None)
+            if (part == "edits" and carried) or (part == "held" and not carried):
+                continue
             if key in d.unreadable:  # a cell that is no shift: not kept, that day rostered afresh
                 bad = d.unreadable[key]
                 was = published.get(key)
@@ -419,8 +431,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
                          f"{was[1]}{SEPARATOR}{was[0]}" if was else "", d.typed.get(key) or "?")
                 not_kept(f"{source} {bad.where}", entry, bad.message)
                 continue
-            e = now.get(key)
-            if e is not None and published.get(key) == (e.shift_code, e.post) and key not in held:
+            if e is not None and published.get(key) == (e.shift_code, e.post) and not carried:
                 continue  # unchanged: rostered afresh
             date = start + dt.timedelta(days=key[1])
             as_now = "" if e is None else f"{e.post}{SEPARATOR}{e.shift_code}"
@@ -439,6 +450,8 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             entry = (person.department, *entry[1:])  # the department now (it may have been renamed)
             text = "" if e is None else f"{e.post}{SEPARATOR}{e.shift_code}"
             prior = decided.get((person.name, date))
+            if prior is not None and carried and part == "held":
+                continue  # a carried decision yields to what was decided since (in any workbook)
             if prior is not None:
                 if prior[1] != text:
                     not_kept(where, entry, msg("edit_conflict", lang, first=prior[0],
@@ -594,12 +607,18 @@ def keep_all(plan: m.Plan, paths: Sequence[str | Path]) -> tuple[m.Plan, list[Pr
     contradiction). Raises RosterFileError (one line) for a file that cannot be used."""
     decided: Decided = {}
     problems: list[Problem] = []
+    read = []
     for path in dict.fromkeys(Path(p).resolve() for p in paths):  # the same file twice: read once
         stored, depts = read_edits(path, plan.lang)
         for d in depts:
             d.changes = changes(stored, d)
-        plan, found = keep_edits(plan, stored, depts, Path(path).name, decided)
-        problems += found
+        read.append((path, stored, depts))
+    # every workbook's changes first, then what earlier rounds decided: a change made since, in
+    # any workbook, beats a carried decision (an unedited 总表 listed first overruled the edit)
+    for part in ("edits", "held"):
+        for path, stored, depts in read:
+            plan, found = keep_edits(plan, stored, depts, Path(path).name, decided, part)
+            problems += found
     # what was not kept is on 检查结果 too (总表's and the department's), not only on the console
     return replace(plan, warnings=[*plan.warnings, *(p for p in problems if p.severity != "error")]), problems
 
