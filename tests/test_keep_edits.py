@@ -496,3 +496,54 @@ def test_a_change_beats_a_carried_decision_whatever_the_order(
     day = plan.settings.days[col - 4]
     assert not any(f.name == name and f.date == day for f in kept2.fixed)
     assert day in next(p for p in kept2.staff if p.name == name).unavailable
+
+
+def test_a_name_column_moved_after_the_days_a_deleted_row_and_a_copied_row(
+        published: Path, tmp_path: Path) -> None:
+    wb, ws, rows = grid(published)
+    header = next(r for r in range(1, 12) if ws.cell(r, 1).value == "姓名")
+    end = ws.max_column + 1
+    for r in range(1, ws.max_row + 1):  # the name column moved after the days
+        ws.cell(r, end).value, ws.cell(r, 1).value = ws.cell(r, 1).value, None
+    wb.save(tmp_path / "moved.xlsx")
+    stored, depts = check(tmp_path / "moved.xlsx")
+    cs = next(d for d in depts if d.roster.department == DEPT)
+    assert not cs.changes and not cs.missing and ws.cell(header, end).value == "姓名"
+
+    wb, ws, rows = grid(published)
+    last = max(rows, key=rows.get)
+    ws.delete_rows(rows[last])  # the last person's row deleted: not found, taken as published
+    wb.save(tmp_path / "deleted.xlsx")
+    stored, depts = check(tmp_path / "deleted.xlsx")
+    cs = next(d for d in depts if d.roster.department == DEPT)
+    assert cs.missing == [last] and not cs.changes
+
+    wb, ws, rows = grid(published)
+    first = min(rows, key=rows.get)
+    below = ws.max_row + 2
+    for c in range(1, 13):  # a person's row copied below the grid, with a shift in it
+        ws.cell(below, c).value = ws.cell(rows[first], c).value
+    ws.cell(below, 4).value = "售前·早"
+    wb.save(tmp_path / "copied.xlsx")
+    stored, depts = check(tmp_path / "copied.xlsx")
+    said = [p for p in report(stored, depts) if p.where == f"{ws.title}!A{below}"]
+    assert said and "两行" in said[0].message
+
+
+def test_a_day_off_decided_by_a_hand_edit_can_be_worked_again_in_the_next_round(
+        published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    """check-roster judges as the rebuild does: an earlier round's 休 is no unavailability."""
+    plan, _ = demo_results
+    wb, ws, rows = grid(published)
+    name, col = next((n, c) for c in range(5, 11) for n in rows if not _free(ws, rows, n, c))
+    was = ws.cell(rows[name], col).value
+    ws.cell(rows[name], col).value = "休"
+    wb.save(tmp_path / "round1.xlsx")
+    kept, _ = keep_all(plan, [tmp_path / "round1.xlsx"])
+    build_plan(kept, tmp_path / "out2", "示例计划", compute(kept))
+    wb, ws, rows = grid(tmp_path / "out2" / f"示例计划-{DEPT}.xlsx")
+    ws.cell(rows[name], col).value = was.split(" ")[0]  # the shift back
+    wb.save(tmp_path / "round2.xlsx")
+    stored, depts = check(tmp_path / "round2.xlsx")
+    said = [str(p) for p in report(stored, depts) if name in p.message]
+    assert not [t for t in said if "不可上班" in t], said  # other rules (rest) may still speak

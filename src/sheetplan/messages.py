@@ -71,6 +71,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_department": ("{file} 中的部门（{depts}）都不在本计划中；未使用", "none of the departments in {file} ({depts}) is in this plan; not used"),
     "grid_row_missing": ("排班表中找不到「{name}」的行（姓名被改动、删除或合并？）；按发布版计，未当作休息", "no row for '{name}' on the roster (name changed, deleted or merged?); taken as published, not as days off"),
     "grid_day_missing": ("排班表的日期列「{day}」找不到（表头被改动或删除？）：该表的改动未读取，按发布版计", "the roster's day column '{day}' is not found (header changed or deleted?): this grid's edits are not read, it is taken as published"),
+    "grid_row_twice": ("「{name}」在排班表中出现了两行：只读第一行，这一行的班次未读取", "'{name}' has two rows on the roster: only the first is read, not this one"),
     "grid_row_unknown": ("「{name}」不在发布的排班中，该行的班次未读取（新人请加到「人员」表后重新生成）", "'{name}' is not on the published roster: that row's shifts are not read (add a new person to the Staff sheet and build again)"),
     "rc_formula": ("「{value}」是公式但没有计算结果；请在 Excel 中打开并保存后再试", "'{value}' is a formula without a computed value; open and save it in Excel, then try again"),
     "edit_person_gone": ("「{name}」不在计划的人员表中（按工号与姓名均未找到），其改动未保留", "'{name}' is not on the plan's staff sheet (by employee ID or name); their edits are not kept"),

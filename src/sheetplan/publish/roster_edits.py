@@ -145,7 +145,7 @@ def _name_column(ws, r: StoredRoster, lang: str) -> int:
     """The 1-based column of the names: the header cell that says 姓名 / Name (a column inserted
     before it moves it), else the first column, where it was published."""
     row, name = r.grid.header + 1, label("ro_name", lang)
-    for col in range(1, min(ws.max_column, r.grid.first_col + 1) + 1):
+    for col in range(1, ws.max_column + 1):
         if str(ws.cell(row, col).value or "").strip() == name:
             return col
     return 1
@@ -182,7 +182,8 @@ def _rows_of(ws, r: StoredRoster, name_col: int = 1) -> tuple[dict[str, int], li
         if n in found:
             continue
         row = r.grid.rows.get(n)
-        if row is not None and row + 1 not in taken and ws.cell(row + 1, name_col).value is None:
+        if (row is not None and row + 1 not in taken and ws.cell(row + 1, name_col).value is None
+                and any(c.value is not None for c in ws[row + 1])):  # a blank row is no one's
             found[n] = row + 1  # the published row, its name cell merged away or blanked
             taken.add(row + 1)
         else:
@@ -276,6 +277,7 @@ def _unknown_rows(ws, r: StoredRoster, rows: dict[str, int], cols: list[int], na
     rows — head counts, legend, explanation — hold no shift code in the day columns.)"""
     codes = {t.code for t in r.shifts}
     taken = set(rows.values())
+    known = {norm_name(p.name) for p in r.people}
     out = []
     for row in range(r.grid.header + 2, ws.max_row + 1):
         name = ws.cell(row, name_col).value
@@ -283,8 +285,10 @@ def _unknown_rows(ws, r: StoredRoster, rows: dict[str, int], cols: list[int], na
             continue
         cells = [str(ws.cell(row, c).value).strip() for c in cols if ws.cell(row, c).value is not None]
         if any(_as_published(_parse(t, ())[1], codes) in codes for t in cells):
+            text = str(name).strip()
+            twice = norm_name(text) in known  # a person's row copied: the first one is read
             out.append(Problem(f"{ws.title}!{get_column_letter(name_col)}{row}",
-                               msg("grid_row_unknown", lang, name=str(name).strip()), "warning",
+                               msg("grid_row_twice" if twice else "grid_row_unknown", lang, name=text), "warning",
                                department=r.department))
     return out
 

@@ -177,7 +177,16 @@ def stored_roster(dr: DepartmentRoster, grid: GridPlace, rules: RosterRules, shi
     published = [(a.person, a.day, a.shift_code, a.post) for a in dr.result.assignments]
     names = {p.name for p in dr.people}
     cells = sorted({(name, day) for name, day in decided if name in names and 0 <= day < dr.result.horizon_days})
-    return StoredRoster(dr.department, list(dr.people), list(dr.shifts), rules, dict(dr.requirement),
+    # a day off a hand edit decided is no unavailability of the person's (the plan does not say
+    # so; the next round may give that day a shift again): check-roster judges as a rebuild does
+    working = {(p, day) for p, day, _, _ in published}
+    offs: dict[str, set[int]] = {}
+    for name, day in cells:
+        if (name, day) not in working:
+            offs.setdefault(name, set()).add(day)
+    people = [dataclasses.replace(p, unavailable_days=p.unavailable_days - offs[p.name]) if p.name in offs else p
+              for p in dr.people]
+    return StoredRoster(dr.department, people, list(dr.shifts), rules, dict(dr.requirement),
                         list(shift_cover), sorted(published), grid, contacts,
                         {q: list(v) for q, v in dr.priority.items()}, cells)
 
