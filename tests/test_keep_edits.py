@@ -291,6 +291,8 @@ def test_a_second_round_of_edits_keeps_the_first_rounds(
     assert (name, plan.settings.days[col - 4], "早", "售前") in fixed  # the first round's, held
     assert (name2, plan.settings.days[col2 - 4], "早", "售前") in fixed  # and the second's
     assert {(e.person, e.why) for e in kept2.edits} >= {(name, ""), (name2, "")}
+    # 改动记录 says which is the earlier round's (its before and after agree: it was published so)
+    assert sorted((e.person, e.carried) for e in kept2.edits) == sorted([(name, True), (name2, False)])
 
 
 def test_a_column_inserted_into_the_grid_moves_no_edit_to_another_day(

@@ -163,6 +163,7 @@ class Edit:
     # the edited cell ('file Sheet!E7'; for a change repeating an earlier decision, that decision's
     # cell): the roster's last guard names the edits it drops by it, so the log can say so
     where: str = ""
+    carried: bool = False  # an earlier round's decision, unchanged since (before and after agree)
 
 
 @dataclass(frozen=True)

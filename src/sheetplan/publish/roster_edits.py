@@ -403,6 +403,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
     problems: list[Problem] = []
     log: list[m.Edit] = list(plan.edits)
     wanted: dict[str, list[tuple[Edited, tuple[str, str, str, str, str], dt.date]]] = defaultdict(list)
+    carried_at: set[str] = set()  # the cells of decisions carried from an earlier round
 
     def not_kept(where: str, entry: tuple[str, str, str, str, str], why: str, key: str = "edit_not_kept") -> None:
         problems.append(Problem(where, msg(key, lang, why=why), "warning", department=entry[0]))
@@ -428,6 +429,8 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
                 (e.shift_code, e.post) if e is not None else None)
             if (part == "edits" and carried) or (part == "held" and not carried):
                 continue
+            if carried:
+                carried_at.add(f"{source} {_cell(d, key)}")
             if key in d.unreadable:  # a cell that is no shift: not kept, that day rostered afresh
                 bad = d.unreadable[key]
                 was = published.get(key)
@@ -482,6 +485,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             fixed.append(m.FixedShift(e.person, date, e.shift_code, e.post, cells={"name": e.where, "edit": "1"}))
     staff = [replace(p, unavailable=tuple(sorted(set(p.unavailable) | off[p.name]))) if p.name in off else p
              for p in plan.staff]
+    log = [replace(e, carried=True) if e.where in carried_at and not e.why else e for e in log]
     return replace(plan, fixed=fixed, staff=staff, edits=log), problems
 
 

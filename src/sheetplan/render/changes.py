@@ -31,7 +31,9 @@ def write_changes(book: Book, ws: Worksheet, plan: Plan, department: str,
         ws.write_string(row, 2, e.before or "—", book.fmt("center"))
         ws.write_string(row, 3, e.after or label("ch_off", lang), book.fmt("center"))
         kept = not e.why
-        ws.write_string(row, 4, label("ch_kept", lang) if kept else label("ch_not_kept", lang, why=e.why),
+        said = label("ch_kept_carried" if e.carried else "ch_kept", lang) if kept else label("ch_not_kept", lang,
+                                                                                               why=e.why)
+        ws.write_string(row, 4, said,
                         book.fmt("text", text_wrap=True) if kept else book.fmt("text", text_wrap=True,
                                                                                 font_color="#9C0006"))
     ws.freeze_panes(header + 1, 0)
