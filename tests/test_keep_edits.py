@@ -125,13 +125,17 @@ def _early_elsewhere(ws, rows: dict[str, int], name: str, c: int) -> bool:
     return isinstance(value, str) and value.split()[0].endswith("·早") and not value.startswith("售前")
 
 
+def _movable(plan: Plan, ws, rows: dict[str, int]) -> list[tuple[str, int]]:
+    """(person, column) of cells that can become 售前·早 keeping every rule (see _early_elsewhere)."""
+    skills = {p.name: p.posts for p in plan.staff}
+    return [(n, c) for c in range(5, 11) for n in rows if "售前" in skills[n] and _early_elsewhere(ws, rows, n, c)]
+
+
 def test_two_workbooks_that_disagree_on_a_cell_are_reported_and_the_first_wins(
         published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
     plan, _ = demo_results
-    skills = {p.name: p.posts for p in plan.staff}
     wb, ws, rows = grid(published)
-    name, col = next((n, c) for c in range(5, 11) for n in rows
-                     if "售前" in skills[n] and _early_elsewhere(ws, rows, n, c))
+    name, col = _movable(plan, ws, rows)[0]
     cell = f"{ws.title}!{openpyxl.utils.get_column_letter(col)}{rows[name]}"
     ws.cell(rows[name], col).value = "售前·早"
     wb.save(tmp_path / "a.xlsx")
@@ -180,11 +184,9 @@ def test_an_annotated_or_merged_name_cell_keeps_the_persons_shifts(
 def test_a_person_renamed_in_the_plan_is_found_by_employee_id(
         published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
     plan, _ = demo_results
-    skills = {p.name: p.posts for p in plan.staff}
     wb, ws, rows = grid(published)
     taken = {f.name for f in plan.fixed} | {r.name for r in plan.requests}
-    name, col = next((n, c) for c in range(5, 11) for n in rows
-                     if n not in taken and "售前" in skills[n] and _early_elsewhere(ws, rows, n, c))
+    name, col = next((n, c) for n, c in _movable(plan, ws, rows) if n not in taken)
     ws.cell(rows[name], col).value = "售前·早"
     path = tmp_path / "renamed.xlsx"
     wb.save(path)
@@ -270,9 +272,8 @@ def test_a_second_round_of_edits_keeps_the_first_rounds(
     first round's edit stays (the rebuilt workbook remembers which cells hand edits decided),
     and is listed in 改动记录 again."""
     plan, _ = demo_results
-    skills = {p.name: p.posts for p in plan.staff}
     wb, ws, rows = grid(published)
-    first = [(n, c) for c in range(5, 11) for n in rows if "售前" in skills[n] and _early_elsewhere(ws, rows, n, c)]
+    first = _movable(plan, ws, rows)
     (name, col), (name2, col2) = first[0], next(x for x in first[1:] if x[0] != first[0][0])
     ws.cell(rows[name], col).value = "售前·早"
     wb.save(tmp_path / "round1.xlsx")
@@ -300,10 +301,8 @@ def test_a_column_inserted_into_the_grid_moves_no_edit_to_another_day(
     """Days are found by their headers: a planner's note column before the days shifts nothing;
     a day header typed over is an error at that cell, and nothing of the grid is read by position."""
     plan, _ = demo_results
-    skills = {p.name: p.posts for p in plan.staff}
     wb, ws, rows = grid(published)
-    name, col = next((n, c) for c in range(5, 11) for n in rows
-                     if "售前" in skills[n] and _early_elsewhere(ws, rows, n, c))
+    name, col = _movable(plan, ws, rows)[0]
     ws.cell(rows[name], col).value = "售前·早"
     ws.insert_cols(4)
     ws.cell(rows[name], 4).value = "备注"
@@ -481,10 +480,8 @@ def test_a_change_beats_a_carried_decision_whatever_the_order(
     change to a round-1 cell wins (before, the unedited workbook's carried decision did, and the
     real change was reported as contradicting it)."""
     plan, _ = demo_results
-    skills = {p.name: p.posts for p in plan.staff}
     wb, ws, rows = grid(published)
-    name, col = next((n, c) for c in range(5, 11) for n in rows
-                     if "售前" in skills[n] and _early_elsewhere(ws, rows, n, c))
+    name, col = _movable(plan, ws, rows)[0]
     ws.cell(rows[name], col).value = "售前·早"
     wb.save(tmp_path / "round1.xlsx")
     kept, _ = keep_all(plan, [tmp_path / "round1.xlsx"])

@@ -349,6 +349,7 @@ def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], shee
     write_assignments(book, sheets[label("sheet_assignments", lang)], plan, rosters)
     rules = to_roster.rules(plan)
     kept = []
+    day_of = {f"{d:%m-%d}": k for k, d in enumerate(plan.settings.days)}
     for r in rosters:
         grid = write_grid(book, sheets[label("sheet_roster", lang, dept=r.department)], plan, r, r.shifts)
         write_heatmap(book, sheets[label("sheet_heatmap", lang, dept=r.department)], plan, r, grid)
@@ -360,7 +361,6 @@ def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], shee
             write_daily_duty(book, sheets[label("sheet_daily", lang, dept=r.department)], plan, r, contacts)
             write_labour(book, sheets[label("sheet_labour", lang, dept=r.department)], plan, r,
                          labour_of.get(r.department, []), to_roster.pay_rules(plan))
-        day_of = {f"{d:%m-%d}": k for k, d in enumerate(plan.settings.days)}
         decided = [(e.person, day_of[e.day]) for e in edits
                    if e.department == r.department and not e.why and e.day in day_of]
         kept.append(stored_roster(r, grid, rules, to_roster.shift_cover(plan, r.department), contacts, decided))

@@ -409,9 +409,8 @@ def compute(plan: Plan, *, with_rosters: bool = True) -> Results:
         else None
     )
     rosters_, problems, dropped = rosters(plan, dem) if with_rosters else ([], [], {})
-    edits = _edits_now(plan, rosters_, dropped) if with_rosters else list(plan.edits)
-    problems += [Problem(e.where, msg("edit_not_kept", plan.lang, why=e.why), "warning", e.department)
-                 for e, was in zip(edits, plan.edits, strict=True) if e.why and not was.why and e.where not in dropped]
+    edits, unrostered = _edits_now(plan, rosters_, dropped) if with_rosters else (list(plan.edits), [])
+    problems += unrostered
     return Results(
         warehouse=dem.warehouse,
         warehouse_stress=warehouse(plan, s.stress_factor),
@@ -436,18 +435,21 @@ def compute(plan: Plan, *, with_rosters: bool = True) -> Results:
     )
 
 
-def _edits_now(plan: Plan, rosters_: list[DepartmentRoster], dropped: dict[str, str]) -> list[Edit]:
-    """The 改动记录 as rostered: an edit the roster's last guard dropped says why, and so does a
-    kept one whose department got no roster (no 值班需求 now): nothing lists it as kept."""
+def _edits_now(plan: Plan, rosters_: list[DepartmentRoster], dropped: dict[str, str]
+               ) -> tuple[list[Edit], list[Problem]]:
+    """The 改动记录 as rostered: an edit the roster's last guard dropped says why (its warning is
+    the guard's), and so does a kept one whose department got no roster (no 值班需求 now), with a
+    warning of its own: nothing lists it as kept."""
     rostered = {r.department for r in rosters_}
-    out = []
+    out, problems = [], []
     for e in plan.edits:
         if not e.why and e.where in dropped:
             e = replace(e, why=dropped[e.where])
         elif not e.why and e.after and e.department not in rostered:
             e = replace(e, why=msg("edit_no_roster", plan.lang, dept=e.department))
+            problems.append(Problem(e.where, msg("edit_not_kept", plan.lang, why=e.why), "warning", e.department))
         out.append(e)
-    return out
+    return out, problems
 
 
 def labour(plan: Plan, r: DepartmentRoster) -> list[Pay]:

@@ -208,14 +208,18 @@ def write_cell(ws: Worksheet, row: int, col: int, value: Any, fmt: Format) -> No
         ws.write_string(row, col, str(value), fmt)
 
 
+def _units(text: str) -> int:
+    """A text's width in character widths: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def column_width(texts: Sequence[str], *, least: float, most: float, points: float = 11) -> float:
-    """A column as wide as its longest text at ``points`` (CJK characters two widths), between
-    ``least`` and ``most`` characters of the default 11-pt font."""
-    units = max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in t) for t in texts), default=0)
-    return max(least, min(most, math.ceil(units * points / 11) + 2))
+    """A column as wide as its longest text at ``points``, between ``least`` and ``most``
+    characters of the default 11-pt font."""
+    return max(least, min(most, math.ceil(max(map(_units, texts), default=0) * points / 11) + 2))
 
 
 def text_height(text: str, width: float) -> float:
-    """Row height for wrapped text: CJK characters take two widths; 14 pt a line, at least one line."""
-    units = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Row height for wrapped text: 14 pt a line, at least one line."""
+    units = _units(text)
     return 15.0 * max(1, math.ceil(units / max(1.0, width - 1)))

@@ -125,14 +125,12 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster,
     ws.write_string(row - 1, 0, label("ro_cell_hint", lang), book.fmt("note"))
     first_day_col = 3
     hours_col = first_day_col + len(days)
-    ws.set_column(0, 0, 9)
-    ws.set_column(1, 1, column_width([KIND_LABEL[p.kind] if lang == "zh" else KIND_EN[p.kind] for p in dr.people],
-                                     least=6, most=12))
-    # the posts column as wide as the longest list needs at its 8-pt font (English lists are long)
-    posts_w = column_width([join(p.posts, lang) for p in dr.people], least=14, most=40, points=8)
-    ws.set_column(2, 2, posts_w)
-    ws.set_column(first_day_col, hours_col - 1, 13)
-    ws.set_column(hours_col, hours_col, 7)
+    # the type and posts columns as wide as their longest text (English lists are long; posts in 8 pt)
+    widths = [9, column_width([_kind(p.kind, lang) for p in dr.people], least=6, most=12),
+              column_width([join(p.posts, lang) for p in dr.people], least=14, most=40, points=8),
+              *[13] * len(days), 7]
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
     wd = WEEKDAYS[lang]
     heads = [label("ro_name", lang), label("ro_type", lang), label("ro_posts", lang)]
     heads += [f"{d:%m-%d} {wd[d.weekday()]}" for d in days] + [label("ro_hours", lang)]
@@ -148,7 +146,7 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster,
         row += 1
         place.rows[p.name] = row
         ws.write_string(row, 0, p.name, book.fmt("text", bold=True))
-        ws.write_string(row, 1, KIND_LABEL[p.kind] if lang == "zh" else KIND_EN[p.kind], book.fmt("center"))
+        ws.write_string(row, 1, _kind(p.kind, lang), book.fmt("center"))
         ws.write_string(row, 2, join(p.posts, lang), book.fmt("text", font_size=8))
         for i in range(len(days)):
             value = by_cell.get((p.name, i))
@@ -197,7 +195,7 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster,
             )
         ws.write_blank(row, hours_col, None, book.fmt("subtotal"))
     row = _legend(book, ws, plan, shifts, row + 2)
-    row = _explanation(book, ws, plan, dr, row + 1, 9 + 8 + posts_w + 13 * len(days) + 7)
+    row = _explanation(book, ws, plan, dr, row + 1, sum(widths))
     row = _days_table(book, ws, plan, dr, row + 1)
     ws.freeze_panes(header + 1, 1)
     print_setup(ws, landscape=True, repeat_rows=(header, header), footer=page_footer(lang, s.name))
@@ -245,6 +243,10 @@ def _legend(book: Book, ws: Worksheet, plan: Plan, shifts: Sequence[ShiftTemplat
         ws.write_number(row, 5, t.hours, book.fmt("center", number_format(t.hours)))
         _span(ws, row, 6, 7, who, book.fmt("text"))
     return row + 1
+
+
+def _kind(kind: str, lang: str) -> str:
+    return KIND_LABEL[kind] if lang == "zh" else KIND_EN[kind]
 
 
 def _span(ws: Worksheet, row: int, first: int, last: int, text: str, fmt: object) -> None:
