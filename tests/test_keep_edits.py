@@ -282,6 +282,14 @@ def test_a_second_round_of_edits_keeps_the_first_rounds(
     assert {(a.person, a.day): a.shift_code for a in roster_of(results).result.assignments}[(name, col - 4)] == "早"
     build_plan(kept, tmp_path / "out2", "示例计划", results)
 
+    # round 2 given another department's workbook alone: the kept edit of 客服部 is said to be
+    # rostered afresh (its workbook and 总表 left out), not lost in silence; given 总表, kept
+    other = next(r.department for r in results.rosters if r.department != DEPT)
+    _, said = keep_all(plan, [tmp_path / "out2" / f"示例计划-{other}.xlsx"])
+    assert [p.message for p in said] == [msg("edit_set_left_out", "zh", dept=DEPT, n=1)]
+    main, said = keep_all(plan, [tmp_path / "out2" / "示例计划-总表.xlsx"])
+    assert not said and any(f.name == name for f in main.fixed)
+
     wb, ws, rows = grid(tmp_path / "out2" / f"示例计划-{DEPT}.xlsx")
     assert ws.cell(rows[name], col).value.startswith("售前·早")
     ws.cell(rows[name2], col2).value = "售前·早"  # the second round edits another cell only

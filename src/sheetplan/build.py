@@ -7,6 +7,7 @@ requirement, and the product sheets when the plan names it as the products depar
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -365,9 +366,13 @@ def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], shee
                    if e.department == r.department and not e.why and e.day in day_of]
         kept.append(stored_roster(r, grid, rules, to_roster.shift_cover(plan, r.department), contacts, decided))
     s = plan.settings
+    # every workbook of the set says which departments carry hand-edit decisions, so a later
+    # --keep-edits that leaves one of them out says so instead of rostering them afresh in silence
+    in_set = Counter(e.department for e in edits if not e.why and e.day in day_of)
     write_store(book.wb, Stored(lang, s.start.isoformat(), [f"{d:%m-%d}" for d in s.days], s.interval_minutes,
                                 stamp(plan), kept, plan=s.name,
-                                sale_day=s.days.index(s.sale_day) if s.sale_day in s.days else None))
+                                sale_day=s.days.index(s.sale_day) if s.sale_day in s.days else None,
+                                set_decided=dict(sorted(in_set.items()))))
 
 
 def write_department(plan: Plan, results: Results, department: str, path: Path, *, direct: bool = False) -> Path:

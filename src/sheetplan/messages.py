@@ -78,6 +78,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "edit_code_gone": ("班次「{code}」不在计划的「{dept}」班次中", "shift {code} is not one of the plan's shifts for {dept}"),
     "edit_conflict": ("与 {first} 矛盾（那里是「{other}」），以先列出的为准", "contradicts {first} (which has '{other}'); the first listed wins"),
     "edit_no_roster": ("「{dept}」现在没有排班（没有值班需求），该改动未排入", "{dept} gets no roster now (no duty requirement): the change is in no roster"),
+    "edit_set_left_out": ("上一轮在「{dept}」保留了 {n} 处手工改动，但本次给出的工作簿都不含「{dept}」的排班（它的工作簿和总表都没有给出）：这些改动将重新排班",
+                          "{n} hand edits in {dept} were kept last round, but none of the workbooks given holds {dept}'s roster (neither its workbook nor the plan output): those edits are rostered afresh"),
     "edit_infeasible": ("与其他保留的改动一起无法排班：{why}", "cannot be rostered together with the other kept edits: {why}"),
     "rc_short": ("{dept}「{post}」{span} 缺 {n} 人", "{dept} {post} {span}: {n} short"),
     "rc_short_at": ("{dept}「{post}」{span} 缺 {n} 人（{at}）", "{dept} {post} {span}: {n} short ({at})"),

@@ -627,8 +627,22 @@ def keep_all(plan: m.Plan, paths: Sequence[str | Path]) -> tuple[m.Plan, list[Pr
         for path, stored, depts in read:
             plan, found = keep_edits(plan, stored, depts, Path(path).name, decided, part)
             problems += found
+    problems += _left_out(plan, read)
     # what was not kept is on 检查结果 too (总表's and the department's), not only on the console
     return replace(plan, warnings=[*plan.warnings, *(p for p in problems if p.severity != "error")]), problems
+
+
+def _left_out(plan: m.Plan, read: Sequence[tuple[Path, Stored, list[DeptEdits]]]) -> list[Problem]:
+    """A department whose earlier hand edits the given workbooks' set knew of, but whose roster
+    none of them holds (its workbook and 总表 left out): said, not rostered afresh in silence."""
+    held = {d.roster.department for _, _, depts in read for d in depts}
+    out: dict[str, Problem] = {}
+    for path, stored, _ in read:
+        for dept, n in stored.set_decided.items():
+            if n > 0 and dept not in held and dept not in out:
+                out[dept] = Problem(path.name, msg("edit_set_left_out", plan.lang, dept=dept, n=n), "warning",
+                                    department=dept)
+    return list(out.values())
 
 
 __all__ = ["LEAVE", "DeptEdits", "NotARoster", "OtherPlan", "RosterFileError", "check", "keep_all", "keep_edits",

@@ -56,6 +56,10 @@ class Stored:
     rosters: list[StoredRoster]
     plan: str = ""  # the plan's identity (its campaign name): --keep-edits refuses another plan's workbook
     sale_day: int | None = None  # index of the sale day among ``days`` (its peak gaps are critical)
+    # cells hand edits decided in the whole output set, per department, when it was built: a
+    # --keep-edits given this workbook but no roster of such a department says those edits are
+    # rostered afresh (the department's own decided cells are in its roster, in its workbook)
+    set_decided: dict[str, int] = field(default_factory=dict)
 
 
 class StoreError(ValueError):
@@ -151,6 +155,8 @@ def _consistent(s: Stored) -> None:
         raise ValueError("days, interval or language out of range")
     if s.sale_day is not None and not 0 <= s.sale_day < len(s.days):
         raise ValueError("sale day out of range")
+    if any(v < 0 for v in s.set_decided.values()):
+        raise ValueError("decided cells of the set out of range")
     n = len(s.days) * 24 * 60 // s.interval_minutes
     for r in s.rosters:
         names, codes = {p.name for p in r.people}, {t.code for t in r.shifts}
