@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from .batch.cli import register as register_batch
-from .batch.cli import run_app
+from .batch.cli import HELP_MODE, run_app
 from .files import OutputError
 from .messages import console
 from .plan.reader import PlanError, Problem, check_plan, read_plan
@@ -21,15 +21,18 @@ from .version import __version__
 # The build (OR-Tools, pandas) is imported inside the commands that need it, so `check`,
 # `new` and `--help` start fast.
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="sheetplan: mega-sale plans computed into Excel.")
-addin_app = typer.Typer(no_args_is_help=True, help="The sheetplan.xlam Excel add-in.")
+# plain help (HELP_MODE): typer 0.29's rich panels tag every option with its Python type (`<bool>`,
+# `<list[Path]>`, `{path}`); the metavars below say what to type instead
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="sheetplan: mega-sale plans computed into Excel.",
+                  rich_markup_mode=HELP_MODE)
+addin_app = typer.Typer(no_args_is_help=True, help="The sheetplan.xlam Excel add-in.", rich_markup_mode=HELP_MODE)
 app.add_typer(addin_app, name="addin")
 out = console()  # markup off: planner text prints as it is (see messages.console)
 err = console(stderr=True)
 
 Lang = Annotated[
     str | None,
-    typer.Option("--lang", help="language of the messages, zh or en (default: the plan's 语言 setting, "
+    typer.Option("--lang", metavar="zh|en", help="language of the messages, zh or en (default: the plan's 语言 setting, "
                  "which also sets the language of the output workbooks)"),
 ]
 
@@ -105,8 +108,8 @@ def _written_set(paths: list[Path]) -> None:
 
 @app.command()
 def new(
-    path: Path,
-    lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
+    path: Annotated[Path, typer.Argument(metavar="PLAN.xlsx")],
+    lang: Annotated[str, typer.Option("--lang", metavar="zh|en", help="zh or en")] = "zh",
     example: Annotated[bool, typer.Option("--example", help="fill in the worked Double-11 example")] = False,
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
 ) -> None:
@@ -131,7 +134,7 @@ def new(
 
 @app.command()
 def check(
-    path: Path,
+    path: Annotated[Path, typer.Argument(metavar="PLAN.xlsx")],
     lang: Lang = None,
     strict: Annotated[bool, typer.Option("--strict", help="exit 2 on warnings too")] = False,
 ) -> None:
@@ -154,11 +157,11 @@ def check(
 
 @app.command()
 def build(
-    path: Path,
-    out_dir: Annotated[Path, typer.Option("-o", "--out", help="output folder")] = Path("out"),
+    path: Annotated[Path, typer.Argument(metavar="PLAN.xlsx")],
+    out_dir: Annotated[Path, typer.Option("-o", "--out", metavar="FOLDER", help="output folder")] = Path("out"),
     lang: Lang = None,
     keep_edits: Annotated[list[Path] | None, typer.Option(
-        "--keep-edits", help="a published roster workbook edited by hand: its changes are kept as fixed "
+        "--keep-edits", metavar="ROSTER.xlsx", help="a published roster workbook edited by hand: its changes are kept as fixed "
         "shifts and days off, the rest is rostered again (repeat for several departments)")] = None,
     exports: Annotated[bool, typer.Option(
         "--exports/--no-exports", help="also write calendars (.ics) and attendance CSVs into <plan>-导出/")] = True,
@@ -213,10 +216,10 @@ def _keep(plan, edited: list[Path]):  # Plan: imported lazily
 
 @app.command(name="check-roster")
 def check_roster(
-    path: Path,
+    path: Annotated[Path, typer.Argument(metavar="ROSTER.xlsx")],
     strict: Annotated[bool, typer.Option("--strict", help="exit 2 on cover shortfalls too")] = False,
     lang: Annotated[str | None, typer.Option(
-        "--lang", help="language of a message about the file itself, zh or en (the rest is in the roster's)")] = None,
+        "--lang", metavar="zh|en", help="language of a message about the file itself, zh or en (the rest is in the roster's)")] = None,
 ) -> None:
     """Re-check a published roster workbook after hand edits: every broken rule and every post left
     short, naming cells; and what changed since it was published. Exit 2 when a rule is broken."""
@@ -247,8 +250,8 @@ def check_roster(
 
 @app.command()
 def demo(
-    out_dir: Annotated[Path, typer.Option("-o", "--out", help="output folder")] = Path("out/demo"),
-    lang: Annotated[str, typer.Option("--lang", help="zh or en: the example's labels and messages")] = "zh",
+    out_dir: Annotated[Path, typer.Option("-o", "--out", metavar="FOLDER", help="output folder")] = Path("out/demo"),
+    lang: Annotated[str, typer.Option("--lang", metavar="zh|en", help="zh or en: the example's labels and messages")] = "zh",
 ) -> None:
     """Build the bundled Double-11 example (its plan workbook is written next to the outputs)."""
     from .build import build_plan, compute, problems_of
@@ -273,7 +276,8 @@ def demo(
 
 
 @addin_app.command("build")
-def addin_build(out_path: Annotated[Path, typer.Option("-o", "--out")] = Path("addin/sheetplan.xlam")) -> None:
+def addin_build(out_path: Annotated[Path, typer.Option("-o", "--out", metavar="FILE.xlam")] = Path("addin/sheetplan.xlam")
+                ) -> None:
     """Build sheetplan.xlam from addin/ribbon.xml, macros/*.bas and the UDFs."""
     from .excel.addin import build_addin
 
@@ -294,7 +298,7 @@ def addin_install(
     allow_vba_access: Annotated[bool, typer.Option(
         "--allow-vba-access", help="turn on Excel's 'Trust access to the VBA project object model' for the "
         "install and restore it afterwards")] = False,
-    lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh",
+    lang: Annotated[str, typer.Option("--lang", metavar="zh|en", help="zh or en")] = "zh",
 ) -> None:
     """Install the add-in into Excel (Windows): Excel compiles it and a self-test runs; without
     VBA project access the prebuilt add-in is installed with a warning and self-tested too (exit 1 when
@@ -323,7 +327,7 @@ def addin_install(
 
 
 @addin_app.command("doctor")
-def addin_doctor(lang: Annotated[str, typer.Option("--lang", help="zh or en")] = "zh") -> None:
+def addin_doctor(lang: Annotated[str, typer.Option("--lang", metavar="zh|en", help="zh or en")] = "zh") -> None:
     """What to check when the add-in does not work: Python, xlwings and its DLL, where the add-in is,
     a blocked download, VBA project access and its policy, the add-in's Python path, the Defender rule
     that stops Office starting Python, 32/64-bit — each with its fix."""

@@ -188,3 +188,15 @@ def test_an_unforeseen_exception_is_one_line(capsys: pytest.CaptureFixture[str])
     assert e.value.code == 1
     assert "internal error" in err and "RuntimeError: no check foresaw this [/red]" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) <= 2
+
+
+@pytest.mark.parametrize("command", [[], ["new"], ["check"], ["build"], ["check-roster"], ["demo"], ["batch"],
+                                     ["addin", "build"], ["addin", "install"], ["addin", "doctor"]])
+def test_help_says_what_to_type_not_python_types(command: list[str]) -> None:
+    """A newcomer reads `-o, --out FOLDER` and `--lang zh|en`, not typer's `<bool>` / `<list[Path]>`."""
+    res = CliRunner().invoke(app, [*command, "--help"], prog_name="sheetplan", terminal_width=100)
+    assert res.exit_code == 0, res.output
+    assert not any(tag in res.output for tag in ("<bool>", "<str>", "<list[", "<int>", "<float>")), \
+        res.output
+    if "--out" in res.output:
+        assert "--out FOLDER" in res.output or "--out FILE.xlam" in res.output, res.output

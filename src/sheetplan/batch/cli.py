@@ -13,18 +13,22 @@ import typer
 
 from ..messages import console
 
+# click's plain help for every sheetplan command: typer 0.29's rich panels tag each option with its
+# Python type (`<bool>`, `<list[Path]>`, `{path}`), where a newcomer needs to read what to type
+HELP_MODE = None
+
 
 def batch(
-    src_dir: Annotated[Path, typer.Argument(help="folder with plan workbooks (searched recursively)")],
-    out_dir: Annotated[Path, typer.Option("-o", "--out", help="output folder (the input tree is mirrored)")] = Path(
+    src_dir: Annotated[Path, typer.Argument(metavar="FOLDER", help="folder with plan workbooks (searched recursively)")],
+    out_dir: Annotated[Path, typer.Option("-o", "--out", metavar="FOLDER", help="output folder (the input tree is mirrored)")] = Path(
         "out"
     ),
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="parallel processes (0 = one per CPU)")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", metavar="N", help="parallel processes (0 = one per CPU)")] = 0,
     force: Annotated[bool, typer.Option("--force", help="rebuild plans that have not changed")] = False,
-    timeout: Annotated[float, typer.Option("--timeout", help="seconds one plan may take before it is stopped and "
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="seconds one plan may take before it is stopped and "
                                            "reported (0 = no limit)", min=0)] = 900.0,
     scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="build on a Dask cluster: tcp://HOST:8786, or local:N for N worker processes here "
+        "--scheduler", metavar="ADDRESS", help="build on a Dask cluster: tcp://HOST:8786, or local:N for N worker processes here "
         "(needs sheetplan[dask]; see docs/operator.md)")] = None,
 ) -> None:
     """Build every plan under a folder in parallel; unchanged plans are skipped. Exit 2 if any failed."""
@@ -55,7 +59,7 @@ def register(app: typer.Typer) -> None:
 
 
 def main() -> None:
-    app = typer.Typer(add_completion=False)
+    app = typer.Typer(add_completion=False, rich_markup_mode=HELP_MODE)
     register(app)
     app.command("_", hidden=True)(lambda: None)  # two commands, so typer keeps `batch` as a sub-command
     run_app(app)
