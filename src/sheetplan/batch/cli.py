@@ -19,10 +19,10 @@ HELP_MODE = None
 
 
 def batch(
-    src_dir: Annotated[Path, typer.Argument(metavar="FOLDER", help="folder with plan workbooks (searched recursively)")],
-    out_dir: Annotated[Path, typer.Option("-o", "--out", metavar="FOLDER", help="output folder (the input tree is mirrored)")] = Path(
-        "out"
-    ),
+    src_dir: Annotated[Path, typer.Argument(metavar="FOLDER",
+                                            help="folder with plan workbooks (searched recursively)")],
+    out_dir: Annotated[Path, typer.Option("-o", "--out", metavar="FOLDER",
+                                          help="output folder (the input tree is mirrored)")] = Path("out"),
     jobs: Annotated[int, typer.Option("--jobs", "-j", metavar="N", help="parallel processes (0 = one per CPU)")] = 0,
     force: Annotated[bool, typer.Option("--force", help="rebuild plans that have not changed")] = False,
     timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="seconds one plan may take before it is stopped and "
