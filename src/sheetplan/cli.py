@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from .batch.cli import register as register_batch
 from .batch.cli import HELP_MODE, run_app
+from .batch.cli import register as register_batch
 from .files import OutputError
 from .messages import console
 from .plan.reader import PlanError, Problem, check_plan, read_plan
@@ -32,8 +32,9 @@ err = console(stderr=True)
 
 Lang = Annotated[
     str | None,
-    typer.Option("--lang", metavar="zh|en", help="language of the messages, zh or en (default: the plan's 语言 setting, "
-                 "which also sets the language of the output workbooks)"),
+    typer.Option("--lang", metavar="zh|en",
+                 help="language of the messages, zh or en (default: the plan's 语言 setting, which also "
+                 "sets the language of the output workbooks)"),
 ]
 
 
@@ -161,7 +162,8 @@ def build(
     out_dir: Annotated[Path, typer.Option("-o", "--out", metavar="FOLDER", help="output folder")] = Path("out"),
     lang: Lang = None,
     keep_edits: Annotated[list[Path] | None, typer.Option(
-        "--keep-edits", metavar="ROSTER.xlsx", help="a published roster workbook edited by hand: its changes are kept as fixed "
+        "--keep-edits", metavar="ROSTER.xlsx",
+        help="a published roster workbook edited by hand: its changes are kept as fixed "
         "shifts and days off, the rest is rostered again (repeat for several departments)")] = None,
     exports: Annotated[bool, typer.Option(
         "--exports/--no-exports", help="also write calendars (.ics) and attendance CSVs into <plan>-导出/")] = True,
@@ -219,7 +221,8 @@ def check_roster(
     path: Annotated[Path, typer.Argument(metavar="ROSTER.xlsx")],
     strict: Annotated[bool, typer.Option("--strict", help="exit 2 on cover shortfalls too")] = False,
     lang: Annotated[str | None, typer.Option(
-        "--lang", metavar="zh|en", help="language of a message about the file itself, zh or en (the rest is in the roster's)")] = None,
+        "--lang", metavar="zh|en",
+        help="language of a message about the file itself, zh or en (the rest is in the roster's)")] = None,
 ) -> None:
     """Re-check a published roster workbook after hand edits: every broken rule and every post left
     short, naming cells; and what changed since it was published. Exit 2 when a rule is broken."""
@@ -251,7 +254,8 @@ def check_roster(
 @app.command()
 def demo(
     out_dir: Annotated[Path, typer.Option("-o", "--out", metavar="FOLDER", help="output folder")] = Path("out/demo"),
-    lang: Annotated[str, typer.Option("--lang", metavar="zh|en", help="zh or en: the example's labels and messages")] = "zh",
+    lang: Annotated[str, typer.Option("--lang", metavar="zh|en",
+                                      help="zh or en: the example's labels and messages")] = "zh",
 ) -> None:
     """Build the bundled Double-11 example (its plan workbook is written next to the outputs)."""
     from .build import build_plan, compute, problems_of
@@ -276,8 +280,9 @@ def demo(
 
 
 @addin_app.command("build")
-def addin_build(out_path: Annotated[Path, typer.Option("-o", "--out", metavar="FILE.xlam")] = Path("addin/sheetplan.xlam")
-                ) -> None:
+def addin_build(
+    out_path: Annotated[Path, typer.Option("-o", "--out", metavar="FILE.xlam")] = Path("addin/sheetplan.xlam"),
+) -> None:
     """Build sheetplan.xlam from addin/ribbon.xml, macros/*.bas and the UDFs."""
     from .excel.addin import build_addin
 

@@ -25,10 +25,12 @@ def batch(
                                           help="output folder (the input tree is mirrored)")] = Path("out"),
     jobs: Annotated[int, typer.Option("--jobs", "-j", metavar="N", help="parallel processes (0 = one per CPU)")] = 0,
     force: Annotated[bool, typer.Option("--force", help="rebuild plans that have not changed")] = False,
-    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="seconds one plan may take before it is stopped and "
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS",
+                                           help="seconds one plan may take before it is stopped and "
                                            "reported (0 = no limit)", min=0)] = 900.0,
     scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", metavar="ADDRESS", help="build on a Dask cluster: tcp://HOST:8786, or local:N for N worker processes here "
+        "--scheduler", metavar="ADDRESS",
+        help="build on a Dask cluster: tcp://HOST:8786, or local:N for N worker processes here "
         "(needs sheetplan[dask]; see docs/operator.md)")] = None,
 ) -> None:
     """Build every plan under a folder in parallel; unchanged plans are skipped. Exit 2 if any failed."""
