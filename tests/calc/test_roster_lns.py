@@ -183,3 +183,48 @@ def test_a_failing_stream_is_raised_not_lost(monkeypatch) -> None:
     values, start = _poor_start(model, x)
     with pytest.raises(RuntimeError, match="round failed"):
         improve(model, x, list(range(DAYS)), values, start, Budget(deadline=time.perf_counter() + 3), streams=2)
+
+
+def test_the_cost_phase_on_the_wall_clock_searches_the_whole_model_beside_the_rounds(monkeypatch) -> None:
+    """Benchmark mode: in the cost phase the whole-model search (its bound) runs in a thread for
+    the whole phase while the rounds run; the roster keeps every rule and no bound exceeds it."""
+    seen: list[tuple[int, list[str]]] = []
+    real_run, real_along = roster_solve._run, roster_solve._alongside
+    threads: list[str] = []
+
+    def run(built, rules, *args, **kwargs):
+        solver, code = real_run(built, rules, *args, **kwargs)
+        seen.append((solver.parameters.num_workers, list(solver.parameters.ignore_subsolvers)))
+        threads.append(__import__("threading").current_thread().name)
+        return solver, code
+
+    def along(*args, **kwargs):
+        threads.append("alongside")
+        return real_along(*args, **kwargs)
+
+    monkeypatch.setattr(roster_solve, "_run", run)
+    monkeypatch.setattr(roster_solve, "_alongside", along)
+    monkeypatch.setattr(roster_solve, "WALL_LNS_ABOVE", 0)
+    people, req, shifts = _department(24)
+    rules = RosterRules(time_limit_s=6, num_workers=8, min_rest_hours=11)
+    res = solve_roster(people, shifts, req, 4, rules)
+    assert "alongside" in threads and threads[-1] != "MainThread"  # the cost phase's search ran in a thread
+    assert (roster_solve.BOUND_WORKERS, list(roster_solve.WALL_IGNORE)) in seen
+    assert seen[0] == (8, list(roster_solve.WALL_IGNORE))  # phase 1: the portfolio without them
+    assert res.best_bound <= res.objective + 1e-6
+    problems = check_roster(assignment_rows(res), people, req, rules, (), res.gaps, shifts=shifts, interval_minutes=60)
+    assert problems == []
+
+
+def test_a_failing_whole_model_search_beside_the_rounds_is_raised(monkeypatch) -> None:
+    def boom(*args, **kwargs):
+        raise RuntimeError("whole-model search failed")
+
+    built = _built(12)
+    built.model.minimize(built.shortfall)
+    solver = cp_model.CpSolver()
+    assert solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    monkeypatch.setattr(roster_solve, "_run", boom)
+    with pytest.raises(RuntimeError, match="whole-model search failed"):
+        roster_solve._alongside(built, RosterRules(num_workers=8), time.perf_counter() + 5, 1.0,
+                                list(solver.response_proto.solution))
