@@ -209,8 +209,8 @@ def test_the_cost_phase_on_the_wall_clock_searches_the_whole_model_beside_the_ro
     rules = RosterRules(time_limit_s=6, num_workers=8, min_rest_hours=11)
     res = solve_roster(people, shifts, req, 4, rules)
     assert "alongside" in threads and threads[-1] != "MainThread"  # the cost phase's search ran in a thread
-    assert (roster_solve.BOUND_WORKERS, list(roster_solve.WALL_IGNORE)) in seen
-    assert seen[0] == (8, list(roster_solve.WALL_IGNORE))  # phase 1: the portfolio without them
+    assert (roster_solve.BOUND_WORKERS, list(roster_solve.BOUND_IGNORE)) in seen
+    assert seen[0] == (8, [])  # phase 1: the whole portfolio
     assert res.best_bound <= res.objective + 1e-6
     problems = check_roster(assignment_rows(res), people, req, rules, (), res.gaps, shifts=shifts, interval_minutes=60)
     assert problems == []
