@@ -289,6 +289,9 @@ def test_a_second_round_of_edits_keeps_the_first_rounds(
     assert [p.message for p in said] == [msg("edit_set_left_out", "zh", dept=DEPT, n=1)]
     main, said = keep_all(plan, [tmp_path / "out2" / "示例计划-总表.xlsx"])
     assert not said and any(f.name == name for f in main.fixed)
+    # with the round-1 客服部 workbook (which holds none of the kept edits) instead: said too
+    _, said = keep_all(plan, [tmp_path / "out2" / f"示例计划-{other}.xlsx", published])
+    assert [p.message for p in said] == [msg("edit_set_older", "zh", dept=DEPT, n=1, held=0)]
 
     wb, ws, rows = grid(tmp_path / "out2" / f"示例计划-{DEPT}.xlsx")
     assert ws.cell(rows[name], col).value.startswith("售前·早")
@@ -554,3 +557,26 @@ def test_a_day_off_decided_by_a_hand_edit_can_be_worked_again_in_the_next_round(
     stored, depts = check(tmp_path / "round2.xlsx")
     said = [str(p) for p in report(stored, depts) if name in p.message]
     assert not [t for t in said if "不可上班" in t], said  # other rules (rest) may still speak
+
+
+def test_the_same_edit_in_two_workbooks_is_listed_and_counted_once(
+        published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    """The same change typed in 总表 and in the department workbook: one 改动记录 row, and the set
+    stores one decision (a later --keep-edits without them says 1, not 2)."""
+    plan, _ = demo_results
+    main = published.parent / "示例计划-总表.xlsx"
+    saved = []
+    for path in (published, main):
+        wb, ws, rows = grid(path)
+        name, col = _movable(plan, ws, rows)[0]
+        ws.cell(rows[name], col).value = "售前·早"
+        saved.append(tmp_path / f"edited-{path.name}")
+        wb.save(saved[-1])
+    kept, problems = keep_all(plan, saved)
+    assert not problems, [str(p) for p in problems]
+    assert [(e.person, e.why) for e in kept.edits] == [(name, "")]
+    results = compute(kept)
+    build_plan(kept, tmp_path / "out", "示例计划", results)
+    other = next(r.department for r in results.rosters if r.department != DEPT)
+    _, said = keep_all(plan, [tmp_path / "out" / f"示例计划-{other}.xlsx"])
+    assert [p.message for p in said] == [msg("edit_set_left_out", "zh", dept=DEPT, n=1)]

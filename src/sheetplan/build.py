@@ -368,7 +368,8 @@ def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], shee
     s = plan.settings
     # every workbook of the set says which departments carry hand-edit decisions, so a later
     # --keep-edits that leaves one of them out says so instead of rostering them afresh in silence
-    in_set = Counter(e.department for e in edits if not e.why and e.day in day_of)
+    in_set = Counter(dept for dept, _, _ in {(e.department, e.person, e.day) for e in edits
+                                             if not e.why and e.day in day_of})
     write_store(book.wb, Stored(lang, s.start.isoformat(), [f"{d:%m-%d}" for d in s.days], s.interval_minutes,
                                 stamp(plan), kept, plan=s.name,
                                 sale_day=s.days.index(s.sale_day) if s.sale_day in s.days else None,

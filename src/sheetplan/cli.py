@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from .batch.cli import HELP_MODE, run_app
+from .batch.cli import HELP_MODE, HELP_OPTIONS, run_app
 from .batch.cli import register as register_batch
 from .files import OutputError
 from .messages import console
@@ -24,8 +24,9 @@ from .version import __version__
 # plain help (HELP_MODE): typer 0.29's rich panels tag every option with its Python type (`<bool>`,
 # `<list[Path]>`, `{path}`); the metavars below say what to type instead
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="sheetplan: mega-sale plans computed into Excel.",
-                  rich_markup_mode=HELP_MODE)
-addin_app = typer.Typer(no_args_is_help=True, help="The sheetplan.xlam Excel add-in.", rich_markup_mode=HELP_MODE)
+                  rich_markup_mode=HELP_MODE, context_settings=HELP_OPTIONS)
+addin_app = typer.Typer(no_args_is_help=True, help="The sheetplan.xlam Excel add-in.", rich_markup_mode=HELP_MODE,
+                        context_settings=HELP_OPTIONS)
 app.add_typer(addin_app, name="addin")
 out = console()  # markup off: planner text prints as it is (see messages.console)
 err = console(stderr=True)
@@ -107,10 +108,10 @@ def _written_set(paths: list[Path]) -> None:
                   f".csv) in {others[0].parent}", highlight=False)
 
 
-@app.command()
+@app.command(short_help="write an empty plan workbook (or the worked example)")
 def new(
     path: Annotated[Path, typer.Argument(metavar="PLAN.xlsx")],
-    lang: Annotated[str, typer.Option("--lang", metavar="zh|en", help="zh or en")] = "zh",
+    lang: Annotated[str, typer.Option("--lang", metavar="zh|en", help="the workbook's language: zh or en")] = "zh",
     example: Annotated[bool, typer.Option("--example", help="fill in the worked Double-11 example")] = False,
     force: Annotated[bool, typer.Option("--force", help="overwrite an existing file")] = False,
 ) -> None:
@@ -133,7 +134,7 @@ def new(
     out.print(f"{path}")
 
 
-@app.command()
+@app.command(short_help="validate a plan: each problem with its sheet and cell")
 def check(
     path: Annotated[Path, typer.Argument(metavar="PLAN.xlsx")],
     lang: Lang = None,
@@ -156,7 +157,7 @@ def check(
               + " — 排班缺口在 build 求解后才知道 / roster gaps are known after `build` solves", highlight=False)
 
 
-@app.command()
+@app.command(short_help="build the plan output and one workbook per department")
 def build(
     path: Annotated[Path, typer.Argument(metavar="PLAN.xlsx")],
     out_dir: Annotated[Path, typer.Option("-o", "--out", metavar="FOLDER", help="output folder")] = Path("out"),
@@ -166,7 +167,9 @@ def build(
         help="a published roster workbook edited by hand: its changes are kept as fixed "
         "shifts and days off, the rest is rostered again (repeat for several departments)")] = None,
     exports: Annotated[bool, typer.Option(
-        "--exports/--no-exports", help="also write calendars (.ics) and attendance CSVs into <plan>-导出/")] = True,
+        "--exports/--no-exports",
+        help="also write calendars (.ics) and attendance CSVs into <plan>-导出/ "
+        "(English plans: <plan>-exports/)")] = True,
     strict: Annotated[bool, typer.Option(
         "--strict", help="exit 2 (after writing) on any warning or critical gap, e.g. to gate a CI job")] = False,
 ) -> None:
@@ -216,7 +219,7 @@ def _keep(plan, edited: list[Path]):  # Plan: imported lazily
     return plan  # what was not kept is among its warnings: reported with the build's, and on 检查结果
 
 
-@app.command(name="check-roster")
+@app.command(name="check-roster", short_help="re-check a roster workbook after hand edits")
 def check_roster(
     path: Annotated[Path, typer.Argument(metavar="ROSTER.xlsx")],
     strict: Annotated[bool, typer.Option("--strict", help="exit 2 on cover shortfalls too")] = False,
@@ -251,7 +254,7 @@ def check_roster(
         raise typer.Exit(2)
 
 
-@app.command()
+@app.command(short_help="build the bundled Double-11 example")
 def demo(
     out_dir: Annotated[Path, typer.Option("-o", "--out", metavar="FOLDER", help="output folder")] = Path("out/demo"),
     lang: Annotated[str, typer.Option("--lang", metavar="zh|en",
@@ -279,9 +282,10 @@ def demo(
         out.print(f"{_counted(warnings_)}: 见 / see「{label('sheet_checks', plan.lang)}」", highlight=False)
 
 
-@addin_app.command("build")
+@addin_app.command("build", short_help="build sheetplan.xlam from the ribbon, macros and UDFs")
 def addin_build(
-    out_path: Annotated[Path, typer.Option("-o", "--out", metavar="FILE.xlam")] = Path("addin/sheetplan.xlam"),
+    out_path: Annotated[Path, typer.Option("-o", "--out", metavar="FILE.xlam",
+                                           help="where to write the add-in")] = Path("addin/sheetplan.xlam"),
 ) -> None:
     """Build sheetplan.xlam from addin/ribbon.xml, macros/*.bas and the UDFs."""
     from .excel.addin import build_addin
@@ -296,7 +300,7 @@ def addin_build(
         raise typer.Exit(2) from None
 
 
-@addin_app.command("install")
+@addin_app.command("install", short_help="install the add-in into Excel (Windows)")
 def addin_install(
     prebuilt: Annotated[bool, typer.Option("--prebuilt", help="install the offline-built add-in (self-tested "
                                            "too), without letting Excel compile it")] = False,
@@ -331,7 +335,7 @@ def addin_install(
         raise typer.Exit(report.exit_code)
 
 
-@addin_app.command("doctor")
+@addin_app.command("doctor", short_help="what to check when the add-in does not work")
 def addin_doctor(lang: Annotated[str, typer.Option("--lang", metavar="zh|en", help="zh or en")] = "zh") -> None:
     """What to check when the add-in does not work: Python, xlwings and its DLL, where the add-in is,
     a blocked download, VBA project access and its policy, the add-in's Python path, the Defender rule
@@ -348,7 +352,7 @@ def addin_doctor(lang: Annotated[str, typer.Option("--lang", metavar="zh|en", he
 register_batch(app)
 
 
-@app.command()
+@app.command(short_help="print the version")
 def version() -> None:
     """Print the version."""
     out.print(__version__)

@@ -200,3 +200,7 @@ def test_help_says_what_to_type_not_python_types(command: list[str]) -> None:
         res.output
     if "--out" in res.output:
         assert "--out FOLDER" in res.output or "--out FILE.xlam" in res.output, res.output
+    if "Commands:" in res.output:
+        assert "..." not in res.output.split("Commands:")[-1], res.output  # descriptions not cut short
+    short = CliRunner().invoke(app, [*command, "-h"], prog_name="sheetplan", terminal_width=100)
+    assert short.exit_code == 0 and short.output == res.output  # -h works too

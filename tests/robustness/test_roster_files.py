@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from sheetplan.build import build_plan
 from sheetplan.cli import app
-from sheetplan.publish.roster_edits import check, report
+from sheetplan.publish.roster_edits import RosterFileError, check, read_edits, report
 from sheetplan.publish.roster_store import CHUNK, SHEET
 
 from .corpus import MAKERS, members, sheet_member
@@ -177,6 +177,10 @@ TAMPERS = {
     "posts_not_a_list": _rewrite(lambda r: r["rosters"][0]["people"][0].update(posts=7)),
     "interval_zero": _rewrite(lambda r: r.update(interval_minutes=0)),
     "not_json_object": _rewrite(lambda r: r.clear()),
+    "set_decided_negative": _rewrite(lambda r: r.update(set_decided={DEPT: -1})),
+    "set_decided_huge": _rewrite(lambda r: r.update(set_decided={DEPT: 10 ** 22})),
+    "set_decided_blank_department": _rewrite(lambda r: r.update(set_decided={" ": 2})),
+    "set_decided_text": _rewrite(lambda r: r.update(set_decided={DEPT: "2"})),
 }
 
 
@@ -185,3 +189,5 @@ def test_a_tampered_store_is_one_line_naming_the_sheet(roster_book: Path, tmp_pa
     assert _store(roster_book)["rosters"][0]["department"] == DEPT
     path = _tampered(roster_book, tmp_path / "tampered.xlsx", TAMPERS[name])
     one_line(CliRunner().invoke(app, ["check-roster", str(path)]), SHEET)
+    with pytest.raises(RosterFileError, match=r"tampered\.xlsx"):  # --keep-edits says which workbook
+        read_edits(path)

@@ -16,6 +16,7 @@ from ..messages import console
 # click's plain help for every sheetplan command: typer 0.29's rich panels tag each option with its
 # Python type (`<bool>`, `<list[Path]>`, `{path}`), where a newcomer needs to read what to type
 HELP_MODE = None
+HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
 
 def batch(
@@ -57,11 +58,11 @@ def batch(
 
 def register(app: typer.Typer) -> None:
     """Add the `batch` command to the main `sheetplan` app."""
-    app.command("batch")(batch)
+    app.command("batch", short_help="build every plan under a folder, in parallel")(batch)
 
 
 def main() -> None:
-    app = typer.Typer(add_completion=False, rich_markup_mode=HELP_MODE)
+    app = typer.Typer(add_completion=False, rich_markup_mode=HELP_MODE, context_settings=HELP_OPTIONS)
     register(app)
     app.command("_", hidden=True)(lambda: None)  # two commands, so typer keeps `batch` as a sub-command
     run_app(app)

@@ -99,8 +99,8 @@ def read_edits(path: str | Path, lang: str | None = None) -> tuple[Stored, list[
         raise RosterFileError(msg("not_workbook", lang, file=path.name, why=f"{type(e).__name__}: {e}"[:160])) from None
     try:
         stored = read_store(wb, lang)
-    except StoreError as e:
-        raise RosterFileError(str(e)) from None
+    except StoreError as e:  # which of the workbooks given is damaged
+        raise RosterFileError(f"{path.name}: {e}") from None
     if stored is None:
         raise NotARoster(msg("not_a_roster", lang, file=path.name))
     formulas = _formula_cells(path, [r.grid.sheet for r in stored.rosters if r.grid.sheet in wb.sheetnames])
@@ -402,6 +402,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
     off: dict[str, set[dt.date]] = defaultdict(set)
     problems: list[Problem] = []
     log: list[m.Edit] = list(plan.edits)
+    listed = {(e.person, e.day) for e in log if not e.why}  # kept edits 改动记录 lists already
     wanted: dict[str, list[tuple[Edited, tuple[str, str, str, str, str], dt.date]]] = defaultdict(list)
     carried_at: set[str] = set()  # the cells of decisions carried from an earlier round
 
@@ -464,13 +465,15 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
                     not_kept(where, entry, msg("edit_conflict", lang, first=prior[0],
                                                other=prior[1] or ("休" if lang == "zh" else "off")),
                              "edit_overruled")  # the cell is the first-listed decision, not rostered afresh
-                else:
-                    log.append(m.Edit(*entry, "", prior[0]))  # the same decision again: kept as that one is
+                elif (entry[1], entry[2]) not in listed:  # the same decision again: kept as that one is
+                    log.append(m.Edit(*entry, "", prior[0]))  # (listed once: another workbook's is already)
+                    listed.add((entry[1], entry[2]))
                 continue
             if e is None:
                 off[person.name].add(date)
                 decided[(person.name, date)] = (where, "")
                 log.append(m.Edit(*entry, "", where))
+                listed.add((entry[1], entry[2]))
                 continue
             wanted[person.department].append((Edited(person.name, index[date], e.shift_code, e.post, where),
                                                entry, date))
@@ -481,6 +484,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
                 not_kept(e.where, entry, why)
                 continue
             log.append(m.Edit(*entry, "", e.where))
+            listed.add((entry[1], entry[2]))
             decided[(e.person, date)] = (e.where, f"{e.post}{SEPARATOR}{e.shift_code}")
             fixed.append(m.FixedShift(e.person, date, e.shift_code, e.post, cells={"name": e.where, "edit": "1"}))
     staff = [replace(p, unavailable=tuple(sorted(set(p.unavailable) | off[p.name]))) if p.name in off else p
@@ -634,15 +638,25 @@ def keep_all(plan: m.Plan, paths: Sequence[str | Path]) -> tuple[m.Plan, list[Pr
 
 def _left_out(plan: m.Plan, read: Sequence[tuple[Path, Stored, list[DeptEdits]]]) -> list[Problem]:
     """A department whose earlier hand edits the given workbooks' set knew of, but whose roster
-    none of them holds (its workbook and 总表 left out): said, not rostered afresh in silence."""
-    held = {d.roster.department for _, _, depts in read for d in depts}
-    out: dict[str, Problem] = {}
+    none of them holds (its workbook and 总表 left out), or holds with fewer of them (a workbook
+    of an earlier round): said, not rostered afresh in silence."""
+    held: dict[str, int] = {}
+    for _, _, depts in read:
+        for d in depts:
+            held[d.roster.department] = max(held.get(d.roster.department, 0), len(set(d.roster.decided)))
+    claimed: dict[str, tuple[int, str]] = {}
     for path, stored, _ in read:
         for dept, n in stored.set_decided.items():
-            if n > 0 and dept not in held and dept not in out:
-                out[dept] = Problem(path.name, msg("edit_set_left_out", plan.lang, dept=dept, n=n), "warning",
-                                    department=dept)
-    return list(out.values())
+            if n > claimed.get(dept, (0, ""))[0]:
+                claimed[dept] = (n, path.name)
+    out = []
+    for dept, (n, where) in sorted(claimed.items()):
+        if dept not in held:
+            out.append(Problem(where, msg("edit_set_left_out", plan.lang, dept=dept, n=n), "warning", department=dept))
+        elif held[dept] < n:
+            out.append(Problem(where, msg("edit_set_older", plan.lang, dept=dept, n=n, held=held[dept]), "warning",
+                               department=dept))
+    return out
 
 
 __all__ = ["LEAVE", "DeptEdits", "NotARoster", "OtherPlan", "RosterFileError", "check", "keep_all", "keep_edits",

@@ -27,6 +27,7 @@ from ..render.places import GridPlace
 SHEET = "_sheetplan"
 CHUNK = 30_000  # Excel holds at most 32,767 characters in a cell
 FORMAT = 1
+MAX_DECIDED = 1_000_000  # hand-edit decisions one department can carry (1,500 people x 366 days is less)
 
 
 @dataclass
@@ -155,8 +156,9 @@ def _consistent(s: Stored) -> None:
         raise ValueError("days, interval or language out of range")
     if s.sale_day is not None and not 0 <= s.sale_day < len(s.days):
         raise ValueError("sale day out of range")
-    if any(v < 0 for v in s.set_decided.values()):
-        raise ValueError("decided cells of the set out of range")
+    for dept, v in s.set_decided.items():
+        if not dept.strip() or not 0 <= v <= MAX_DECIDED:
+            raise ValueError(f"set_decided.{dept}: {v} hand edits out of range (0-{MAX_DECIDED:,})")
     n = len(s.days) * 24 * 60 // s.interval_minutes
     for r in s.rosters:
         names, codes = {p.name for p in r.people}, {t.code for t in r.shifts}
