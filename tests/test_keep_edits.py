@@ -305,6 +305,13 @@ def test_a_second_round_of_edits_keeps_the_first_rounds(
     assert {(e.person, e.why) for e in kept2.edits} >= {(name, ""), (name2, "")}
     # 改动记录 says which is the earlier round's (its before and after agree: it was published so)
     assert sorted((e.person, e.carried) for e in kept2.edits) == sorted([(name, True), (name2, False)])
+    # its heading counts one change against the roster published, and the carried one apart
+    build_plan(kept2, tmp_path / "out3", "示例计划", compute(kept2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        log = openpyxl.load_workbook(tmp_path / "out3" / f"示例计划-{DEPT}.xlsx", read_only=True)[f"改动记录-{DEPT}"]
+        texts = [c for r in log.iter_rows(max_row=4, values_only=True) for c in r if isinstance(c, str)]
+    assert label("ch_sub", "zh", n=1) + label("ch_sub_carried", "zh", n=1) in texts, texts
 
 
 def test_a_column_inserted_into_the_grid_moves_no_edit_to_another_day(

@@ -16,7 +16,11 @@ def write_changes(book: Book, ws: Worksheet, plan: Plan, department: str,
                   rows: Sequence[Edit]) -> None:
     """改动记录: every hand edit of the department's published roster, kept or not and why."""
     lang = plan.lang
-    row = write_title(book, ws, label("title_changes", lang, dept=department), label("ch_sub", lang, n=len(rows)))
+    carried = sum(e.carried for e in rows)  # an earlier round's, unchanged since: no change against this roster
+    sub = label("ch_sub", lang, n=len(rows) - carried)
+    if carried:
+        sub += label("ch_sub_carried", lang, n=carried)
+    row = write_title(book, ws, label("title_changes", lang, dept=department), sub)
     for c, w in enumerate((8, 10, 18, 18, 50)):
         ws.set_column(c, c, w)
     write_header(book, ws, row, [label(k, lang) for k in ("ps_date", "dd_person", "ch_before", "ch_after",

@@ -185,6 +185,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet_daily": ("每日值班表-{dept}", "Daily duty-{dept}"),
     "sheet_changes": ("改动记录-{dept}", "Changes-{dept}"),
     "title_changes": ("{dept} · 改动记录", "{dept} · Changes"),
+    "ch_sub_carried": ("；另有上一轮保留的改动 {n} 处，此后未变", "; {n} more kept from an earlier round, unchanged since"),
     "ch_sub": ("与发布版相比改动 {n} 处（sheetplan build --keep-edits）", "{n} change(s) against the published roster (sheetplan build --keep-edits)"),
     "ch_before": ("发布版", "Published"),
     "ch_after": ("改为", "Now"),
