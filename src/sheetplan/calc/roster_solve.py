@@ -265,16 +265,16 @@ def _search(built: Built, rules: RosterRules, deadline: float, limit: float, sha
     best — the neighbourhood search (:mod:`sheetplan.calc.roster_lns`) for ``rules.lns_share`` of
     the phase's budget; from ``start`` (a complete solution, e.g. the previous phase's) when the
     whole-model search found nothing in its share, or was skipped (see :data:`LNS_ABOVE`).
-    ``alongside`` (on the wall clock, from ``start``): both at once for the whole phase instead
-    (see :data:`BOUND_WORKERS`). Returns a solver holding the best roster (every variable), its
+    ``alongside`` (on the wall clock, from ``start``, with more subsolvers than
+    :data:`BOUND_WORKERS`): both at once for the whole phase instead. Returns a solver holding the best roster (every variable), its
     status and the whole-model search's bound on the objective (NaN without one)."""
     lns = min(0.95, max(0.0, float(rules.lns_share)))
     if len(built.x) <= (LNS_ABOVE if rules.deterministic_time is not None else WALL_LNS_ABOVE):
         lns = 0.0
     elif start is not None and rules.deterministic_time is not None:
         lns = 1.0  # one worker: neighbourhoods only (see LNS_ABOVE)
-    elif start is not None and alongside and lns > 0:
-        return _alongside(built, rules, deadline, limit, start)
+    elif start is not None and alongside and lns > 0 and int(rules.num_workers) > BOUND_WORKERS:
+        return _alongside(built, rules, deadline, limit, start)  # a portfolio that has the cores to share
     if lns < 1:
         solver, code = _run(built, rules, deadline, limit * (1 - lns), share * (1 - lns), scale)
         bound = solver.best_objective_bound if code in (*_GOOD, cp_model.INFEASIBLE) else math.nan
