@@ -266,8 +266,9 @@ def _search(built: Built, rules: RosterRules, deadline: float, limit: float, sha
     the phase's budget; from ``start`` (a complete solution, e.g. the previous phase's) when the
     whole-model search found nothing in its share, or was skipped (see :data:`LNS_ABOVE`).
     ``alongside`` (on the wall clock, from ``start``, with more subsolvers than
-    :data:`BOUND_WORKERS`): both at once for the whole phase instead. Returns a solver holding the best roster (every variable), its
-    status and the whole-model search's bound on the objective (NaN without one)."""
+    :data:`BOUND_WORKERS`): both at once for the whole phase instead. Returns a solver holding
+    the best roster (every variable), its status and the whole-model search's bound on the
+    objective (NaN without one)."""
     lns = min(0.95, max(0.0, float(rules.lns_share)))
     if len(built.x) <= (LNS_ABOVE if rules.deterministic_time is not None else WALL_LNS_ABOVE):
         lns = 0.0
