@@ -228,3 +228,16 @@ def test_a_failing_whole_model_search_beside_the_rounds_is_raised(monkeypatch) -
     with pytest.raises(RuntimeError, match="whole-model search failed"):
         roster_solve._alongside(built, RosterRules(num_workers=8), time.perf_counter() + 5, 1.0,
                                 list(solver.response_proto.solution))
+
+
+def test_two_workers_on_the_wall_clock_keep_to_their_threads(monkeypatch) -> None:
+    """solve_roster's default (two workers, wall clock) has no cores to spare for a bound search
+    beside the rounds: the phases run one after the other, as before."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("a bound search beside the rounds with two workers")
+
+    monkeypatch.setattr(roster_solve, "_alongside", refuse)
+    monkeypatch.setattr(roster_solve, "WALL_LNS_ABOVE", 0)
+    people, req, shifts = _department(12)
+    res = solve_roster(people, shifts, req, 4, RosterRules(time_limit_s=3, num_workers=2))
+    assert res.assignments and res.best_bound <= res.objective + 1e-6
