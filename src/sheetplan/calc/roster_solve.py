@@ -80,8 +80,9 @@ WALL_LNS_ABOVE = 1_200
 # (two seconds, one of them presolve) left the bound 3-5 % under the roster (300-person customer
 # service at 10 s, 2.6-4.8 % over seeds 0-3); beside the rounds for the whole phase, 0.42-1.97 %
 # over seeds 0-7 (median 1.0), the warehouse 0.3-1.5 %. One subsolver beside the rounds gave a
-# weaker bound (3.2-3.7 %); eight left the rounds too little of the two cores; two streams of
-# rounds beside four subsolvers no better (median 1.1 %).
+# weaker bound (3.2-3.7 %), eight left the rounds too little of the two cores (both tried with
+# phase 1 searched alongside too); two streams of rounds beside four subsolvers no better
+# (median 1.1 %).
 # The bound search leaves out BOUND_IGNORE, so its few subsolvers are the LP ones (max_lp_sym,
 # reduced_costs, quick_restart): with them, four subsolvers gave 2.7-3.6 %. The benchmarks' own
 # portfolio keeps them (left out there too: Curtois-Qu 5 and 7 as bimodal as before, 8 no better)
@@ -400,7 +401,7 @@ def _lexicographic(built: Built, rules: RosterRules, deadline: float,
     begin = list(start[0].response_proto.solution) if start is not None else None
     # phase 1's share of the wall clock (benchmarks); half of it: the 300-person customer service
     # 45 h short on average over seeds 0-7 where 0.6 gives 37.5, its cost gap no smaller
-    wall = 0.6 if rules.cost_phase else 1.0
+    wall = 0.6
     solver, code, bound1 = _search(built, rules, deadline, wall * (deadline - time.perf_counter()), first, start=begin)
     for scale in (4.0, 16.0):  # a budget too small to finish presolve: grow it (still reproducible)
         if code in _GOOD or code == cp_model.INFEASIBLE or time.perf_counter() > deadline:
