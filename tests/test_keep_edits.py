@@ -20,7 +20,7 @@ from sheetplan.messages import msg
 from sheetplan.pipeline import compute
 from sheetplan.plan.model import Edit, FixedShift, Plan
 from sheetplan.plan.reader import read_plan
-from sheetplan.publish.roster_edits import OtherPlan, check, keep_all, report
+from sheetplan.publish.roster_edits import OtherPlan, check, keep_all, read_edits, report
 from sheetplan.render.labels import label
 
 DEPT = "客服部"
@@ -196,6 +196,12 @@ def test_a_person_renamed_in_the_plan_is_found_by_employee_id(
     kept, problems = keep_all(renamed, [path])
     assert not problems, [str(p) for p in problems]
     assert [(f.name, f.shift) for f in kept.fixed if f.cells.get("edit")] == [(new, "早")]
+    # the rebuilt workbook remembers the decision under the name the plan (and its grid) use now,
+    # and the set's count agrees (it was dropped: the next round rostered it afresh and warned)
+    build_plan(kept, tmp_path / "out", "示例计划", compute(kept))
+    stored, depts = read_edits(tmp_path / "out" / f"示例计划-{DEPT}.xlsx")
+    decided = next(d.roster.decided for d in depts if d.roster.department == DEPT)
+    assert (new, col - 4) in decided and stored.set_decided[DEPT] == len(decided)
 
 
 def test_a_workbook_of_another_plan_is_refused(published: Path, demo_results: tuple[Plan, Results]) -> None:

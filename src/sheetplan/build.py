@@ -7,7 +7,6 @@ requirement, and the product sheets when the plan names it as the products depar
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -350,7 +349,7 @@ def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], shee
     write_assignments(book, sheets[label("sheet_assignments", lang)], plan, rosters)
     rules = to_roster.rules(plan)
     kept = []
-    day_of = {f"{d:%m-%d}": k for k, d in enumerate(plan.settings.days)}
+    decided = _decided(plan, edits)
     for r in rosters:
         grid = write_grid(book, sheets[label("sheet_roster", lang, dept=r.department)], plan, r, r.shifts)
         write_heatmap(book, sheets[label("sheet_heatmap", lang, dept=r.department)], plan, r, grid)
@@ -362,18 +361,25 @@ def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], shee
             write_daily_duty(book, sheets[label("sheet_daily", lang, dept=r.department)], plan, r, contacts)
             write_labour(book, sheets[label("sheet_labour", lang, dept=r.department)], plan, r,
                          labour_of.get(r.department, []), to_roster.pay_rules(plan))
-        decided = [(e.person, day_of[e.day]) for e in edits
-                   if e.department == r.department and not e.why and e.day in day_of]
-        kept.append(stored_roster(r, grid, rules, to_roster.shift_cover(plan, r.department), contacts, decided))
+        kept.append(stored_roster(r, grid, rules, to_roster.shift_cover(plan, r.department), contacts,
+                                  sorted(decided.get(r.department, ()))))
     s = plan.settings
-    # every workbook of the set says which departments carry hand-edit decisions, so a later
-    # --keep-edits that leaves one of them out says so instead of rostering them afresh in silence
-    in_set = Counter(dept for dept, _, _ in {(e.department, e.person, e.day) for e in edits
-                                             if not e.why and e.day in day_of})
+    # every workbook of the set says how many hand-edit decisions each department carries, so a
+    # later --keep-edits that leaves one out says so instead of rostering them afresh in silence
     write_store(book.wb, Stored(lang, s.start.isoformat(), [f"{d:%m-%d}" for d in s.days], s.interval_minutes,
                                 stamp(plan), kept, plan=s.name,
                                 sale_day=s.days.index(s.sale_day) if s.sale_day in s.days else None,
-                                set_decided=dict(sorted(in_set.items()))))
+                                set_decided={dept: len(cells) for dept, cells in sorted(decided.items())}))
+
+
+def _decided(plan: Plan, edits: Sequence[Edit]) -> dict[str, set[tuple[str, int]]]:
+    """Per department, the (person as the plan names them, day) cells kept hand edits decided."""
+    day_of = {f"{d:%m-%d}": k for k, d in enumerate(plan.settings.days)}
+    out: dict[str, set[tuple[str, int]]] = {}
+    for e in edits:
+        if not e.why and e.day in day_of:
+            out.setdefault(e.department, set()).add((e.name or e.person, day_of[e.day]))
+    return out
 
 
 def write_department(plan: Plan, results: Results, department: str, path: Path, *, direct: bool = False) -> Path:

@@ -164,6 +164,7 @@ class Edit:
     # cell): the roster's last guard names the edits it drops by it, so the log can say so
     where: str = ""
     carried: bool = False  # an earlier round's decision, unchanged since (before and after agree)
+    name: str = ""  # a kept edit's person as the plan names them now (renamed since: not the grid's name)
 
 
 @dataclass(frozen=True)

@@ -466,13 +466,13 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
                                                other=prior[1] or ("休" if lang == "zh" else "off")),
                              "edit_overruled")  # the cell is the first-listed decision, not rostered afresh
                 elif (entry[1], entry[2]) not in listed:  # the same decision again: kept as that one is
-                    log.append(m.Edit(*entry, "", prior[0]))  # (listed once: another workbook's is already)
+                    log.append(m.Edit(*entry, "", prior[0], name=person.name))  # (listed once)
                     listed.add((entry[1], entry[2]))
                 continue
             if e is None:
                 off[person.name].add(date)
                 decided[(person.name, date)] = (where, "")
-                log.append(m.Edit(*entry, "", where))
+                log.append(m.Edit(*entry, "", where, name=person.name))
                 listed.add((entry[1], entry[2]))
                 continue
             wanted[person.department].append((Edited(person.name, index[date], e.shift_code, e.post, where),
@@ -483,7 +483,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             if why:
                 not_kept(e.where, entry, why)
                 continue
-            log.append(m.Edit(*entry, "", e.where))
+            log.append(m.Edit(*entry, "", e.where, name=e.person))
             listed.add((entry[1], entry[2]))
             decided[(e.person, date)] = (e.where, f"{e.post}{SEPARATOR}{e.shift_code}")
             fixed.append(m.FixedShift(e.person, date, e.shift_code, e.post, cells={"name": e.where, "edit": "1"}))
