@@ -272,7 +272,7 @@ def _roster_kpis(plan: Plan, results: Results) -> list[Kpi]:
     """Per department: what the named roster really covers, and its worst interval — or why
     there is no roster. A requirement of zero never reads as '100 % covered'."""
     lang = plan.lang
-    labels = [f"{d:%m-%d}" for d in plan.settings.days]
+    labels = plan.settings.day_labels
     by_dept = {r.department: r for r in results.rosters}
     out = []
     staffed = {p.department for p in plan.staff}
@@ -366,7 +366,7 @@ def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], shee
     s = plan.settings
     # every workbook of the set says how many hand-edit decisions each department carries, so a
     # later --keep-edits that leaves one out says so instead of rostering them afresh in silence
-    write_store(book.wb, Stored(lang, s.start.isoformat(), [f"{d:%m-%d}" for d in s.days], s.interval_minutes,
+    write_store(book.wb, Stored(lang, s.start.isoformat(), s.day_labels, s.interval_minutes,
                                 stamp(plan), kept, plan=s.name,
                                 sale_day=s.days.index(s.sale_day) if s.sale_day in s.days else None,
                                 set_decided={dept: len(cells) for dept, cells in sorted(decided.items())}))
@@ -374,7 +374,7 @@ def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], shee
 
 def _decided(plan: Plan, edits: Sequence[Edit]) -> dict[str, set[tuple[str, int]]]:
     """Per department, the (person as the plan names them, day) cells kept hand edits decided."""
-    day_of = {f"{d:%m-%d}": k for k, d in enumerate(plan.settings.days)}
+    day_of = {text: k for k, text in enumerate(plan.settings.day_labels)}
     out: dict[str, set[tuple[str, int]]] = {}
     for e in edits:
         if not e.why and e.day in day_of:

@@ -85,7 +85,7 @@ def _not_replaced(edited: list[Path], out_dir: Path) -> None:
     whatever was typed there that no roster keeps): refused before anything is computed."""
     folder = out_dir.resolve()
     for path in edited:
-        if folder == path.resolve().parent or folder in path.resolve().parents:
+        if folder in path.resolve().parents:
             err.print(f"改动过的工作簿在输出文件夹中，会被新的输出替换：请先把它移到别处，或换一个 -o 文件夹 / "
                       f"the edited workbook is in the output folder and would be replaced: move it elsewhere "
                       f"first, or use another -o folder: {path}", highlight=False, markup=False)

@@ -196,7 +196,7 @@ def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Probl
     """A named roster for every department that has staff and a requirement; the problems; and
     the hand edits the last guard dropped (their cell -> why), for the change log."""
     s = plan.settings
-    labels = [f"{d:%m-%d}" for d in s.days]
+    labels = s.day_labels
     rules = to_roster.rules(plan)
     jobs: list[Callable[[], DepartmentRoster]] = []
     problems: list[Problem] = []
@@ -317,7 +317,7 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
         return [Problem(where, msg("roster_failed", lang, dept=r.department, why=r.explanation[-1]), "warning",
                         r.department)]
     out = []
-    labels = [f"{d:%m-%d}" for d in plan.settings.days]
+    labels = plan.settings.day_labels
     asked = {n.post: n.where for n in dem.resolution.of(r.department)}
     for post in r.requirement:
         gaps = [g for g in r.result.gaps if g.post == post]

@@ -20,8 +20,9 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from ortools.sat.python import cp_model
 
@@ -108,27 +109,49 @@ def improve(model: cp_model.CpModel, x: Mapping[tuple[str, int, str], cp_model.I
     else:
         runners = [_Stream(model, x, groups, best, budget, seed + k) for k in range(streams)]
         parts = [LnsStats() for _ in runners]
-        errors: list[BaseException] = []
 
-        def run(stream: _Stream, part: LnsStats) -> None:
-            try:
-                stream.run(part)
-            except BaseException as exc:  # raised below, in the caller's thread: never lost
-                best.stop = True
-                errors.append(exc)
+        def stop() -> None:  # one stream failed: the others end too
+            best.stop = True
 
-        threads = [threading.Thread(target=run, args=pair, daemon=True) for pair in zip(runners, parts, strict=True)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        if errors:
-            raise errors[0]
+        running = [Background(partial(r.run, st), on_error=stop) for r, st in zip(runners, parts, strict=True)]
+        for b in running:
+            b.wait()
+        for b in running:
+            b.get()  # a stream's error, in the caller's thread: never lost
         stats.rounds = sum(st.rounds for st in parts)
         stats.improved = sum(st.improved for st in parts)
         stats.proven = any(st.proven for st in parts)
     stats.end = best.objective
     return best.values, best.objective, stats
+
+
+class Background:
+    """``fn`` in a thread of its own (CP-SAT releases the GIL while it solves); :meth:`get` gives
+    its result or raises its error in the caller's thread, so a failure is never lost."""
+
+    def __init__(self, fn: Callable[[], object], on_error: Callable[[], None] | None = None) -> None:
+        self.result: object = None
+        self.error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self.result = fn()
+            except BaseException as exc:
+                self.error = exc
+                if on_error is not None:
+                    on_error()
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+
+    def wait(self) -> None:
+        self.thread.join()
+
+    def get(self) -> object:
+        self.wait()
+        if self.error is not None:
+            raise self.error
+        return self.result
 
 
 class _Best:

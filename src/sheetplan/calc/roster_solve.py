@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,7 +24,7 @@ from ortools.sat.python import cp_model
 from .roster_checks import check_extras, check_inputs, fixed_conflicts, hour_conflicts
 from .roster_constraints import Built, Inputs, build_model
 from .roster_greedy import Candidate, Limits, greedy_roster
-from .roster_lns import Budget, improve, set_domain, set_hint
+from .roster_lns import Background, Budget, improve, set_domain, set_hint
 from .roster_model import (
     _COST_SCALE,
     _EPS,
@@ -279,7 +278,7 @@ def _search(built: Built, rules: RosterRules, deadline: float, limit: float, sha
         return _alongside(built, rules, deadline, limit, start)  # a portfolio that has the cores to share
     if lns < 1:
         solver, code = _run(built, rules, deadline, limit * (1 - lns), share * (1 - lns), scale)
-        bound = solver.best_objective_bound if code in (*_GOOD, cp_model.INFEASIBLE) else math.nan
+        bound = _bound(solver, code)
     else:
         solver, code, bound = None, cp_model.UNKNOWN, math.nan
     if not lns or code in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
@@ -299,19 +298,36 @@ def _search(built: Built, rules: RosterRules, deadline: float, limit: float, sha
     # reproducible: the deterministic budget ends the search, the wall clock only as the backstop
     budget = Budget(deadline=deadline if det is not None else min(deadline, time.perf_counter() + limit * lns),
                     deterministic=None if det is None else max(0.1, det * share) * scale * lns)
-    day_of = [inst.day for inst in built.instances]
     # on the wall clock the rounds use every core the rules give the solver (one stream per core)
     streams = 1 if det is not None else max(1, min(int(rules.num_workers), os.cpu_count() or 1))
-    better, best, stats = improve(built.model, built.x, day_of, values, objective, budget, seed=int(rules.random_seed),
-                                  streams=streams)
+    better, best, stats = _rounds(built, rules, values, objective, budget, streams)
     _log.debug("start %s (%s, bound %s), neighbourhood search %s in %d rounds (%d better)", objective,
                "the roster given" if lns >= 1 else f"whole-model search, {solver.wall_time:.2f} s", bound, best,
                stats.rounds, stats.improved)
     if best >= objective - _EPS:
         return solver, code, bound
-    fixed, code2 = _fixed(built, _values(built, better), deadline, better)
-    if code2 not in _GOOD:
-        return solver, code, bound
+    return _priced(built, deadline, better, best, bound, (solver, code))
+
+
+def _bound(solver: cp_model.CpSolver, code: int) -> float:
+    """The whole-model search's bound on the objective, NaN when it has none."""
+    return solver.best_objective_bound if code in (*_GOOD, cp_model.INFEASIBLE) else math.nan
+
+
+def _rounds(built: Built, rules: RosterRules, values: list[int], objective: float, budget: Budget, streams: int
+            ) -> tuple[list[int], float, object]:
+    """The neighbourhood search from a complete solution: (best values, their objective, stats)."""
+    return improve(built.model, built.x, [inst.day for inst in built.instances], values, objective, budget,
+                   seed=int(rules.random_seed), streams=streams)
+
+
+def _priced(built: Built, deadline: float, better: Sequence[int], best: float, bound: float,
+            fallback: tuple[cp_model.CpSolver, int]) -> tuple[cp_model.CpSolver, int, float]:
+    """The neighbourhoods' roster as a solver holding every variable (its assignments fixed and
+    propagated), proven when it meets the bound; ``fallback`` should that fail."""
+    fixed, code = _fixed(built, _values(built, better), deadline, better)
+    if code not in _GOOD:
+        return (*fallback, bound)
     return fixed, cp_model.OPTIMAL if best <= bound + _EPS else cp_model.FEASIBLE, bound
 
 
@@ -320,44 +336,30 @@ def _alongside(built: Built, rules: RosterRules, deadline: float, limit: float, 
     """The whole-model search (:data:`BOUND_WORKERS` subsolvers, in a thread: CP-SAT releases the
     GIL) and the neighbourhood rounds from ``start`` (one stream per other core) at once, for
     ``limit`` seconds: the better roster of the two, and the whole-model search's bound."""
-    found: list[tuple[cp_model.CpSolver, int]] = []
-    errors: list[BaseException] = []
-
-    def whole() -> None:
-        try:
-            bound_rules = replace(rules, num_workers=min(int(rules.num_workers), BOUND_WORKERS),
-                                  solver_params=(("ignore_subsolvers", BOUND_IGNORE), *rules.solver_params))
-            found.append(_run(built, bound_rules, deadline, limit, 1.0))
-        except BaseException as exc:  # raised below, in the caller's thread
-            errors.append(exc)
-
-    thread = threading.Thread(target=whole, daemon=True)
-    thread.start()
+    bound_rules = replace(rules, num_workers=min(int(rules.num_workers), BOUND_WORKERS),
+                          solver_params=(("ignore_subsolvers", BOUND_IGNORE), *rules.solver_params))
+    whole = Background(lambda: _run(built, bound_rules, deadline, limit, 1.0))
     try:
         solver0, code0 = _fixed(built, _values(built, start), deadline, start)  # the start, priced by this phase
         better, best = list(start), math.inf
         if code0 in _GOOD:
             budget = Budget(deadline=min(deadline, time.perf_counter() + limit))
             streams = max(1, min(int(rules.num_workers), (os.cpu_count() or 1) - 1))
-            better, best, stats = improve(built.model, built.x, [inst.day for inst in built.instances],
-                                          list(solver0.response_proto.solution), solver0.objective_value, budget,
-                                          seed=int(rules.random_seed), streams=streams)
+            better, best, stats = _rounds(built, rules, list(solver0.response_proto.solution),
+                                          solver0.objective_value, budget, streams)
             _log.debug("beside the whole-model search: neighbourhoods %s in %d rounds", best, stats.rounds)
     finally:
-        thread.join()
-    if errors:
-        raise errors[0]
-    solver, code = found[0]
-    bound = solver.best_objective_bound if code in (*_GOOD, cp_model.INFEASIBLE) else math.nan
+        whole.wait()
+    solver, code = whole.get()
+    bound = _bound(solver, code)
     if code in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID) or (
             code == cp_model.FEASIBLE and solver.objective_value <= best + _EPS):
         return solver, code, bound
-    if math.isinf(best):
+    if math.isinf(best):  # no roster from either
         return solver0, code0, bound
-    fixed, code2 = _fixed(built, _values(built, better), deadline, better)
-    if code2 not in _GOOD:
-        return solver, code, bound
-    return fixed, cp_model.OPTIMAL if best <= bound + _EPS else cp_model.FEASIBLE, bound
+    if best >= solver0.objective_value - _EPS:  # the start is the best: proven only by the bound
+        return solver0, cp_model.OPTIMAL if best <= bound + _EPS else cp_model.FEASIBLE, bound
+    return _priced(built, deadline, better, best, bound, (solver, code))
 
 
 def _fixed(built: Built, assigned: Mapping[int, int], deadline: float, hint: Sequence[int] = (),

@@ -67,6 +67,11 @@ class Settings:
         n = (self.end - self.start).days + 1
         return [self.start + dt.timedelta(days=i) for i in range(n)]
 
+    @property
+    def day_labels(self) -> list[str]:
+        """Each day as the grids, the change log and the stored roster name it ('11-11')."""
+        return [f"{d:%m-%d}" for d in self.days]
+
 
 @dataclass(frozen=True)
 class Phase:

@@ -26,7 +26,7 @@ def write_changes(book: Book, ws: Worksheet, plan: Plan, department: str,
     write_header(book, ws, row, [label(k, lang) for k in ("ps_date", "dd_person", "ch_before", "ch_after",
                                                           "ch_result")])
     header = row
-    order = {f"{d:%m-%d}": k for k, d in enumerate(plan.settings.days)}
+    order = {text: k for k, text in enumerate(plan.settings.day_labels)}
     # by day (several workbooks are read one after the other); within a day as they were read
     for e in sorted(rows, key=lambda e: (order.get(e.day, len(order)), e.day)):
         row += 1

@@ -195,7 +195,7 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster,
             )
         ws.write_blank(row, hours_col, None, book.fmt("subtotal"))
     row = _legend(book, ws, plan, shifts, row + 2)
-    row = _explanation(book, ws, plan, dr, row + 1, sum(widths))
+    row = _explanation(book, ws, plan, dr, row + 1, widths)
     row = _days_table(book, ws, plan, dr, row + 1)
     ws.freeze_panes(header + 1, 1)
     print_setup(ws, landscape=True, repeat_rows=(header, header), footer=page_footer(lang, s.name))
@@ -256,14 +256,15 @@ def _span(ws: Worksheet, row: int, first: int, last: int, text: str, fmt: object
         ws.merge_range(row, first, row, last, text, fmt)
 
 
-def _explanation(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, row: int, width: float) -> int:
-    """The roster's explanation, each line across the grid's width (``width`` in characters)."""
+def _explanation(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, row: int,
+                 widths: Sequence[float]) -> int:
+    """The roster's explanation, each line across the grid's columns (``widths``, in characters)."""
     lang = plan.lang
     ws.write_string(row, 0, label("ro_explain", lang), book.fmt("section"))
     lines = list(dr.explanation)
     if dr.unrostered_posts:
         lines.append(label("ro_unrostered", lang, posts=join(dr.unrostered_posts, lang)))
-    last = 3 + len(plan.settings.days)  # the grid's hours column: lines wrap within the grid's width
+    last, width = len(widths) - 1, sum(widths)  # lines wrap within the grid's width
     for k, line in enumerate(lines):  # the first line sums up; the others are gaps, in red
         row += 1
         short = k > 0 and bool(dr.result.gaps or dr.unrostered_posts)
@@ -282,7 +283,7 @@ def _days_table(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, row
     if not dr.days:
         return row
     lang = plan.lang
-    labels = [f"{d:%m-%d}" for d in plan.settings.days]
+    labels = plan.settings.day_labels
     ws.write_string(row, 0, label("ro_days", lang), book.fmt("section"))
     row += 1
     heads = [label(k, lang) if k else "" for k in ("ro_day", "ro_day_post", "", "ro_day_time", "ro_day_req",

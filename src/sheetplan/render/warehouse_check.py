@@ -73,7 +73,7 @@ def stress_text(p: StressPost, plan: Plan) -> str:
     lang = plan.lang
     if p.short_hours <= 0:
         return label("wc_stress_ok", lang)
-    labels = [f"{d:%m-%d}" for d in plan.settings.days]
+    labels = plan.settings.day_labels
     minutes = plan.settings.interval_minutes
     text = label("wc_stress_short", lang, hours=f"{p.short_hours:g}")
     if p.worst:
