@@ -7,6 +7,7 @@ does not depend on the plan's content, and 100 full examples would take minutes.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import io
 import json
 import os
@@ -208,6 +209,17 @@ def test_a_dying_worker_costs_only_its_own_plan(tmp_path: Path) -> None:
     assert {n: o.status for n, o in got.items()} == {n: "failed" if n == "boom.xlsx" else "built" for n in names}
     assert "died" in got["boom.xlsx"].reason
 
+
+
+def test_a_pool_broken_by_a_dying_worker_retries_each_plan_alone(tmp_path: Path) -> None:
+    """pebble breaks the whole pool when a worker dies before its plan is acknowledged (a race, seen
+    once on CI): every plan still queued fails with BrokenProcessPool. Those are tried again alone."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    job = Job(tmp_path / "b.xlsx", "b.xlsx", tmp_path, frozenset())
+    broken: cf.Future = cf.Future()
+    broken.set_exception(BrokenProcessPool("All workers expired"))
+    assert batch_mod._outcome(broken, job, 60) is None  # None: worth one more try, alone
 
 # ------------------------------------------------------------------------------------------ CLI
 def test_register_adds_the_batch_command(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -502,13 +503,15 @@ def _run(
 
 
 def _outcome(fut: cf.Future, job: Job, timeout: float | None) -> Outcome | None:
-    """The plan's outcome from its future; None when its worker died (worth one more try)."""
+    """The plan's outcome from its future; None when its worker died (worth one more try). A
+    worker that dies before its plan is acknowledged breaks pebble's whole pool (every queued plan
+    fails with BrokenProcessPool, seen on CI): those plans are tried again alone too."""
     try:
         return fut.result()
     except cf.TimeoutError:
         why = f"timed out after {timeout:g} s / 超时（{timeout:g} 秒）"
         return Outcome(job.rel, "failed", why, seconds=timeout or 0)
-    except ProcessExpired:
+    except (ProcessExpired, BrokenProcessPool):
         return None
     except Exception as e:  # an error pickling the outcome, say: one plan, not the batch
         return Outcome(job.rel, "failed", f"internal error / 内部错误: {type(e).__name__}: {e}"[:300])
