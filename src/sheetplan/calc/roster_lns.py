@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Generic, TypeVar, cast
 
 from ortools.sat.python import cp_model
 
@@ -36,6 +37,7 @@ ROUND_OVERHEAD_PER_VARIABLE = 1.5e-6
 # first round of 15 % — 6,600 literals at 1,000 people — ran out of its budget without a roster)
 FIRST_FREE = 300
 _log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -125,12 +127,12 @@ def improve(model: cp_model.CpModel, x: Mapping[tuple[str, int, str], cp_model.I
     return best.values, best.objective, stats
 
 
-class Background:
+class Background(Generic[T]):
     """``fn`` in a thread of its own (CP-SAT releases the GIL while it solves); :meth:`get` gives
     its result or raises its error in the caller's thread, so a failure is never lost."""
 
-    def __init__(self, fn: Callable[[], object], on_error: Callable[[], None] | None = None) -> None:
-        self.result: object = None
+    def __init__(self, fn: Callable[[], T], on_error: Callable[[], None] | None = None) -> None:
+        self.result: T | None = None
         self.error: BaseException | None = None
 
         def run() -> None:
@@ -147,11 +149,11 @@ class Background:
     def wait(self) -> None:
         self.thread.join()
 
-    def get(self) -> object:
+    def get(self) -> T:
         self.wait()
         if self.error is not None:
             raise self.error
-        return self.result
+        return cast(T, self.result)  # set: the thread ended without an error
 
 
 class _Best:
