@@ -19,7 +19,7 @@ from .i18n import join
 from .messages import msg
 from .pipeline import Results, compute
 from .plan import to_roster
-from .plan.model import Edit, Plan
+from .plan.model import Edit, Plan, day_label
 from .plan.problem_owner import of_department
 from .plan.problems import Problem
 from .plan.reader import read_plan
@@ -207,7 +207,7 @@ def write_plan_output(plan: Plan, results: Results, path: Path, *, direct: bool 
                 "sum_days",
                 len(s.days),
                 f"{s.end.toordinal() - s.start.toordinal() + 1}",
-                note=f"{s.start:%m-%d} – {s.end:%m-%d}",
+                note=f"{day_label(s.start)} – {day_label(s.end)}",
             ),
             Kpi("sum_departments", len(departments(plan))),
             Kpi("sum_duties", len(plan.duties), duty_count),

@@ -106,7 +106,7 @@ def _check_requests(reader: _Reader, plan: m.Plan, requests: Iterable[tuple[m.Re
             key = (r.name, d, r.shift)
             first = seen.setdefault(key, (r.wish, row.cells["wish"]))
             if first[0] != r.wish:
-                reader.add(row.cells["wish"], "wish_conflict", name=r.name, date=f"{d:%m-%d}", first=first[1])
+                reader.add(row.cells["wish"], "wish_conflict", name=r.name, date=m.day_label(d), first=first[1])
                 break
 
 

@@ -9,6 +9,12 @@ from typing import Any
 Cells = dict[str, str]  # column key -> 'Sheet!C7': where each value was typed, for messages
 
 
+def day_label(d: dt.date) -> str:
+    """A day as every grid, message and stored roster names it ('11-11'); the grids' day headers
+    begin with it (then a space and the weekday), which is how edited grids find their days."""
+    return f"{d:%m-%d}"
+
+
 @dataclass(frozen=True)
 class Settings:
     name: str
@@ -70,7 +76,7 @@ class Settings:
     @property
     def day_labels(self) -> list[str]:
         """Each day as the grids, the change log and the stored roster name it ('11-11')."""
-        return [f"{d:%m-%d}" for d in self.days]
+        return [day_label(d) for d in self.days]
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from ..calc.campaign_service import FIXED_GROUPS
 from ..calc.duty_demand import Need
 from ..i18n import join
 from ..messages import msg
-from .model import Plan, Requirement, Settings, StaffMember
+from .model import Plan, Requirement, Settings, StaffMember, day_label
 from .problems import Problem
 from .schema import CHOICE_EN, FIXED_SOURCES, SERVICE_MODEL, SERVICE_POSTS, SHEET_BY_KEY, TYPED, WAREHOUSE_MODEL
 
@@ -265,7 +265,7 @@ def _missing_fixed(plan: Plan, needs: list[Need]) -> list[Problem]:
         for group, need in groups.items():
             if getattr(day, group) is None:
                 where = day.cells.get(group, day.cells.get("date", plan.sheets.get("service", "")))
-                out.append(Problem(where, msg("fixed_missing", lang, column=column[group], date=f"{day.date:%m-%d}",
+                out.append(Problem(where, msg("fixed_missing", lang, column=column[group], date=day_label(day.date),
                                               post=need.post, dept=need.department), "warning"))
     return out
 

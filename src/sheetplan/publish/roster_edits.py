@@ -243,16 +243,17 @@ def _read_grid(ws, r: StoredRoster, stored: Stored, formulas: set[tuple[str, str
 
 
 def _day_columns(ws, r: StoredRoster, stored: Stored) -> tuple[list[int], Problem | None]:
-    """Each day's 1-based column, found by its header ('11-10 周二' starts with the day's label):
-    where it was published, or wherever a planner moved it (a column inserted before it). A day
-    whose header is gone is an error at the header cell: reading by position would put every
-    edit on the wrong day."""
+    """Each day's 1-based column, found by its header ('11-10 周二': the day's label, a space, the
+    weekday; see ``day_label``): where it was published, or wherever a planner moved it (a column
+    inserted before it). A day whose header is gone is an error at the header cell: reading by
+    position would put every edit on the wrong day."""
     row = r.grid.header + 1
     published = [r.grid.first_col + day + 1 for day in range(len(stored.days))]
+    labels = set(stored.days)
 
-    def day_at(col: int) -> str:
-        value = ws.cell(row, col).value
-        return "" if value is None else str(value).strip()[:5]
+    def day_at(col: int) -> str:  # the day label the header begins with, however long labels are
+        head = str(ws.cell(row, col).value or "").strip()
+        return next((text for text in labels if head.startswith(text)), head)
 
     if all(day_at(c) == text for c, text in zip(published, stored.days, strict=True)):
         return published, None
@@ -447,9 +448,9 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             entry = (dept_now, key[0], stored.days[key[1]], before, after)
             where = f"{source} {e.where if e else _cell(d, key)}"
             if date not in index:
-                problems.append(Problem(where, msg("edit_outside", lang, date=f"{date:%m-%d}"), "warning",
+                problems.append(Problem(where, msg("edit_outside", lang, date=m.day_label(date)), "warning",
                                         department=dept_now))
-                log.append(m.Edit(*entry, msg("edit_outside", lang, date=f"{date:%m-%d}"), where))
+                log.append(m.Edit(*entry, msg("edit_outside", lang, date=m.day_label(date)), where))
                 continue
             person = find(d.roster, key[0])
             if person is None:

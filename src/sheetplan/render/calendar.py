@@ -9,7 +9,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..calc.calendar import check_phases, check_windows, minutes_of
 from ..messages import msg
-from ..plan.model import Plan
+from ..plan.model import Plan, day_label
 from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 from .refs import cell
@@ -104,7 +104,7 @@ def _timeline(book: Book, ws: Worksheet, plan: Plan, row: int, header: int) -> N
     sale_week = (s.sale_day - monday).days // 7
     if 0 <= sale_week < n:
         ws.write_string(row + len(phases) + 1, c0 + sale_week, "▲", book.fmt("center", font_color="#C00000"))
-        ws.write_string(row + len(phases) + 1, 0, label("cal_sale_marker", lang, day=f"{s.sale_day:%m-%d}"),
+        ws.write_string(row + len(phases) + 1, 0, label("cal_sale_marker", lang, day=day_label(s.sale_day)),
                         book.fmt("note"))
 
 

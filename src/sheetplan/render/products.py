@@ -41,6 +41,7 @@ from ..calc.products import (
     TIERS,
     ProductPlan,
 )
+from ..plan.model import day_label
 from . import formula as f
 from .book import Book, page_footer, print_setup
 from .labels import label
@@ -335,7 +336,7 @@ def write_reorder_sheet(book: Book, cols: dict[str, list[Any]], res: ProductPlan
     ws.set_row(0, 26)
     ws.write_string(0, 0, label("pr_title_reorder", lang), book.fmt("title"))
     _rule(book, ws, 1, _stock_rule(res, lang), len(spec))
-    sale = f"{r.sale_date:%m-%d}" if r.sale_date else "—"
+    sale = day_label(r.sale_date) if r.sale_date else "—"
     _rule(book, ws, 2, label("pr_rule_risk", lang, alert=r.alert_hours, factor=r.sale_day_factor,
                              lead=r.lead_time_days, sale=sale), len(spec))
     order = res.reorder.tolist()

@@ -17,7 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..calc.department_roster import DepartmentRoster
 from ..calc.roster import ShiftTemplate, format_span, shift_instances
 from ..i18n import join
-from ..plan.model import Plan
+from ..plan.model import Plan, day_label
 from ..plan.schema import SEPARATOR
 from . import formula as f
 from .book import Book, column_width, page_footer, print_setup, text_height, write_header, write_title
@@ -29,6 +29,11 @@ from .styles import SHIFT_COLOURS, number_format
 HIDE_ZERO = "0;-0;;@"  # a post with no demand and nobody scheduled reads as empty, not a wall of 0s
 SIGNED = "+0;-0;;@"
 WEEKDAYS = {"zh": "一二三四五六日", "en": ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]}
+
+
+def day_head(d: dt.date, lang: str) -> str:
+    """A day's column or list heading: its label, a space, its weekday ('11-11 三')."""
+    return f"{day_label(d)} {WEEKDAYS[lang][d.weekday()]}"
 KIND_LABEL = {"fulltime": "全职", "student": "学生", "borrowed": "借调"}
 KIND_EN = {"fulltime": "full-time", "student": "student", "borrowed": "borrowed"}
 
@@ -131,9 +136,8 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster,
               *[13] * len(days), 7]
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
-    wd = WEEKDAYS[lang]
     heads = [label("ro_name", lang), label("ro_type", lang), label("ro_posts", lang)]
-    heads += [f"{d:%m-%d} {wd[d.weekday()]}" for d in days] + [label("ro_hours", lang)]
+    heads += [day_head(d, lang) for d in days] + [label("ro_hours", lang)]
     write_header(book, ws, row, heads)
     header = row
     by_template = {t.code: t for t in shifts}
@@ -340,7 +344,7 @@ def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, g
     for d in peak:
         if d != peak[0]:
             breaks.append(row)  # each day on a page of its own, with its own hour header
-        ws.merge_range(row, 0, row, 1, f"{s.days[d]:%m-%d}", book.fmt("header"))
+        ws.merge_range(row, 0, row, 1, day_label(s.days[d]), book.fmt("header"))
         for i in range(per_day):
             t = origin + dt.timedelta(minutes=(d * per_day + i) * minutes)
             ws.write_datetime(row, 2 + i, t, book.fmt("header", num_format="h", font_size=8))

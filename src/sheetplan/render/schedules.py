@@ -18,7 +18,7 @@ from ..plan.contacts import shift_leads
 from ..plan.model import Plan
 from .book import Book, page_footer, print_setup, text_height, write_header, write_title
 from .labels import label
-from .roster import WEEKDAYS
+from .roster import WEEKDAYS, day_head
 from .styles import number_format
 
 Contacts = Mapping[str, Mapping[str, str]]  # name -> {"id", "phone", "lead"}
@@ -104,7 +104,6 @@ def write_person_schedules(book: Book, ws: Worksheet, plan: Plan, dr: Department
 def write_daily_duty(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, contacts: Contacts) -> None:
     """Per day (one page each): post, shift, time, who, their phone, and the shift's team lead."""
     lang, s = plan.lang, plan.settings
-    wd = WEEKDAYS[lang]
     widths = (12, 10, 22, 12, 16, 12)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
@@ -118,7 +117,7 @@ def write_daily_duty(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster
         if d:
             breaks.append(row)
             row += 1
-        title = label("title_daily", lang, dept=dr.department, day=f"{day:%m-%d} {wd[day.weekday()]}")
+        title = label("title_daily", lang, dept=dr.department, day=day_head(day, lang))
         ws.write_string(row, 0, title, book.fmt("title"))
         row += 2
         write_header(book, ws, row, [label(x, lang) for x in

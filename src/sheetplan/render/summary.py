@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from xlsxwriter.worksheet import Worksheet
 
-from ..plan.model import Plan
+from ..plan.model import Plan, day_label
 from ..plan.schema import choice_label
 from ..version import __version__
 from .book import Book, page_footer, print_setup, text_height, write_header, write_title
@@ -36,7 +36,7 @@ def write_summary(book: Book, ws: Worksheet, plan: Plan, kpis: Sequence[Kpi], sh
         platform=choice_label(s.platform, lang),
         start=f"{s.start:%Y-%m-%d}",
         end=f"{s.end:%Y-%m-%d}",
-        sale_day=f"{s.sale_day:%m-%d}",
+        sale_day=day_label(s.sale_day),
     )
     row = write_title(book, ws, label("title_summary", lang, name=s.name), sub)
     ws.set_column(0, 0, 46)

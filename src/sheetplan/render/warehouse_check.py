@@ -13,7 +13,7 @@ from ..calc.warehouse_check import DayTotal, PostDay, StressPost, WarehouseCheck
 from ..plan.model import Plan
 from .book import Book, page_footer, print_setup, text_height, write_header, write_title
 from .labels import label
-from .roster import WEEKDAYS
+from .roster import day_head
 from .styles import number_format
 
 
@@ -86,7 +86,6 @@ def stress_text(p: StressPost, plan: Plan) -> str:
 
 def write_warehouse_check(book: Book, ws: Worksheet, plan: Plan, check: WarehouseCheck) -> None:
     lang, s = plan.lang, plan.settings
-    wd = WEEKDAYS[lang]
     widths = (12, 11, 10, 10, 9, 11, 9, 9, 9, 90)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
@@ -96,8 +95,7 @@ def write_warehouse_check(book: Book, ws: Worksheet, plan: Plan, check: Warehous
     ws.merge_range(row - 1, 0, row - 1, len(widths) - 1, rule, book.fmt("note"))
 
     def day_label(d: int) -> str:
-        day = s.days[d]
-        return f"{day:%m-%d} {wd[day.weekday()]}"
+        return day_head(s.days[d], lang)
 
     ws.write_string(row, 0, label("wc_by_day", lang), book.fmt("section"))
     row += 1
