@@ -199,7 +199,7 @@ def test_fast_sheet_writes_the_same_bytes_as_xlsxwriter(tmp_path: Path) -> None:
     """FastSheet only skips escaping integer attributes: the sheet XML must not change."""
     import zipfile
 
-    from sheetplan.render.products import FastSheet
+    from sheetplan.render.book import FastSheet
 
     def build(path: Path, cls: type | None) -> bytes:
         wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})

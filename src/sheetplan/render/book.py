@@ -35,6 +35,44 @@ FIXED_TIME = dt.datetime(2000, 1, 1, 0, 0, 0)
 A4 = 9
 
 
+# xlsxwriter 3.3.1 (pinned) runs these 29 regular-expression substitutions over every formula
+# (the dynamic-array functions that need a _xlfn. prefix): a third of writing the example, 8,000
+# formulas. One search for any of them first, and a formula with none is only stripped as the
+# parent strips it: the example's seven workbooks in 0.57 s instead of 0.85 s, byte for byte the
+# same (tests/test_fast_sheet.py compares the patterns with xlsxwriter's own source)
+DYNAMIC_PATTERNS = (
+    r"\bANCHORARRAY\(", r"\bBYCOL\(", r"\bBYROW\(", r"\bCHOOSECOLS\(", r"\bCHOOSEROWS\(", r"\bDROP\(",
+    r"\bEXPAND\(", r"\bFILTER\(", r"\bHSTACK\(", r"\bLAMBDA\(", r"\bMAKEARRAY\(", r"\bMAP\(",
+    r"\bRANDARRAY\(", r"\bREDUCE\(", r"\bSCAN\(", r"\SINGLE\(", r"\bSEQUENCE\(", r"\bSORT\(", r"\bSORTBY\(",
+    r"\bSWITCH\(", r"\bTAKE\(", r"\bTEXTSPLIT\(", r"\bTOCOL\(", r"\bTOROW\(", r"\bUNIQUE\(", r"\bVSTACK\(",
+    r"\bWRAPCOLS\(", r"\bWRAPROWS\(", r"\bXLOOKUP\(",
+)
+_WORDS = [p[2:-2] for p in DYNAMIC_PATTERNS if p.startswith(r"\b")]  # \bNAME\( -> NAME
+_OTHERS = [p for p in DYNAMIC_PATTERNS if not p.startswith(r"\b")]
+_DYNAMIC = re.compile("|".join([r"\b(?:" + "|".join(_WORDS) + r")\(", *_OTHERS]))  # one alternation: 8x faster
+
+
+class FastSheet(Worksheet):
+    """A Worksheet that skips xlsxwriter's work where it cannot change the output: escaping
+    attributes that cannot need it, rewriting formulas that use no function needing a prefix."""
+
+    def _escape_attributes(self, attribute: Any) -> Any:
+        if type(attribute) is int or (type(attribute) is str and attribute.isalnum()):
+            return attribute
+        return super()._escape_attributes(attribute)
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        if self.use_future_functions or expand_future_functions or _DYNAMIC.search(formula):
+            return super()._prepare_formula(formula, expand_future_functions)
+        if formula.startswith("{"):  # what the parent strips before its substitutions
+            formula = formula[1:]
+        if formula.startswith("="):
+            formula = formula[1:]
+        if formula.endswith("}"):
+            formula = formula[:-1]
+        return formula
+
+
 class Book:
     """One workbook being written. ``direct=True`` writes straight to ``path`` (a temporary file
     of an :class:`sheetplan.files.OutputSet`, which swaps the whole set in); otherwise the book
@@ -84,7 +122,7 @@ class Book:
         it got from ``ws.get_name()``."""
         safe = sheet_name(name, self._sheet_names)
         self._sheet_names.add(safe.casefold())
-        return self.wb.add_worksheet(safe)
+        return self.wb.add_worksheet(safe, worksheet_class=FastSheet)
 
     def close(self) -> Path:
         try:
