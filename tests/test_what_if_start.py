@@ -64,3 +64,90 @@ def test_a_what_if_re_solves_only_the_days_around_the_gaps(demo_results, monkeyp
     # and inside the open days the what-ifs do move shifts (the answers differ from the roster)
     assert any({(a.person, a.day, a.shift_code) for a in r.assignments}
                != {(a.person, a.day, a.shift_code) for a in res.assignments} for r in seen)
+
+
+def _calm_with_a_night_gap(wb) -> None:
+    """The example with its sale-day peak flattened and a late-night requirement on 11-15/16 that
+    a new 晚 shift (20:00, 10 h) serves: 峰 night shifts are then worked on days the what-ifs keep."""
+    import datetime as dt
+
+    from plan_edit import append, header
+
+    ws = wb["大促时段"]
+    h = header(ws)
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, h["咨询倍数"]).value:
+            ws.cell(r, h["咨询倍数"]).value = 1
+    ws = wb["客服需求"]
+    h = header(ws)
+    for r in range(2, ws.max_row + 1):
+        day = ws.cell(r, h["日期"]).value
+        if isinstance(day, dt.datetime) and day.day == 11:
+            ws.cell(r, h["咨询量"]).value = 1200
+    append(wb["班次"], {"代码": "晚", "名称": "晚班", "开始": dt.time(20, 0), "时长(小时)": 10, "可上班类型": "全职"})
+    append(wb["值班需求"], {"部门": "客服部", "岗位": "售后", "来源": "手填", "人数": 8, "日期": "11-15~11-16",
+                         "开始": dt.time(20, 0), "结束": dt.time(2, 0)})
+
+
+def test_a_night_shift_kept_outside_the_window_keeps_every_what_if(example_plan, tmp_path, monkeypatch) -> None:
+    """Found by a helper: a night shift on a kept day, its worker off the next (kept) day. That
+    morning was made 'unavailable', which forbade the kept night shift itself: every what-if,
+    the control too, came back without a roster and the department lost all its advice in
+    silence. Now every what-if finds a roster and keeps the roster's shifts outside the window."""
+    from plan_edit import edited
+    from sheetplan import pipeline
+    from sheetplan.calc import roster_explain as rex
+    from sheetplan.plan.reader import read_plan
+
+    plan = read_plan(edited(example_plan, tmp_path / "nights.xlsx", _calm_with_a_night_gap))
+    seen = []
+
+    def spy(*a, **k):
+        out = solve_roster(*a, **k)
+        seen.append(out)
+        return out
+
+    monkeypatch.setattr(rex, "solve_roster", spy)
+    cs = next(r for r in pipeline.compute(plan).rosters if r.department == "客服部")
+    res = cs.result
+    open_days = rex._around_gaps(res)
+    per_day = 24 * 60 // res.interval_minutes
+    assert res.gaps and len(open_days) < res.horizon_days
+    assert any(a.day not in open_days and a.end_interval > (a.day + 1) * per_day for a in res.assignments)
+    assert seen and all(r.status != "infeasible" for r in seen)
+    kept = {(a.person, a.day, a.shift_code, a.post) for a in res.assignments if a.day not in open_days}
+    assert all(kept <= {(a.person, a.day, a.shift_code, a.post) for a in r.assignments} for r in seen)
+    assert any("或" in line for line in cs.explanation[1:])  # some advice beyond "add people"
+
+
+def test_a_window_that_breaks_a_rule_falls_back_to_every_day(example_plan, tmp_path, monkeypatch) -> None:
+    """Should the window ever forbid the roster itself (the control finds none), every day is
+    re-solved instead: advice from a slower search, never none in silence. Forced here with the
+    old day-off rule that made the morning after a kept night shift unavailable."""
+    from dataclasses import replace as rep
+
+    from plan_edit import edited
+    from sheetplan import pipeline
+    from sheetplan.calc import roster_explain as rex
+    from sheetplan.plan.reader import read_plan
+
+    def start_day_only(people, result, fixed, open_days):
+        busy = {(a.person, a.day) for a in result.assignments}
+        closed = [d for d in range(result.horizon_days) if d not in open_days]
+        return [rep(p, unavailable_days=p.unavailable_days | {d for d in closed if (p.name, d) not in busy})
+                for p in people]
+
+    statuses = []
+
+    def spy(*a, **k):
+        out = solve_roster(*a, **k)
+        statuses.append(out.status)
+        return out
+
+    monkeypatch.setattr(rex, "_kept_off", start_day_only)
+    monkeypatch.setattr(rex, "solve_roster", spy)
+    plan = read_plan(edited(example_plan, tmp_path / "nights.xlsx", _calm_with_a_night_gap))
+    cs = next(r for r in pipeline.compute(plan).rosters if r.department == "客服部")
+    half = len(statuses) // 2
+    assert statuses[:half] == ["infeasible"] * half and "infeasible" not in statuses[half:]
+    assert any("或" in line for line in cs.explanation[1:])

@@ -281,8 +281,13 @@ def _kept_shifts(result: RosterResult, fixed: Sequence[FixedAssignment], open_da
 
 def _kept_off(people: Sequence[Person], result: RosterResult, fixed: Sequence[FixedAssignment],
               open_days: frozenset[int]) -> list[Person]:
-    """Each person's days off outside the open days, kept off (unavailable in the what-if)."""
-    busy = {(a.person, a.day) for a in result.assignments} | {(f.person, f.day) for f in fixed}
+    """Each person's days off outside the open days, kept off (unavailable in the what-if). A day
+    a kept night shift ends in is not a day off: unavailable, it would forbid that very shift (and
+    so every what-if). Such a morning stays open to another shift after the rest rule."""
+    per_day = 24 * 60 // result.interval_minutes
+    busy = {(a.person, d) for a in result.assignments
+            for d in range(a.start_interval // per_day, (a.end_interval - 1) // per_day + 1)}
+    busy |= {(f.person, f.day) for f in fixed}
     closed = [d for d in range(result.horizon_days) if d not in open_days]
     return [replace(p, unavailable_days=p.unavailable_days | {d for d in closed if (p.name, d) not in busy})
             for p in people]
@@ -370,18 +375,16 @@ def explain(
     if resolve:
         limit = min(5.0, rules.time_limit_s) if resolve_time_s is None else resolve_time_s
 
-        open_days = _around_gaps(result)
-        kept = list(fixed) + _kept_shifts(result, fixed, open_days)
-
-        def what_if(p2: list[Person], r2: RosterRules, s2: list[ShiftTemplate]) -> RosterResult:
+        def what_if(p2: list[Person], r2: RosterRules, s2: list[ShiftTemplate], open_days: frozenset[int]
+                    ) -> RosterResult:
             return solve_roster(
                 _kept_off(p2, result, fixed, open_days), s2, requirement, result.horizon_days,
                 # a reproducible budget decides (the wall-clock limit is only a generous backstop)
                 replace(r2, time_limit_s=limit if r2.deterministic_time is None else 4 * limit + 2,
                         cost_phase=False, deterministic_time=None if r2.deterministic_time is None
                         else min(r2.deterministic_time, limit)),
-                kept, imin, hint=result.assignments, requests=requests, shift_cover=shift_cover,
-                priority=priority, all_hands=all_hands,
+                list(fixed) + _kept_shifts(result, fixed, open_days), imin, hint=result.assignments,
+                requests=requests, shift_cover=shift_cover, priority=priority, all_hands=all_hands,
             )
 
         options = [(*o, list(shifts)) for o in _relaxations(people, shifts, rules, instances)]
@@ -391,9 +394,15 @@ def explain(
         # better one the budget had not reached), so a relaxation is credited only with what it
         # closes beyond the control's roster, never with the search's own wandering
         options.append(("", "", list(people), rules, list(shifts)))
-        # independent single-threaded solves (CP-SAT releases the GIL): side by side, same answers
-        with ThreadPoolExecutor(max_workers=max(1, min(len(options), os.cpu_count() or 1))) as pool:
-            answers = list(pool.map(lambda o: what_if(o[2], o[3], o[4]), options))
+        # independent single-threaded solves (CP-SAT releases the GIL): side by side, same answers;
+        # the roster itself is a solution of the windowed control, so a control without one means
+        # the window broke a rule: then every day is re-solved, rather than no advice in silence
+        everything = frozenset(range(result.horizon_days))
+        for open_days in dict.fromkeys((_around_gaps(result), everything)):
+            with ThreadPoolExecutor(max_workers=max(1, min(len(options), os.cpu_count() or 1))) as pool:
+                answers = list(pool.map(lambda o, days=open_days: what_if(o[2], o[3], o[4], days), options))
+            if answers[-1].status != "infeasible":
+                break
         options.pop()
         control = answers.pop()
         control = control if control.status != "infeasible" else None
