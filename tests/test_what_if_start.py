@@ -151,3 +151,26 @@ def test_a_window_that_breaks_a_rule_falls_back_to_every_day(example_plan, tmp_p
     half = len(statuses) // 2
     assert statuses[:half] == ["infeasible"] * half and "infeasible" not in statuses[half:]
     assert any("或" in line for line in cs.explanation[1:])
+
+
+def test_no_shift_design_is_credited_with_zero_shifts(example_plan, tmp_path) -> None:
+    """Found by a helper on the example with a third of 客服部's full-timers gone: "增设 22:00
+    开始的 8 小时班次（约 0 人次可消除该缺口）" — the design's re-search closed the gap without the new
+    shift. A design is offered only where its what-if roster works it at that gap."""
+    from plan_edit import delete_rows, edited, header, rows_where
+    from sheetplan import pipeline
+    from sheetplan.plan.reader import read_plan
+
+    def fewer(wb) -> None:
+        ws = wb["人员"]
+        h = header(ws)
+        named = {"张伟", "王艳", "李欣", "陈宇", "黄秀英"}  # on the fixed-shift and wish sheets
+        rows = [r for r in rows_where(ws, "部门", lambda v: v == "客服部")
+                if ws.cell(r, h["类型"]).value == "全职" and ws.cell(r, 1).value not in named]
+        delete_rows(ws, rows[::3])
+
+    plan = read_plan(edited(example_plan, tmp_path / "fewer.xlsx", fewer))
+    cs = next(r for r in pipeline.compute(plan).rosters if r.department == "客服部")
+    designs = [line for line in cs.explanation if "人次" in line]
+    assert designs, cs.explanation  # designs are still offered where they do the work
+    assert not [line for line in cs.explanation if "约 0 人次" in line]

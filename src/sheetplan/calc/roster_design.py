@@ -77,13 +77,20 @@ def is_design(option_shifts: Sequence[ShiftTemplate], shifts: Sequence[ShiftTemp
     return len(option_shifts) > len(shifts)
 
 
+def design_uses(result: RosterResult, post: str, start: int, end: int) -> int:
+    """How many shifts the what-if roster put on a design variant at this gap (``post`` over
+    intervals ``[start, end)``). None: the re-search closed the gap some other way, which is not
+    the design's doing (nor credited to it)."""
+    return sum(1 for a in result.assignments if DESIGN_MARK in a.shift_code and a.post == post
+               and a.start_interval < end and a.end_interval > start)
+
+
 def design_text(zh: str, en: str, result: RosterResult, post: str, start: int, end: int) -> tuple[str, str]:
     """A design's texts with the number of shifts the what-if roster put on the variant at this
     gap (``post`` over intervals ``[start, end)``): the what-if may use the variant on other days
     too, and those are not what closes this gap. Only the last ``{n}`` is the placeholder: it
     follows the shift's label, which a planner may have typed with ``{n}`` in it."""
-    n = sum(1 for a in result.assignments if DESIGN_MARK in a.shift_code and a.post == post
-            and a.start_interval < end and a.end_interval > start)
+    n = design_uses(result, post, start, end)
     head, tail = en.rsplit("{n}", 1)
     if n == 1 and tail.startswith(" shifts"):
         tail = " shift" + tail.removeprefix(" shifts")  # "about 1 shift", not "about 1 shifts"

@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from sheetplan.calc.roster_day_explain import on_shift, personal_relaxations, shift_gap_runs, wish_lines
-from sheetplan.calc.roster_design import all_hands_lines, design_text, is_design, shift_designs
+from sheetplan.calc.roster_design import all_hands_lines, design_text, design_uses, is_design, shift_designs
 from sheetplan.calc.roster_model import (
     Conflict,
     FixedAssignment,
@@ -468,6 +468,8 @@ def explain(
             if after >= min(before, again):
                 continue
             if design:
+                if not design_uses(res2, run.post, run.start, run.end):
+                    continue  # "about 0 shifts closes the gap": the re-search's doing, not the design's
                 text_zh, text_en = design_text(text_zh, text_en, res2, run.post, run.start, run.end)
             if zh:
                 effect = "可消除该缺口" if after == 0 else f"，缺口可降至 {after / iph:g} 人·小时"
