@@ -53,6 +53,9 @@ CASES: list[tuple[str, Mutation, str, str]] = [
     ("duplicate duty number", setter("部门职责", "B3", 1), "部门职责!B3", "重复"),
     ("fixed shift for a stranger", setter("固定排班", "A2", "路人甲"), "固定排班!A2", "不在「人员」表中"),
     ("fixed shift with no template", setter("固定排班", "C2", "X"), "固定排班!C2", "班次「X」不在「班次」表中"),
+    ("service closing after midnight",
+     lambda wb: (setter("客服需求", "C2", dt.time(9, 0))(wb), setter("客服需求", "D2", dt.time(2, 0))(wb)),
+     "客服需求!D2", "下线 02:00 不晚于上线 09:00"),
     ("overlapping windows", setter("大促时段", "C3", dt.time(3, 0)), "大促时段", "重叠"),
 ]
 

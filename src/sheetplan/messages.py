@@ -45,6 +45,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_roster_no_shifts": ("班次表中没有对该部门开放的班次", "no shift template lists it under Departments"),
     "outside_campaign": ("日期 {value} 不在活动期 {start}–{end} 内", "date {value} is outside the campaign {start}–{end}"),
     "end_before_start": ("结束 {end} 早于开始 {start}", "end {end} is before start {start}"),
+    "close_before_open": ("下线 {close} 不晚于上线 {open}：客服在线时段须在当天内结束（通宵写 24:00 或 0:00；过了午夜的部分写在次日一行，上线 0:00）",
+                          "close {close} is not after open {open}: the service window must end within its day (write 24:00 or 0:00 for midnight; put the hours after midnight on the next day's row, opening at 0:00)"),
     "sale_day_outside": ("大促日 {value} 不在活动期 {start}–{end} 内", "sale day {value} is outside the campaign {start}–{end}"),
     "duplicate": ("「{value}」重复（第一次出现在 {first}）", "'{value}' is repeated (first at {first})"),
     "phase_overlap": ("阶段「{a}」与「{b}」时间重叠", "phases '{a}' and '{b}' overlap"),

@@ -322,7 +322,7 @@ SHEETS: tuple[Sheet, ...] = (
         C("date", "日期", "Date", "date", required=True),
         C("chats", "咨询量", "Chats", "number", minimum=0, width=10, hint_zh="当天咨询总量；已在「分时咨询量」填写的日期可空", hint_en="chats that day; may be empty for days on the Chats per interval sheet"),
         C("open", "上线", "Open", "time", required=True),
-        C("close", "下线", "Close", "time", required=True, hint_zh="0:00 或 24:00 = 通宵", hint_en="0:00 or 24:00 = until midnight"),
+        C("close", "下线", "Close", "time", required=True, hint_zh="晚于上线；0:00 或 24:00 = 到午夜，午夜后写在次日一行", hint_en="after Open; 0:00 or 24:00 = until midnight, hours after it on the next day's row"),
         C("profile", "曲线", "Profile", width=10, hint_zh="大促 / 平日，或「咨询曲线」表中的曲线名称；空 = 平日", hint_en="Sale-day curve / Normal curve, or a curve on the Chat curves sheet; empty = Normal curve"),
         *(C(key, f"{zh}(定编)", f"{en} (fixed)", "int", minimum=0, width=10) for key, (zh, en, _) in SERVICE_POSTS.items()),
     ), required=False),
