@@ -7,13 +7,17 @@ requirement, and the product sheets when the plan names it as the products depar
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .calc.campaign_service import ServicePlan
 from .calc.department_roster import DepartmentRoster
-from .calc.labour import total
+from .calc.labour import Pay, total
+from .calc.products import ProductPlan
 from .calc.roster import format_span
+from .calc.warehouse_check import WarehouseCheck
 from .files import OutputError, OutputSet, file_name, output_error, unique_names
 from .i18n import join
 from .messages import msg
@@ -43,7 +47,7 @@ from .render.summary import Kpi, write_summary
 from .render.warehouse import write_warehouse
 from .render.warehouse_check import write_warehouse_check
 
-__all__ = ["Results", "build_file", "build_plan", "compute", "departments", "output_names"]
+__all__ = ["Results", "build_file", "build_outputs", "build_plan", "compute", "departments", "output_names"]
 
 # Product sheets of up to this many SKUs also go into the plan output workbook; bigger ones only
 # into the products department's workbook (or a products workbook of their own), written in
@@ -129,28 +133,66 @@ def build_plan(plan: Plan, out_dir: str | Path, stem: str, results: Results | No
     ``exports``: also the calendars and attendance CSVs in ``<stem>-导出/``, in the same set (one
     commit, one journal); without them, the ones an earlier build of this plan wrote there are
     removed in that commit, so no calendar contradicts the new rosters."""
+    return build_outputs(plan, out_dir, stem, results, exports=exports)[0]
+
+
+def build_outputs(plan: Plan, out_dir: str | Path, stem: str, results: Results | None = None, *,
+                  exports: bool = False) -> tuple[list[Path], Results]:
+    """:func:`build_plan`, and the results it wrote. Computed here (``results`` None), the
+    departments that finish first are written while the others still solve (:class:`_Ahead`)."""
     out_dir = Path(out_dir)
-    results = results or compute(plan)
     files = plan_files(stem, plan)
-    results.problems.extend(p for p in files.problems if p not in results.problems)
-    folder = folder_name(stem, plan.lang)
-    # the previous calendars there carry each event's SEQUENCE forward (see exports.py)
-    try:  # made in memory (the attendance .xlsx through a temporary file) before the set is opened
-        data = export_files(plan, results.rosters, previous=out_dir / folder) if exports and results.rosters else {}
-    except OutputError:
-        raise
-    except OSError as e:
-        raise output_error(e) from e
-    names = [files.main, *files.per.values(), *(f"{folder}/{n}" for n in data)]
-    with OutputSet(out_dir, names, owner=stem) as outs:
-        write_plan_output(plan, results, outs.temp(files.main), direct=True)
-        for dept, fname in files.per.items():
-            if dept == PRODUCTS_BOOK:
-                write_products_book(plan, results, outs.temp(fname))
-            else:
-                write_department(plan, results, dept, outs.temp(fname), direct=True)
-        write_exports(data, outs.write, folder)
-    return outs.targets
+    with tempfile.TemporaryDirectory(prefix="sheetplan-") as scratch:
+        ahead = _Ahead(plan, files, Path(scratch))
+        results = results or compute(plan, ahead=ahead)
+        results.problems.extend(p for p in files.problems if p not in results.problems)
+        folder = folder_name(stem, plan.lang)
+        # the previous calendars there carry each event's SEQUENCE forward (see exports.py)
+        try:  # made in memory (the attendance .xlsx through a temporary file) before the set is opened
+            data = export_files(plan, results.rosters, previous=out_dir / folder) if exports and results.rosters else {}
+        except OutputError:
+            raise
+        except OSError as e:
+            raise output_error(e) from e
+        names = [files.main, *files.per.values(), *(f"{folder}/{n}" for n in data)]
+        with OutputSet(out_dir, names, owner=stem) as outs:
+            write_plan_output(plan, results, outs.temp(files.main), direct=True)
+            for dept, fname in files.per.items():
+                if dept == PRODUCTS_BOOK:
+                    write_products_book(plan, results, outs.temp(fname))
+                elif (early := ahead.written(dept, results)) is not None:
+                    outs.write(fname, early.read_bytes())
+                else:
+                    write_department(plan, results, dept, outs.temp(fname), direct=True)
+            write_exports(data, outs.write, folder)
+    return outs.targets, results
+
+
+class _Ahead:
+    """Department workbooks written while other departments still solve (into a scratch folder
+    outside the output folder, whose lock is not held while computing), each kept only when
+    everything it shows is what the finished results say; otherwise it is written again."""
+
+    def __init__(self, plan: Plan, files: Files, scratch: Path) -> None:
+        self.plan, self.files, self.scratch = plan, files, scratch
+        self.books: dict[str, tuple[Path, DepartmentInputs]] = {}
+
+    def __call__(self, part: Results, dept: str) -> None:
+        name = self.files.per.get(dept)
+        if name is None or dept in _service_departments(part):  # its service sheet needs every roster
+            return
+        inputs = department_inputs(self.plan, part, dept)
+        path = self.scratch / f"{len(self.books)}.xlsx"
+        try:
+            _write_department(self.plan, inputs, dept, path)
+        except OSError:  # (a full temporary disk …) it is written in the set, where a failure is reported
+            return
+        self.books[dept] = (path, inputs)
+
+    def written(self, dept: str, results: Results) -> Path | None:
+        """The workbook written ahead for ``dept``, when it shows what ``results`` say."""
+        path, inputs = self.books.get(dept, (None, None))
+        return path if path is not None and inputs == department_inputs(self.plan, results, dept) else None
 
 
 def write_products_book(plan: Plan, results: Results, path: Path) -> Path:
@@ -382,44 +424,77 @@ def _decided(plan: Plan, edits: Sequence[Edit]) -> dict[str, set[tuple[str, int]
     return out
 
 
+@dataclass(frozen=True)
+class DepartmentInputs:
+    """Everything of the results a department's workbook shows (and nothing else: it is written
+    from this alone, so equal inputs give the same workbook, see :class:`_Ahead`)."""
+
+    rosters: list[DepartmentRoster]
+    problems: list[Problem]  # its 检查结果
+    service: ServicePlan | None  # when its posts take the Erlang C requirement
+    staffed: Staffed | None
+    labour: dict[str, list[Pay]]
+    edits: list[Edit]  # the whole change log: every workbook stores how many cells each department's edits decided
+    warehouse: WarehouseCheck | None
+    products: ProductPlan | None  # when it is the products department
+
+
+def department_inputs(plan: Plan, results: Results, department: str) -> DepartmentInputs:
+    service = department in _service_departments(results)
+    return DepartmentInputs(
+        rosters=[r for r in results.rosters if r.department == department],
+        problems=of_department(plan, problems_of(plan, results), department),
+        service=results.service if service else None,
+        staffed=_staffed(results) if service else None,
+        labour={d: pay for d, pay in results.labour.items() if d == department},
+        edits=list(results.edits),
+        warehouse=results.warehouse_checks.get(department),
+        products=results.products if department == products_department(plan) else None,
+    )
+
+
 def write_department(plan: Plan, results: Results, department: str, path: Path, *, direct: bool = False) -> Path:
     """The department's duty table, and its customer-service plan, roster and products where it has them."""
+    return _write_department(plan, department_inputs(plan, results, department), department, path, direct=direct)
+
+
+def _write_department(plan: Plan, inputs: DepartmentInputs, department: str, path: Path, *,
+                      direct: bool = False) -> Path:
     lang = plan.lang
     duties = [d for d in plan.duties if d.department == department]
-    mine = [r for r in results.rosters if r.department == department]
-    products = results.products if department == products_department(plan) else None
+    mine = inputs.rosters
+    products = inputs.products
     big = products is not None and len(plan.products) > PRODUCTS_IN_PLAN_OUTPUT
     title = f"{plan.settings.name} · {department}"
     with Book(path, title=title, constant_memory=big, direct=direct, lang=lang, stamp=stamp(plan)) as book:
         names = [label("sheet_duties", lang), label("sheet_dept_checks", lang, dept=department)]
-        service = results.service if department in _service_departments(results) else None
+        service = inputs.service
         if service:
             names.append(label("sheet_service", lang))
         if mine:
             names += [
                 label("sheet_roster", lang, dept=department),
                 label("sheet_heatmap", lang, dept=department),
-                *([label("sheet_wh_check", lang, dept=department)] if department in results.warehouse_checks else []),
+                *([label("sheet_wh_check", lang, dept=department)] if inputs.warehouse is not None else []),
                 label("sheet_people", lang, dept=department),
                 label("sheet_daily", lang, dept=department),
                 label("sheet_labour", lang, dept=department),
                 label("sheet_assignments", lang),
             ]
-        edits = [e for e in results.edits if e.department == department]
+        edits = [e for e in inputs.edits if e.department == department]
         if edits:
             names.append(label("sheet_changes", lang, dept=department))
         sheets = {n: book.sheet(n) for n in names}
         write_duties(book, sheets[names[0]], plan, duties, department)
-        write_checks(book, sheets[names[1]], plan, of_department(plan, problems_of(plan, results), department),
-                     department)
+        write_checks(book, sheets[names[1]], plan, inputs.problems, department)
         if service:
             write_service(book, sheets[label("sheet_service", lang)], plan, service,
-                          to_roster.templates_for(plan, department), _staffed(results))
+                          to_roster.templates_for(plan, department), inputs.staffed)
         if mine:
-            _write_rosters(book, plan, mine, sheets, results.labour, results.edits)
-        if department in results.warehouse_checks and mine:
+            _write_rosters(book, plan, mine, sheets, inputs.labour, inputs.edits)
+        if inputs.warehouse is not None and mine:
             write_warehouse_check(book, sheets[label("sheet_wh_check", lang, dept=department)], plan,
-                                  results.warehouse_checks[department])
+                                  inputs.warehouse)
         if edits:
             write_changes(book, sheets[label("sheet_changes", lang, dept=department)], plan, department, edits)
         if products is not None:

@@ -175,7 +175,7 @@ def build(
 ) -> None:
     """Build the plan output workbook and one workbook per department. The input is never modified.
     Exit 2 on errors (nothing written), and with --strict on warnings too (everything written)."""
-    from .build import build_plan, compute, problems_of
+    from .build import build_outputs, problems_of
     from .render.labels import label
 
     lang = _lang(lang)
@@ -186,8 +186,7 @@ def build(
         plan = read_plan(path, lang)
         if keep_edits:
             plan = _keep(plan, keep_edits)
-        results = compute(plan)
-        paths = build_plan(plan, out_dir, path.stem, results, exports=exports)
+        paths, results = build_outputs(plan, out_dir, path.stem, exports=exports)
     except PlanError as e:
         _report(e.problems)
         raise typer.Exit(2) from None
@@ -261,16 +260,15 @@ def demo(
                                       help="zh or en: the example's labels and messages")] = "zh",
 ) -> None:
     """Build the bundled Double-11 example (its plan workbook is written next to the outputs)."""
-    from .build import build_plan, compute, problems_of
+    from .build import build_outputs, problems_of
     from .render.labels import label
 
     _lang(lang)
     _out_dir(out_dir)
     plan_path = write_example(out_dir / ("示例计划.xlsx" if lang == "zh" else "example-plan.xlsx"), lang)
     plan = read_plan(plan_path)
-    results = compute(plan)
     try:
-        paths = build_plan(plan, out_dir, plan_path.stem, results, exports=True)
+        paths, results = build_outputs(plan, out_dir, plan_path.stem, exports=True)
     except OutputError as e:
         err.print(str(e), highlight=False, markup=False)
         raise typer.Exit(2) from None

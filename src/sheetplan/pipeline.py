@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
@@ -192,13 +192,61 @@ def roster_threads() -> int:
     return int(value) if value.isdigit() and int(value) > 0 else os.cpu_count() or 1
 
 
+@dataclass(frozen=True)
+class Rostered:
+    """One department's roster as every output shows it, with what follows from it alone."""
+
+    roster: DepartmentRoster
+    dropped: dict[str, str]  # the hand edits its last guard dropped: their cell -> why
+    problems: list[Problem]  # its gaps, a roster that could not be made, idle people
+    labour: list[Pay]
+    check: WarehouseCheck | None  # its warehouse posts' heads against it, when it has such posts
+
+
+Ready = Callable[[Rostered, list[Problem]], None]  # a finished department, the warnings found before it
+
+
 def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Problem], dict[str, str]]:
     """A named roster for every department that has staff and a requirement; the problems; and
     the hand edits the last guard dropped (their cell -> why), for the change log."""
+    done, problems = rostered(plan, dem)
+    return [d.roster for d in done], problems, {k: v for d in done for k, v in d.dropped.items()}
+
+
+def rostered(plan: Plan, dem: Demand, ready: Ready | None = None) -> tuple[list[Rostered], list[Problem]]:
+    """Every department's :class:`Rostered`, in the plan's order, and every problem in the order
+    检查结果 lists them. ``ready`` is called (in this thread) with the departments finished so far
+    whenever a core is free while others still solve, so a caller can write them meanwhile."""
+    jobs, before = _roster_jobs(plan, dem)
+    done: dict[int, Rostered] = {}
+    waiting: list[int] = []
+    workers = max(1, min(len(jobs), roster_threads()))
+    # each solve is single-threaded and deterministic, and CP-SAT releases the GIL: departments
+    # solve side by side on the machine's cores, with the same rosters as one after the other
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        index = {pool.submit(job): i for i, job in enumerate(jobs)}
+        left = set(index)
+        while left:
+            finished, left = wait(left, return_when=FIRST_COMPLETED)
+            for f in finished:
+                done[index[f]] = _finish(plan, dem, jobs[index[f]], f.result())
+                waiting.append(index[f])
+            if ready is not None and left and len(left) < workers:
+                for i in sorted(waiting):
+                    ready(done[i], before)
+                waiting.clear()
+    out = [done[i] for i in range(len(jobs))]
+    problems = [*before, *(p for d in out for p in _dropped_problems(plan, d.dropped))]
+    problems += [p for d in out for p in d.problems]
+    return out, problems + _attendance_problems(plan, dem)
+
+
+def _roster_jobs(plan: Plan, dem: Demand) -> tuple[list[partial], list[Problem]]:
+    """One solve per department that gets a roster; a warning for each that cannot (too big, no shifts)."""
     s = plan.settings
     labels = s.day_labels
     rules = to_roster.rules(plan)
-    jobs: list[Callable[[], DepartmentRoster]] = []
+    jobs: list[partial] = []
     problems: list[Problem] = []
     for dept, requirement in dem.requirements.items():
         staff = [p for p in plan.staff if p.department == dept]
@@ -221,20 +269,21 @@ def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Probl
             priority=to_roster.priority(plan, dept, list(requirement), s.interval_minutes),
             all_hands=to_roster.all_hands_days(plan, dept),
         ))
-    # each solve is single-threaded and deterministic, and CP-SAT releases the GIL: departments
-    # solve side by side on the machine's cores, with the same rosters as one after the other
-    with ThreadPoolExecutor(max_workers=max(1, min(len(jobs), roster_threads()))) as pool:
-        out = list(pool.map(lambda job: job(), jobs))
-    dropped: dict[str, str] = {}
-    for i, job in enumerate(jobs):
-        out[i], found = _without_failing_edits(plan, job, out[i])
-        dropped |= found
-    problems += [Problem(where, msg("edit_not_kept", plan.lang, why=why), "warning") for where, why in dropped.items()]
+    return jobs, problems
+
+
+def _finish(plan: Plan, dem: Demand, job: partial, r: DepartmentRoster) -> Rostered:
+    """A solved department as the outputs show it: failing hand edits dropped, each day's worst
+    interval, its warnings, pay and warehouse check."""
+    r, dropped = _without_failing_edits(plan, job, r)
     fed = dem.resolution.posts_fed_by(SERVICE_SERIES)
-    out = [replace(r, days=day_worst(r, dem.service, [q for d, q in fed if d == r.department])) for r in out]
-    for r in out:
-        problems += _roster_problems(plan, dem, r) + _idle_problems(plan, r.department, r.idle)
-    return out, problems + _attendance_problems(plan, dem), dropped
+    r = replace(r, days=day_worst(r, dem.service, [q for d, q in fed if d == r.department]))
+    return Rostered(r, dropped, _roster_problems(plan, dem, r) + _idle_problems(plan, r.department, r.idle),
+                    labour(plan, r), warehouse_checks(plan, dem, [r]).get(r.department))
+
+
+def _dropped_problems(plan: Plan, dropped: Mapping[str, str]) -> list[Problem]:
+    return [Problem(where, msg("edit_not_kept", plan.lang, why=why), "warning") for where, why in dropped.items()]
 
 
 def _no_roster(plan: Plan, dem: Demand, dept: str) -> str | None:
@@ -397,9 +446,15 @@ def service_roster(dem: Demand, rosters_: list[DepartmentRoster]) -> ServiceRost
     return ServiceRoster(posts, dict(people), cover, sp.audit_cover(cover))
 
 
-def compute(plan: Plan, *, with_rosters: bool = True) -> Results:
+def compute(plan: Plan, *, with_rosters: bool = True,
+            ahead: Callable[[Results, str], None] | None = None) -> Results:
     """Every number of every output. `with_rosters=False` skips the CP-SAT rosters (the slow
-    part) for callers that only need the duty tables, such as the ribbon's 生成职责表."""
+    part) for callers that only need the duty tables, such as the ribbon's 生成职责表.
+
+    ``ahead(part, department)``, when given, is called with a department's results as known so
+    far (its roster and what follows from it; the change log as the plan has it) while other
+    departments still solve, so the build can write its workbook on a free core. What the rest
+    changes (an edit dropped elsewhere, a warning found later) the caller checks for itself."""
     s = plan.settings
     inv = plan.inventory
     dem = demand(plan)
@@ -408,10 +463,7 @@ def compute(plan: Plan, *, with_rosters: bool = True) -> Results:
         if s.vip_customers and s.callers and s.call_days
         else None
     )
-    rosters_, problems, dropped = rosters(plan, dem) if with_rosters else ([], [], {})
-    edits, unrostered = _edits_now(plan, rosters_, dropped) if with_rosters else (list(plan.edits), [])
-    problems += unrostered
-    return Results(
+    base = Results(
         warehouse=dem.warehouse,
         warehouse_stress=warehouse(plan, s.stress_factor),
         shares=share_table(
@@ -423,14 +475,32 @@ def compute(plan: Plan, *, with_rosters: bool = True) -> Results:
         ),
         outreach=outreach,
         service=dem.service,
-        rosters=rosters_,
+        rosters=[],
         products=product_plan(plan),
         demand=dem,
-        service_roster=service_roster(dem, rosters_) if with_rosters else None,
-        problems=[*dem.resolution.problems, *problems],
+        problems=list(dem.resolution.problems),
         plan=plan,
-        labour={r.department: labour(plan, r) for r in rosters_},
-        warehouse_checks=warehouse_checks(plan, dem, rosters_) if with_rosters else {},
+        edits=list(plan.edits),
+    )
+    if not with_rosters:
+        return base
+
+    def part(d: Rostered, before: list[Problem]) -> None:
+        dept = d.roster.department
+        ahead(replace(  # type: ignore[misc]
+            base, rosters=[d.roster], labour={dept: d.labour}, warehouse_checks={dept: d.check} if d.check else {},
+            problems=[*base.problems, *before, *_dropped_problems(plan, d.dropped), *d.problems]), dept)
+
+    done, problems = rostered(plan, dem, part if ahead else None)
+    rosters_ = [d.roster for d in done]
+    edits, unrostered = _edits_now(plan, rosters_, {k: v for d in done for k, v in d.dropped.items()})
+    return replace(
+        base,
+        rosters=rosters_,
+        service_roster=service_roster(dem, rosters_),
+        problems=[*base.problems, *problems, *unrostered],
+        labour={d.roster.department: d.labour for d in done},
+        warehouse_checks={d.roster.department: d.check for d in done if d.check},
         edits=edits,
     )
 

@@ -1,0 +1,90 @@
+"""Department workbooks written while other departments still solve (build._Ahead): the set is
+byte for byte the one written after every roster, and a workbook written ahead is written again
+when the finished results show it something else (a warning found later, an edit dropped elsewhere)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import sheetplan.build as build
+from plan_edit import append, rename, set_setting
+from sheetplan.pipeline import THREADS_ENV, Results, compute
+from sheetplan.plan.model import Edit, Plan
+from sheetplan.plan.problems import Problem
+from sheetplan.plan.reader import read_plan
+from sheetplan.render.template import write_example
+
+RENAMED = {"Customer service": "Care team", "Pre-sales": "Sales chat", "Warehouse": "Fulfilment",
+           "Packing": "Pack bench", "Operations": "Ops desk"}
+
+
+def digests(paths: list[Path]) -> list[tuple[str, str]]:
+    return [(p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths]
+
+
+@pytest.fixture
+def spied(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """Two departments solve at once (as on CI's two cores), and which workbooks were written
+    ahead and which of them the set took."""
+    monkeypatch.setenv(THREADS_ENV, "2")
+    seen: dict[str, list[str]] = {"ahead": [], "taken": []}
+    call, written = build._Ahead.__call__, build._Ahead.written
+
+    def spy_call(self: build._Ahead, part: Results, dept: str) -> None:
+        call(self, part, dept)
+        if dept in self.books:
+            seen["ahead"].append(dept)
+
+    def spy_written(self: build._Ahead, dept: str, results: Results) -> Path | None:
+        path = written(self, dept, results)
+        if path is not None:
+            seen["taken"].append(dept)
+        return path
+
+    monkeypatch.setattr(build._Ahead, "__call__", spy_call)
+    monkeypatch.setattr(build._Ahead, "written", spy_written)
+    return seen
+
+
+def test_workbooks_written_ahead_are_the_ones_written_after_every_roster(
+        tmp_path: Path, spied: dict[str, list[str]]) -> None:
+    """An English plan with its own names, a post nobody holds and the warehouse stress test
+    rostered (a solve of its own per department, made as the department finishes)."""
+    path = write_example(tmp_path / "shop-plan.xlsx", "en")
+    wb = openpyxl.load_workbook(path)
+    rename(wb, RENAMED)
+    append(wb["Duty requirements"], {"Department": "Fulfilment", "Post": "Forklift", "Source": "Typed",
+                                     "People": 1, "Dates": "11-11", "Start": dt.time(8), "End": dt.time(16)})
+    set_setting(wb, "Roster stress test", "Yes")
+    wb.save(path)
+    plan = read_plan(path)
+    ahead = build.build_plan(plan, tmp_path / "ahead", "shop")
+    after = build.build_plan(plan, tmp_path / "after", "shop", compute(plan))
+    assert digests(ahead) == digests(after)
+    assert spied["ahead"], "no department was written while another solved"
+    assert "Care team" not in spied["ahead"]  # its service sheet needs every roster
+    assert set(spied["taken"]) == set(spied["ahead"])
+
+
+def test_a_workbook_written_ahead_is_written_again_when_the_results_say_more(
+        demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    plan, results = demo_results
+    files = build.plan_files("示例计划", plan)
+    dept = next(r.department for r in results.rosters
+                if r.department not in build._service_departments(results) and r.department in files.per)
+    ahead = build._Ahead(plan, files, tmp_path)
+    ahead(results, dept)
+    assert ahead.written(dept, results) is not None
+    later = Problem(plan.sheets.get("requirements", ""), "found after the workbook was written", "warning", dept)
+    assert ahead.written(dept, dataclasses.replace(results, problems=[*results.problems, later])) is None
+    elsewhere = Edit("another department", "someone", "11-11", "", "X", "", "x.xlsx!E5")
+    assert ahead.written(dept, dataclasses.replace(results, edits=[*results.edits, elsewhere])) is None
+    other = next(r for r in results.rosters if r.department != dept)
+    swapped = [other if r.department == dept else r for r in results.rosters]
+    assert ahead.written(dept, dataclasses.replace(results, rosters=swapped)) is None
