@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import errno
 import hashlib
 from pathlib import Path
 
@@ -33,10 +34,11 @@ def spied(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     """Two departments solve at once (as on CI's two cores), and which workbooks were written
     ahead and which of them the set took."""
     monkeypatch.setenv(THREADS_ENV, "2")
-    seen: dict[str, list[str]] = {"ahead": [], "taken": []}
+    seen: dict[str, list[str]] = {"asked": [], "ahead": [], "taken": []}
     call, written = build._Ahead.__call__, build._Ahead.written
 
     def spy_call(self: build._Ahead, part: Results, dept: str) -> None:
+        seen["asked"].append(dept)
         call(self, part, dept)
         if dept in self.books:
             seen["ahead"].append(dept)
@@ -88,3 +90,24 @@ def test_a_workbook_written_ahead_is_written_again_when_the_results_say_more(
     other = next(r for r in results.rosters if r.department != dept)
     swapped = [other if r.department == dept else r for r in results.rosters]
     assert ahead.written(dept, dataclasses.replace(results, rosters=swapped)) is None
+
+
+def test_a_workbook_that_cannot_be_written_ahead_is_written_in_the_set(
+        example_plan: Path, tmp_path: Path, spied: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full temporary disk costs the head start, nothing else: the set is written as without it."""
+    from sheetplan.render import book as book_mod
+
+    real = book_mod.Book.close
+
+    def close(self: book_mod.Book) -> Path:
+        if self.target.parent.name.startswith("sheetplan-"):  # the build's scratch folder
+            self.abort()
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self)
+
+    monkeypatch.setattr(book_mod.Book, "close", close)
+    plan = read_plan(example_plan)
+    ahead = build.build_plan(plan, tmp_path / "ahead", "示例计划")
+    after = build.build_plan(plan, tmp_path / "after", "示例计划", compute(plan))
+    assert digests(ahead) == digests(after)
+    assert spied["asked"] and not spied["ahead"] and not spied["taken"]

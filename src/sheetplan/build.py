@@ -184,7 +184,7 @@ class _Ahead:
         inputs = department_inputs(self.plan, part, dept)
         path = self.scratch / f"{len(self.books)}.xlsx"
         try:
-            _write_department(self.plan, inputs, dept, path)
+            _write_department(self.plan, inputs, dept, path, direct=True)  # a private folder: no rename needed
         except OSError:  # (a full temporary disk …) it is written in the set, where a failure is reported
             return
         self.books[dept] = (path, inputs)
