@@ -16,7 +16,7 @@ import pytest
 import sheetplan.build as build
 from plan_edit import append, rename, set_setting
 from sheetplan.pipeline import THREADS_ENV, Results, compute
-from sheetplan.plan.model import Edit, Plan
+from sheetplan.plan.model import Edit, FixedShift, Plan, day_label
 from sheetplan.plan.problems import Problem
 from sheetplan.plan.reader import read_plan
 from sheetplan.render.template import write_example
@@ -111,3 +111,25 @@ def test_a_workbook_that_cannot_be_written_ahead_is_written_in_the_set(
     after = build.build_plan(plan, tmp_path / "after", "示例计划", compute(plan))
     assert digests(ahead) == digests(after)
     assert spied["asked"] and not spied["ahead"] and not spied["taken"]
+
+
+def test_an_edit_dropped_in_a_department_that_finished_first_costs_no_workbook_written_ahead(
+        example_plan: Path, tmp_path: Path, spied: dict[str, list[str]]) -> None:
+    """The change log every workbook stores counts every department's kept edits: written ahead
+    with the edits as the plan has them, all five were written again (found by a helper)."""
+    plan = read_plan(example_plan)
+    depts = sorted({p.department for p in plan.staff})
+    dept = min(depts, key=lambda d: sum(p.department == d for p in plan.staff))  # the smallest: done first
+    person = next(p for p in plan.staff if p.department == dept)
+    post = "not a post of theirs"
+    where = f"x.xlsx 排班-{dept}!E5"
+    day = plan.settings.days[1]
+    bad = FixedShift(person.name, day, plan.shifts[0].code, post, cells={"name": where, "edit": "1"})
+    logged = Edit(dept, person.name, day_label(day), "", f"{post}·{plan.shifts[0].code}", "", where)
+    edited = dataclasses.replace(plan, fixed=[*plan.fixed, bad], edits=[logged])
+    ahead = build.build_plan(edited, tmp_path / "ahead", "示例计划")
+    results = compute(edited)
+    assert results.edits[0].why  # dropped
+    after = build.build_plan(edited, tmp_path / "after", "示例计划", results)
+    assert digests(ahead) == digests(after)
+    assert dept in spied["ahead"] and set(spied["taken"]) == set(spied["ahead"])

@@ -181,6 +181,7 @@ class _Ahead:
         name = self.files.per.get(dept)
         if name is None or dept in _service_departments(part):  # its service sheet needs every roster
             return
+        part.problems.extend(p for p in self.files.problems if p not in part.problems)  # as the build adds them
         inputs = department_inputs(self.plan, part, dept)
         path = self.scratch / f"{len(self.books)}.xlsx"
         try:

@@ -203,7 +203,9 @@ class Rostered:
     check: WarehouseCheck | None  # its warehouse posts' heads against it, when it has such posts
 
 
-Ready = Callable[[Rostered, list[Problem]], None]  # a finished department, the warnings found before it
+# a finished department, the warnings found before any roster, and the hand edits dropped so far
+# (every finished department's: the change log each workbook stores counts every department's)
+Ready = Callable[[Rostered, list[Problem], dict[str, str]], None]
 
 
 def rosters(plan: Plan, dem: Demand) -> tuple[list[DepartmentRoster], list[Problem], dict[str, str]]:
@@ -232,8 +234,9 @@ def rostered(plan: Plan, dem: Demand, ready: Ready | None = None) -> tuple[list[
                 done[index[f]] = _finish(plan, dem, jobs[index[f]], f.result())
                 waiting.append(index[f])
             if ready is not None and left and len(left) < workers:
+                dropped = {k: v for j in sorted(done) for k, v in done[j].dropped.items()}
                 for i in sorted(waiting):
-                    ready(done[i], before)
+                    ready(done[i], before, dropped)
                 waiting.clear()
     out = [done[i] for i in range(len(jobs))]
     problems = [*before, *(p for d in out for p in _dropped_problems(plan, d.dropped))]
@@ -485,15 +488,20 @@ def compute(plan: Plan, *, with_rosters: bool = True,
     if not with_rosters:
         return base
 
-    def part(d: Rostered, before: list[Problem]) -> None:
+    rostered_ = {dept for dept in dem.requirements if _no_roster(plan, dem, dept) is None}
+
+    def part(d: Rostered, before: list[Problem], dropped: dict[str, str]) -> None:
         dept = d.roster.department
+        edits, unrostered = _edits_now(plan, rostered_, dropped)
         ahead(replace(  # type: ignore[misc]
             base, rosters=[d.roster], labour={dept: d.labour}, warehouse_checks={dept: d.check} if d.check else {},
-            problems=[*base.problems, *before, *_dropped_problems(plan, d.dropped), *d.problems]), dept)
+            problems=[*base.problems, *before, *_dropped_problems(plan, d.dropped), *d.problems, *unrostered],
+            edits=edits), dept)
 
     done, problems = rostered(plan, dem, part if ahead else None)
     rosters_ = [d.roster for d in done]
-    edits, unrostered = _edits_now(plan, rosters_, {k: v for d in done for k, v in d.dropped.items()})
+    dropped = {k: v for d in done for k, v in d.dropped.items()}
+    edits, unrostered = _edits_now(plan, {r.department for r in rosters_}, dropped)
     return replace(
         base,
         rosters=rosters_,
@@ -505,12 +513,11 @@ def compute(plan: Plan, *, with_rosters: bool = True,
     )
 
 
-def _edits_now(plan: Plan, rosters_: list[DepartmentRoster], dropped: dict[str, str]
+def _edits_now(plan: Plan, rostered: set[str], dropped: dict[str, str]
                ) -> tuple[list[Edit], list[Problem]]:
     """The 改动记录 as rostered: an edit the roster's last guard dropped says why (its warning is
     the guard's), and so does a kept one whose department got no roster (no 值班需求 now), with a
     warning of its own: nothing lists it as kept."""
-    rostered = {r.department for r in rosters_}
     out, problems = [], []
     for e in plan.edits:
         if not e.why and e.where in dropped:
