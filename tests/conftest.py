@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,23 @@ ROOT = Path(__file__).resolve().parents[1]
 # run, so a red build is reproducible rather than a roll of the dice.
 settings.register_profile("sheetplan", deadline=None, derandomize=bool(os.environ.get("CI")))
 settings.load_profile("sheetplan")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_folders_under_pytest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every temporary folder of the session (ours and the processes we start) under pytest's
+    own base, which it rotates: a process a test kills on purpose (kill -9 mid-build, a Dask
+    build over its time) cannot remove its own, and they piled up in /tmp run after run."""
+    folder = tmp_path_factory.mktemp("TMPDIR")
+    before = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+    yield
+    if before is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = before
+    tempfile.tempdir = None
 
 
 @pytest.fixture(scope="session")
