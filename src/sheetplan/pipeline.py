@@ -455,9 +455,10 @@ def compute(plan: Plan, *, with_rosters: bool = True,
     part) for callers that only need the duty tables, such as the ribbon's 生成职责表.
 
     ``ahead(part, department)``, when given, is called with a department's results as known so
-    far (its roster and what follows from it; the change log as the plan has it) while other
-    departments still solve, so the build can write its workbook on a free core. What the rest
-    changes (an edit dropped elsewhere, a warning found later) the caller checks for itself."""
+    far (its roster and what follows from it; the change log with the edits dropped so far)
+    while other departments still solve, so the build can write its workbook on a free core.
+    What the rest changes (an edit dropped later elsewhere, a warning found later) the caller
+    checks for itself."""
     s = plan.settings
     inv = plan.inventory
     dem = demand(plan)
@@ -494,7 +495,8 @@ def compute(plan: Plan, *, with_rosters: bool = True,
         dept = d.roster.department
         edits, unrostered = _edits_now(plan, rostered_, dropped)
         ahead(replace(  # type: ignore[misc]
-            base, rosters=[d.roster], labour={dept: d.labour}, warehouse_checks={dept: d.check} if d.check else {},
+            base, rosters=[d.roster], labour={dept: d.labour},
+            warehouse_checks={dept: d.check} if d.check is not None else {},
             problems=[*base.problems, *before, *_dropped_problems(plan, d.dropped), *d.problems, *unrostered],
             edits=edits), dept)
 
@@ -508,7 +510,7 @@ def compute(plan: Plan, *, with_rosters: bool = True,
         service_roster=service_roster(dem, rosters_),
         problems=[*base.problems, *problems, *unrostered],
         labour={d.roster.department: d.labour for d in done},
-        warehouse_checks={d.roster.department: d.check for d in done if d.check},
+        warehouse_checks={d.roster.department: d.check for d in done if d.check is not None},
         edits=edits,
     )
 
