@@ -221,6 +221,26 @@ def test_a_pool_broken_by_a_dying_worker_retries_each_plan_alone(tmp_path: Path)
     broken.set_exception(BrokenProcessPool("All workers expired"))
     assert batch_mod._outcome(broken, job, 60) is None  # None: worth one more try, alone
 
+
+def test_a_plan_whose_dead_worker_pebble_misses_is_tried_again_not_left_to_its_time_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pebble matches a dead worker to its plan only when it has read the plan's 'started' message
+    first; in the race where it has not (pebble's issue 153), the plan stays 'running' on the dead
+    worker until its time limit, and forever without one. Forced here: pebble never matches."""
+    from pebble.pool import process as pebble_process
+
+    def never(self: object, worker_id: int) -> object:
+        raise LookupError("Not found")
+
+    monkeypatch.setattr(pebble_process.PoolManager, "find_expired_task", never)
+    names = ["a.xlsx", "boom.xlsx", "c.xlsx"]
+    jobs = [Job(tmp_path / n, n, tmp_path, frozenset()) for n in names]
+    got: dict[str, Outcome] = {}
+    batch_mod._run(jobs, tmp_path, 2, lambda o: got.__setitem__(o.rel, o), work=crashing_work, timeout=300)
+    assert {n: o.status for n, o in got.items()} == {n: "failed" if n == "boom.xlsx" else "built" for n in names}
+    assert "died" in got["boom.xlsx"].reason, got["boom.xlsx"].reason  # not "timed out after 300 s"
+
+
 # ------------------------------------------------------------------------------------------ CLI
 def test_register_adds_the_batch_command(tmp_path: Path) -> None:
     from sheetplan.batch.cli import register

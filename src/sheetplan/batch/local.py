@@ -6,7 +6,9 @@ Why it is shaped this way:
   never forks a process that runs rich's refresh thread). A plan that raises is reported with
   its reason; a worker that dies outright (a crash in a native library, out of memory) breaks
   the pool, so the plans it took down are re-run one by one in fresh single-worker pools and
-  only the culprit fails.
+  only the culprit fails. Each worker writes its pid beside the plan it takes, so a plan whose
+  worker died without pebble noticing (a race in pebble) is found within seconds, not left to
+  its time limit.
 - Unchanged plans are skipped: a manifest in the output folder records, per plan, the SHA-256
   of the bytes that were built, the sheetplan version and the files written. It is rewritten
   atomically (temporary file + rename) as results come in, so an interrupted batch keeps what
@@ -28,6 +30,7 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import json
 import multiprocessing
 import os
@@ -36,7 +39,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -464,6 +467,13 @@ def _flag_collisions(outcomes: dict[str, Outcome], manifest: dict[str, dict]) ->
                     manifest.pop(rel, None)
 
 
+# Plans whose worker died without pebble saying so: pebble matches a dead worker to its plan only
+# when the plan's "started" message was read first; otherwise (a race, or pebble's issue 153) the
+# plan stays "running" on the dead worker until its time limit — forever without one.
+WATCH_S = 1.0  # how often the batch looks for such plans
+DEAD_GRACE_S = 3.0  # how long a dead worker's plan is left to pebble to report first
+
+
 def _run(
     jobs: list[Job],
     root: Path,
@@ -480,26 +490,101 @@ def _run(
         return
     context = multiprocessing.get_context("spawn")
     retry: list[Job] = []
-    with ProcessPool(max_workers=workers, context=context, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
-        futures = {pool.schedule(work, args=(j, root), timeout=timeout): j for j in jobs}
-        try:
-            for fut in cf.as_completed(futures):
-                job = futures[fut]
-                outcome = _outcome(fut, job, timeout)
-                if outcome is None:
-                    retry.append(job)
-                else:
-                    done(outcome)
-        except KeyboardInterrupt:  # Ctrl-C: plans being built finish, the rest are not started
-            for fut in futures:
-                if not fut.running():
-                    fut.cancel()
-            raise
-    for job in sorted(retry, key=lambda j: j.rel):
-        with ProcessPool(max_workers=1, context=context, initializer=_init_worker, initargs=(os.getpid(),)) as single:
-            fut = single.schedule(work, args=(job, root), timeout=timeout)
-            done(_outcome(fut, job, timeout) or Outcome(
-                job.rel, "failed", "the worker process died (crash or out of memory) / 进程崩溃"))
+    with tempfile.TemporaryDirectory(prefix="sheetplan-batch-") as marks:
+        with ProcessPool(max_workers=workers, context=context, initializer=_init_worker,
+                         initargs=(os.getpid(),)) as pool:
+            futures = dict(_schedule(pool, work, j, root, Path(marks) / f"{i}.pid", timeout)
+                           for i, j in enumerate(jobs))
+            try:
+                for job, outcome in _collected(futures, timeout):
+                    if outcome is None:
+                        retry.append(job)
+                    else:
+                        done(outcome)
+            except KeyboardInterrupt:  # Ctrl-C: plans being built finish, the rest are not started
+                for fut in futures:
+                    if not fut.running():
+                        fut.cancel()
+                raise
+        for n, job in enumerate(sorted(retry, key=lambda j: j.rel)):
+            with ProcessPool(max_workers=1, context=context, initializer=_init_worker,
+                             initargs=(os.getpid(),)) as single:
+                one = dict([_schedule(single, work, job, root, Path(marks) / f"retry-{n}.pid", timeout)])
+                for _, outcome in _collected(one, timeout):
+                    done(outcome or Outcome(
+                        job.rel, "failed", "the worker process died (crash or out of memory) / 进程崩溃"))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A scheduled plan: its job, and where the worker that takes it writes its pid."""
+
+    job: Job
+    mark: Path
+
+
+def _schedule(pool: ProcessPool, work: Callable[[Job, Path], Outcome], job: Job, root: Path, mark: Path,
+              timeout: float | None) -> tuple[cf.Future, _Plan]:
+    return pool.schedule(_marked, args=(work, mark, job, root), timeout=timeout), _Plan(job, mark)
+
+
+def _marked(work: Callable[[Job, Path], Outcome], mark: Path, job: Job, root: Path) -> Outcome:
+    """In the worker: say which process builds the plan (see :func:`_orphans`), then build it."""
+    with contextlib.suppress(OSError):  # without it the plan is only bounded by its time limit
+        mark.write_text(str(os.getpid()), encoding="ascii")
+    return work(job, root)
+
+
+def _collected(futures: dict[cf.Future, _Plan], timeout: float | None) -> Iterator[tuple[Job, Outcome | None]]:
+    """Each plan's outcome as it comes (None: its worker died, worth one more try alone),
+    including the plans whose worker died without pebble noticing (:func:`_orphans`)."""
+    pending = set(futures)
+    dead_since: dict[cf.Future, float] = {}
+    orphaned: set[cf.Future] = set()
+    while pending:
+        finished, pending = cf.wait(pending, timeout=WATCH_S, return_when=cf.FIRST_COMPLETED)
+        for fut in sorted(finished, key=lambda f: futures[f].job.rel):
+            job = futures[fut].job
+            yield job, None if fut in orphaned else _outcome(fut, job, timeout)
+        orphaned |= _orphans({f: futures[f] for f in pending}, dead_since)
+
+
+def _orphans(pending: dict[cf.Future, _Plan], dead_since: dict[cf.Future, float]) -> set[cf.Future]:
+    """The plans whose worker has been gone for DEAD_GRACE_S while pebble still waits for them:
+    cancelled here (pebble then lets the dead worker go), to be tried again alone."""
+    now = time.monotonic()
+    out = set()
+    for fut, plan in pending.items():
+        pid = _pid(plan.mark)
+        if pid is None or _alive(pid):
+            dead_since.pop(fut, None)
+        elif now - dead_since.setdefault(fut, now) >= DEAD_GRACE_S and fut.cancel():
+            out.add(fut)
+    return out
+
+
+def _pid(mark: Path) -> int | None:
+    try:
+        return int(mark.read_text(encoding="ascii"))
+    except (OSError, ValueError):  # not taken yet (or half written)
+        return None
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs. On Windows always (os.kill would end it there): a plan
+    whose worker died unnoticed is then reported at its time limit."""
+    if os.name == "nt":
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # Linux: a worker that ended but is not reaped yet is a zombie
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return True
 
 
 def _outcome(fut: cf.Future, job: Job, timeout: float | None) -> Outcome | None:
