@@ -241,6 +241,38 @@ def test_a_plan_whose_dead_worker_pebble_misses_is_tried_again_not_left_to_its_t
     assert "died" in got["boom.xlsx"].reason, got["boom.xlsx"].reason  # not "timed out after 300 s"
 
 
+def slow_work(job: Job, root: Path) -> Outcome:
+    """Stands in for build_one: says it started (a file beside the plans), then takes 4 s."""
+    import time
+
+    (root / f"started-{job.rel}").touch()
+    time.sleep(4)
+    return Outcome(job.rel, "built", outputs=(f"{job.rel}.out",), sha256="x")
+
+
+def test_ctrl_c_lets_the_plans_being_built_finish_and_reports_them(tmp_path: Path) -> None:
+    """Their outputs are written: unreported, the manifest forgot them and the next batch built
+    them again (found by a helper). The plans not started get no outcome."""
+    import signal
+    import threading
+    import time
+
+    names = ["a.xlsx", "b.xlsx", "c.xlsx", "d.xlsx"]
+    jobs = [Job(tmp_path / n, n, tmp_path, frozenset()) for n in names]
+    got: dict[str, Outcome] = {}
+
+    def ctrl_c_once_two_run() -> None:
+        while len(list(tmp_path.glob("started-*"))) < 2:
+            time.sleep(0.05)
+        signal.raise_signal(signal.SIGINT)
+
+    threading.Thread(target=ctrl_c_once_two_run, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        batch_mod._run(jobs, tmp_path, 2, lambda o: got.__setitem__(o.rel, o), work=slow_work, timeout=120)
+    # the two first are being built; pebble may hand the others to a worker that stops them at once
+    assert {n: o.status for n, o in got.items()} == {"a.xlsx": "built", "b.xlsx": "built"}
+
+
 # ------------------------------------------------------------------------------------------ CLI
 def test_register_adds_the_batch_command(tmp_path: Path) -> None:
     from sheetplan.batch.cli import register

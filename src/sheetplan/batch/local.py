@@ -485,34 +485,51 @@ def _run(
 ) -> None:
     """Run the jobs in a pebble process pool (spawned workers, reused between plans). A plan over
     ``timeout`` has its worker killed and is reported; a plan whose worker dies (a native crash,
-    out of memory) is tried once more, alone, so only the culprit fails."""
+    out of memory) is tried once more, alone, so only the culprit fails. On Ctrl-C the plans
+    being built finish and are reported; the rest are not started."""
     if not jobs:
         return
     context = multiprocessing.get_context("spawn")
     retry: list[Job] = []
-    with tempfile.TemporaryDirectory(prefix="sheetplan-batch-") as marks:
+    with contextlib.ExitStack() as stack:
+        marks = _marks_folder(stack)
         with ProcessPool(max_workers=workers, context=context, initializer=_init_worker,
                          initargs=(os.getpid(),)) as pool:
-            futures = dict(_schedule(pool, work, j, root, Path(marks) / f"{i}.pid", timeout)
-                           for i, j in enumerate(jobs))
+            futures = dict(_schedule(pool, work, j, root, marks, str(i), timeout) for i, j in enumerate(jobs))
+            reported: set[cf.Future] = set()
             try:
-                for job, outcome in _collected(futures, timeout):
+                for fut, outcome in _collected(futures, timeout):
+                    reported.add(fut)
                     if outcome is None:
-                        retry.append(job)
+                        retry.append(futures[fut].job)
                     else:
                         done(outcome)
-            except KeyboardInterrupt:  # Ctrl-C: plans being built finish, the rest are not started
+            except KeyboardInterrupt:
                 for fut in futures:
                     if not fut.running():
                         fut.cancel()
+                for fut in futures:  # what they build is written: recorded too, or the next batch builds it again
+                    if fut not in reported and not fut.cancelled():
+                        outcome = _outcome(fut, futures[fut].job, timeout)  # a second Ctrl-C stops waiting
+                        if outcome is not None:
+                            done(outcome)
                 raise
         for n, job in enumerate(sorted(retry, key=lambda j: j.rel)):
             with ProcessPool(max_workers=1, context=context, initializer=_init_worker,
                              initargs=(os.getpid(),)) as single:
-                one = dict([_schedule(single, work, job, root, Path(marks) / f"retry-{n}.pid", timeout)])
+                one = dict([_schedule(single, work, job, root, marks, f"retry-{n}", timeout)])
                 for _, outcome in _collected(one, timeout):
                     done(outcome or Outcome(
                         job.rel, "failed", "the worker process died (crash or out of memory) / 进程崩溃"))
+
+
+def _marks_folder(stack: contextlib.ExitStack) -> Path | None:
+    """A private folder for the workers' pids; None (no watch: the time limit still bounds each
+    plan) when no temporary folder can be made, rather than no batch."""
+    try:
+        return Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sheetplan-batch-")))
+    except OSError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -520,33 +537,39 @@ class _Plan:
     """A scheduled plan: its job, and where the worker that takes it writes its pid."""
 
     job: Job
-    mark: Path
+    mark: Path | None
 
 
-def _schedule(pool: ProcessPool, work: Callable[[Job, Path], Outcome], job: Job, root: Path, mark: Path,
-              timeout: float | None) -> tuple[cf.Future, _Plan]:
+def _schedule(pool: ProcessPool, work: Callable[[Job, Path], Outcome], job: Job, root: Path, marks: Path | None,
+              key: str, timeout: float | None) -> tuple[cf.Future, _Plan]:
+    mark = marks / f"{key}.pid" if marks is not None else None
     return pool.schedule(_marked, args=(work, mark, job, root), timeout=timeout), _Plan(job, mark)
 
 
-def _marked(work: Callable[[Job, Path], Outcome], mark: Path, job: Job, root: Path) -> Outcome:
+def _marked(work: Callable[[Job, Path], Outcome], mark: Path | None, job: Job, root: Path) -> Outcome:
     """In the worker: say which process builds the plan (see :func:`_orphans`), then build it."""
-    with contextlib.suppress(OSError):  # without it the plan is only bounded by its time limit
-        mark.write_text(str(os.getpid()), encoding="ascii")
+    if mark is not None:
+        with contextlib.suppress(OSError):  # without it the plan is bounded by its time limit alone
+            mark.write_text(str(os.getpid()), encoding="ascii")
     return work(job, root)
 
 
-def _collected(futures: dict[cf.Future, _Plan], timeout: float | None) -> Iterator[tuple[Job, Outcome | None]]:
+def _collected(futures: dict[cf.Future, _Plan], timeout: float | None
+               ) -> Iterator[tuple[cf.Future, Outcome | None]]:
     """Each plan's outcome as it comes (None: its worker died, worth one more try alone),
-    including the plans whose worker died without pebble noticing (:func:`_orphans`)."""
+    including the plans whose worker died without pebble noticing (:func:`_orphans`, looked
+    for once every WATCH_S)."""
     pending = set(futures)
     dead_since: dict[cf.Future, float] = {}
     orphaned: set[cf.Future] = set()
+    looked = time.monotonic()
     while pending:
         finished, pending = cf.wait(pending, timeout=WATCH_S, return_when=cf.FIRST_COMPLETED)
         for fut in sorted(finished, key=lambda f: futures[f].job.rel):
-            job = futures[fut].job
-            yield job, None if fut in orphaned else _outcome(fut, job, timeout)
-        orphaned |= _orphans({f: futures[f] for f in pending}, dead_since)
+            yield fut, None if fut in orphaned else _outcome(fut, futures[fut].job, timeout)
+        if time.monotonic() - looked >= WATCH_S:
+            orphaned |= _orphans({f: futures[f] for f in pending}, dead_since)
+            looked = time.monotonic()
 
 
 def _orphans(pending: dict[cf.Future, _Plan], dead_since: dict[cf.Future, float]) -> set[cf.Future]:
@@ -555,7 +578,7 @@ def _orphans(pending: dict[cf.Future, _Plan], dead_since: dict[cf.Future, float]
     now = time.monotonic()
     out = set()
     for fut, plan in pending.items():
-        pid = _pid(plan.mark)
+        pid = _pid(plan.mark) if plan.mark is not None else None
         if pid is None or _alive(pid):
             dead_since.pop(fut, None)
         elif now - dead_since.setdefault(fut, now) >= DEAD_GRACE_S and fut.cancel():

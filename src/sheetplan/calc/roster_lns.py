@@ -27,6 +27,8 @@ from typing import Generic, TypeVar, cast
 
 from ortools.sat.python import cp_model
 
+from .cp_solver import new_solver
+
 _GOOD = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 ROUND_COST = 0.02  # the least deterministic time a round is charged
 # CP-SAT's deterministic clock counts a round's small solve at a fraction of its wall time (1,000
@@ -224,7 +226,7 @@ class _Stream:
                 o = self.domains[i].domain
                 set_domain(self.variables[i], o[0], o[1])
             self.open_now = free
-            solver = cp_model.CpSolver()
+            solver = new_solver()
             p = solver.parameters
             p.random_seed = rng.randrange(1 << 30)
             p.num_workers = 1

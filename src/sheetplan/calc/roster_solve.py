@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
 
+from .cp_solver import new_solver
 from .roster_checks import check_extras, check_inputs, fixed_conflicts, hour_conflicts
 from .roster_constraints import Built, Inputs, build_model
 from .roster_greedy import Candidate, Limits, greedy_roster
@@ -234,7 +235,7 @@ def _run(built: Built, rules: RosterRules, deadline: float, limit: float, share:
          ) -> tuple[cp_model.CpSolver, int]:
     """One CP-SAT solve: reproducible (one worker, deterministic budget ``share`` × the rules'
     budget × ``scale``) when the rules ask for it, else ``limit`` seconds on several workers."""
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     params = solver.parameters
     params.random_seed = int(rules.random_seed)
     # clauses (a cover of one person is a clause after presolve) in the LP too: without them
@@ -380,7 +381,7 @@ def _fixed(built: Built, assigned: Mapping[int, int], deadline: float, hint: Seq
         set_hint(model, hint)
     if objective is not None:
         model.minimize(objective)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = 10.0
     solver.parameters.max_time_in_seconds = max(5.0, deadline - time.perf_counter())

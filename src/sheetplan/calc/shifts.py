@@ -34,6 +34,8 @@ from ortools.sat.python import cp_model
 
 from sheetplan.calc.service import service_level
 
+from .cp_solver import new_solver
+
 __all__ = [
     "AuditRow",
     "CoverageAudit",
@@ -376,7 +378,7 @@ def _solve_sat(
     if hint is not None:
         for j in range(n):
             model.add_hint(x[j], int(hint[j]))
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.max_time_in_seconds = max(0.05, time_limit)
     # One worker: deterministic (same plan -> same workbook) and, measured on the 8-day
     # campaign, faster than the multi-worker portfolio because the LP-guided default search
