@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sheetplan.calc.cp_solver import new_solver
 from sheetplan.calc.roster import Person, RosterRules, ShiftTemplate, explain, solve_roster
 from sheetplan.calc.roster_cover import gap_cost, layers
 
@@ -88,7 +89,7 @@ def test_a_model_too_big_for_its_budget_keeps_the_greedy_roster(monkeypatch) -> 
     from sheetplan.calc.roster_lns import LnsStats
 
     def nothing(*args: object, **kw: object) -> tuple[cp_model.CpSolver, int]:
-        return cp_model.CpSolver(), cp_model.UNKNOWN
+        return new_solver(), cp_model.UNKNOWN
 
     def no_better(model, x, day_of, values, objective, *args, **kw):
         return values, objective, LnsStats(start=objective, end=objective)

@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 
 from roster_checker import check_roster
 from sheetplan.calc import roster_solve
+from sheetplan.calc.cp_solver import new_solver
 from sheetplan.calc.roster import Person, RosterRules, ShiftTemplate, assignment_rows, solve_roster
 from sheetplan.calc.roster_lns import Budget, improve
 
@@ -41,7 +42,7 @@ def _poor_start(model: cp_model.CpModel, x: dict) -> tuple[list[int], float]:
         p = int(name[1:])
         works = p >= 2 and (d - p) % DAYS < MOST  # four days in a row each, from day p
         fixed.add(fixed.get_bool_var_from_proto_index(var.index) == int(works))
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = 1
     assert solver.solve(fixed) == cp_model.OPTIMAL
     return list(solver.response_proto.solution), solver.objective_value
@@ -59,7 +60,7 @@ def test_the_search_reaches_the_hand_computed_optimum_from_a_poor_roster() -> No
     check = model.clone()
     for i, v in enumerate(better):
         check.add(check.get_int_var_from_proto_index(i) == v)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     assert solver.solve(check) == cp_model.OPTIMAL and solver.objective_value == 66
 
 
@@ -168,7 +169,7 @@ def test_two_streams_on_the_wall_clock_reach_the_optimum_and_keep_every_rule() -
     check = model.clone()
     for i, v in enumerate(better):
         check.add(check.get_int_var_from_proto_index(i) == v)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     assert solver.solve(check) == cp_model.OPTIMAL and solver.objective_value == 66
 
 
@@ -222,7 +223,7 @@ def test_a_failing_whole_model_search_beside_the_rounds_is_raised(monkeypatch) -
 
     built = _built(12)
     built.model.minimize(built.shortfall)
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     assert solver.solve(built.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     monkeypatch.setattr(roster_solve, "_run", boom)
     with pytest.raises(RuntimeError, match="whole-model search failed"):

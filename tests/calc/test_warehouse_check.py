@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
+from sheetplan.calc.cp_solver import new_solver
 from sheetplan.calc.roster import Assignment, Person, RosterResult, ShiftTemplate, shift_instances
 from sheetplan.calc.warehouse_check import fewest_shifts, reconcile
 
@@ -22,7 +23,7 @@ def _exact(required: list[int], instances: list) -> int:
         if on:
             m.add(sum(on) >= r)
     m.minimize(sum(x))
-    solver = cp_model.CpSolver()
+    solver = new_solver()
     solver.parameters.num_workers = 1
     assert solver.solve(m) == cp_model.OPTIMAL
     return round(solver.objective_value)

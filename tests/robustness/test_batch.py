@@ -266,9 +266,15 @@ def test_ctrl_c_lets_the_plans_being_built_finish_and_reports_them(tmp_path: Pat
             time.sleep(0.05)
         signal.raise_signal(signal.SIGINT)
 
-    threading.Thread(target=ctrl_c_once_two_run, daemon=True).start()
-    with pytest.raises(KeyboardInterrupt):
-        batch_mod._run(jobs, tmp_path, 2, lambda o: got.__setitem__(o.rel, o), work=slow_work, timeout=120)
+    # Python's own Ctrl-C handler, whatever an earlier solve in this process left (a CP-SAT solver
+    # not made by sheetplan.calc.cp_solver leaves the system default: Ctrl-C would end pytest)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        threading.Thread(target=ctrl_c_once_two_run, daemon=True).start()
+        with pytest.raises(KeyboardInterrupt):
+            batch_mod._run(jobs, tmp_path, 2, lambda o: got.__setitem__(o.rel, o), work=slow_work, timeout=120)
+    finally:
+        signal.signal(signal.SIGINT, before)
     # the two first are being built; pebble may hand the others to a worker that stops them at once
     assert {n: o.status for n, o in got.items()} == {"a.xlsx": "built", "b.xlsx": "built"}
 
