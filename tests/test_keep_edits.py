@@ -273,7 +273,7 @@ def test_a_cell_that_is_no_shift_is_a_warning_and_rostered_afresh(
 
 
 def test_a_second_round_of_edits_keeps_the_first_rounds(
-        published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+        published: Path, demo_results: tuple[Plan, Results], example_plan: Path, tmp_path: Path) -> None:
     """Edit, rebuild with --keep-edits, edit the rebuilt workbook elsewhere, rebuild again: the
     first round's edit stays (the rebuilt workbook remembers which cells hand edits decided),
     and is listed in 改动记录 again."""
@@ -298,6 +298,12 @@ def test_a_second_round_of_edits_keeps_the_first_rounds(
     # with the round-1 客服部 workbook (which holds none of the kept edits) instead: said too
     _, said = keep_all(plan, [tmp_path / "out2" / f"示例计划-{other}.xlsx", published])
     assert [p.message for p in said] == [msg("edit_set_older", "zh", dept=DEPT, n=1, held=0)]
+    # 客服部 renamed in the plan since, and left out: said under the name the workbooks know, and why
+    from plan_edit import edited, rename
+
+    renamed = read_plan(edited(example_plan, tmp_path / "renamed.xlsx", lambda wb: rename(wb, {DEPT: "客服中心"})))
+    _, said = keep_all(renamed, [tmp_path / "out2" / f"示例计划-{other}.xlsx"])
+    assert [p.message for p in said] == [msg("edit_set_left_out_gone", "zh", dept=DEPT, n=1)]
 
     wb, ws, rows = grid(tmp_path / "out2" / f"示例计划-{DEPT}.xlsx")
     assert ws.cell(rows[name], col).value.startswith("售前·早")

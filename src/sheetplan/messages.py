@@ -82,6 +82,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "edit_no_roster": ("「{dept}」现在没有排班（没有值班需求），该改动未排入", "{dept} gets no roster now (no duty requirement): the change is in no roster"),
     "edit_set_left_out": ("上一轮在「{dept}」保留了 {n} 处手工改动，但本次给出的工作簿都不含「{dept}」的排班（它的工作簿和总表都没有给出）：这些改动将重新排班",
                           "{dept} kept {n} hand edit(s) last round, but none of the workbooks given holds {dept}'s roster (neither its workbook nor the plan output): those edits are rostered afresh"),
+    "edit_set_left_out_gone": ("上一轮在「{dept}」保留了 {n} 处手工改动，但计划中已没有「{dept}」部门（改了名或删除了？），给出的工作簿也不含它的排班：这些改动将重新排班；若它改了名，请同时给出它上一轮的部门工作簿或总表",
+                               "{dept} kept {n} hand edit(s) last round, but the plan has no department {dept} now (renamed or removed?) and none of the workbooks given holds its roster: those edits are rostered afresh; if it was renamed, give its workbook or the plan output of last round too"),
     "edit_set_older": ("上一轮在「{dept}」保留了 {n} 处手工改动，但给出的「{dept}」排班只含其中 {held} 处（可能是更早一轮的工作簿）：其余的将重新排班",
                        "{dept} kept {n} hand edit(s) last round, but the {dept} roster given holds {held} of them (a workbook of an earlier round?): the rest are rostered afresh"),
     "edit_infeasible": ("与其他保留的改动一起无法排班：{why}", "cannot be rostered together with the other kept edits: {why}"),

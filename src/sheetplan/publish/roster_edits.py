@@ -651,9 +651,11 @@ def _left_out(plan: m.Plan, read: Sequence[tuple[Path, Stored, list[DeptEdits]]]
             if n > claimed.get(dept, (0, ""))[0]:
                 claimed[dept] = (n, path.name)
     out = []
+    known = set(plan.department_names())
     for dept, (n, where) in sorted(claimed.items()):
         if dept not in held:
-            out.append(Problem(where, msg("edit_set_left_out", plan.lang, dept=dept, n=n), "warning", department=dept))
+            key = "edit_set_left_out" if dept in known else "edit_set_left_out_gone"  # renamed since?
+            out.append(Problem(where, msg(key, plan.lang, dept=dept, n=n), "warning", department=dept))
         elif held[dept] < n:
             out.append(Problem(where, msg("edit_set_older", plan.lang, dept=dept, n=n, held=held[dept]), "warning",
                                department=dept))
