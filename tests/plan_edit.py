@@ -3,6 +3,7 @@ change a setting. For tests that need 'a plan nobody here wrote'."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -72,3 +73,19 @@ def edited(src: Path, dest: Path, change: Callable[[openpyxl.Workbook], None]) -
     dest.parent.mkdir(parents=True, exist_ok=True)
     wb.save(dest)
     return dest
+
+
+def english_shop(path: Path, renamed: Mapping[str, str]) -> Path:
+    """The English example with ``renamed`` names, a requirement for a post nobody on the staff
+    holds (Forklift, at the renamed Warehouse: 'Fulfilment') and the stress test rostered."""
+    from sheetplan.render.template import write_example
+
+    write_example(path, "en")
+    wb = openpyxl.load_workbook(path)
+    rename(wb, renamed)
+    append(wb["Duty requirements"], {"Department": renamed.get("Warehouse", "Warehouse"), "Post": "Forklift",
+                                     "Source": "Typed", "People": 1, "Dates": "11-11",
+                                     "Start": dt.time(8), "End": dt.time(16)})
+    set_setting(wb, "Roster stress test", "Yes")
+    wb.save(path)
+    return path

@@ -5,21 +5,18 @@ when the finished results show it something else (a warning found later, an edit
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import errno
 import hashlib
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 import sheetplan.build as build
-from plan_edit import append, rename, set_setting
+from plan_edit import english_shop
 from sheetplan.pipeline import THREADS_ENV, Results, compute
 from sheetplan.plan.model import Edit, FixedShift, Plan, day_label
 from sheetplan.plan.problems import Problem
 from sheetplan.plan.reader import read_plan
-from sheetplan.render.template import write_example
 
 RENAMED = {"Customer service": "Care team", "Pre-sales": "Sales chat", "Warehouse": "Fulfilment",
            "Packing": "Pack bench", "Operations": "Ops desk"}
@@ -58,14 +55,7 @@ def test_workbooks_written_ahead_are_the_ones_written_after_every_roster(
         tmp_path: Path, spied: dict[str, list[str]]) -> None:
     """An English plan with its own names, a post nobody holds and the warehouse stress test
     rostered (a solve of its own per department, made as the department finishes)."""
-    path = write_example(tmp_path / "shop-plan.xlsx", "en")
-    wb = openpyxl.load_workbook(path)
-    rename(wb, RENAMED)
-    append(wb["Duty requirements"], {"Department": "Fulfilment", "Post": "Forklift", "Source": "Typed",
-                                     "People": 1, "Dates": "11-11", "Start": dt.time(8), "End": dt.time(16)})
-    set_setting(wb, "Roster stress test", "Yes")
-    wb.save(path)
-    plan = read_plan(path)
+    plan = read_plan(english_shop(tmp_path / "shop-plan.xlsx", RENAMED))
     ahead = build.build_plan(plan, tmp_path / "ahead", "shop")
     after = build.build_plan(plan, tmp_path / "after", "shop", compute(plan))
     assert digests(ahead) == digests(after)

@@ -5,18 +5,16 @@ an English plan with its own names."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from plan_edit import append, edited, rename, set_setting
+from plan_edit import edited, english_shop, set_setting
 from sheetplan.build import Results, build_plan
 from sheetplan.pipeline import compute
 from sheetplan.plan.model import Plan
 from sheetplan.plan.reader import read_plan
-from sheetplan.render.template import write_example
 
 # An English shop that names things its own way.
 RENAMED = {"Customer service": "Care team", "Pre-sales": "Sales chat", "Warehouse": "Fulfilment",
@@ -36,14 +34,7 @@ def english(tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, Results, Pa
     """The English example renamed, with a requirement for a post nobody on the staff holds and the
     stress test rostered."""
     root = tmp_path_factory.mktemp("en-books")
-    path = write_example(root / "shop-plan.xlsx", "en")
-    wb = openpyxl.load_workbook(path)
-    rename(wb, RENAMED)
-    append(wb["Duty requirements"], {"Department": "Fulfilment", "Post": "Forklift", "Source": "Typed",
-                                     "People": 1, "Dates": "11-11", "Start": dt.time(8), "End": dt.time(16)})
-    set_setting(wb, "Roster stress test", "Yes")
-    wb.save(path)
-    plan = read_plan(path)
+    plan = read_plan(english_shop(root / "shop-plan.xlsx", RENAMED))
     results = compute(plan)
     build_plan(plan, root / "out", "shop", results)
     return plan, results, root / "out"

@@ -489,18 +489,20 @@ def compute(plan: Plan, *, with_rosters: bool = True,
     if not with_rosters:
         return base
 
-    rostered_ = {dept for dept in dem.requirements if _no_roster(plan, dem, dept) is None}
+    part: Ready | None = None
+    if ahead is not None:
+        rostered_ = {dept for dept in dem.requirements if _no_roster(plan, dem, dept) is None}  # as _roster_jobs
 
-    def part(d: Rostered, before: list[Problem], dropped: dict[str, str]) -> None:
-        dept = d.roster.department
-        edits, unrostered = _edits_now(plan, rostered_, dropped)
-        ahead(replace(  # type: ignore[misc]
-            base, rosters=[d.roster], labour={dept: d.labour},
-            warehouse_checks={dept: d.check} if d.check is not None else {},
-            problems=[*base.problems, *before, *_dropped_problems(plan, d.dropped), *d.problems, *unrostered],
-            edits=edits), dept)
+        def part(d: Rostered, before: list[Problem], dropped: dict[str, str]) -> None:
+            dept = d.roster.department
+            edits, unrostered = _edits_now(plan, rostered_, dropped)
+            ahead(replace(
+                base, rosters=[d.roster], labour={dept: d.labour},
+                warehouse_checks={dept: d.check} if d.check is not None else {},
+                problems=[*base.problems, *before, *_dropped_problems(plan, d.dropped), *d.problems, *unrostered],
+                edits=edits), dept)
 
-    done, problems = rostered(plan, dem, part if ahead else None)
+    done, problems = rostered(plan, dem, part)
     rosters_ = [d.roster for d in done]
     dropped = {k: v for d in done for k, v in d.dropped.items()}
     edits, unrostered = _edits_now(plan, {r.department for r in rosters_}, dropped)

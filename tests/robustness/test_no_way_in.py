@@ -25,7 +25,7 @@ from sheetplan.files import OutputError, file_name, folder_lock, recover
 from sheetplan.plan.reader import read_plan
 from sheetplan.render.template import write_example
 
-from .conftest import sha
+from .conftest import MID_SET, sha
 from .test_batch import variants
 
 # Planner text built to break out of a formula: a closing quote, a DDE payload, wildcards.
@@ -161,12 +161,6 @@ def test_output_names_never_collide_or_spoof(fast_plan: Path, tmp_path: Path) ->
 
 
 # ----------------------------------------------------------------------------- 3. all or nothing
-# The workbook a set always writes itself, after 总表 and the departments before it (its service
-# sheet needs every roster, so it is never written ahead while others solve): a failure there is
-# a failure mid-set, whichever workbooks were written ahead.
-MID_SET = "-客服部.xlsx"
-
-
 def _fail_mid_set(monkeypatch: pytest.MonkeyPatch, error: OSError) -> None:
     from sheetplan.render import book as book_mod
 

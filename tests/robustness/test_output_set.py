@@ -22,6 +22,8 @@ from sheetplan.build import build_plan
 from sheetplan.files import RECORD, OutputError, folder_lock, recover
 from sheetplan.plan.reader import read_plan
 
+from .conftest import MID_SET
+
 STEM = "快速计划"
 EXPORTS = f"{STEM}-导出"
 BOOKKEEPING = {".sheetplan.lock", RECORD}
@@ -114,12 +116,6 @@ def test_a_folder_where_an_output_goes_is_a_clear_error(fast_plan: Path, tmp_pat
     (folder / "mine.txt").unlink()
     folder.rmdir()
     assert build(fast_plan, out)  # once it is moved away, the build goes through
-
-
-# The workbook a set always writes itself, after 总表 and the departments before it (its service
-# sheet needs every roster, so it is never written ahead while others solve): a failure there is
-# a failure mid-set, whichever workbooks were written ahead.
-MID_SET = "-客服部.xlsx"
 
 
 def _fail_nth_zip_write(monkeypatch: pytest.MonkeyPatch, n: int) -> None:

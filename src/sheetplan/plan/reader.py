@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..calc.calendar import check_phases, check_windows, minutes_of
+from ..calc.calendar import check_phases, check_windows, hhmm, minutes_of
 from ..calc.service import concurrency_factor
 from ..i18n import join
 from ..messages import msg
@@ -441,9 +441,9 @@ class _Reader:
         typed_days = {v.date for v in plan.volumes}
         curve_names = {c.curve for c in plan.curves}
         for day, row in service:
-            if minutes_of(day.close, is_end=True) <= minutes_of(day.open):  # the calculator's day is 0:00-24:00
-                self.add(row.cells["close"], "close_before_open", open=day.open.strftime("%H:%M"),
-                         close=day.close.strftime("%H:%M"))
+            opens, closes = minutes_of(day.open), minutes_of(day.close, is_end=True)
+            if closes <= opens:  # the calculator's day is 0:00-24:00
+                self.add(row.cells["close"], "close_before_open", open=hhmm(opens), close=hhmm(closes))
             if day.chats is None and day.date not in typed_days:
                 self.add(row.cells["chats"], "no_chats", date=day.date,
                          sheet=SHEET_BY_KEY["volumes"].label(self.lang))
