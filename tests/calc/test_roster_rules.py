@@ -10,10 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 from roster_checker import check_roster
+from sheetplan.calc import roster_rules as rr
+from sheetplan.calc.cp_solver import new_solver
 from sheetplan.calc.roster import (
     Person,
     Request,
@@ -153,3 +157,54 @@ def test_benchmark_instance_scores_as_the_engine_says(tmp_path: Path) -> None:
     assert verdict["objective"] == round(res.objective)
     assert verdict["objective"] == 607  # the published optimum (best_known.json)
     checked(res, inst.people, {}, r, shifts=inst.shifts, cover=inst.cover, days=inst.horizon)
+
+
+def _allowed(most: int | None, least_on: int, least_off: int, closed: frozenset[int], automaton: bool,
+             horizon: int = 8) -> set[tuple[int, ...]]:
+    """Every works/off sequence the encoding allows (days in ``closed``: no literal, off)."""
+    model = cp_model.CpModel()
+    days = rr.DayLits([None if d in closed else model.new_bool_var(f"w{d}") for d in range(horizon)])
+    if automaton:
+        rr.add_runs_automaton(model, days, most, least_on, least_off)
+    else:
+        if most is not None:
+            rr.add_max_in_a_row(model, days, most)
+        if least_on > 1:
+            rr.add_min_in_a_row(model, days, least_on, off=False)
+        if least_off > 1:
+            rr.add_min_in_a_row(model, days, least_off, off=True)
+    found: set[tuple[int, ...]] = set()
+
+    class Seen(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            found.add(tuple(0 if w is None else self.value(w) for w in days.works))
+
+    solver = new_solver()
+    solver.parameters.enumerate_all_solutions = True
+    solver.parameters.num_workers = 1
+    solver.solve(model, Seen())
+    return found
+
+
+@pytest.mark.parametrize("most", [None, 0, 1, 2, 3, 5])
+@pytest.mark.parametrize("least_on,least_off", [(1, 2), (2, 1), (2, 2), (3, 2), (2, 3), (3, 3), (1, 1)])
+@pytest.mark.parametrize("closed", [frozenset(), frozenset({3}), frozenset({0, 6})])
+def test_the_runs_automaton_allows_exactly_what_the_clauses_allow(most, least_on, least_off, closed) -> None:
+    clauses = _allowed(most, least_on, least_off, closed, automaton=False)
+    assert clauses  # every rule set leaves some roster (all days off at least)
+    assert _allowed(most, least_on, least_off, closed, automaton=True) == clauses
+
+
+def test_a_small_model_on_the_wall_clock_holds_its_runs_in_an_automaton(monkeypatch) -> None:
+    """The benchmark's route (several workers, no deterministic budget): the rules on runs are
+    one automaton per person, and the roster is still the published optimum, feasible by the
+    benchmark's own scorer's rules (the independent checker)."""
+    calls = []
+    real = rr.add_runs_automaton
+    monkeypatch.setattr(rr, "add_runs_automaton", lambda *a: (calls.append(a), real(*a))[1])
+    inst = load(NRP / "Instance1.txt")
+    res = solve_roster(inst.people, inst.shifts, {}, inst.horizon, inst.rules(60, 2),
+                       interval_minutes=inst.interval_minutes, requests=inst.requests, shift_cover=inst.cover)
+    assert len(calls) == len(inst.people)
+    assert res.proven_optimal and round(res.objective) == 607
+    checked(res, inst.people, {}, inst.rules(60, 2), shifts=inst.shifts, cover=inst.cover, days=inst.horizon)

@@ -59,6 +59,9 @@ class Inputs:
     priority: Mapping[str, Sequence[float]] = field(default_factory=dict)
     all_hands: frozenset[int] = frozenset()
     premium: Premium | None = None  # the plan's pay rules: overtime priced in the cost phase
+    # up to this many assignment literals, the rules on runs of days are one automaton per person
+    # (see roster_rules.add_runs_automaton); above it, clauses (the neighbourhood rounds' models)
+    automaton_up_to: int = 0
 
     @property
     def horizon(self) -> int:
@@ -118,7 +121,7 @@ def build_model(inp: Inputs) -> Built:
         add_day_hours(model, person, by_day, inp.rules)
         add_successions(model, by_day)
         if person.day_rules(inp.rules) or person.name in day_wishes:
-            day_lits[person.name] = add_day_patterns(model, person, by_day, inp)
+            day_lits[person.name] = add_day_patterns(model, person, by_day, inp, len(a.x) <= inp.automaton_up_to)
         add_person_caps(model, person, rows)
     unfair_vars, fair_terms = add_fairness(model, inp, a.per_person)
     max_fair = max(0, round(inp.rules.fairness_weight * _COST_SCALE)) * len(unfair_vars) * len(inp.instances)
@@ -228,19 +231,23 @@ def add_successions(model: cp_model.CpModel, by_day: Mapping[int, Rows]) -> None
                 model.add_at_most_one([*lits, *after])
 
 
-def add_day_patterns(model: cp_model.CpModel, person: Person, by_day: Mapping[int, Rows], inp: Inputs
-                     ) -> rr.DayLits:
-    """A "works that day" literal per day, and the rules on runs of them (see roster_rules)."""
+def add_day_patterns(model: cp_model.CpModel, person: Person, by_day: Mapping[int, Rows], inp: Inputs,
+                     automaton: bool = False) -> rr.DayLits:
+    """A "works that day" literal per day, and the rules on runs of them (see roster_rules):
+    one automaton, or clauses."""
     rules = inp.rules
     days = rr.day_literals(model, person.name, inp.horizon, {d: [v for _, ls in rs for v in ls]
                                                             for d, rs in by_day.items()}, rules.one_shift_per_day)
     most = person.most_in_a_row(rules)
-    if most is not None:
-        rr.add_max_in_a_row(model, days, most)
-    if person.min_consecutive_days > 1:
-        rr.add_min_in_a_row(model, days, person.min_consecutive_days, off=False)
-    if person.min_days_off > 1:
-        rr.add_min_in_a_row(model, days, person.min_days_off, off=True)
+    if automaton and (most is not None or person.min_consecutive_days > 1 or person.min_days_off > 1):
+        rr.add_runs_automaton(model, days, most, person.min_consecutive_days, person.min_days_off)
+    else:
+        if most is not None:
+            rr.add_max_in_a_row(model, days, most)
+        if person.min_consecutive_days > 1:
+            rr.add_min_in_a_row(model, days, person.min_consecutive_days, off=False)
+        if person.min_days_off > 1:
+            rr.add_min_in_a_row(model, days, person.min_days_off, off=True)
     if person.max_weekends is not None and rules.weekends:
         rr.add_max_weekends(model, person.name, days, rules.weekends, person.max_weekends)
     return days

@@ -74,6 +74,14 @@ LNS_ABOVE = 3_000
 # settles in its poor mode with them (1,235-1,237 against 1,144-1,151 for the same seeds, two
 # streams), 6 (1,040) reached 2,047 with them, inside its spread without (1,950-2,051).
 WALL_LNS_ABOVE = 1_200
+# The models the whole-model search alone solves on the wall clock (up to WALL_LNS_ABOVE) hold
+# the rules on runs of days as one automaton per person (roster_rules.add_runs_automaton), not
+# as clauses: Curtois-Qu 5 at 1,143-1,147 in 8 runs of 60 s (two proven optimal) where the
+# clauses gave 1,144-1,151 or 1,233-1,244 from run to run, 4 proven optimal at 1,716 in 43 s.
+# Not above the line: there the neighbourhood rounds do the work and did worse with it (8:
+# 1,542-1,862 in three runs against 1,414-1,720); not in the reproducible mode (plans), where it
+# was not measured.
+AUTOMATON_UP_TO = WALL_LNS_ABOVE
 # In the cost phase on the wall clock, the whole-model search runs beside the neighbourhood
 # rounds, for the whole phase, on this many subsolvers (time-shared), the rounds on the other
 # cores: its bound is what "x % from the bound" is measured against, and its half of the phase
@@ -160,7 +168,8 @@ def solve_roster(
         raise ValueError(f"premium needs a date for each of the {horizon_days} days, not {len(premium.dates)}")
     days = frozenset(d for d in all_hands if 0 <= d < horizon_days)
     built = build_model(Inputs(pb.people, pb.instances, pb.requirement, rules, list(fixed), _night_codes(shifts, rules),
-                               pb.n_intervals, requests, pb.shift_cover, _priority(priority, pb), days, premium))
+                               pb.n_intervals, requests, pb.shift_cover, _priority(priority, pb), days, premium,
+                               AUTOMATON_UP_TO if rules.deterministic_time is None else 0))
     hinted = _add_hint(built, pb, hint, fixed)
     start = None
     # a caller's roster (what-ifs, the stress case: the same roster with a rule relaxed) is
