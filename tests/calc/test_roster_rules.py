@@ -17,6 +17,7 @@ from ortools.sat.python import cp_model
 
 from roster_checker import check_roster
 from sheetplan.calc import roster_rules as rr
+from sheetplan.calc import roster_solve
 from sheetplan.calc.cp_solver import new_solver
 from sheetplan.calc.roster import (
     Person,
@@ -197,14 +198,17 @@ def test_the_runs_automaton_allows_exactly_what_the_clauses_allow(most, least_on
 
 def test_a_small_model_on_the_wall_clock_holds_its_runs_in_an_automaton(monkeypatch) -> None:
     """The benchmark's route (several workers, no deterministic budget): the rules on runs are
-    one automaton per person, and the roster is still the published optimum, feasible by the
-    benchmark's own scorer's rules (the independent checker)."""
-    calls = []
+    one automaton per person, the LP subsolvers get the cores, and the roster is still the
+    published optimum, feasible by the benchmark's rules (the independent checker)."""
+    calls, solvers = [], []
     real = rr.add_runs_automaton
     monkeypatch.setattr(rr, "add_runs_automaton", lambda *a: (calls.append(a), real(*a))[1])
+    monkeypatch.setattr(roster_solve, "new_solver", lambda: solvers.append(new_solver()) or solvers[-1])
     inst = load(NRP / "Instance1.txt")
     res = solve_roster(inst.people, inst.shifts, {}, inst.horizon, inst.rules(60, 2),
                        interval_minutes=inst.interval_minutes, requests=inst.requests, shift_cover=inst.cover)
     assert len(calls) == len(inst.people)
+    # and its portfolio leaves the subsolvers without an LP out (roster_solve.SMALL_IGNORE)
+    assert any({"core", "no_lp"} <= set(s.parameters.ignore_subsolvers) for s in solvers)
     assert res.proven_optimal and round(res.objective) == 607
     checked(res, inst.people, {}, inst.rules(60, 2), shifts=inst.shifts, cover=inst.cover, days=inst.horizon)
