@@ -28,6 +28,9 @@ def solve(make):
     make().solve(m)
 
 make = new_solver if sys.argv[1] == 'ours' else cp_model.CpSolver
+# Python's own handler, whatever was inherited: a test run started in the background of a
+# shell inherits SIGINT ignored, and Python then installs no handler of its own
+signal.signal(signal.SIGINT, signal.default_int_handler)
 caught = sigint('SigCgt')  # Python's handler: Ctrl-C is a KeyboardInterrupt
 solve(make)
 after_caught = sigint('SigCgt')

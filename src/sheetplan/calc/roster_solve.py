@@ -78,13 +78,12 @@ WALL_LNS_ABOVE = 1_200
 # the rules on runs of days as one automaton per person (roster_rules.add_runs_automaton), not
 # as clauses, and their portfolio leaves out SMALL_IGNORE so that the LP subsolvers, which find
 # the escapes from the poor modes once the relaxation is tight, get more of the cores. Curtois-Qu
-# at 60 s, seeds 0-6: 5 at 1,143-1,147 in every run (1,143 proven in 36-57 s; the clauses gave
-# 1,144-1,151 or 1,233-1,244 from run to run); 6 within 2 % in 6 runs of 7 (1,950 proven in 3)
+# at 60 s: 5 at 1,143-1,147 in every run (12) (1,143 proven in 36-57 s; the clauses gave
+# 1,144-1,151 or 1,233-1,244 from run to run); 6 within 2 % in 7 runs of 8 (1,950 proven in 3)
 # against 4 of 7 with the automaton alone; 4 proven at 1,716 in 19-30 s (never proven before).
 # Not above the line: there the neighbourhood rounds do the work and did worse with the
 # automaton (8: 1,542-1,862 in three runs against 1,414-1,720); not in the reproducible mode
 # (plans: one worker, no portfolio), where it was not measured.
-AUTOMATON_UP_TO = WALL_LNS_ABOVE
 SMALL_IGNORE = ("core", "no_lp")
 # In the cost phase on the wall clock, the whole-model search runs beside the neighbourhood
 # rounds, for the whole phase, on this many subsolvers (time-shared), the rounds on the other
@@ -173,7 +172,7 @@ def solve_roster(
     days = frozenset(d for d in all_hands if 0 <= d < horizon_days)
     built = build_model(Inputs(pb.people, pb.instances, pb.requirement, rules, list(fixed), _night_codes(shifts, rules),
                                pb.n_intervals, requests, pb.shift_cover, _priority(priority, pb), days, premium,
-                               AUTOMATON_UP_TO if rules.deterministic_time is None else 0))
+                               WALL_LNS_ABOVE if rules.deterministic_time is None else 0))
     hinted = _add_hint(built, pb, hint, fixed)
     start = None
     # a caller's roster (what-ifs, the stress case: the same roster with a rule relaxed) is
@@ -265,8 +264,8 @@ def _run(built: Built, rules: RosterRules, deadline: float, limit: float, share:
     else:
         params.max_time_in_seconds = max(0.1, limit)
         params.num_workers = max(1, min(int(rules.num_workers), 8))
-        if len(built.x) <= AUTOMATON_UP_TO:
-            params.ignore_subsolvers.extend(SMALL_IGNORE)
+        if len(built.x) <= WALL_LNS_ABOVE:  # the whole-model search alone: see SMALL_IGNORE
+            params.ignore_subsolvers.extend(n for n in SMALL_IGNORE if n not in params.ignore_subsolvers)
     for name, value in rules.solver_params:
         if isinstance(value, tuple | list):  # a repeated field (e.g. ignore_subsolvers): added to
             getattr(params, name).extend(value)
