@@ -14,7 +14,8 @@ the table shows the engine's objective next to the scorer's and any hard-rule vi
 Printed per instance: objective, best known, gap to it %, seconds, and whether the engine proved
 its roster optimal. The 60-s results on two cores vary from run to run (Instance 8 most:
 1,414-1,720; 6 is poor about one run in eight), so ``--repeat N`` solves each instance N
-times with seeds 0..N-1 and reports the median run (and the range): one run cannot show an effect smaller than that spread.
+times with seeds 0..N-1 and reports the median run (and the range): one run cannot show an
+effect smaller than that spread.
 Defaults: Instances 1-12 of ``../shared/benchmarks/nrp/instances`` (1-8 are
 the goal: within 2 % of the best known in at most 60 s each), 60 s each.
 """
