@@ -80,7 +80,7 @@ WALL_LNS_ABOVE = 1_200
 # the escapes from the poor modes once the relaxation is tight, get more of the cores. Curtois-Qu
 # at 60 s: 5 at 1,143-1,147 in every run (12) (1,143 proven in 36-57 s; the clauses gave
 # 1,144-1,151 or 1,233-1,244 from run to run); 6 within 2 % in 7 runs of 8 (1,950 proven in 3)
-# against 4 of 7 with the automaton alone; 4 proven at 1,716 in 19-30 s (never proven before).
+# against 4 of 7 with the automaton alone; 4 proven at 1,716 in 18-30 s (never proven before).
 # Not above the line: there the neighbourhood rounds do the work and did worse with the
 # automaton (8: 1,542-1,862 in three runs against 1,414-1,720); not in the reproducible mode
 # (plans: one worker at a deterministic budget), where it was worse: the example's 客服部 cost
