@@ -22,6 +22,7 @@ FRONT = "README.md"
 PAGES: dict[str, str] = {
     "Quick start (a fresh Debian/Ubuntu machine with Python ≥ 3.11)": FRONT,
     "A five-minute tour": FRONT,
+    "How fast, how good (latest runs, this 2-core machine)": FRONT,
     "Documentation": FRONT,
     "The plan workbook": "docs/planner.md",
     "What the build writes": "docs/planner.md",
