@@ -165,15 +165,7 @@ def _allowed(most: int | None, least_on: int, least_off: int, closed: frozenset[
     """Every works/off sequence the encoding allows (days in ``closed``: no literal, off)."""
     model = cp_model.CpModel()
     days = rr.DayLits([None if d in closed else model.new_bool_var(f"w{d}") for d in range(horizon)])
-    if automaton:
-        rr.add_runs_automaton(model, days, most, least_on, least_off)
-    else:
-        if most is not None:
-            rr.add_max_in_a_row(model, days, most)
-        if least_on > 1:
-            rr.add_min_in_a_row(model, days, least_on, off=False)
-        if least_off > 1:
-            rr.add_min_in_a_row(model, days, least_off, off=True)
+    (rr.add_runs_automaton if automaton else rr.add_runs_clauses)(model, days, most, least_on, least_off)
     found: set[tuple[int, ...]] = set()
 
     class Seen(cp_model.CpSolverSolutionCallback):

@@ -239,15 +239,8 @@ def add_day_patterns(model: cp_model.CpModel, person: Person, by_day: Mapping[in
     days = rr.day_literals(model, person.name, inp.horizon, {d: [v for _, ls in rs for v in ls]
                                                             for d, rs in by_day.items()}, rules.one_shift_per_day)
     most = person.most_in_a_row(rules)
-    if automaton and (most is not None or person.min_consecutive_days > 1 or person.min_days_off > 1):
-        rr.add_runs_automaton(model, days, most, person.min_consecutive_days, person.min_days_off)
-    else:
-        if most is not None:
-            rr.add_max_in_a_row(model, days, most)
-        if person.min_consecutive_days > 1:
-            rr.add_min_in_a_row(model, days, person.min_consecutive_days, off=False)
-        if person.min_days_off > 1:
-            rr.add_min_in_a_row(model, days, person.min_days_off, off=True)
+    runs = rr.add_runs_automaton if automaton else rr.add_runs_clauses
+    runs(model, days, most, person.min_consecutive_days, person.min_days_off)
     if person.max_weekends is not None and rules.weekends:
         rr.add_max_weekends(model, person.name, days, rules.weekends, person.max_weekends)
     return days

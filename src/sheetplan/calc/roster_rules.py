@@ -124,6 +124,18 @@ def add_min_in_a_row(model: cp_model.CpModel, days: DayLits, least: int, *, off:
             model.add_bool_or(clause)
 
 
+def add_runs_clauses(model: cp_model.CpModel, days: DayLits, most: int | None, least_on: int, least_off: int
+                     ) -> None:
+    """The three rules on runs (see :func:`add_runs_automaton`) as windows and clauses: the
+    encoding plans use (one worker, a deterministic budget: there the automaton did worse)."""
+    if most is not None:
+        add_max_in_a_row(model, days, most)
+    if least_on > 1:
+        add_min_in_a_row(model, days, least_on, off=False)
+    if least_off > 1:
+        add_min_in_a_row(model, days, least_off, off=True)
+
+
 def add_runs_automaton(model: cp_model.CpModel, days: DayLits, most: int | None, least_on: int, least_off: int
                        ) -> None:
     """The three rules on runs (at most ``most`` days in a row; runs of work days and of days
@@ -133,6 +145,8 @@ def add_runs_automaton(model: cp_model.CpModel, days: DayLits, most: int | None,
     run as one path through its states rather than as separate windows: on Curtois–Qu 5 the
     bound rises from 1,005–1,077 to 1,140–1,143 (best known 1,143) and the roster is
     1,143–1,147 in every run instead of 1,233–1,250 in about one run in two."""
+    if most is None and least_on <= 1 and least_off <= 1:
+        return  # no rule on runs: nothing to hold
     zero = model.new_constant(0)
     labels = [w if w is not None else zero for w in days.works]
     top_on = most if most is not None else max(1, least_on)
