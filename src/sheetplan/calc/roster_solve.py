@@ -102,6 +102,20 @@ BOUND_WORKERS = 4
 BOUND_IGNORE = ("core", "no_lp", "default_lp")
 
 
+def _whole_model_only(n_x: int, rules: RosterRules) -> bool:
+    """Whether a model of ``n_x`` assignment literals is searched by the whole-model search
+    alone, without neighbourhood rounds (see LNS_ABOVE, WALL_LNS_ABOVE): the one place that
+    decides it, read by the phases, the portfolio (SMALL_IGNORE) and the model's encoding."""
+    return n_x <= (LNS_ABOVE if rules.deterministic_time is not None else WALL_LNS_ABOVE)
+
+
+def _automaton_up_to(rules: RosterRules) -> int:
+    """Up to how many assignment literals the rules on runs are one automaton per person: the
+    models the whole-model search alone solves on the wall clock (see WALL_LNS_ABOVE); none in
+    the reproducible mode. A size, not a verdict: the model's size is known once it is built."""
+    return WALL_LNS_ABOVE if rules.deterministic_time is None else 0
+
+
 @dataclass
 class _Problem:
     """A checked roster problem and what every phase needs of it."""
@@ -173,7 +187,7 @@ def solve_roster(
     days = frozenset(d for d in all_hands if 0 <= d < horizon_days)
     built = build_model(Inputs(pb.people, pb.instances, pb.requirement, rules, list(fixed), _night_codes(shifts, rules),
                                pb.n_intervals, requests, pb.shift_cover, _priority(priority, pb), days, premium,
-                               WALL_LNS_ABOVE if rules.deterministic_time is None else 0))
+                               _automaton_up_to(rules)))
     hinted = _add_hint(built, pb, hint, fixed)
     start = None
     # a caller's roster (what-ifs, the stress case: the same roster with a rule relaxed) is
@@ -265,7 +279,7 @@ def _run(built: Built, rules: RosterRules, deadline: float, limit: float, share:
     else:
         params.max_time_in_seconds = max(0.1, limit)
         params.num_workers = max(1, min(int(rules.num_workers), 8))
-        if len(built.x) <= WALL_LNS_ABOVE:  # the whole-model search alone: see SMALL_IGNORE
+        if _whole_model_only(len(built.x), rules):  # see SMALL_IGNORE
             params.ignore_subsolvers.extend(n for n in SMALL_IGNORE if n not in params.ignore_subsolvers)
     for name, value in rules.solver_params:
         if isinstance(value, tuple | list):  # a repeated field (e.g. ignore_subsolvers): added to
@@ -286,7 +300,7 @@ def _search(built: Built, rules: RosterRules, deadline: float, limit: float, sha
     the best roster (every variable), its status and the whole-model search's bound on the
     objective (NaN without one)."""
     lns = min(0.95, max(0.0, float(rules.lns_share)))
-    if len(built.x) <= (LNS_ABOVE if rules.deterministic_time is not None else WALL_LNS_ABOVE):
+    if _whole_model_only(len(built.x), rules):
         lns = 0.0
     elif start is not None and rules.deterministic_time is not None:
         lns = 1.0  # one worker: neighbourhoods only (see LNS_ABOVE)
