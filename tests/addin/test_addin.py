@@ -113,6 +113,12 @@ def test_every_onaction_is_a_ribbon_sub(parts: dict[str, bytes], vba: dict[str, 
     assert called == RIBBON_FUNCS
 
 
+def test_the_excel_guide_names_each_buttons_python_function() -> None:
+    """docs/excel.md's button table says which function each button runs: it must not drift."""
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "excel.md").read_text(encoding="utf-8")
+    assert set(re.findall(r"`(?:sheetplan\.excel\.|…)ribbon\.(\w+)`", guide)) == RIBBON_FUNCS
+
+
 def test_olevba_extracts_every_module_as_its_source(vba: dict[str, str]) -> None:
     expected = {m.name: m.encoded().decode("cp1252") for m in addin.vba_modules()}
     assert set(vba) == set(expected)

@@ -3,7 +3,7 @@ scheduling examples read: variables, then each constraint family, then the objec
 
 Every function adds to the model in a fixed order (people in the plan's order, shifts by start),
 so the same plan always gives the same model — and so the same roster — whatever its names.
-Each family matches a sentence of README's roster rules:
+Each family matches a sentence of the roster rules in docs/planner.md (the domain rules):
 
 * :func:`add_assignments` — who may work which shift on which post (skills, kinds, leave,
   lending windows, hour caps), and the planner's fixed shifts;

@@ -41,7 +41,7 @@ Two implementations of the small :class:`PlanBook` protocol:
   equivalents). It copies whole formatted sheets from the built file
   (``Worksheets(Array(...)).Copy``, so formats, charts, print setup and links between the
   copied sheets come along) and shows errors with ``App.alert``. It needs Excel, so it is
-  exercised by the manual checklist in README only.
+  exercised by the manual check list in docs/excel.md only.
 - :class:`OpenpyxlBook` — an openpyxl workbook in memory; copies cells (values, formulas,
   number formats, fonts, fills, borders, widths, merges, links) without charts. The tests
   drive every callback through it, so everything but the COM layer runs in CI; it also lets

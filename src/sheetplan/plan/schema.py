@@ -1,5 +1,5 @@
 """The plan workbook's sheets and columns: one definition used by the template writer,
-the reader/validator and the README. Headers match in Chinese or English, any order."""
+the reader/validator and the reference in docs/planner.md (generated: schema_doc). Headers match in Chinese or English, any order."""
 
 from __future__ import annotations
 
