@@ -115,3 +115,72 @@ def test_must_cover_windows_reach_plan_frames_and_back(fast_plan: Path, tmp_path
     settings, tables, products = frames_of(plan)
     again = plan_from_frames(settings, products=products, **tables)
     assert again.must_cover == plan.must_cover
+
+
+def test_a_post_no_one_holds_is_critical_on_the_sale_day_and_heads_its_day(tmp_path: Path) -> None:
+    """A helper's department-head attack: a one-person post no one on the staff works was a mere
+    warning at its sale-day window and its must-cover window, and the day's worst interval
+    showed a fully staffed post instead of it."""
+    src = write_example(tmp_path / "plan.xlsx", lang="en")
+
+    def change(wb: openpyxl.Workbook) -> None:
+        rename(wb, {"Customer service": "Care", "Pre-sales": "Chat"})
+        for dates in ("11-11", "11-13"):
+            append(wb["Duty requirements"], {"Department": "Care", "Post": "Returns desk", "People": 1,
+                                             "Dates": dates, "Start": "10:00", "End": "14:00"})
+        append(wb["Must-cover windows"], {"Department": "Care", "Post": "Returns desk", "Dates": "11-11",
+                                          "Start": "10:00", "End": "14:00", "Weight": 2})
+    plan, rosters, _ = _solve(edited(src, tmp_path / "vacant.xlsx", change))
+    from sheetplan.plan.reader import check_plan
+
+    _, read = check_plan(edited(src, tmp_path / "vacant2.xlsx", change))
+    window = [p for p in read if p.where.startswith("Must-cover windows!B") and "Returns desk" in p.message]
+    assert window and all(p.severity == "critical" for p in window)
+    typed = [p for p in pipeline.demand(plan).resolution.problems if "Returns desk" in p.message]
+    assert [p.severity for p in typed] == ["critical", "warning"]  # 11-11 (the sale day), then 11-13
+    care = rosters["Care"]
+    assert "Returns desk" in care.vacant and "Returns desk" not in care.requirement
+    day = next(d for d in care.days if d.day == 3)  # 11-13: every rostered post met, the vacant one not
+    assert (day.post, day.required, day.rostered, day.interval % 24) == ("Returns desk", 1, 0, 10)
+
+
+def test_a_deep_gap_on_the_sale_day_is_critical_and_cited_at_its_own_row() -> None:
+    from sheetplan.calc.duty_demand import Need
+    from sheetplan.calc.roster_days import is_critical
+
+    req = {"chat": [0] * 24 + [29] * 24, "desk": [0] * 24 + [1] * 24}
+    req["chat"][24] = 40  # the sale day's peak, at 00:00
+    assert is_critical({}, req, 60, "chat", 44, 46, 1, short=18) == "deep"  # 18 of 29 at 20:00
+    assert is_critical({}, req, 60, "chat", 44, 46, 1, short=10) is None
+    assert is_critical({}, req, 60, "desk", 33, 36, 1, short=1) == "peak"
+    assert is_critical({}, req, 60, "chat", 20, 22, 1, short=29) is None  # not the sale day
+    needs = [Need("d", "pack", "warehouse:pack", 0, None, "Duty requirements!A5"),
+             Need("d", "pack", None, 2, ((600, 840),), "Duty requirements!A8")]
+    assert pipeline._asked_at(needs, "pack", 900) == "Duty requirements!A5"
+    assert pipeline._asked_at(needs, "pack", 700) == "Duty requirements!A5"  # the first row that holds it
+    assert pipeline._asked_at(needs[1:], "pack", 900) == "Duty requirements!A8"
+
+
+def test_an_all_hands_miss_names_the_rule_and_reaches_the_check_sheet(tmp_path: Path) -> None:
+    """Three all-hands days in a row for someone who may work two: the miss is on the check
+    sheet at the department's all-hands cell, naming that rule (not "the rules" in general)."""
+    src = write_example(tmp_path / "plan.xlsx", lang="en")
+    chosen: list[str] = []
+
+    def change(wb: openpyxl.Workbook) -> None:
+        ws = wb["Departments"]
+        heads = [c.value for c in ws[1]]
+        for r in range(2, ws.max_row + 1):
+            if ws.cell(r, 1).value == "Design":
+                ws.cell(r, heads.index("All-hands dates") + 1).value = "11-10~11-12"
+        staff = wb["Staff"]
+        cols = {str(c.value).rstrip(" *"): c.column for c in staff[1]}
+        for r in range(2, staff.max_row + 1):
+            if staff.cell(r, cols["Department"]).value == "Design" and not chosen:
+                chosen.append(staff.cell(r, cols["Name"]).value)
+                staff.cell(r, cols["Max days in a row"]).value = 2
+    plan, _, problems = _solve(edited(src, tmp_path / "ah.xlsx", change))
+    cell = next(d for d in plan.departments if d.department == "Design").cells["all_hands"]
+    found = [p for p in problems if p.where == cell]
+    assert found and found[0].message.startswith("Design: All-hands day")
+    assert f"{chosen[0]} (at most 2 days in a row" in found[0].message

@@ -56,7 +56,7 @@ def test_every_department_the_example_lists_gets_a_roster(demo_results: tuple[Pl
     # the sale-day peak: graded critical, read first
     assert results.problems[0].severity == "critical"
     assert "「客服部」的「售前」" in results.problems[0].message
-    assert "缺口 17 人·小时（其中 16 人·小时在大促日高峰），最大缺口 11-11 00:00–01:00" in results.problems[0].message
+    assert "缺口 19 人·小时（其中 15 人·小时在大促日高峰），最大缺口 11-11 00:00–01:00" in results.problems[0].message
 
 
 def test_a_shop_with_its_own_names_gets_the_same_rosters(
@@ -88,7 +88,7 @@ def test_a_fully_english_plan_gets_the_same_rosters(demo_results: tuple[Plan, Re
     assert hours_by(results, example_en.NAMES) == hours_by(original)
     cs = next(r for r in results.rosters if r.department == "Customer service")
     gaps = [line for line in cs.explanation if not line.startswith("Wishes:")]
-    assert cs.result.status == "partial" and gaps[1].startswith("Pre-sales 11-11 00:00–")
+    assert cs.result.status == "partial" and any(line.startswith("Pre-sales 11-11 00:00–") for line in gaps[1:])
 
 
 def test_old_template_plans_keep_building_from_the_vocabulary(

@@ -13,7 +13,7 @@ import typer
 from .batch.cli import HELP_MODE, HELP_OPTIONS, run_app
 from .batch.cli import register as register_batch
 from .files import OutputError
-from .messages import console
+from .messages import console, msg
 from .plan.reader import PlanError, Problem, check_plan, read_plan
 from .render.template import write_example, write_plan
 from .version import __version__
@@ -45,25 +45,39 @@ def _lang(lang: str | None) -> str | None:
     return lang
 
 
-def _report(problems: list[Problem]) -> None:
+def _report(problems: list[Problem], lang: str | None) -> None:
+    """Each problem on its own line, graded in ``lang`` (both languages while it is not known)."""
     for p in problems:
         if p.severity == "error":
             err.print(str(p), style="red")
-        elif p.severity == "critical":
-            err.print(f"严重/critical {p}", style="bold red")
         else:
-            err.print(f"提示/warning {p}", style="yellow")
+            style = "bold red" if p.severity == "critical" else "yellow"
+            err.print(f"{_said(f'sev_{p.severity}', lang, sep='/')} {p}", style=style)
 
 
-def _counted(problems: list[Problem]) -> str:
+def _said(key: str, lang: str | None, sep: str = " / ", **kw: object) -> str:
+    """A line of the command in ``lang``; in both (Chinese first) while the language is not known."""
+    if lang in ("zh", "en"):
+        return msg(key, lang, **kw)
+    return f"{msg(key, 'zh', **kw)}{sep}{msg(key, 'en', **kw)}"
+
+
+def _counted(problems: list[Problem], lang: str | None) -> str:
     """How many problems of each kind, critical ones counted apart (never as mere warnings)."""
     critical = sum(p.severity == "critical" for p in problems)
     errors = sum(p.severity == "error" for p in problems)
     warned = len(problems) - critical - errors
-    parts = [f"{errors} 个错误 / error(s)"] if errors else []
-    parts += [f"{critical} 个严重问题 / critical"] if critical else []
-    parts += [f"{warned} 个提示 / warning(s)"] if warned else []
-    return ", ".join(parts)
+    parts = [_said(key, lang, n=n) for key, n in (("cli_errors", errors), ("cli_critical", critical),
+                                                   ("cli_warnings", warned)) if n]
+    return ("，" if lang == "zh" else ", ").join(parts)
+
+
+def _see_checks(problems: list[Problem], lang: str) -> None:
+    """The closing line of a build: how many problems, and the sheet that lists them."""
+    from .render.labels import label
+
+    out.print(msg("cli_see", lang, counted=_counted(problems, lang), sheet=label("sheet_checks", lang)),
+              highlight=False)
 
 
 def _out_dir(out_dir: Path) -> None:
@@ -97,15 +111,14 @@ def _written(paths: list[Path]) -> None:
         out.print(f"  {p}", highlight=False)
 
 
-def _written_set(paths: list[Path]) -> None:
+def _written_set(paths: list[Path], lang: str) -> None:
     """The workbooks one per line; the calendars and CSVs as one line with their folder."""
     books = [p for p in paths if p.suffix == ".xlsx"]
-    out.print(f"{len(books)} workbook(s) written / 已生成:")
+    out.print(msg("cli_written", lang, n=len(books)), highlight=False)
     _written(books)
     others = [p for p in paths if p.suffix != ".xlsx"]
     if others:
-        out.print(f"{len(others)} 个导出文件（日历 .ics、考勤导入 .csv）/ export file(s) (calendars .ics, attendance "
-                  f".csv) in {others[0].parent}", highlight=False)
+        out.print(msg("cli_exports", lang, n=len(others), folder=others[0].parent), highlight=False)
 
 
 @app.command(short_help="write an empty plan workbook (or the worked example)")
@@ -148,13 +161,13 @@ def check(
         from .pipeline import check as check_rostering
 
         problems = problems + check_rostering(plan)
-    _report(problems)
+    said = lang or (plan.lang if plan is not None else None)
+    _report(problems, said)
     warned = len(problems) - len(errors)
     if errors or (strict and warned):
-        err.print(_counted(problems), highlight=False)
+        err.print(_counted(problems, said), highlight=False)
         raise typer.Exit(2)
-    out.print("OK" + (f" ({_counted(problems)})" if warned else "")
-              + " — 排班缺口在 build 求解后才知道 / roster gaps are known after `build` solves", highlight=False)
+    out.print(_said("cli_check_ok", said, counted=f" ({_counted(problems, said)})" if warned else ""), highlight=False)
 
 
 @app.command(short_help="build the plan output and one workbook per department")
@@ -176,28 +189,28 @@ def build(
     """Build the plan output workbook and one workbook per department. The input is never modified.
     Exit 2 on errors (nothing written), and with --strict on warnings too (everything written)."""
     from .build import build_outputs, problems_of
-    from .render.labels import label
 
     lang = _lang(lang)
     _out_dir(out_dir)
     _not_replaced(keep_edits or [], out_dir)
-    err.print("正在生成… / building…", highlight=False)
     try:
         plan = read_plan(path, lang)
+        err.print(msg("cli_building", lang or plan.lang), highlight=False)
         if keep_edits:
             plan = _keep(plan, keep_edits)
         paths, results = build_outputs(plan, out_dir, path.stem, exports=exports)
     except PlanError as e:
-        _report(e.problems)
+        _report(e.problems, lang)
         raise typer.Exit(2) from None
     except OutputError as e:
         err.print(str(e), highlight=False, markup=False)
         raise typer.Exit(2) from None
+    said = lang or plan.lang
     warnings_ = problems_of(plan, results)
-    _report(warnings_)
-    _written_set(paths)
+    _report(warnings_, said)
+    _written_set(paths, said)
     if warnings_:
-        out.print(f"{_counted(warnings_)}: 见 / see「{label('sheet_checks', plan.lang)}」", highlight=False)
+        _see_checks(warnings_, said)
         if strict:
             raise typer.Exit(2)
 
@@ -213,7 +226,7 @@ def _keep(plan, edited: list[Path]):  # Plan: imported lazily
         err.print(str(e), highlight=False, markup=False)
         raise typer.Exit(2) from None
     if any(p.severity == "error" for p in problems):
-        _report(problems)
+        _report(problems, plan.lang)
         raise typer.Exit(2)
     return plan  # what was not kept is among its warnings: reported with the build's, and on 检查结果
 
@@ -237,7 +250,7 @@ def check_roster(
         err.print(str(e), highlight=False, markup=False)
         raise typer.Exit(2) from None
     problems = report(stored, depts)
-    _report(problems)
+    _report(problems, stored.lang)
     zh = stored.lang == "zh"
     for d in depts:
         n = len(d.changes)
@@ -261,7 +274,6 @@ def demo(
 ) -> None:
     """Build the bundled Double-11 example (its plan workbook is written next to the outputs)."""
     from .build import build_outputs, problems_of
-    from .render.labels import label
 
     _lang(lang)
     _out_dir(out_dir)
@@ -272,12 +284,12 @@ def demo(
     except OutputError as e:
         err.print(str(e), highlight=False, markup=False)
         raise typer.Exit(2) from None
-    out.print(f"example plan / 示例计划: {plan_path}")
-    _written_set(paths)
+    out.print(msg("cli_example", lang, path=plan_path), highlight=False)
+    _written_set(paths, lang)
     warnings_ = problems_of(plan, results)
-    _report(warnings_)  # as build prints them: a critical gap is read first, not only counted
+    _report(warnings_, lang)  # as build prints them: a critical gap is read first, not only counted
     if warnings_:
-        out.print(f"{_counted(warnings_)}: 见 / see「{label('sheet_checks', plan.lang)}」", highlight=False)
+        _see_checks(warnings_, lang)
 
 
 @addin_app.command("build", short_help="build sheetplan.xlam from the ribbon, macros and UDFs")

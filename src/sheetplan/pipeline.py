@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -21,12 +21,13 @@ from typing import Any
 from .calc.calendar import minutes_of
 from .calc.campaign_service import FIXED_GROUPS, ServicePlan, plan_service
 from .calc.department_roster import DepartmentRoster, busy_days, roster_department
-from .calc.duty_demand import department_requirements, warehouse_series
+from .calc.duty_demand import Need, department_requirements, warehouse_series
 from .calc.labour import Pay, roster_pay
 from .calc.outreach import calls_per_caller_per_day
 from .calc.products import ProductPlan, StockRules, TierRules, plan_products
-from .calc.roster import FixedAssignment
-from .calc.roster_days import critical, day_worst
+from .calc.roster import FixedAssignment, Gap
+from .calc.roster_days import CRITICAL_KINDS, critical, day_worst
+from .calc.roster_design import ALL_HANDS_HEAD
 from .calc.roster_explain import Idle, format_span, structural_idle
 from .calc.shares import ShareTable, share_table
 from .calc.shifts import CoverageAudit
@@ -37,7 +38,7 @@ from .messages import msg
 from .plan import to_roster, to_service
 from .plan.model import Edit, Plan
 from .plan.problems import Problem
-from .plan.requirements import SERVICE_SERIES, Resolution, resolve
+from .plan.requirements import SERVICE_SERIES, Resolution, resolve, spans
 from .plan.schema import CHOICE_EN, SETTINGS, SETTINGS_SHEET, YES
 
 MAX_ROSTER_PEOPLE = 1500  # people in one department's roster (a bigger one is split into teams)
@@ -370,7 +371,7 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
                         r.department)]
     out = []
     labels = plan.settings.day_labels
-    asked = {n.post: n.where for n in dem.resolution.of(r.department)}
+    needs = dem.resolution.of(r.department)
     for post in r.requirement:
         gaps = [g for g in r.result.gaps if g.post == post]
         if not gaps:
@@ -381,9 +382,23 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
         span = format_span(worst.start_interval, worst.end_interval, r.result.interval_minutes, labels, lang)
         days = plan.settings.days
         sale = days.index(plan.settings.sale_day) if plan.settings.sale_day in days else None
-        why = {g: kind for g in gaps if (kind := critical(r, post, g.start_interval, g.end_interval, sale))}
-        if why:  # say which (a must-cover window, the peak) and how much of the gap is there
-            at = msg("crit_" + ("both" if len(set(why.values())) > 1 else next(iter(why.values()))), lang)
+        why = {g: kind for g in gaps
+               if (kind := critical(r, post, g.start_interval, g.end_interval, sale, g.shortfall))}
+        window = [g for g, k in why.items() if k == "must_cover"]
+        if window:  # a must-cover window's gap is read at the window's own row, apart from the rest
+            out.append(_window_problem(plan, r, post, window))
+            gaps = [g for g in gaps if g not in window]
+            why = {g: k for g, k in why.items() if k != "must_cover"}
+            if not gaps:
+                continue
+            hours = sum(g.shortfall * (g.end_interval - g.start_interval) for g in gaps) / iph
+            worst = max(gaps, key=lambda g: (g.shortfall, -g.start_interval))
+            span = format_span(worst.start_interval, worst.end_interval, r.result.interval_minutes, labels, lang)
+        if why:  # say which (a must-cover window, the peak; else a deep gap) and how much of the gap is there
+            kinds = [k for k in CRITICAL_KINDS if k in why.values()]
+            kinds = [k for k in kinds if k != "deep"] or kinds  # "half empty" only when nothing graver is named
+            why = {g: k for g, k in why.items() if k in kinds}
+            at = _and([msg(f"crit_{k}", lang) for k in kinds], lang)
             crit = sum(g.shortfall * (g.end_interval - g.start_interval) for g in why) / iph
             part = msg("roster_short_part", lang, crit=f"{crit:g}", at=at) if crit < hours else ""
             text = msg("roster_short_critical", lang, dept=r.department, post=post, at=at, hours=f"{hours:g}",
@@ -391,9 +406,48 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
         else:
             text = msg("roster_short", lang, dept=r.department, post=post, hours=f"{hours:g}", span=span,
                        n=worst.shortfall)
-        out.append(Problem(asked.get(post, plan.sheets.get("requirements", "")), text,
-                           "critical" if why else "warning", r.department))
+        where = _asked_at(needs, post, worst.start_interval * r.result.interval_minutes)
+        out.append(Problem(where or plan.sheets.get("requirements", ""), text, "critical" if why else "warning",
+                           r.department))
+    # everyone off on an all-hands day, with the rule that keeps them off, at the department's row
+    dept = next((d for d in plan.departments if d.department == r.department), None)
+    cell = dept.cells.get("all_hands", dept.cells.get("department", "")) if dept else plan.sheets.get("departments", "")
+    out += [Problem(cell, msg("all_hands_off", lang, dept=r.department, line=line), "warning", r.department)
+            for line in r.explanation if line.startswith(ALL_HANDS_HEAD[lang])]
     return out
+
+
+def _window_problem(plan: Plan, r: DepartmentRoster, post: str, gaps: list[Gap]) -> Problem:
+    """The gaps of a post inside must-cover windows, at the 必保时段 row whose window holds the
+    deepest of them (the department's window for every post when no row names the post)."""
+    lang, minutes = plan.lang, r.result.interval_minutes
+    iph = 60 // minutes
+    hours = sum(g.shortfall * (g.end_interval - g.start_interval) for g in gaps) / iph
+    worst = max(gaps, key=lambda g: (g.shortfall, -g.start_interval))
+    minute = worst.start_interval * minutes
+    rows = [w for w in plan.must_cover if w.department == r.department and w.post in (post, "")]
+    held = [w for w in rows if any(a <= minute < b for a, b in spans(w, plan.settings) or ((0, minute + 1),))]
+    row = (held or rows)[0] if rows else None
+    where = (row.cells.get("post") or row.cells.get("department", "")) if row else plan.sheets.get("mustcover", "")
+    span = format_span(worst.start_interval, worst.end_interval, minutes, plan.settings.day_labels, lang)
+    text = msg("roster_short_critical", lang, dept=r.department, post=post, at=msg("crit_must_cover", lang),
+               hours=f"{hours:g}", part="", span=span, n=worst.shortfall)
+    return Problem(where, text, "critical", r.department)
+
+
+def _asked_at(needs: Sequence[Need], post: str, minute: int) -> str:
+    """The row that asked for a post at a minute of the campaign (a typed row whose span holds
+    it, else the post's first row): a gap is cited where its requirement was typed."""
+    rows = [n for n in needs if n.post == post]
+    held = [n for n in rows if n.spans is None or any(a <= minute < b for a, b in n.spans)]
+    return (held or rows)[0].where if rows else ""
+
+
+def _and(items: list[str], lang: str) -> str:
+    """两项和三项 / one, two and three: the last two joined by "and"."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{join(items[:-1], lang)}{msg('and', lang)}{items[-1]}"
 
 
 def check(plan: Plan) -> list[Problem]:

@@ -27,6 +27,19 @@ def test_layers_are_convex_and_add_up() -> None:
     weights = [w for _, w in layers(31)]
     assert weights == sorted(weights)
     assert gap_cost(31, 16) > 16 * gap_cost(10, 1)  # one deep gap costs more than sixteen shallow ones
+    # the person whose absence empties a post costs the most, whatever the post's size
+    assert layers(1) == [(1, 8)] and layers(2) == [(1, 2), (1, 8)]
+    assert all(layers(n)[-1][1] == 8 for n in range(1, 60))
+
+
+def test_a_one_person_post_is_not_left_empty_to_fill_a_larger_one() -> None:
+    # four people for a post of four and a post of one (a helper's plan left "Ship" empty for
+    # whole sale days, its one seat weighed as the cheapest layer, to seat Pack's fourth)
+    people = [Person(f"p{i}", "d", ("pack", "ship")) for i in range(4)]
+    req = {"pack": [4] * 8 + [0] * 16, "ship": [1] * 8 + [0] * 16}
+    res = solve_roster(people, [ShiftTemplate("D", 0, 8)], req, 1, RULES)
+    assert res.shortfall_hours == 8
+    assert min(res.cover["ship"][:8]) == 1 and min(res.cover["pack"][:8]) == 3
 
 
 def test_a_deep_gap_is_spread_into_shallow_ones() -> None:

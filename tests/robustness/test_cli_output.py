@@ -34,7 +34,8 @@ def test_a_failed_build_leaves_no_empty_output_folder(tmp_path: Path) -> None:
 def test_strict_build_writes_everything_then_exits_2_on_a_critical_gap(fast_plan: Path, tmp_path: Path) -> None:
     plain = run("build", fast_plan, "-o", tmp_path / "plain", "--no-exports")
     assert plain.exit_code == 0
-    assert "严重/critical" in plain.output and "个严重问题 / critical" in plain.output
+    # a Chinese plan: the command speaks Chinese (graded, counted, the sheet named)
+    assert "严重 值班需求!" in plain.output and "1 个严重问题" in plain.output and "见「检查结果」" in plain.output
     strict = run("build", fast_plan, "-o", tmp_path / "strict", "--no-exports", "--strict")
     assert strict.exit_code == 2
     assert sorted(p.name for p in (tmp_path / "strict").iterdir()) == sorted(
@@ -44,6 +45,21 @@ def test_strict_build_writes_everything_then_exits_2_on_a_critical_gap(fast_plan
 def test_check_says_roster_gaps_come_from_build(fast_plan: Path) -> None:
     res = run("check", fast_plan)
     assert res.exit_code == 0 and res.output.startswith("OK") and "build" in res.output
+
+
+def test_an_english_plan_gets_english_lines_only(tmp_path: Path) -> None:
+    """A helper's run: an English plan's build printed 正在生成… / 已生成 / 严重 beside the English."""
+    import re
+
+    from sheetplan.render.template import write_example
+
+    plan = write_example(tmp_path / "plan.xlsx", "en")
+    built = run("build", plan, "-o", tmp_path / "out", "--no-exports")
+    checked = run("check", plan)
+    assert built.exit_code == 0 and checked.exit_code == 0
+    assert "building…" in built.output and "critical Duty requirements!" in built.output
+    assert "workbook(s) written:" in built.output and "see 'Check results'" in built.output
+    assert not re.search(r"[\u4e00-\u9fff]", built.output + checked.output), built.output + checked.output
 
 
 def test_an_edited_workbook_in_the_output_folder_is_never_replaced(tmp_path: Path) -> None:

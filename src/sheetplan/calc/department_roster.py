@@ -43,6 +43,7 @@ class DepartmentRoster:
     priority: dict[str, list[float]] = field(default_factory=dict)  # 必保时段 weights per post and interval
     days: list[Any] = field(default_factory=list)  # roster_days.DayWorst per day, filled by the pipeline
     unstaffed: dict[str, float] = field(default_factory=dict)  # post no one holds -> its required person-hours
+    vacant: dict[str, list[int]] = field(default_factory=dict)  # post no one holds -> its requirement per interval
 
     @property
     def required_hours(self) -> float:
@@ -135,9 +136,10 @@ def roster_department(
         labour=(t.cost, t.premium) if t is not None else None,
     )
     idle = idle_people(result, people, shifts, req)
-    prio = {q: list(v) for q, v in (priority or {}).items() if q in req}
+    vacant = {post: list(requirement[post]) for post in unrostered if any(requirement.get(post, ()))}
+    prio = {q: list(v) for q, v in (priority or {}).items() if q in req or q in vacant}
     return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle,
-                            pay=pays, priority=prio, unstaffed=unstaffed)
+                            pay=pays, priority=prio, unstaffed=unstaffed, vacant=vacant)
 
 
 def _unstaffed_hours(requirement: Mapping[str, list[int]], posts: Sequence[str], shifts: Sequence[ShiftTemplate],

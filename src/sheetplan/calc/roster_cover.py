@@ -5,10 +5,14 @@ matters (the flash sale's 00:00 with half its seats) because sixteen short hours
 the same as one short hour in sixteen quiet ones. A service does not degrade that way: the
 first missing agent of thirty costs a little waiting, the sixteenth leaves the queue unserved.
 So a gap is weighed convexly by depth: the j-th missing person of an interval that needs ``r``
-costs ``DEPTH_WEIGHTS[floor(K·(j−1)/r)]`` (K the number of weights) — the first quarter of the
-requirement at 1, the second at 2, the third at 4, the last at 8 — times the interval's
-priority (必保时段 must-cover windows, default 1). Being convex and increasing, the cheapest
-layers fill first, so a piecewise-linear stand-in needs only one integer variable per layer.
+costs ``DEPTH_WEIGHTS[ceil(K·j/r) − 1]`` (K the number of weights) by the quarter of the
+requirement the gap then reaches — into the first quarter at 1, the second at 2, the third at
+4, the last at 8 — times the interval's priority (必保时段 must-cover windows, default 1). The
+person whose absence leaves a post empty always costs the most: a one-person post left empty
+costs 8 an hour, as the last seat of a large one does (weighed by the quarter the gap started
+in, it cost 1, and a roster left a one-person post empty for whole days to spare the fourth
+agent of a larger one). Being convex and increasing, the cheapest layers fill first, so a
+piecewise-linear stand-in needs only one integer variable per layer.
 
 Per-shift head counts (值班需求 with a 班次) get the same layers over their ``need``.
 """
@@ -29,8 +33,8 @@ def layers(need: int, weights: Sequence[int] = DEPTH_WEIGHTS) -> list[tuple[int,
     """(people, weight per person) of the successive layers of a gap in a requirement of ``need``."""
     k = len(weights)
     out: list[tuple[int, int]] = []
-    for j in range(need):
-        w = int(weights[min(k - 1, (k * j) // need)])
+    for j in range(1, need + 1):  # the j-th missing person: the gap reaches quarter ceil(k·j/need)
+        w = int(weights[min(k, -(-k * j // need)) - 1])
         if out and out[-1][1] == w:
             out[-1] = (out[-1][0] + 1, w)
         else:

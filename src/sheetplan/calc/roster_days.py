@@ -2,8 +2,10 @@
 
 A coverage share of required person-hours hides where the short hours fall: 99 % covered can
 mean the flash sale's hour with half its seats. So every day is summed up by the interval a
-department head would look at first — the largest share of the requirement left unstaffed
-(then the most people short, the busiest, the earliest) — with the service level reached there on the
+department head would look at first — the gap that costs most by the roster's own measure
+(:func:`sheetplan.calc.roster_cover.gap_cost`: deeper gaps cost more per missing person, an
+empty post the most, times the must-cover priority; then the most people short, the busiest,
+the earliest), posts no one on the staff holds included — with the service level reached there on the
 posts that take the Erlang C requirement, and the day's service level weighted by chats (what
 share of the day's chats are answered within the target time), next to the target.
 """
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 
 from .campaign_service import ServicePlan
 from .department_roster import DepartmentRoster
+from .roster_cover import gap_cost
 
 
 @dataclass(frozen=True)
@@ -58,19 +61,20 @@ def day_worst(dr: DepartmentRoster, service: ServicePlan | None = None, erlang_p
     for day in range(res.horizon_days):
         span = range(day * per_day, (day + 1) * per_day)
         best: tuple[tuple[float, int, int, int], str, int] | None = None
-        for post, req in dr.requirement.items():
+        for post, req in {**dr.requirement, **dr.vacant}.items():
             cov = res.cover.get(post, [0] * len(req))
             for t in span:
                 if req[t] <= 0:
                     continue
                 short = max(0, req[t] - cov[t])
-                key = (short / req[t], short, req[t], -t)  # a covered day shows its busiest interval
+                # a covered day shows its busiest interval
+                key = (gap_cost(req[t], short) * _prio(dr.priority, post, t), short, req[t], -t)
                 if best is None or key > best[0]:
                     best = (key, post, t)
         if best is None:
             continue
         _, post, t = best
-        req = dr.requirement[post]
+        req = dr.requirement.get(post) or dr.vacant[post]
         erlang = post in erlang_posts and bool(levels)
         chats = sum(served[k] for k in span) if levels else 0.0
         day_sl = (sum(served[k] * (levels[k] or 0.0) for k in span) / chats) if chats > 0 else None
@@ -85,14 +89,22 @@ def _prio(priority: Mapping[str, Sequence[float]], post: str, t: int) -> float:
     return row[t] if row is not None and t < len(row) else 1.0
 
 
-def critical(dr: DepartmentRoster, post: str, start: int, end: int, sale_day: int | None) -> str | None:
-    """Why a gap must be read first, or None: "must_cover" (inside a must-cover window) or
-    "peak" (at the sale day's busiest interval of that post)."""
-    return is_critical(dr.priority, dr.requirement, dr.result.interval_minutes, post, start, end, sale_day)
+# why a gap must be read first, in the order a sentence names them
+CRITICAL_KINDS = ("must_cover", "peak", "deep")
+
+
+def critical(dr: DepartmentRoster, post: str, start: int, end: int, sale_day: int | None, short: int = 0
+             ) -> str | None:
+    """Why a gap of ``short`` people over ``[start, end)`` must be read first, or None:
+    "must_cover" (inside a must-cover window), "peak" (at the sale day's busiest interval of
+    that post) or "deep" (on the sale day, half or more of the post's seats empty: a department
+    head reads 18 of 29 agents missing at 20:00 before one missing at a one-person post's peak)."""
+    return is_critical(dr.priority, dr.requirement, dr.result.interval_minutes, post, start, end, sale_day, short)
 
 
 def is_critical(priority: Mapping[str, Sequence[float]], requirement: Mapping[str, Sequence[int]],
-                interval_minutes: int, post: str, start: int, end: int, sale_day: int | None) -> str | None:
+                interval_minutes: int, post: str, start: int, end: int, sale_day: int | None, short: int = 0
+                ) -> str | None:
     """:func:`critical` from the figures alone (a published roster re-read has no DepartmentRoster)."""
     if any(_prio(priority, post, t) > 1 for t in range(start, end)):
         return "must_cover"
@@ -103,6 +115,7 @@ def is_critical(priority: Mapping[str, Sequence[float]], requirement: Mapping[st
     day = req[sale_day * per_day:(sale_day + 1) * per_day]
     if not day or max(day) <= 0:
         return None
-    peak = max(day)
-    hit = any(sale_day * per_day <= t < (sale_day + 1) * per_day and req[t] == peak for t in range(start, end))
-    return "peak" if hit else None
+    on_sale = [t for t in range(start, end) if sale_day * per_day <= t < (sale_day + 1) * per_day and t < len(req)]
+    if any(req[t] == max(day) for t in on_sale):
+        return "peak"
+    return "deep" if any(req[t] > 0 and 2 * short >= req[t] for t in on_sale) else None

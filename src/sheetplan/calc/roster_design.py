@@ -15,7 +15,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from .roster_day_explain import Option
-from .roster_model import Person, RosterResult, RosterRules, ShiftTemplate, block_reason, shift_instances
+from .roster_model import (
+    Person,
+    RosterResult,
+    RosterRules,
+    ShiftTemplate,
+    _Instance,
+    block_reason,
+    shift_instances,
+)
 
 DESIGN_MARK = "⊕"  # a variant template's code: the original code and this mark (never typed by a planner)
 REACH_HOURS = 4  # a shift ending (or starting) this close to a gap may be extended (or moved) to it
@@ -97,9 +105,15 @@ def design_text(zh: str, en: str, result: RosterResult, post: str, start: int, e
     return str(n).join(zh.rsplit("{n}", 1)), f"{head}{n}{tail}"
 
 
+# how an all-hands line of the explanation begins (the check sheet cites those lines too)
+ALL_HANDS_HEAD = {"zh": "全员在岗日 ", "en": "All-hands day "}
+
+
 def all_hands_lines(result: RosterResult, people: Mapping[str, Person], shifts: Sequence[ShiftTemplate],
-                    day_labels: Sequence[str] | None, lang: str) -> list[str]:
-    """One sentence per all-hands day someone is off, naming each person and why."""
+                    day_labels: Sequence[str] | None, lang: str, rules: RosterRules | None = None) -> list[str]:
+    """One sentence per all-hands day someone is off, naming each person and why — the rule
+    that keeps them off, read from the roster itself (days in a row, hours over the campaign,
+    rest after the evening before) where one does."""
     zh = lang == "zh"
     by_day: dict[int, list[str]] = {}
     instances = shift_instances(shifts, result.horizon_days, result.interval_minutes)
@@ -107,7 +121,8 @@ def all_hands_lines(result: RosterResult, people: Mapping[str, Person], shifts: 
         person = people[name]
         reasons = {block_reason(person, i) for i in instances if i.day == day}
         if None in reasons:
-            why = "排班规则所限（休息、连续上班或工时）" if zh else "the rules (rest, days in a row or hours)"
+            why = _rule_off(result, person, [i for i in instances if i.day == day and block_reason(person, i) is None],
+                            rules or RosterRules(), zh)
         elif "unavailable" in reasons:
             why = "不可上班" if zh else "unavailable"
         elif "window" in reasons:
@@ -118,6 +133,33 @@ def all_hands_lines(result: RosterResult, people: Mapping[str, Person], shifts: 
     out = []
     for day, names in sorted(by_day.items()):
         label = day_labels[day] if day_labels and day < len(day_labels) else str(day + 1)
-        out.append(f"全员在岗日 {label}：{len(names)} 人未排班 — {'、'.join(names)}" if zh
-                   else f"All-hands day {label}: {len(names)} not rostered — {', '.join(names)}")
+        out.append(f"{ALL_HANDS_HEAD['zh']}{label}：{len(names)} 人未排班 — {'、'.join(names)}" if zh
+                   else f"{ALL_HANDS_HEAD['en']}{label}: {len(names)} not rostered — {', '.join(names)}")
     return out
+
+
+def _rule_off(result: RosterResult, person: Person, options: Sequence[_Instance], rules: RosterRules, zh: bool
+              ) -> str:
+    """Which of the person's rules keeps them off a day they could otherwise work, as the roster
+    stands: the days in a row around it, the campaign's hour cap, the rest after the evening
+    before; the rules in general when none of these alone does."""
+    mine = [a for a in result.assignments if a.person == person.name]
+    worked = {a.day for a in mine}
+    day = options[0].day
+    most = person.most_in_a_row(rules)
+    before = next((k for k in range(day) if day - 1 - k not in worked), day)
+    after = next((k for k in range(result.horizon_days - day - 1) if day + 1 + k not in worked),
+                 result.horizon_days - day - 1)
+    if most is not None and before + after + 1 > most:
+        return (f"最多连续上班 {most} 天（前后已连上 {before + after} 天）" if zh
+                else f"at most {most} days in a row ({before + after} worked around it)")
+    hours = sum(a.hours for a in mine)
+    cap = person.max_hours_total
+    if cap is not None and hours + min(i.hours for i in options) > cap + 1e-9:
+        return (f"活动最多小时 {cap:g}（已排 {hours:g} 小时）" if zh
+                else f"at most {cap:g} hours over the campaign ({hours:g} rostered)")
+    if all(any(a.start_hour_abs <= i.start_h < a.end_hour_abs + rules.min_rest_hours - 1e-9 for a in mine)
+           for i in options):
+        return (f"最短休息 {rules.min_rest_hours:g} 小时（前一晚的班次）" if zh
+                else f"the minimum rest of {rules.min_rest_hours:g} h (after the evening before)")
+    return "排班规则所限（休息、连续上班或工时）" if zh else "the rules (rest, days in a row or hours)"

@@ -425,7 +425,7 @@ class _Reader:
                 continue
             posts = {q for p in plan.staff if p.department == r.department for q in p.posts}
             if r.post and r.post not in posts:
-                self.add(row.cells["post"], "must_cover_post", severity="warning", post=r.post, dept=r.department,
+                self.add(row.cells["post"], "must_cover_post", severity="critical", post=r.post, dept=r.department,
                          posts=join(sorted(posts), self.lang))
             self._check_span(r, row, s)
         for d in plan.departments:

@@ -206,18 +206,27 @@ def _dept_order(plan: Plan, dept: str) -> int:
 
 
 def _unstaffed(plan: Plan, needs: list[Need], staff_posts: dict, vocab: dict) -> list[Problem]:
-    """Requirements no one on staff can work: typed rows, and model posts no staff post matches."""
+    """Requirements no one on staff can work: typed rows, and model posts no staff post matches.
+    Critical when the post is needed on the sale day: its peak there then has nobody, certainly."""
     lang = plan.lang
+    s = plan.settings
+    sale = (s.sale_day - s.start).days * 1440 if s.sale_day in s.days else None
+
+    def on_sale_day(spans_: tuple[tuple[int, int], ...] | None) -> bool:
+        return sale is not None and (spans_ is None or any(a < sale + 1440 and b > sale for a, b in spans_))
+
     out = []
     for n in needs:
         if n.post not in staff_posts.get(n.department, {}):
-            out.append(Problem(n.where, msg("req_unstaffed", lang, dept=n.department, post=n.post), "warning"))
+            grade = "critical" if (n.people or n.series) and on_sale_day(n.spans) else "warning"
+            out.append(Problem(n.where, msg("req_unstaffed", lang, dept=n.department, post=n.post), grade))
     taken = {n.series for n in needs}
     for p in plan.posts:
         key = f"warehouse:{p.post}"
         if key not in taken and (p.fixed or p.per_person):
             where = p.cells.get("post", plan.sheets.get("posts", ""))
-            out.append(Problem(where, msg("model_unstaffed", lang, post=p.post), "warning"))
+            out.append(Problem(where, msg("model_unstaffed", lang, post=p.post),
+                               "critical" if on_sale_day(None) else "warning"))
     if plan.service:
         for zh, en, source in SERVICE_POSTS.values():
             series = series_key(source)

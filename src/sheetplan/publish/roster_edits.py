@@ -362,7 +362,8 @@ def report(stored: Stored, depts: list[DeptEdits]) -> list[Problem]:
             day = min(len(stored.days) - 1, max(0, g.start_interval // per_day))
             where = grid_cell(r.grid, day, r.grid.header + 1)
             kind = None if g.shift_code else is_critical(r.priority, r.requirement, stored.interval_minutes, g.post,
-                                                         g.start_interval, g.end_interval, stored.sale_day)
+                                                         g.start_interval, g.end_interval, stored.sale_day,
+                                                         g.shortfall)
             text = (msg("rc_short_at", lang, dept=r.department, post=what, span=span, n=g.shortfall,
                         at=msg(f"crit_{kind}", lang)) if kind else
                     msg("rc_short", lang, dept=r.department, post=what, span=span, n=g.shortfall))
