@@ -337,7 +337,7 @@ def test_check_reports_warnings_and_strict_fails_on_them(fast_plan: Path, tmp_pa
     run = [sys.executable, "-m", "sheetplan", "check", str(path)]
     plain = subprocess.run(run, capture_output=True, text=True)
     strict = subprocess.run([*run, "--strict"], capture_output=True, text=True)
-    assert plain.returncode == 0 and "warning" in plain.stdout and "班次表为空" in plain.stderr
+    assert plain.returncode == 0 and "个提示" in plain.stdout and "班次表为空" in plain.stderr
     assert strict.returncode == 2
 
 
