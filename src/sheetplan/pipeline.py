@@ -376,10 +376,6 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
         gaps = [g for g in r.result.gaps if g.post == post]
         if not gaps:
             continue
-        iph = 60 // r.result.interval_minutes
-        hours = sum(g.shortfall * (g.end_interval - g.start_interval) for g in gaps) / iph
-        worst = max(gaps, key=lambda g: (g.shortfall, -g.start_interval))
-        span = format_span(worst.start_interval, worst.end_interval, r.result.interval_minutes, labels, lang)
         days = plan.settings.days
         sale = days.index(plan.settings.sale_day) if plan.settings.sale_day in days else None
         why = {g: kind for g in gaps
@@ -391,15 +387,13 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
             why = {g: k for g, k in why.items() if k != "must_cover"}
             if not gaps:
                 continue
-            hours = sum(g.shortfall * (g.end_interval - g.start_interval) for g in gaps) / iph
-            worst = max(gaps, key=lambda g: (g.shortfall, -g.start_interval))
-            span = format_span(worst.start_interval, worst.end_interval, r.result.interval_minutes, labels, lang)
+        hours, worst, span = _extent(gaps, r.result.interval_minutes, labels, lang)
         if why:  # say which (a must-cover window, the peak; else a deep gap) and how much of the gap is there
             kinds = [k for k in CRITICAL_KINDS if k in why.values()]
             kinds = [k for k in kinds if k != "deep"] or kinds  # "half empty" only when nothing graver is named
             why = {g: k for g, k in why.items() if k in kinds}
             at = _and([msg(f"crit_{k}", lang) for k in kinds], lang)
-            crit = sum(g.shortfall * (g.end_interval - g.start_interval) for g in why) / iph
+            crit = _extent(list(why), r.result.interval_minutes, labels, lang)[0]
             part = msg("roster_short_part", lang, crit=f"{crit:g}", at=at) if crit < hours else ""
             text = msg("roster_short_critical", lang, dept=r.department, post=post, at=at, hours=f"{hours:g}",
                        part=part, span=span, n=worst.shortfall)
@@ -421,18 +415,22 @@ def _window_problem(plan: Plan, r: DepartmentRoster, post: str, gaps: list[Gap])
     """The gaps of a post inside must-cover windows, at the 必保时段 row whose window holds the
     deepest of them (the department's window for every post when no row names the post)."""
     lang, minutes = plan.lang, r.result.interval_minutes
-    iph = 60 // minutes
-    hours = sum(g.shortfall * (g.end_interval - g.start_interval) for g in gaps) / iph
-    worst = max(gaps, key=lambda g: (g.shortfall, -g.start_interval))
+    hours, worst, span = _extent(gaps, minutes, plan.settings.day_labels, lang)
     minute = worst.start_interval * minutes
     rows = [w for w in plan.must_cover if w.department == r.department and w.post in (post, "")]
     held = [w for w in rows if any(a <= minute < b for a, b in spans(w, plan.settings) or ((0, minute + 1),))]
     row = (held or rows)[0] if rows else None
     where = (row.cells.get("post") or row.cells.get("department", "")) if row else plan.sheets.get("mustcover", "")
-    span = format_span(worst.start_interval, worst.end_interval, minutes, plan.settings.day_labels, lang)
     text = msg("roster_short_critical", lang, dept=r.department, post=post, at=msg("crit_must_cover", lang),
                hours=f"{hours:g}", part="", span=span, n=worst.shortfall)
     return Problem(where, text, "critical", r.department)
+
+
+def _extent(gaps: Sequence[Gap], minutes: int, labels: Sequence[str], lang: str) -> tuple[float, Gap, str]:
+    """Gaps of one post: their person-hours, the deepest (earliest first) and its span as text."""
+    hours = sum(g.shortfall * (g.end_interval - g.start_interval) for g in gaps) / (60 // minutes)
+    worst = max(gaps, key=lambda g: (g.shortfall, -g.start_interval))
+    return hours, worst, format_span(worst.start_interval, worst.end_interval, minutes, labels, lang)
 
 
 def _asked_at(needs: Sequence[Need], post: str, minute: int) -> str:
