@@ -136,6 +136,12 @@ def test_a_post_no_one_holds_is_critical_on_the_sale_day_and_heads_its_day(tmp_p
     _, read = check_plan(edited(src, tmp_path / "vacant2.xlsx", change))
     window = [p for p in read if p.where.startswith("Must-cover windows!B") and "Returns desk" in p.message]
     assert window and all(p.severity == "critical" for p in window)
+    from typer.testing import CliRunner
+
+    from sheetplan.cli import app
+
+    said = CliRunner().invoke(app, ["check", str(tmp_path / "vacant2.xlsx")]).output
+    assert "read the critical ones first" in said and not said.startswith("OK")  # never "OK" beside a critical
     typed = [p for p in pipeline.demand(plan).resolution.problems if "Returns desk" in p.message]
     assert [p.severity for p in typed] == ["critical", "warning"]  # 11-11 (the sale day), then 11-13
     care = rosters["Care"]
@@ -156,8 +162,8 @@ def test_a_deep_gap_on_the_sale_day_is_critical_and_cited_at_its_own_row() -> No
     assert is_critical({}, req, 60, "chat", 20, 22, 1, short=29) is None  # not the sale day
     needs = [Need("d", "pack", "warehouse:pack", 0, None, "Duty requirements!A5"),
              Need("d", "pack", None, 2, ((600, 840),), "Duty requirements!A8")]
-    assert pipeline._asked_at(needs, "pack", 900) == "Duty requirements!A5"
-    assert pipeline._asked_at(needs, "pack", 700) == "Duty requirements!A5"  # the first row that holds it
+    assert pipeline._asked_at(needs, "pack", 900) == "Duty requirements!A5"  # outside the typed window
+    assert pipeline._asked_at(needs, "pack", 700) == "Duty requirements!A8"  # the typed row whose window holds it
     assert pipeline._asked_at(needs[1:], "pack", 900) == "Duty requirements!A8"
 
 
@@ -184,3 +190,20 @@ def test_an_all_hands_miss_names_the_rule_and_reaches_the_check_sheet(tmp_path: 
     found = [p for p in problems if p.where == cell]
     assert found and found[0].message.startswith("Design: All-hands day")
     assert f"{chosen[0]} (at most 2 days in a row" in found[0].message
+
+
+def test_a_gap_is_graded_hour_by_hour_not_as_one_run() -> None:
+    """A helper's re-attack: a run short by one from 11-10 to 11-12 counted all its hours as the
+    sale-day peak's, and a must-cover window claimed the whole run around it."""
+    from sheetplan.calc.roster import Gap
+    from sheetplan.calc.roster_days import graded
+
+    req = {"desk": [3] * 72}  # one short of three: not half empty
+    req["desk"][30] = 4  # the sale day's (day 1) peak at 06:00
+    prio = {"desk": [1.0] * 72}
+    prio["desk"][40] = prio["desk"][41] = 2.0  # a must-cover window, 11-11 16:00-18:00
+    pieces = graded([Gap("desk", 8, 64, 1)], prio, req, 60, 1)
+    kinds = {(g.start_interval, g.end_interval): k for g, k in pieces}
+    assert kinds == {(8, 24): None, (24, 30): None, (30, 31): "peak", (31, 40): None, (40, 42): "must_cover",
+                     (42, 48): None, (48, 64): None}
+    assert graded([Gap("desk", 44, 46, 1, "D")], prio, req, 60, 1) == [(Gap("desk", 44, 46, 1, "D"), None)]

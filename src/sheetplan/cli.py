@@ -167,7 +167,11 @@ def check(
     if errors or (strict and warned):
         err.print(_counted(problems, said), highlight=False)
         raise typer.Exit(2)
-    out.print(_said("cli_check_ok", said, counted=f" ({_counted(problems, said)})" if warned else ""), highlight=False)
+    if any(p.severity == "critical" for p in problems):  # not "OK" beside a critical problem
+        out.print(_said("cli_check_critical", said, counted=_counted(problems, said)), highlight=False)
+    else:
+        out.print(_said("cli_check_ok", said, counted=f" ({_counted(problems, said)})" if warned else ""),
+                  highlight=False)
 
 
 @app.command(short_help="build the plan output and one workbook per department")
@@ -259,9 +263,12 @@ def check_roster(
         for person, day, before, after in d.changes:
             out.print(f"  {day} {person}: {before or '—'} → {after or '—'}", highlight=False)
     errors = [p for p in problems if p.severity == "error"]
-    short = sum(len(d.audit.gaps) for d in depts if d.audit)
-    out.print((f"{len(errors)} 处违反规则，{short} 处缺人" if zh
-               else f"{len(errors)} rule(s) broken, {short} gap(s)"), highlight=False)
+    reading = {id(p) for d in depts for p in d.problems}
+    gaps = [p for p in problems if p.severity != "error" and id(p) not in reading]
+    crit = sum(p.severity == "critical" for p in gaps)
+    short = len(gaps)
+    out.print((f"{len(errors)} 处违反规则，{short} 处缺人（其中 {crit} 处严重）" if zh
+               else f"{len(errors)} rule(s) broken, {short} gap(s), {crit} of them critical"), highlight=False)
     if errors or (strict and short):
         raise typer.Exit(2)
 

@@ -26,7 +26,7 @@ from .calc.labour import Pay, roster_pay
 from .calc.outreach import calls_per_caller_per_day
 from .calc.products import ProductPlan, StockRules, TierRules, plan_products
 from .calc.roster import FixedAssignment, Gap
-from .calc.roster_days import CRITICAL_KINDS, critical, day_worst
+from .calc.roster_days import CRITICAL_KINDS, day_worst, graded
 from .calc.roster_design import ALL_HANDS_HEAD
 from .calc.roster_explain import Idle, format_span, structural_idle
 from .calc.shares import ShareTable, share_table
@@ -378,8 +378,9 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
             continue
         days = plan.settings.days
         sale = days.index(plan.settings.sale_day) if plan.settings.sale_day in days else None
-        why = {g: kind for g in gaps
-               if (kind := critical(r, post, g.start_interval, g.end_interval, sale, g.shortfall))}
+        pieces = graded(gaps, r.priority, r.requirement, r.result.interval_minutes, sale)
+        gaps = [g for g, _ in pieces]
+        why = {g: kind for g, kind in pieces if kind}
         window = [g for g, k in why.items() if k == "must_cover"]
         if window:  # a must-cover window's gap is read at the window's own row, apart from the rest
             out.append(_window_problem(plan, r, post, window))
@@ -388,13 +389,12 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
             if not gaps:
                 continue
         hours, worst, span = _extent(gaps, r.result.interval_minutes, labels, lang)
-        if why:  # say which (a must-cover window, the peak; else a deep gap) and how much of the gap is there
+        if why:  # say which (the peak, half-empty sale-day hours) and how much of the gap is there
             kinds = [k for k in CRITICAL_KINDS if k in why.values()]
-            kinds = [k for k in kinds if k != "deep"] or kinds  # "half empty" only when nothing graver is named
-            why = {g: k for g, k in why.items() if k in kinds}
             at = _and([msg(f"crit_{k}", lang) for k in kinds], lang)
             crit = _extent(list(why), r.result.interval_minutes, labels, lang)[0]
-            part = msg("roster_short_part", lang, crit=f"{crit:g}", at=at) if crit < hours else ""
+            there = at if len(kinds) == 1 else msg("crit_these", lang)
+            part = msg("roster_short_part", lang, crit=f"{crit:g}", at=there) if crit < hours else ""
             text = msg("roster_short_critical", lang, dept=r.department, post=post, at=at, hours=f"{hours:g}",
                        part=part, span=span, n=worst.shortfall)
         else:
@@ -434,11 +434,13 @@ def _extent(gaps: Sequence[Gap], minutes: int, labels: Sequence[str], lang: str)
 
 
 def _asked_at(needs: Sequence[Need], post: str, minute: int) -> str:
-    """The row that asked for a post at a minute of the campaign (a typed row whose span holds
-    it, else the post's first row): a gap is cited where its requirement was typed."""
+    """The row that asked for a post at a minute of the campaign: a typed row whose window holds
+    it, else a row asking every day (a model series), else the post's first row — a gap is cited
+    where its requirement was typed, not at an every-day row that happens to come first."""
     rows = [n for n in needs if n.post == post]
-    held = [n for n in rows if n.spans is None or any(a <= minute < b for a, b in n.spans)]
-    return (held or rows)[0].where if rows else ""
+    typed = [n for n in rows if n.spans is not None and any(a <= minute < b for a, b in n.spans)]
+    every = [n for n in rows if n.spans is None]
+    return (typed or every or rows)[0].where if rows else ""
 
 
 def _and(items: list[str], lang: str) -> str:

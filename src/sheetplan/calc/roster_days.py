@@ -13,11 +13,12 @@ share of the day's chats are answered within the target time), next to the targe
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .campaign_service import ServicePlan
 from .department_roster import DepartmentRoster
 from .roster_cover import gap_cost
+from .roster_model import Gap
 
 
 @dataclass(frozen=True)
@@ -93,19 +94,14 @@ def _prio(priority: Mapping[str, Sequence[float]], post: str, t: int) -> float:
 CRITICAL_KINDS = ("must_cover", "peak", "deep")
 
 
-def critical(dr: DepartmentRoster, post: str, start: int, end: int, sale_day: int | None, short: int = 0
-             ) -> str | None:
-    """Why a gap of ``short`` people over ``[start, end)`` must be read first, or None:
-    "must_cover" (inside a must-cover window), "peak" (at the sale day's busiest interval of
-    that post) or "deep" (on the sale day, half or more of the post's seats empty: a department
-    head reads 18 of 29 agents missing at 20:00 before one missing at a one-person post's peak)."""
-    return is_critical(dr.priority, dr.requirement, dr.result.interval_minutes, post, start, end, sale_day, short)
-
-
 def is_critical(priority: Mapping[str, Sequence[float]], requirement: Mapping[str, Sequence[int]],
                 interval_minutes: int, post: str, start: int, end: int, sale_day: int | None, short: int = 0
                 ) -> str | None:
-    """:func:`critical` from the figures alone (a published roster re-read has no DepartmentRoster)."""
+    """Why a gap of ``short`` people over ``[start, end)`` must be read first, or None:
+    "must_cover" (inside a must-cover window), "peak" (at the sale day's busiest interval of
+    that post) or "deep" (on the sale day, half or more of the post's seats empty: a department
+    head reads 18 of 29 agents missing at 20:00 before one missing at a one-person post's peak).
+    From the figures alone: the build and a published roster re-read grade alike (see :func:`graded`)."""
     if any(_prio(priority, post, t) > 1 for t in range(start, end)):
         return "must_cover"
     if sale_day is None:
@@ -119,3 +115,25 @@ def is_critical(priority: Mapping[str, Sequence[float]], requirement: Mapping[st
     if any(req[t] == max(day) for t in on_sale):
         return "peak"
     return "deep" if any(req[t] > 0 and 2 * short >= req[t] for t in on_sale) else None
+
+
+def graded(gaps: Sequence[Gap], priority: Mapping[str, Sequence[float]], requirement: Mapping[str, Sequence[int]],
+           interval_minutes: int, sale_day: int | None) -> list[tuple[Gap, str | None]]:
+    """The gaps cut where their grade changes (:func:`is_critical`, interval by interval) and at
+    midnight: a run short by one from 11-10 to 11-12 is critical only for its sale-day part, and
+    a must-cover window claims only the hours inside it. Per-shift gaps keep their grade (none)."""
+    per_day = 24 * 60 // interval_minutes
+    out: list[tuple[Gap, str | None]] = []
+    for g in gaps:
+        if g.shift_code:
+            out.append((g, None))
+            continue
+        start, key = g.start_interval, None
+        for t in range(g.start_interval, g.end_interval + 1):
+            now = None if t == g.end_interval else (t // per_day, is_critical(
+                priority, requirement, interval_minutes, g.post, t, t + 1, sale_day, g.shortfall))
+            if t > g.start_interval and now != key:
+                out.append((replace(g, start_interval=start, end_interval=t), key[1] if key else None))
+                start = t
+            key = now
+    return out

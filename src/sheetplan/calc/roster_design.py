@@ -141,8 +141,8 @@ def all_hands_lines(result: RosterResult, people: Mapping[str, Person], shifts: 
 def _rule_off(result: RosterResult, person: Person, options: Sequence[_Instance], rules: RosterRules, zh: bool
               ) -> str:
     """Which of the person's rules keeps them off a day they could otherwise work, as the roster
-    stands: the days in a row around it, the campaign's hour cap, the rest after the evening
-    before; the rules in general when none of these alone does."""
+    stands: the days in a row around it, the campaign's hour cap, the rest next to their shifts
+    before and after; the rules in general when none of these alone does."""
     mine = [a for a in result.assignments if a.person == person.name]
     worked = {a.day for a in mine}
     day = options[0].day
@@ -152,14 +152,15 @@ def _rule_off(result: RosterResult, person: Person, options: Sequence[_Instance]
                  result.horizon_days - day - 1)
     if most is not None and before + after + 1 > most:
         return (f"最多连续上班 {most} 天（前后已连上 {before + after} 天）" if zh
-                else f"at most {most} days in a row ({before + after} worked around it)")
+                else f"at most {most} day{'s' if most != 1 else ''} in a row ({before + after} worked around it)")
     hours = sum(a.hours for a in mine)
     cap = person.max_hours_total
     if cap is not None and hours + min(i.hours for i in options) > cap + 1e-9:
         return (f"活动最多小时 {cap:g}（已排 {hours:g} 小时）" if zh
                 else f"at most {cap:g} hours over the campaign ({hours:g} rostered)")
-    if all(any(a.start_hour_abs <= i.start_h < a.end_hour_abs + rules.min_rest_hours - 1e-9 for a in mine)
-           for i in options):
-        return (f"最短休息 {rules.min_rest_hours:g} 小时（前一晚的班次）" if zh
-                else f"the minimum rest of {rules.min_rest_hours:g} h (after the evening before)")
+    rest = rules.min_rest_hours - 1e-9
+    if all(any(a.start_hour_abs <= i.start_h < a.end_hour_abs + rest or i.start_h <= a.start_hour_abs < i.end_h + rest
+               for a in mine) for i in options):
+        return (f"最短休息 {rules.min_rest_hours:g} 小时（与前后的班次之间）" if zh
+                else f"the minimum rest of {rules.min_rest_hours:g} h (next to their shifts before and after)")
     return "排班规则所限（休息、连续上班或工时）" if zh else "the rules (rest, days in a row or hours)"

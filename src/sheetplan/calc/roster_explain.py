@@ -472,12 +472,14 @@ def explain(
                     continue  # "about 0 shifts closes the gap": the re-search's doing, not the design's
                 text_zh, text_en = design_text(text_zh, text_en, res2, run.post, run.start, run.end)
             if zh:
-                effect = "可消除该缺口" if after == 0 else f"，缺口可降至 {after / iph:g} 人·小时"
-                clauses.append(f"或{text_zh}{effect}）")
+                effect = "可消除该缺口" if after == 0 else f"缺口可降至 {after / iph:g} 人·小时"
+                # "（当前 11 小时，改为 8 小时" takes a comma before its effect; "…上限（" does not
+                clauses.append(f"或{text_zh}{'' if text_zh.endswith('（') else '，'}{effect}）"
+                               if after else f"或{text_zh}{effect}）")
             else:
                 effect = ("the gap closes" if after == 0
                           else f"the gap falls to {after / iph:g} person-hours")
-                clauses.append(f"or {text_en} {effect})")
+                clauses.append(f"or {text_en}{'' if text_en.endswith('(') else ' '}{effect})")
         qualified = _qualified(run, people, instances)
         peak = max(int(requirement[run.post][t]) for t in range(run.start, run.end))
         if qualified < peak:

@@ -1,7 +1,7 @@
 """Which department a warning is about, so each department's workbook can carry its own 检查结果.
 
 A warning names a sheet and cell; the row says whose it is: a staff row, a requirement row, a
-duty or department row names its department, a fixed shift or a wish row names a person (of one
+duty, department or must-cover row names its department, a fixed shift or a wish row names a person (of one
 department), a shift row open to one department only is that department's. A warning the
 computation found at a sheet rather than a row (a roster's gap, a roster that could not be
 made) carries its department itself (``Problem.department``). The rest — a setting, the
@@ -36,7 +36,7 @@ def row_owners(plan: Plan) -> dict[tuple[str, int], set[str]]:
         for place in rows:
             out.setdefault(place, set()).update(d for d in depts if d)  # type: ignore[arg-type]
 
-    for rows in (plan.staff, plan.requirements, plan.duties, plan.departments):
+    for rows in (plan.staff, plan.requirements, plan.duties, plan.departments, plan.must_cover):
         for r in rows:
             own(getattr(r, "cells", None) or {}, [r.department])
     for rows in (plan.fixed, plan.requests):

@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 
 from ..calc.roster import Person
 from ..calc.roster_audit import Audit, Breach, Edited, audit
-from ..calc.roster_days import is_critical
+from ..calc.roster_days import graded
 from ..calc.roster_explain import format_span
 from ..messages import msg
 from ..plan import model as m
@@ -354,16 +354,14 @@ def report(stored: Stored, depts: list[DeptEdits]) -> list[Problem]:
             out.append(Problem(b.where or d.roster.grid.sheet, breach_text(b, d.roster.department, lang), "error"))
         r = d.roster
         per_day = 24 * 60 // stored.interval_minutes
-        for g in d.audit.gaps:
+        for g, kind in graded(d.audit.gaps, r.priority, r.requirement, stored.interval_minutes, stored.sale_day):
             span = format_span(g.start_interval, g.end_interval, stored.interval_minutes, stored.days, lang)
             what = f"{g.post}·{g.shift_code}" if g.shift_code else g.post
-            # at the day's column header of the grid, graded as the build grades it (must-cover
-            # window or the sale day's peak: critical)
+            # at the day's column header of the grid, graded as the build grades it (a must-cover
+            # window, the sale day's peak, half its seats or more empty that day: critical), each
+            # gap cut where its grade changes and at midnight
             day = min(len(stored.days) - 1, max(0, g.start_interval // per_day))
             where = grid_cell(r.grid, day, r.grid.header + 1)
-            kind = None if g.shift_code else is_critical(r.priority, r.requirement, stored.interval_minutes, g.post,
-                                                         g.start_interval, g.end_interval, stored.sale_day,
-                                                         g.shortfall)
             text = (msg("rc_short_at", lang, dept=r.department, post=what, span=span, n=g.shortfall,
                         at=msg(f"crit_{kind}", lang)) if kind else
                     msg("rc_short", lang, dept=r.department, post=what, span=span, n=g.shortfall))
