@@ -372,12 +372,12 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
     out = []
     labels = plan.settings.day_labels
     needs = dem.resolution.of(r.department)
+    days = plan.settings.days
+    sale = days.index(plan.settings.sale_day) if plan.settings.sale_day in days else None
     for post in r.requirement:
         gaps = [g for g in r.result.gaps if g.post == post]
         if not gaps:
             continue
-        days = plan.settings.days
-        sale = days.index(plan.settings.sale_day) if plan.settings.sale_day in days else None
         pieces = graded(gaps, r.priority, r.requirement, r.result.interval_minutes, sale)
         gaps = [g for g, _ in pieces]
         why = {g: kind for g, kind in pieces if kind}
@@ -418,7 +418,7 @@ def _window_problem(plan: Plan, r: DepartmentRoster, post: str, gaps: list[Gap])
     hours, worst, span = _extent(gaps, minutes, plan.settings.day_labels, lang)
     minute = worst.start_interval * minutes
     rows = [w for w in plan.must_cover if w.department == r.department and w.post in (post, "")]
-    held = [w for w in rows if any(a <= minute < b for a, b in spans(w, plan.settings) or ((0, minute + 1),))]
+    held = [w for w in rows if (s := spans(w, plan.settings)) is None or any(a <= minute < b for a, b in s)]
     row = (held or rows)[0] if rows else None
     where = (row.cells.get("post") or row.cells.get("department", "")) if row else plan.sheets.get("mustcover", "")
     text = msg("roster_short_critical", lang, dept=r.department, post=post, at=msg("crit_must_cover", lang),

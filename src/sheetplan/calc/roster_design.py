@@ -113,16 +113,16 @@ def all_hands_lines(result: RosterResult, people: Mapping[str, Person], shifts: 
                     day_labels: Sequence[str] | None, lang: str, rules: RosterRules | None = None) -> list[str]:
     """One sentence per all-hands day someone is off, naming each person and why — the rule
     that keeps them off, read from the roster itself (days in a row, hours over the campaign,
-    rest after the evening before) where one does."""
+    rest next to their shifts) where one does."""
     zh = lang == "zh"
     by_day: dict[int, list[str]] = {}
     instances = shift_instances(shifts, result.horizon_days, result.interval_minutes)
     for name, day in result.all_hands_off:
         person = people[name]
-        reasons = {block_reason(person, i) for i in instances if i.day == day}
+        blocks = [(i, block_reason(person, i)) for i in instances if i.day == day]
+        reasons = {why for _, why in blocks}
         if None in reasons:
-            why = _rule_off(result, person, [i for i in instances if i.day == day and block_reason(person, i) is None],
-                            rules or RosterRules(), zh)
+            why = _rule_off(result, person, [i for i, why in blocks if why is None], rules or RosterRules(), zh)
         elif "unavailable" in reasons:
             why = "不可上班" if zh else "unavailable"
         elif "window" in reasons:

@@ -473,9 +473,9 @@ def explain(
                 text_zh, text_en = design_text(text_zh, text_en, res2, run.post, run.start, run.end)
             if zh:
                 effect = "可消除该缺口" if after == 0 else f"缺口可降至 {after / iph:g} 人·小时"
-                # "（当前 11 小时，改为 8 小时" takes a comma before its effect; "…上限（" does not
-                clauses.append(f"或{text_zh}{'' if text_zh.endswith('（') else '，'}{effect}）"
-                               if after else f"或{text_zh}{effect}）")
+                # "（当前 11 小时，改为 8 小时" takes a comma before "缺口可降至"; "…上限（" does not
+                comma = "，" if after and not text_zh.endswith("（") else ""
+                clauses.append(f"或{text_zh}{comma}{effect}）")
             else:
                 effect = ("the gap closes" if after == 0
                           else f"the gap falls to {after / iph:g} person-hours")
