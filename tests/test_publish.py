@@ -360,3 +360,51 @@ def test_check_roster_grades_a_gap_as_the_build_did(published: Path, demo_result
     midnight = next(p for p in problems if "11-11 00:00" in p.message)
     assert midnight.severity == "critical" and str(midnight).startswith(f"排班-客服部!E{header}")
     assert next(p for p in problems if "11-11 12:00" in p.message).severity == "warning"
+
+
+def test_check_roster_sees_posts_no_one_holds_and_all_hands_days(tmp_path: Path) -> None:
+    """A re-check read only the grid: a post the department needs and no one holds was not there
+    (a department with nobody on a post re-checked as covered), nor an all-hands day someone's
+    shift was taken off by hand. Both come back, graded as the build graded them, and counted
+    apart: a gap is a gap, an all-hands day a reminder."""
+    from plan_edit import append, header, rename
+    from typer.testing import CliRunner
+
+    from sheetplan.cli import app
+    from sheetplan.plan.reader import read_plan
+    from sheetplan.publish.roster_edits import findings
+    from sheetplan.render.template import write_example
+
+    path = write_example(tmp_path / "shop.xlsx", "en")
+    wb = openpyxl.load_workbook(path)
+    rename(wb, RENAMED)
+    append(wb["Duty requirements"], {"Department": "Care team", "Post": "Returns desk", "People": 1,
+                                     "Dates": "11-11", "Start": "10:00", "End": "14:00"})
+    ws = wb["Departments"]
+    col = header(ws)["All-hands dates"]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "Front Desk")
+    ws.cell(row, col).value = "11-11"
+    wb.save(path)
+    plan = read_plan(path)
+    results = compute(plan)
+    build_plan(plan, tmp_path / "out", "shop", results)
+    care = findings(*check(tmp_path / "out" / "shop-Care_team.xlsx"))
+    vacant = [p for p in care.gaps if "Returns desk" in p.message]
+    assert len(vacant) == 1 and vacant[0].severity == "critical" and "4 required person-hours" in vacant[0].message
+    assert care.critical >= 1
+    front = tmp_path / "out" / "shop-Front_Desk.xlsx"
+    stored, depts = check(front)
+    assert not [p for p in report(stored, depts) if "all-hands" in p.message]  # the build rostered everyone
+    sale = stored.days.index("11-11")
+    wb = openpyxl.load_workbook(front)
+    grid = depts[0].roster.grid
+    ws = wb[grid.sheet]
+    person, row = next((n, r) for n, r in depts[0].rows.items()
+                       if ws.cell(r, depts[0].cols[sale]).value)
+    ws.cell(row, depts[0].cols[sale]).value = "off"
+    wb.save(tmp_path / "front-edited.xlsx")
+    found = findings(*check(tmp_path / "front-edited.xlsx"))
+    said = [p for p in found.problems if "all-hands day 11-11" in p.message]
+    assert len(said) == 1 and person in said[0].message and said[0] not in found.gaps
+    out = CliRunner().invoke(app, ["check-roster", str(tmp_path / "front-edited.xlsx")]).output
+    assert "all-hands day 11-11" in out and f"{len(found.gaps)} gap(s)" in out

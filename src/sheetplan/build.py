@@ -405,7 +405,7 @@ def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], shee
             write_labour(book, sheets[label("sheet_labour", lang, dept=r.department)], plan, r,
                          labour_of.get(r.department, []), to_roster.pay_rules(plan))
         kept.append(stored_roster(r, grid, rules, to_roster.shift_cover(plan, r.department), contacts,
-                                  sorted(decided.get(r.department, ()))))
+                                  sorted(decided.get(r.department, ())), to_roster.all_hands_days(plan, r.department)))
     s = plan.settings
     # every workbook of the set says how many hand-edit decisions each department carries, so a
     # later --keep-edits that leaves one out says so instead of rostering them afresh in silence

@@ -245,7 +245,7 @@ def check_roster(
 ) -> None:
     """Re-check a published roster workbook after hand edits: every broken rule and every post left
     short, naming cells; and what changed since it was published. Exit 2 when a rule is broken."""
-    from .publish.roster_edits import RosterFileError, report
+    from .publish.roster_edits import RosterFileError, findings
     from .publish.roster_edits import check as check_edits
 
     try:  # through the plan reader's guards: a missing file, a folder, a FIFO, a bomb → one line
@@ -253,8 +253,8 @@ def check_roster(
     except RosterFileError as e:
         err.print(str(e), highlight=False, markup=False)
         raise typer.Exit(2) from None
-    problems = report(stored, depts)
-    _report(problems, stored.lang)
+    found = findings(stored, depts)
+    _report(found.problems, stored.lang)
     zh = stored.lang == "zh"
     for d in depts:
         n = len(d.changes)
@@ -262,11 +262,7 @@ def check_roster(
                    else f"{d.roster.department}: {n} change(s) since published"), highlight=False)
         for person, day, before, after in d.changes:
             out.print(f"  {day} {person}: {before or '—'} → {after or '—'}", highlight=False)
-    errors = [p for p in problems if p.severity == "error"]
-    reading = {id(p) for d in depts for p in d.problems}
-    gaps = [p for p in problems if p.severity != "error" and id(p) not in reading]
-    crit = sum(p.severity == "critical" for p in gaps)
-    short = len(gaps)
+    errors, short, crit = found.errors, len(found.gaps), found.critical
     out.print((f"{len(errors)} 处违反规则，{short} 处缺人（其中 {crit} 处严重）" if zh
                else f"{len(errors)} rule(s) broken, {short} gap(s), {crit} of them critical"), highlight=False)
     if errors or (strict and short):

@@ -58,6 +58,20 @@ class Audit:
     hours: dict[str, float]  # per person
 
 
+def off_yet_free(edited: Sequence[Edited], people: Sequence[Person], shifts: Sequence[ShiftTemplate],
+                 days: Sequence[int], horizon_days: int, interval_minutes: int = 60) -> dict[int, list[str]]:
+    """Per all-hands day, who has no shift starting that day although one of their shift
+    templates is open to them (their type, availability, lending window, hours): an edit that
+    took someone off such a day is said again, not only by the build that published it."""
+    on = {(e.person, e.day) for e in edited}
+    by_day = defaultdict(list)
+    for i in shift_instances(shifts, horizon_days, interval_minutes):
+        by_day[i.day].append(i)
+    return {d: names for d in sorted(set(days))
+            if (names := [p.name for p in people if (p.name, d) not in on
+                          and any(block_reason(p, i) is None for i in by_day.get(d, ()))])}
+
+
 def audit(
     edited: Sequence[Edited], people: Sequence[Person], shifts: Sequence[ShiftTemplate],
     requirement: Mapping[str, Sequence[int]], horizon_days: int, rules: RosterRules,

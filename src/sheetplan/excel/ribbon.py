@@ -131,9 +131,9 @@ TEXT: dict[str, tuple[str, str]] = {
                               "Click a location to go to the cell; press Check roster again when fixed"),
     "roster_ok": ("排班复核通过：{changes} 处改动，没有违反规则，没有缺人。",
                   "Roster checked: {changes} change(s), no rule broken, nothing short."),
-    "roster_found": ("排班复核：{changes} 处改动，{errors} 处违反规则，{gaps} 处缺人，已列在「{sheet}」表中。",
-                     "Roster check: {changes} change(s), {errors} rule(s) broken, {gaps} gap(s), listed on the "
-                     "'{sheet}' sheet."),
+    "roster_found": ("排班复核：{changes} 处改动，{errors} 处违反规则，{gaps} 处缺人（其中 {critical} 处严重），已列在「{sheet}」表中。",
+                     "Roster check: {changes} change(s), {errors} rule(s) broken, {gaps} gap(s) ({critical} of them "
+                     "critical), listed on the '{sheet}' sheet."),
 }
 
 ACTIONS: dict[str, tuple[str, str]] = {
@@ -383,7 +383,7 @@ def _check(book: PlanBook) -> str:
 
 
 def _check_roster(book: PlanBook) -> str:
-    from ..publish.roster_edits import NotARoster, RosterFileError, check, report
+    from ..publish.roster_edits import NotARoster, RosterFileError, check, findings
 
     lang = book.ui_language()
     with tempfile.TemporaryDirectory(prefix="sheetplan-", ignore_cleanup_errors=True) as d:
@@ -401,9 +401,10 @@ def _check_roster(book: PlanBook) -> str:
             book.alert(message, _title(lang), True)
             return message
         lang = stored.lang
-        problems = report(stored, depts)
+        found = findings(stored, depts)
+        problems = found.problems
         changes = sum(len(x.changes) for x in depts)
-        errors = [p for p in problems if p.severity == "error"]
+        errors = found.errors
         if not problems:
             replace_sheets(book, {CHECK}, [])
             message = text("roster_ok", lang, changes=changes)
@@ -411,7 +412,7 @@ def _check_roster(book: PlanBook) -> str:
             _write_issues(book, Reading(None, problems, lang), work,
                           title=("title_roster_check", "subtitle_roster_check"))
             message = text("roster_found", lang, changes=changes, errors=len(errors),
-                           gaps=len(problems) - len(errors), sheet=text("sheet_issues", lang))
+                           gaps=len(found.gaps), critical=found.critical, sheet=text("sheet_issues", lang))
         book.alert(message, _title(lang), bool(errors))
         return message
 

@@ -28,8 +28,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from ..calc.roster import Person
-from ..calc.roster_audit import Audit, Breach, Edited, audit
-from ..calc.roster_days import graded
+from ..calc.roster_audit import Audit, Breach, Edited, audit, off_yet_free
+from ..calc.roster_days import graded, is_critical
 from ..calc.roster_explain import format_span
 from ..messages import msg
 from ..plan import model as m
@@ -341,11 +341,35 @@ def breach_text(b: Breach, department: str, lang: str) -> str:
     return msg(f"rb_{b.rule}", lang, name=b.person, dept=department, **detail)
 
 
+@dataclass
+class Findings:
+    """What a re-check found, in the order it is shown, and which of it is cover left short: the
+    counts a planner reads (rules broken, gaps, critical ones) come from here, not from guessing
+    by severity (a reading warning or an all-hands day is no gap)."""
+
+    problems: list[Problem]
+    gaps: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def critical(self) -> int:
+        return sum(p.severity == "critical" for p in self.gaps)
+
+
 def report(stored: Stored, depts: list[DeptEdits]) -> list[Problem]:
     """Every finding, naming its cell, in the roster's language: reading problems, broken rules,
-    then the cover left short."""
+    then the cover left short, posts no one holds and all-hands days someone is off."""
+    return findings(stored, depts).problems
+
+
+def findings(stored: Stored, depts: list[DeptEdits]) -> Findings:
+    """:func:`report`, with the gaps told apart."""
     lang = stored.lang
     out: list[Problem] = []
+    gaps: list[Problem] = []
     for d in depts:
         out += d.problems
         if d.audit is None:
@@ -354,6 +378,7 @@ def report(stored: Stored, depts: list[DeptEdits]) -> list[Problem]:
             out.append(Problem(b.where or d.roster.grid.sheet, breach_text(b, d.roster.department, lang), "error"))
         r = d.roster
         per_day = 24 * 60 // stored.interval_minutes
+        short: list[Problem] = []
         for g, kind in graded(d.audit.gaps, r.priority, r.requirement, stored.interval_minutes, stored.sale_day):
             span = format_span(g.start_interval, g.end_interval, stored.interval_minutes, stored.days, lang)
             what = f"{g.post}·{g.shift_code}" if g.shift_code else g.post
@@ -365,8 +390,44 @@ def report(stored: Stored, depts: list[DeptEdits]) -> list[Problem]:
             text = (msg("rc_short_at", lang, dept=r.department, post=what, span=span, n=g.shortfall,
                         at=msg(f"crit_{kind}", lang)) if kind else
                     msg("rc_short", lang, dept=r.department, post=what, span=span, n=g.shortfall))
-            out.append(Problem(where, text, "critical" if kind else "warning"))
+            short.append(Problem(where, text, "critical" if kind else "warning"))
+        short += _vacant(stored, r)
+        gaps += short
+        out += short + _all_hands(stored, d)
+    return Findings(out, gaps)
+
+
+def _vacant(stored: Stored, r: StoredRoster) -> list[Problem]:
+    """The posts no one in the department holds, graded as the build grades them (critical when
+    the sale day needs them), at the grid's header: the edits cannot change them, but a re-check
+    that left them out would read as a department covered."""
+    lang, iph = stored.lang, 60 // stored.interval_minutes
+    per_day = 24 * iph
+    out = []
+    for post, req in sorted(r.vacant.items()):
+        needed = [t for t, v in enumerate(req) if v > 0]
+        if not needed:
+            continue
+        kind = is_critical(r.priority, r.vacant, stored.interval_minutes, post, 0, len(req), stored.sale_day,
+                           max(req))
+        day = stored.sale_day if kind and stored.sale_day is not None else needed[0] // per_day
+        hours = f"{sum(req) / iph:g}"
+        text = (msg("rc_vacant_at", lang, dept=r.department, post=post, hours=hours, at=msg(f"crit_{kind}", lang))
+                if kind else msg("rc_vacant", lang, dept=r.department, post=post, hours=hours))
+        where = grid_cell(r.grid, min(len(stored.days) - 1, day), r.grid.header + 1)
+        out.append(Problem(where, text, "critical" if kind else "warning"))
     return out
+
+
+def _all_hands(stored: Stored, d: DeptEdits) -> list[Problem]:
+    """Each all-hands day someone who could work has no shift (as the build says it)."""
+    r, lang = d.roster, stored.lang
+    off = off_yet_free(d.edited, r.people, r.shifts, r.all_hands, len(stored.days), stored.interval_minutes)
+    sep = "、" if lang == "zh" else ", "
+    return [Problem(grid_cell(r.grid, day, r.grid.header + 1),
+                    msg("rc_all_hands", lang, dept=r.department, day=stored.days[day], n=len(names),
+                        names=sep.join(names)), "warning")
+            for day, names in off.items()]
 
 
 Decided = dict[tuple[str, dt.date], tuple[str, str]]  # (person, date) -> (cell, 'post·code' or '' for a day off)

@@ -45,6 +45,10 @@ class StoredRoster:
     # (person, day) of the cells hand edits decided when this roster was built (--keep-edits): the
     # next --keep-edits keeps them as decisions too, unless they are edited again
     decided: list[tuple[str, int]] = field(default_factory=list)
+    # posts the plan needs that no one here holds (post -> requirement per interval): not in the
+    # grid, so check-roster would otherwise count a department with nobody on a post as covered
+    vacant: dict[str, list[int]] = field(default_factory=dict)
+    all_hands: list[int] = field(default_factory=list)  # 全员在岗 days (indices): who is off is said again
 
 
 @dataclass
@@ -173,6 +177,10 @@ def _consistent(s: Stored) -> None:
             raise ValueError(f"{r.department}: shift cover out of range")
         if any(len(v) != n or not all(math.isfinite(w) and w > 0 for w in v) for v in r.priority.values()):
             raise ValueError(f"{r.department}: must-cover weights of the wrong length or not positive")
+        if any(len(v) != n or min(v, default=0) < 0 for v in r.vacant.values()):
+            raise ValueError(f"{r.department}: requirement of a vacant post of the wrong length")
+        if any(not 0 <= day < len(s.days) for day in r.all_hands):
+            raise ValueError(f"{r.department}: an all-hands day out of range")
         if any(person not in names or not 0 <= day < len(s.days) for person, day in r.decided):
             raise ValueError(f"{r.department}: a decided cell out of range")
         if r.grid.header < 0 or r.grid.first_col < 1:
@@ -180,8 +188,10 @@ def _consistent(s: Stored) -> None:
 
 
 def stored_roster(dr: DepartmentRoster, grid: GridPlace, rules: RosterRules, shift_cover: Sequence[ShiftCover],
-                  contacts: dict[str, dict[str, str]], decided: Sequence[tuple[str, int]] = ()) -> StoredRoster:
-    """``decided``: (person, day) of the cells hand edits decided (the 改动记录 entries kept)."""
+                  contacts: dict[str, dict[str, str]], decided: Sequence[tuple[str, int]] = (),
+                  all_hands: Sequence[int] = ()) -> StoredRoster:
+    """``decided``: (person, day) of the cells hand edits decided (the 改动记录 entries kept);
+    ``all_hands``: the department's all-hands days."""
     published = [(a.person, a.day, a.shift_code, a.post) for a in dr.result.assignments]
     names = {p.name for p in dr.people}
     cells = sorted({(name, day) for name, day in decided if name in names and 0 <= day < dr.result.horizon_days})
@@ -196,7 +206,8 @@ def stored_roster(dr: DepartmentRoster, grid: GridPlace, rules: RosterRules, shi
               for p in dr.people]
     return StoredRoster(dr.department, people, list(dr.shifts), rules, dict(dr.requirement),
                         list(shift_cover), sorted(published), grid, contacts,
-                        {q: list(v) for q, v in dr.priority.items()}, cells)
+                        {q: list(v) for q, v in dr.priority.items()}, cells,
+                        {q: list(v) for q, v in dr.vacant.items()}, sorted(set(all_hands)))
 
 
 def write_store(wb: Any, stored: Stored) -> None:
