@@ -367,9 +367,9 @@ def test_check_roster_sees_posts_no_one_holds_and_all_hands_days(tmp_path: Path)
     (a department with nobody on a post re-checked as covered), nor an all-hands day someone's
     shift was taken off by hand. Both come back, graded as the build graded them, and counted
     apart: a gap is a gap, an all-hands day a reminder."""
-    from plan_edit import append, header, rename
     from typer.testing import CliRunner
 
+    from plan_edit import append, header, rename
     from sheetplan.cli import app
     from sheetplan.plan.reader import read_plan
     from sheetplan.publish.roster_edits import findings

@@ -131,7 +131,8 @@ TEXT: dict[str, tuple[str, str]] = {
                               "Click a location to go to the cell; press Check roster again when fixed"),
     "roster_ok": ("排班复核通过：{changes} 处改动，没有违反规则，没有缺人。",
                   "Roster checked: {changes} change(s), no rule broken, nothing short."),
-    "roster_found": ("排班复核：{changes} 处改动，{errors} 处违反规则，{gaps} 处缺人（其中 {critical} 处严重），已列在「{sheet}」表中。",
+    "roster_found": ("排班复核：{changes} 处改动，{errors} 处违反规则，{gaps} 处缺人（其中 {critical} 处严重），"
+                     "已列在「{sheet}」表中。",
                      "Roster check: {changes} change(s), {errors} rule(s) broken, {gaps} gap(s) ({critical} of them "
                      "critical), listed on the '{sheet}' sheet."),
 }
