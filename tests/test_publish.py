@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from icalendar import Calendar
+from openpyxl.utils import get_column_letter
 
 import lo
 from sheetplan.build import Results, build_plan
@@ -380,6 +381,10 @@ def test_check_roster_sees_posts_no_one_holds_and_all_hands_days(tmp_path: Path)
     rename(wb, RENAMED)
     append(wb["Duty requirements"], {"Department": "Care team", "Post": "Returns desk", "People": 1,
                                      "Dates": "11-11", "Start": "10:00", "End": "14:00"})
+    append(wb["Duty requirements"], {"Department": "Care team", "Post": "Photo desk", "People": 1,
+                                     "Dates": "11-13", "Start": "10:00", "End": "14:00"})
+    append(wb["Must-cover windows"], {"Department": "Care team", "Post": "Photo desk", "Dates": "11-13",
+                                      "Start": "10:00", "End": "12:00", "Weight": 2})
     ws = wb["Departments"]
     col = header(ws)["All-hands dates"]
     row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "Front Desk")
@@ -391,7 +396,9 @@ def test_check_roster_sees_posts_no_one_holds_and_all_hands_days(tmp_path: Path)
     care = findings(*check(tmp_path / "out" / "shop-Care_team.xlsx"))
     vacant = [p for p in care.gaps if "Returns desk" in p.message]
     assert len(vacant) == 1 and vacant[0].severity == "critical" and "4 required person-hours" in vacant[0].message
-    assert care.critical >= 1
+    photo = next(p for p in care.gaps if "Photo desk" in p.message)  # critical at its must-cover day, 11-13
+    assert photo.severity == "critical" and "must-cover" in photo.message
+    assert photo.where.endswith("G4") and vacant[0].where.endswith("E4")  # 11-10 is column D
     front = tmp_path / "out" / "shop-Front_Desk.xlsx"
     stored, depts = check(front)
     assert not [p for p in report(stored, depts) if "all-hands" in p.message]  # the build rostered everyone
@@ -408,3 +415,23 @@ def test_check_roster_sees_posts_no_one_holds_and_all_hands_days(tmp_path: Path)
     assert len(said) == 1 and person in said[0].message and said[0] not in found.gaps
     out = CliRunner().invoke(app, ["check-roster", str(tmp_path / "front-edited.xlsx")]).output
     assert "all-hands day 11-11" in out and f"{len(found.gaps)} gap(s)" in out
+    at = said[0].where
+    ws.insert_cols(2)  # a column inserted before the days: the reminder follows its day's header
+    wb.save(tmp_path / "front-moved.xlsx")
+    moved = [p for p in report(*check(tmp_path / "front-moved.xlsx")) if "all-hands day 11-11" in p.message]
+    column = get_column_letter(depts[0].cols[sale] + 1)
+    assert len(moved) == 1 and moved[0].where != at and moved[0].where.endswith(f"{column}{grid.header + 1}")
+
+
+def test_an_all_hands_reminder_leaves_out_whom_the_rules_keep_off() -> None:
+    """Only someone one shift would break no rule for is 'free to work': after a day at work, a
+    person allowed one day in a row is not reminded (the build names that rule instead)."""
+    from sheetplan.calc.roster import Person, RosterRules, ShiftTemplate
+    from sheetplan.calc.roster_audit import Edited, off_yet_free
+
+    shifts = [ShiftTemplate("D", 9, 8, frozenset({"fulltime"}), "day")]
+    people = [Person("a", "x", ("desk",), "fulltime", max_consecutive_days=1),
+              Person("b", "x", ("desk",), "fulltime"), Person("c", "x", ("desk",), "fulltime")]
+    edited = [Edited("a", 0, "D", "desk"), Edited("b", 0, "D", "desk")]
+    assert off_yet_free(edited, people, shifts, [1], 3, RosterRules()) == {1: ["b", "c"]}
+    assert off_yet_free(edited, people, shifts, [1], 3, RosterRules(), skip={("c", 1)}) == {1: ["b"]}

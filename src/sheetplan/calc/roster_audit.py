@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from .roster_model import (
@@ -59,17 +59,38 @@ class Audit:
 
 
 def off_yet_free(edited: Sequence[Edited], people: Sequence[Person], shifts: Sequence[ShiftTemplate],
-                 days: Sequence[int], horizon_days: int, interval_minutes: int = 60) -> dict[int, list[str]]:
-    """Per all-hands day, who has no shift starting that day although one of their shift
-    templates is open to them (their type, availability, lending window, hours): an edit that
-    took someone off such a day is said again, not only by the build that published it."""
-    on = {(e.person, e.day) for e in edited}
-    by_day = defaultdict(list)
+                 days: Sequence[int], horizon_days: int, rules: RosterRules, interval_minutes: int = 60,
+                 skip: Collection[tuple[str, int]] = ()) -> dict[int, list[str]]:
+    """Per all-hands day, who has no shift starting that day although one shift would break none
+    of their rules, the rest of the roster as it stands (type, availability, lending window,
+    hours, rest, days in a row …): an edit that took someone off such a day is said again, not
+    only by the build that published it. ``skip``: (person, day) cells that cannot be read."""
+    mine: dict[str, list[Edited]] = defaultdict(list)
+    for e in edited:
+        mine[e.person].append(e)
+    by_day: dict[int, list] = defaultdict(list)
     for i in shift_instances(shifts, horizon_days, interval_minutes):
         by_day[i.day].append(i)
-    return {d: names for d in sorted(set(days))
-            if (names := [p.name for p in people if (p.name, d) not in on
-                          and any(block_reason(p, i) is None for i in by_day.get(d, ()))])}
+
+    def free(p: Person, day: int) -> bool:
+        base = Counter(b.rule for b in audit(mine[p.name], [p], shifts, {}, horizon_days, rules,
+                                               interval_minutes).breaches)
+        for i in by_day.get(day, ()):
+            if block_reason(p, i) is not None or not p.posts:
+                continue
+            one = Edited(p.name, day, i.template.code, p.posts[0])
+            found = audit([*mine[p.name], one], [p], shifts, {}, horizon_days, rules, interval_minutes).breaches
+            if not Counter(b.rule for b in found) - base:  # no rule broken that was not before
+                return True
+        return False
+
+    out: dict[int, list[str]] = {}
+    for d in sorted(set(days)):
+        names = [p.name for p in people if (p.name, d) not in skip
+                 and not any(e.day == d for e in mine[p.name]) and free(p, d)]
+        if names:
+            out[d] = names
+    return out
 
 
 def audit(

@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 
 from ..calc.roster import Person
 from ..calc.roster_audit import Audit, Breach, Edited, audit, off_yet_free
-from ..calc.roster_days import graded, is_critical
+from ..calc.roster_days import CRITICAL_KINDS, graded, is_critical
 from ..calc.roster_explain import format_span
 from ..messages import msg
 from ..plan import model as m
@@ -385,48 +385,62 @@ def findings(stored: Stored, depts: list[DeptEdits]) -> Findings:
             # at the day's column header of the grid, graded as the build grades it (a must-cover
             # window, the sale day's peak, half its seats or more empty that day: critical), each
             # gap cut where its grade changes and at midnight
-            day = min(len(stored.days) - 1, max(0, g.start_interval // per_day))
-            where = grid_cell(r.grid, day, r.grid.header + 1)
+            where = _day_header(d, min(len(stored.days) - 1, max(0, g.start_interval // per_day)))
             text = (msg("rc_short_at", lang, dept=r.department, post=what, span=span, n=g.shortfall,
                         at=msg(f"crit_{kind}", lang)) if kind else
                     msg("rc_short", lang, dept=r.department, post=what, span=span, n=g.shortfall))
             short.append(Problem(where, text, "critical" if kind else "warning"))
-        short += _vacant(stored, r)
+        short += _vacant(stored, d)
         gaps += short
         out += short + _all_hands(stored, d)
     return Findings(out, gaps)
 
 
-def _vacant(stored: Stored, r: StoredRoster) -> list[Problem]:
-    """The posts no one in the department holds, graded as the build grades them (critical when
-    the sale day needs them), at the grid's header: the edits cannot change them, but a re-check
-    that left them out would read as a department covered."""
-    lang, iph = stored.lang, 60 // stored.interval_minutes
-    per_day = 24 * iph
+def _day_header(d: DeptEdits, day: int) -> str:
+    """The grid's header cell of a day, in the column its header was found in (a column inserted
+    since publication moves it), else where it was published."""
+    r = d.roster
+    if 0 <= day < len(d.cols):
+        return f"{r.grid.sheet}!{get_column_letter(d.cols[day])}{r.grid.header + 1}"
+    return grid_cell(r.grid, day, r.grid.header + 1)
+
+
+def _vacant(stored: Stored, d: DeptEdits) -> list[Problem]:
+    """The posts no one in the department holds, graded as the build grades them hour by hour
+    (critical where the sale day's peak or a must-cover window needs them), at the header of the
+    first day so graded, else of the first day needed: the edits cannot change them, but a
+    re-check that left them out would read as a department covered."""
+    r, lang, iph = d.roster, stored.lang, 60 // stored.interval_minutes
     out = []
     for post, req in sorted(r.vacant.items()):
         needed = [t for t, v in enumerate(req) if v > 0]
         if not needed:
             continue
-        kind = is_critical(r.priority, r.vacant, stored.interval_minutes, post, 0, len(req), stored.sale_day,
-                           max(req))
-        day = stored.sale_day if kind and stored.sale_day is not None else needed[0] // per_day
+        kinds = {t: k for t in needed
+                 if (k := is_critical(r.priority, r.vacant, stored.interval_minutes, post, t, t + 1,
+                                      stored.sale_day, req[t])) is not None}
+        kind = next((k for k in CRITICAL_KINDS if k in kinds.values()), None)
+        first = min((t for t, k in kinds.items() if k == kind), default=needed[0])
         hours = f"{sum(req) / iph:g}"
         text = (msg("rc_vacant_at", lang, dept=r.department, post=post, hours=hours, at=msg(f"crit_{kind}", lang))
                 if kind else msg("rc_vacant", lang, dept=r.department, post=post, hours=hours))
-        where = grid_cell(r.grid, min(len(stored.days) - 1, day), r.grid.header + 1)
+        where = _day_header(d, min(len(stored.days) - 1, first // (24 * iph)))
         out.append(Problem(where, text, "critical" if kind else "warning"))
     return out
 
 
 def _all_hands(stored: Stored, d: DeptEdits) -> list[Problem]:
-    """Each all-hands day someone who could work has no shift (as the build says it)."""
+    """Each all-hands day someone who could work has no shift, as the build says it; a day off a
+    kept hand edit decided (in the workbook's roster data) is named as such."""
     r, lang = d.roster, stored.lang
-    off = off_yet_free(d.edited, r.people, r.shifts, r.all_hands, len(stored.days), stored.interval_minutes)
+    off = off_yet_free(d.edited, r.people, r.shifts, r.all_hands, len(stored.days), r.rules,
+                       stored.interval_minutes, skip=set(d.unreadable))
     sep = "、" if lang == "zh" else ", "
-    return [Problem(grid_cell(r.grid, day, r.grid.header + 1),
+    decided = set(r.decided)
+    kept = "（保留的手工改动）" if lang == "zh" else " (a kept hand edit)"
+    return [Problem(_day_header(d, day),
                     msg("rc_all_hands", lang, dept=r.department, day=stored.days[day], n=len(names),
-                        names=sep.join(names)), "warning")
+                        names=sep.join(n + (kept if (n, day) in decided else "") for n in names)), "warning")
             for day, names in off.items()]
 
 
