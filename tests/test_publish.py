@@ -435,3 +435,28 @@ def test_an_all_hands_reminder_leaves_out_whom_the_rules_keep_off() -> None:
     edited = [Edited("a", 0, "D", "desk"), Edited("b", 0, "D", "desk")]
     assert off_yet_free(edited, people, shifts, [1], 3, RosterRules()) == {1: ["b", "c"]}
     assert off_yet_free(edited, people, shifts, [1], 3, RosterRules(), skip={("c", 1)}) == {1: ["b"]}
+
+
+def test_a_night_shift_before_a_kept_day_off_is_kept(published: Path, demo_results, tmp_path: Path) -> None:
+    """An attack on --keep-edits: 峰 (22:00-02:00) on 11-11 and 休 on 11-12, typed by hand, broke no
+    rule (check-roster said so), yet the rebuild dropped the night shift ('unavailable that day'):
+    the kept day off was an unavailable date, which a shift running into it may not touch. A kept
+    day off now only stops a shift from starting that day."""
+    plan, _ = demo_results
+    wb, ws, header, rows = grid_cells(book(published, "客服部"), "客服部")
+    people = {p.name: p for p in plan.staff}
+    col = next(c.column for c in ws[header] if str(c.value or "").startswith("11-11"))
+    name = next(n for n in rows if people[n].type == "全职" and "售前" in people[n].posts
+                and not people[n].unavailable and ws.cell(rows[n], col + 1).value)  # 休 over a shift: a change
+    ws.cell(rows[name], col).value = "售前·峰"
+    ws.cell(rows[name], col + 1).value = "休"
+    path = tmp_path / "night-then-off.xlsx"
+    wb.save(path)
+    stored, depts = check(path)
+    assert not [p for p in report(stored, depts) if p.severity == "error" and name in p.message]
+    kept, problems = keep_edits(plan, stored, depts, path.name)
+    assert not [p for p in problems if name in p.message or f"{ws.cell(rows[name], col).coordinate}" in p.where]
+    cs = next(r for r in compute(kept).rosters if r.department == "客服部")
+    sale = plan.settings.day_labels.index("11-11")
+    mine = {(a.day, a.shift_code, a.post) for a in cs.result.assignments if a.person == name}
+    assert (sale, "峰", "售前") in mine and not any(d == sale + 1 for d, _, _ in mine)

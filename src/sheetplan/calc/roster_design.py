@@ -125,6 +125,8 @@ def all_hands_lines(result: RosterResult, people: Mapping[str, Person], shifts: 
             why = _rule_off(result, person, [i for i, why in blocks if why is None], rules or RosterRules(), zh)
         elif "unavailable" in reasons:
             why = "不可上班" if zh else "unavailable"
+        elif "off" in reasons:
+            why = "休（保留的手工改动）" if zh else "off: a kept hand edit"
         elif "window" in reasons:
             why = "不在借调日期内" if zh else "not lent that day"
         else:

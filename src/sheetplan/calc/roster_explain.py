@@ -226,6 +226,7 @@ def _conflict_text(c: Conflict, rules: RosterRules, people: Mapping[str, Person]
         "skill": f"此人不具备「{f.post}」技能",
         "kind": f"该班次不允许{_KIND_ZH.get(p.kind, '') if p else ''}人员上",
         "unavailable": "此人当日不可上班",
+        "off": "此人当日休息（保留的手工改动）",
         "window": "超出此人的借调时间窗口",
         "day_hours": f"超过每日最长工时（{p.max_hours_per_day:g} 小时）" if p else "超过每日最长工时",
         "total_hours": (f"超过活动期总工时上限（{p.max_hours_total:g} 小时）"
@@ -238,6 +239,7 @@ def _conflict_text(c: Conflict, rules: RosterRules, people: Mapping[str, Person]
         "skill": f"{f.person} lacks skill {f.post}",
         "kind": f"this shift is not open to {_KIND_EN.get(p.kind, '') if p else 'this person'}",
         "unavailable": f"{f.person} is unavailable that day",
+        "off": f"{f.person} is off that day (a kept hand edit)",
         "window": f"outside {f.person}'s lending window",
         "day_hours": (f"exceeds the daily limit of {p.max_hours_per_day:g} h" if p
                       else "exceeds the daily limit"),

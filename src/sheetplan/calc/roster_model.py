@@ -96,6 +96,9 @@ class Person:
     min_days_off: int = 1  # likewise a run of days off
     max_weekends: int | None = None  # weekends (RosterRules.weekends) with any work
     max_shifts: tuple[tuple[str, int], ...] = ()  # (shift code, at most that many)
+    # days no shift may start on (a day off a hand edit decided, kept by --keep-edits): unlike an
+    # unavailable day, the evening before's night shift may run into it
+    off_days: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", normalize_kind(self.kind))
@@ -103,6 +106,7 @@ class Person:
         object.__setattr__(self, "max_shifts", tuple((str(c), int(n)) for c, n in shifts))
         object.__setattr__(self, "posts", tuple(self.posts))
         object.__setattr__(self, "unavailable_days", frozenset(self.unavailable_days))
+        object.__setattr__(self, "off_days", frozenset(self.off_days))
         if self.available_windows is not None:
             wins = tuple((int(a), int(b)) for a, b in self.available_windows)
             object.__setattr__(self, "available_windows", wins)
@@ -404,6 +408,8 @@ def block_reason(person: Person, inst: _Instance) -> str | None:
     last_day = math.ceil(inst.end_h / 24 - _EPS) - 1
     if any(d in person.unavailable_days for d in range(first_day, last_day + 1)):
         return "unavailable"
+    if inst.day in person.off_days:
+        return "off"
     if person.available_windows is not None and not any(
         a <= inst.start_i and inst.end_i <= b for a, b in person.available_windows
     ):

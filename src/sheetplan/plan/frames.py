@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from . import model as m
 
 
+# fields no sheet has: where a row was read, and the days off a --keep-edits decided (the plan
+# keep_edits returns holds them; a table built from frames has no such column to give back)
+_NOT_COLUMNS = frozenset({"cells", "days_off"})
+
+
 def plan_frames(plan: m.Plan) -> dict[str, pd.DataFrame]:
     """The plan's tables as DataFrames, columns by schema key (settings as one 'value' column)."""
     out: dict[str, pd.DataFrame] = {
@@ -32,7 +37,7 @@ def plan_frames(plan: m.Plan) -> dict[str, pd.DataFrame]:
         rows = getattr(plan, name, None) if name else None
         if isinstance(rows, list):
             (row_class,) = typing.get_args(hints[name])
-            columns = [f.name for f in dataclasses.fields(row_class) if f.name != "cells"]
+            columns = [f.name for f in dataclasses.fields(row_class) if f.name not in _NOT_COLUMNS]
             out[sheet.key] = pd.DataFrame([_record(r) for r in rows], columns=columns)
     out["staff"]["max_shifts"] = [format_max_shifts(p.max_shifts, plan.lang) for p in plan.staff]  # as typed
     if plan.products is not None:
@@ -41,4 +46,4 @@ def plan_frames(plan: m.Plan) -> dict[str, pd.DataFrame]:
 
 
 def _record(obj: Any) -> dict[str, Any]:
-    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.name != "cells"}
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj) if f.name not in _NOT_COLUMNS}

@@ -58,6 +58,7 @@ def person(plan: Plan, s: StaffMember, interval_minutes: int = 60) -> Person:
         max_hours_per_day=s.max_hours_day or 12,
         max_hours_total=s.max_hours_total,
         unavailable_days=frozenset(days[d] for d in s.unavailable if d in days),
+        off_days=frozenset(days[d] for d in s.days_off if d in days),
         available_windows=windows,
         cost_per_hour=s.cost_per_hour if s.cost_per_hour is not None else 1.0,
         min_hours_total=s.min_hours_total,

@@ -562,7 +562,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             listed.add((entry[1], entry[2]))
             decided[(e.person, date)] = (e.where, f"{e.post}{SEPARATOR}{e.shift_code}")
             fixed.append(m.FixedShift(e.person, date, e.shift_code, e.post, cells={"name": e.where, "edit": "1"}))
-    staff = [replace(p, unavailable=tuple(sorted(set(p.unavailable) | off[p.name]))) if p.name in off else p
+    staff = [replace(p, days_off=tuple(sorted(set(p.days_off) | off[p.name]))) if p.name in off else p
              for p in plan.staff]
     log = [replace(e, carried=True) if e.where in carried_at and not e.why else e for e in log]
     return replace(plan, fixed=fixed, staff=staff, edits=log), problems
@@ -634,7 +634,7 @@ def _short_runs(plan: m.Plan, people: Sequence[Person], edits: Sequence[Edited],
         p = by_name.get(e.person)
         if p is None or p.min_consecutive_days <= 1:
             continue
-        blocked = set(p.unavailable_days) | {index[d] for d in off.get(p.name, ()) if d in index}
+        blocked = set(p.unavailable_days) | p.off_days | {index[d] for d in off.get(p.name, ()) if d in index}
         lo = hi = e.day
         while lo - 1 >= 0 and lo - 1 not in blocked:
             lo -= 1

@@ -156,7 +156,7 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster,
             value = by_cell.get((p.name, i))
             if value:
                 ws.write_string(row, first_day_col + i, value, book.fmt("center", font_size=9))
-            elif i in p.unavailable_days:
+            elif i in p.unavailable_days or i in p.off_days:
                 ws.write_string(
                     row, first_day_col + i, off, book.fmt("center", bg_color="#D9D9D9", font_color="#7F7F7F")
                 )
