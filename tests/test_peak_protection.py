@@ -130,6 +130,9 @@ def test_a_post_no_one_holds_is_critical_on_the_sale_day_and_heads_its_day(tmp_p
                                              "Dates": dates, "Start": "10:00", "End": "14:00"})
         append(wb["Must-cover windows"], {"Department": "Care", "Post": "Returns desk", "Dates": "11-11",
                                           "Start": "10:00", "End": "14:00", "Weight": 2})
+        for dates in ("11-11", "11-13"):  # counted per shift: needed on its days, graded as such
+            append(wb["Duty requirements"], {"Department": "Care", "Post": "Night clerk", "People": 1,
+                                             "Dates": dates, "Shift": "N"})
     plan, rosters, _ = _solve(edited(src, tmp_path / "vacant.xlsx", change))
     from sheetplan.plan.reader import check_plan
 
@@ -144,6 +147,8 @@ def test_a_post_no_one_holds_is_critical_on_the_sale_day_and_heads_its_day(tmp_p
     assert "read the critical ones first" in said and not said.startswith("OK")  # never "OK" beside a critical
     typed = [p for p in pipeline.demand(plan).resolution.problems if "Returns desk" in p.message]
     assert [p.severity for p in typed] == ["critical", "warning"]  # 11-11 (the sale day), then 11-13
+    per_shift = [p for p in pipeline.demand(plan).resolution.problems if "Night clerk" in p.message]
+    assert [p.severity for p in per_shift] == ["critical", "warning"]
     care = rosters["Care"]
     assert "Returns desk" in care.vacant and "Returns desk" not in care.requirement
     day = next(d for d in care.days if d.day == 3)  # 11-13: every rostered post met, the vacant one not

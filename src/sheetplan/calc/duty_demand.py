@@ -13,6 +13,7 @@ needed when any part of it lies inside a span (a 20:30 start with hourly interva
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ class Need:
     spans: tuple[Span, ...] | None = None
     where: str = ""
     implied: bool = False
+    # a row counted per shift (no hours, so no spans): the days it asks someone on that shift
+    shift_days: tuple[dt.date, ...] | None = None
 
 
 def span_mask(spans: Sequence[Span] | None, n_intervals: int, interval_minutes: int) -> list[bool]:

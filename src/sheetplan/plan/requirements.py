@@ -119,7 +119,8 @@ def resolve(plan: Plan) -> Resolution:
     for r in plan.requirements:
         where = r.cells.get("post", req_sheet)
         if r.shift is not None:  # counted per shift (to_roster.shift_cover): the post is needed, no hours
-            needs.append(Need(r.department, r.post, None, 0, (), where))
+            needs.append(Need(r.department, r.post, None, 0, (), where,
+                              shift_days=(r.dates or tuple(s.days)) if r.people else ()))
             continue
         series = series_key(r.source, r.post)
         spans_ = spans(r, s)
@@ -215,10 +216,15 @@ def _unstaffed(plan: Plan, needs: list[Need], staff_posts: dict, vocab: dict) ->
     def on_sale_day(spans_: tuple[tuple[int, int], ...] | None) -> bool:
         return sale is not None and (spans_ is None or any(a < sale + 1440 and b > sale for a, b in spans_))
 
+    def needed_on_sale_day(n: Need) -> bool:
+        if n.shift_days is not None:  # counted per shift: needed on its days
+            return s.sale_day in n.shift_days
+        return bool(n.people or n.series) and on_sale_day(n.spans)
+
     out = []
     for n in needs:
         if n.post not in staff_posts.get(n.department, {}):
-            grade = "critical" if (n.people or n.series) and on_sale_day(n.spans) else "warning"
+            grade = "critical" if needed_on_sale_day(n) else "warning"
             out.append(Problem(n.where, msg("req_unstaffed", lang, dept=n.department, post=n.post), grade))
     taken = {n.series for n in needs}
     for p in plan.posts:
