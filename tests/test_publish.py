@@ -460,3 +460,27 @@ def test_a_night_shift_before_a_kept_day_off_is_kept(published: Path, demo_resul
     sale = plan.settings.day_labels.index("11-11")
     mine = {(a.day, a.shift_code, a.post) for a in cs.result.assignments if a.person == name}
     assert (sale, "峰", "售前") in mine and not any(d == sale + 1 for d, _, _ in mine)
+
+
+def test_a_workbook_published_before_the_new_checks_says_so(published: Path, tmp_path: Path) -> None:
+    """A helper's attack: a workbook of the previous version (no posts no one holds, no all-hands
+    days in its roster data) re-checked as '0 gaps' with nothing said. It says what it cannot see."""
+    import json
+
+    from sheetplan.publish.roster_edits import findings
+    from sheetplan.publish.roster_store import CHUNK, SHEET
+
+    wb = openpyxl.load_workbook(book(published, "客服部"))
+    ws = wb[SHEET]
+    data = json.loads("".join(str(r[0]) for r in ws.iter_rows(max_col=1, values_only=True) if r[0] is not None))
+    assert data.pop("checks") == 2
+    for r in data["rosters"]:
+        r.pop("vacant"), r.pop("all_hands")
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    ws.delete_rows(1, ws.max_row)
+    for k in range(0, len(text), CHUNK):
+        ws.cell(k // CHUNK + 1, 1).value = text[k:k + CHUNK]
+    wb.save(tmp_path / "older.xlsx")
+    said = [p.message for p in findings(*check(tmp_path / "older.xlsx")).problems]
+    assert any("较早的版本" in m for m in said)
+    assert not any("较早的版本" in p.message for p in report(*check(book(published, "客服部"))))

@@ -29,7 +29,7 @@ from .plan.problems import Problem
 from .plan.reader import read_plan
 from .plan.stamp import stamp
 from .publish.exports import export_files, folder_name, write_exports
-from .publish.roster_store import Stored, stored_roster, write_store
+from .publish.roster_store import CHECKS, Stored, stored_roster, write_store
 from .render.book import Book
 from .render.calendar import write_calendar
 from .render.changes import write_changes
@@ -412,7 +412,8 @@ def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], shee
     write_store(book.wb, Stored(lang, s.start.isoformat(), s.day_labels, s.interval_minutes,
                                 stamp(plan), kept, plan=s.name,
                                 sale_day=s.days.index(s.sale_day) if s.sale_day in s.days else None,
-                                set_decided={dept: len(cells) for dept, cells in sorted(decided.items())}))
+                                set_decided={dept: len(cells) for dept, cells in sorted(decided.items())},
+                                checks=CHECKS))
 
 
 def _decided(plan: Plan, edits: Sequence[Edit]) -> dict[str, set[tuple[str, int]]]:

@@ -39,7 +39,7 @@ from ..plan.schema import SEPARATOR
 from ..plan.source import SourceError, sniff
 from ..render.labels import label
 from ..render.places import GridPlace
-from .roster_store import Stored, StoredRoster, StoreError, read_store
+from .roster_store import CHECKS, Stored, StoredRoster, StoreError, read_store
 
 LEAVE = {"休", "假", "休息", "请假", "年假", "病假", "事假", "调休", "婚假", "产假", "丧假", "off", "leave", "al", "sl",
          "day off", "rest", "x", "-", "—", "/"}
@@ -393,6 +393,8 @@ def findings(stored: Stored, depts: list[DeptEdits]) -> Findings:
         short += _vacant(stored, d)
         gaps += short
         out += short + _all_hands(stored, d)
+    if stored.checks < CHECKS and depts:  # published before these checks: say what is not re-checked
+        out.append(Problem(depts[0].roster.grid.sheet, msg("rc_older", lang), "warning"))
     return Findings(out, gaps)
 
 

@@ -65,6 +65,12 @@ class Stored:
     # --keep-edits given this workbook but no roster of such a department says those edits are
     # rostered afresh (the department's own decided cells are in its roster, in its workbook)
     set_decided: dict[str, int] = field(default_factory=dict)
+    # what the re-check can see: 1 = the grid's gaps and rules; 2 = also posts no one holds and
+    # all-hands days (workbooks published from 2026-12-08). Older data reads as 1, and is said so
+    checks: int = 1
+
+
+CHECKS = 2  # what this version stores: see Stored.checks
 
 
 class StoreError(ValueError):
