@@ -601,3 +601,39 @@ def test_the_same_edit_in_two_workbooks_is_listed_and_counted_once(
     other = next(r.department for r in results.rosters if r.department != DEPT)
     _, said = keep_all(plan, [tmp_path / "out" / f"示例计划-{other}.xlsx"])
     assert [p.message for p in said] == [msg("edit_set_left_out", "zh", dept=DEPT, n=1)]
+
+
+def test_a_day_off_typed_over_a_blank_cell_is_kept_and_clearing_it_releases_it(
+        published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    """A helper's attack: 休 typed over a cell published blank (the person already off) was 'no
+    change', and the rebuild put a shift there in silence; a kept 休 cleared to blank in the next
+    round stayed 休, logged as 'kept, unchanged'. The first is a decided day off (in 改动记录 as
+    — → 休); the second releases the day."""
+    plan, _ = demo_results
+    wb, ws, rows = grid(published)
+    people = {p.name: p for p in plan.staff}
+    blank = [(n, c) for c in range(4, 12) for n in rows
+             if not ws.cell(rows[n], c).value and not people[n].unavailable and people[n].type == "全职"]
+    name, col = blank[0]
+    ws.cell(rows[name], col).value = "休"
+    wb.save(tmp_path / "round1.xlsx")
+    stored, depts = check(tmp_path / "round1.xlsx")
+    cs = next(d for d in depts if d.roster.department == DEPT)
+    day = stored.days[col - 4]
+    assert (name, day, "", "休") in cs.changes  # check-roster lists it as a change
+    kept, problems = keep_all(plan, [tmp_path / "round1.xlsx"])
+    assert not problems, [str(p) for p in problems]
+    assert [(e.person, e.day, e.before, e.after, e.why) for e in kept.edits] == [(name, day, "", "", "")]
+    results = compute(kept)
+    assert (name, col - 4) not in {(a.person, a.day) for a in roster_of(results).result.assignments}
+    build_plan(kept, tmp_path / "out2", "示例计划", results)
+    wb, ws, rows = grid(tmp_path / "out2" / f"示例计划-{DEPT}.xlsx")
+    assert ws.cell(rows[name], col).value == "休"  # shown as decided
+    kept2, _ = keep_all(plan, [tmp_path / "out2" / f"示例计划-{DEPT}.xlsx"])
+    assert [(e.person, e.carried) for e in kept2.edits] == [(name, True)]  # carried as it stands
+    ws.cell(rows[name], col).value = None  # cleared: the day is free again
+    wb.save(tmp_path / "round2.xlsx")
+    stored, depts = check(tmp_path / "round2.xlsx")
+    assert (name, day, "休", "") in next(d for d in depts if d.roster.department == DEPT).changes
+    kept3, problems = keep_all(plan, [tmp_path / "round2.xlsx"])
+    assert not kept3.edits and not problems and not any(p.days_off for p in kept3.staff)

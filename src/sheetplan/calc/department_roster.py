@@ -68,9 +68,9 @@ def busy_days(person: Person, dates: Sequence[dt.date], interval_minutes: int) -
     """The days ``person`` is not at the department's disposal — unavailable, or (borrowed staff)
     outside their windows — so a day without a shift there is no day off (补休)."""
     per_day = 24 * 60 // interval_minutes
-    # a day off a kept hand edit decided stays what it was before it had its own field: not at
-    # the department's disposal (so labour is the same as when it counted as unavailable)
-    out = {dates[d] for d in person.unavailable_days | person.off_days if 0 <= d < len(dates)}
+    # a day off a kept hand edit decided (off_days) is a day off like any other: it gives a rest
+    # day worked in its week back (补休), as the labour sheet's note says
+    out = {dates[d] for d in person.unavailable_days if 0 <= d < len(dates)}
     if person.available_windows is not None:
         for d, day in enumerate(dates):
             if not any(a < (d + 1) * per_day and b > d * per_day for a, b in person.available_windows):

@@ -66,6 +66,9 @@ class DeptEdits:
     # post, a formula without a value): an error for check-roster, rostered afresh by --keep-edits
     unreadable: dict[tuple[str, int], Problem] = field(default_factory=dict)
     typed: dict[tuple[str, int], str] = field(default_factory=dict)  # what such a cell holds, as typed
+    # (person, day) -> the leave word typed in a cell (休, 假, off …): over a blank cell it is a day
+    # off decided, not 'no change'; a kept day off cleared to blank is released again
+    marked_off: dict[tuple[str, int], str] = field(default_factory=dict)
     cols: list[int] = field(default_factory=list)  # each day's 1-based column, as found by its header
 
 
@@ -222,7 +225,10 @@ def _read_grid(ws, r: StoredRoster, stored: Stored, formulas: set[tuple[str, str
                 dept.unreadable[(name, day)] = dept.problems[-1]
                 dept.typed[(name, day)] = "=…"
                 continue
-            if not text or text.casefold() in LEAVE:
+            if not text:
+                continue
+            if text.casefold() in LEAVE:
+                dept.marked_off[(name, day)] = text
                 continue
             post, code = _parse(text, person.posts)
             post, code = _as_published(post, person.posts), _as_published(code, codes)
@@ -329,11 +335,34 @@ def changes(stored: Stored, d: DeptEdits) -> list[tuple[str, str, str, str]]:
     def cells(items) -> dict[tuple[str, int], str]:
         return {(p, day): f"{post}{SEPARATOR}{code}" for p, day, code, post in items}
 
-    before = cells(d.roster.published)
-    after = cells((e.person, e.day, e.shift_code, e.post) for e in d.edited) | d.typed
+    off = "休" if stored.lang == "zh" else "off"
+    before = cells(d.roster.published) | {k: off for k in _kept_offs(d)}
+    marked = {k: w for k, w in d.marked_off.items() if before.get(k) == off} | _new_offs(d)
+    after = cells((e.person, e.day, e.shift_code, e.post) for e in d.edited) | d.typed | marked
     keys = sorted(set(before) | set(after), key=lambda k: (k[1], k[0]))
     return [(p, stored.days[day], before.get((p, day), ""), after.get((p, day), ""))
-            for p, day in keys if before.get((p, day)) != after.get((p, day))]
+            for p, day in keys if _compared(before.get((p, day)), off) != _compared(after.get((p, day)), off)]
+
+
+def _compared(text: str | None, off: str) -> str | None:
+    """A cell's text as compared: every leave word (休, 假, off …) is one day off."""
+    return off if text is not None and text.casefold() in LEAVE else text
+
+
+def _kept_offs(d: DeptEdits) -> set[tuple[str, int]]:
+    """Days off an earlier --keep-edits decided (the grid shows 休 there)."""
+    shifts = {(p, day) for p, day, _, _ in d.roster.published}
+    return {k for k in d.roster.decided if k not in shifts}
+
+
+def _new_offs(d: DeptEdits) -> dict[tuple[str, int], str]:
+    """Leave words typed over cells published blank (not an unavailable day, nor a day off
+    decided before, which the grid shows as 休 already): days off decided now."""
+    shifts = {(p, day) for p, day, _, _ in d.roster.published}
+    unavailable = {p.name: p.unavailable_days for p in d.roster.people}
+    held = set(d.roster.decided)
+    return {k: w for k, w in d.marked_off.items()
+            if k not in shifts and k not in held and k[1] not in unavailable.get(k[0], ())}
 
 
 def breach_text(b: Breach, department: str, lang: str) -> str:
@@ -501,8 +530,13 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
         now = {(e.person, e.day): e for e in d.edited}
         # cells an earlier --keep-edits decided stay decided (as they now read), though unchanged here
         held = set(d.roster.decided)
-        for key in sorted(set(published) | set(now) | set(d.unreadable) | held, key=lambda k: (k[1], k[0])):
+        new_off = _new_offs(d)
+        for key in sorted(set(published) | set(now) | set(d.unreadable) | held | set(new_off),
+                          key=lambda k: (k[1], k[0])):
             e = now.get(key)
+            if key in held and e is None and key not in published and key not in d.marked_off and (
+                    key not in d.unreadable):
+                continue  # a kept day off cleared to blank: released, that day rostered afresh
             carried = key in held and key not in d.unreadable and published.get(key) == (
                 (e.shift_code, e.post) if e is not None else None)
             if (part == "edits" and carried) or (part == "held" and not carried):
@@ -521,6 +555,8 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             date = start + dt.timedelta(days=key[1])
             as_now = "" if e is None else f"{e.post}{SEPARATOR}{e.shift_code}"
             before, after = said.get((key[0], stored.days[key[1]]), (as_now, as_now))
+            if e is None:  # a day off, however it was typed (休, 假, off …): '' in the change log
+                after = ""
             entry = (dept_now, key[0], stored.days[key[1]], before, after)
             where = f"{source} {e.where if e else _cell(d, key)}"
             if date not in index:

@@ -288,7 +288,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ro_day_target": ("目标", "Target"),
     "ro_day_must": ("（必保）", " (must cover)"),
     "ro_unrostered": ("未排班岗位（人员表中无人具备该岗位）：{posts}", "Posts not rostered (no one on the staff sheet has them): {posts}"),
-    "ro_cell_hint": ("单元格 = 岗位·班次 起–止（按开始当天列出，如 22–2 为当晚 22:00 至次日 2:00）；灰色 = 不可上班", "cell = post·shift start–end (on the day it starts: 22–2 runs from 22:00 to 02:00 the next day); grey = unavailable"),
+    "ro_cell_hint": ("单元格 = 岗位·班次 起–止（按开始当天列出，如 22–2 为当晚 22:00 至次日 2:00）；灰色 = 不可上班或保留的休息日", "cell = post·shift start–end (on the day it starts: 22–2 runs from 22:00 to 02:00 the next day); grey = unavailable, or a day off kept from a hand edit"),
     "hm_required": ("需求", "required"),
     "hm_scheduled": ("排班", "scheduled"),
     "hm_diff": ("差额", "difference"),
