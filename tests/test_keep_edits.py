@@ -152,7 +152,8 @@ def test_two_workbooks_that_disagree_on_a_cell_are_reported_and_the_first_wins(
 
 def test_an_annotated_or_merged_name_cell_keeps_the_persons_shifts(
         published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
-    """张伟（组长）, ' 张伟 ' and merged name cells are the same people: no change, no day off."""
+    """张伟（组长）, ' 张伟 ' and merged name cells are the same people: their shifts unchanged, and
+    the annotated row's 休 over a blank cell is that person's day off, decided (nothing else)."""
     plan, _ = demo_results
     wb, ws, rows = grid(published)
     names = list(rows)
@@ -161,17 +162,18 @@ def test_an_annotated_or_merged_name_cell_keeps_the_persons_shifts(
     ws.cell(rows[spaced], 1).value = f" {spaced[0]} {spaced[1:]}\u3000(lead)"
     ws.merge_cells(start_row=rows[merged_top], start_column=1, end_row=rows[merged_under], end_column=1)
     col = next(c for c in range(4, 12) if ws.cell(rows[lead], c).value is None)
-    ws.cell(rows[lead], col).value = "休"  # still a day off: no change
+    ws.cell(rows[lead], col).value = "休"  # a day off marked: decided, on the annotated row's person
     path = tmp_path / "names.xlsx"
     wb.save(path)
 
     stored, depts = check(path)
     cs = next(d for d in depts if d.roster.department == DEPT)
-    assert cs.changes == [] and not cs.missing, cs.changes
+    assert cs.changes == [(lead, stored.days[col - 4], "", "休")] and not cs.missing, cs.changes
     assert not [p for p in report(stored, depts) if p.severity == "error"]
     kept, problems = keep_all(plan, [path])
     assert not problems, [str(p) for p in problems]
-    assert [p.unavailable for p in kept.staff] == [p.unavailable for p in plan.staff]  # no one given days off
+    assert [p.unavailable for p in kept.staff] == [p.unavailable for p in plan.staff]  # no one made unavailable
+    assert {p.name: p.days_off for p in kept.staff if p.days_off} == {lead: (plan.settings.days[col - 4],)}
     assert kept.fixed == plan.fixed
 
     ws.cell(rows[lead], col).value = "售前·早"  # an edit on the annotated row is read as that person's
@@ -261,7 +263,8 @@ def test_a_cell_that_is_no_shift_is_a_warning_and_rostered_afresh(
     day = plan.settings.days[col - 4]
     assert not any(f.name == name and f.date == day for f in kept.fixed)  # not kept as anything,
     before = next(p for p in plan.staff if p.name == name).unavailable
-    assert day not in next(p for p in kept.staff if p.name == name).unavailable or day in before  # nor a day off
+    now = next(p for p in kept.staff if p.name == name)
+    assert (day not in now.unavailable or day in before) and day not in now.days_off  # nor a day off
     # on 检查结果 (总表's and the department's: the warning knows its department), and the log
     # and check-roster's change list show what was typed, not '?'
     assert mine[0] in kept.warnings and mine[0].department == DEPT
@@ -526,7 +529,7 @@ def test_a_change_beats_a_carried_decision_whatever_the_order(
     assert not problems, [str(p) for p in problems]
     day = plan.settings.days[col - 4]
     assert not any(f.name == name and f.date == day for f in kept2.fixed)
-    assert day in next(p for p in kept2.staff if p.name == name).unavailable
+    assert day in next(p for p in kept2.staff if p.name == name).days_off
 
 
 def test_a_name_column_moved_after_the_days_a_deleted_row_and_a_copied_row(
