@@ -640,3 +640,20 @@ def test_a_day_off_typed_over_a_blank_cell_is_kept_and_clearing_it_releases_it(
     assert (name, day, "休", "") in next(d for d in depts if d.roster.department == DEPT).changes
     kept3, problems = keep_all(plan, [tmp_path / "round2.xlsx"])
     assert not kept3.edits and not problems and not any(p.days_off for p in kept3.staff)
+
+
+def test_an_edit_on_a_post_renamed_since_says_so(
+        published: Path, demo_results: tuple[Plan, Results], example_plan: Path, tmp_path: Path) -> None:
+    """A helper's attack: a shift typed on 售前 after the plan renamed 售前 was 'lacks skill 售前',
+    which reads as a skills problem; it is a post the department no longer has."""
+    from plan_edit import edited, rename
+
+    plan, _ = demo_results
+    wb, ws, rows = grid(published)
+    name, col = _movable(plan, ws, rows)[0]
+    ws.cell(rows[name], col).value = "售前·早"
+    wb.save(tmp_path / "edited.xlsx")
+    renamed = read_plan(edited(example_plan, tmp_path / "renamed.xlsx", lambda wb: rename(wb, {"售前": "咨询"})))
+    _, problems = keep_all(renamed, [tmp_path / "edited.xlsx"])
+    said = [p.message for p in problems if name in p.message or "售前" in p.message]
+    assert said and "岗位「售前」已不是计划中「客服部」任何人的岗位" in said[0] and "技能" not in said[0], said

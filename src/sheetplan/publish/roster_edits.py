@@ -624,11 +624,14 @@ def _judge(plan: m.Plan, dept: str, items: list, fixed: list[m.FixedShift],
             if f.name in names and f.shift in codes and f.date in index]
     out = []
     current = []
+    posts = {q for p in staff for q in p.posts}
     for e, entry, date in items:
-        if e.shift_code in codes:
-            current.append((e, entry, date))
-        else:
+        if e.shift_code not in codes:
             out.append((e, entry, date, msg("edit_code_gone", lang, code=e.shift_code, dept=dept)))
+        elif e.post not in posts:  # renamed or dropped since publication: not this person's skills
+            out.append((e, entry, date, msg("edit_post_gone", lang, post=e.post, dept=dept)))
+        else:
+            current.append((e, entry, date))
     rules = to_roster.rules(plan)
     for _ in range(len(current) + 1):
         mine = {e.where: e for e, _, _ in current}
