@@ -140,7 +140,8 @@ def test_check_roster_names_broken_rules_cover_and_changes(published: Path, tmp_
     assert "不具备「打包」技能" in text
     assert any(p.severity == "warning" and "缺" in p.message for p in problems)  # the cover is reported
     changed = {(p, day) for p, day, _, _ in cs.changes}
-    assert (e["a"], "11-11") in changed  # leave typed over a shift
+    assert (e["a"], "11-11") in changed  # leave typed over a shift, listed as typed
+    assert [after for p, day, _, after in cs.changes if (p, day) == (e["a"], "11-11")] == ["假"]
     unedited = [d for d in depts if d.roster.department != "客服部"]
     assert all(not d.changes and not d.audit.breaches for d in unedited)
 

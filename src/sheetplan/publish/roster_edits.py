@@ -337,7 +337,10 @@ def changes(stored: Stored, d: DeptEdits) -> list[tuple[str, str, str, str]]:
 
     off = "休" if stored.lang == "zh" else "off"
     before = cells(d.roster.published) | {k: off for k in _kept_offs(d)}
-    marked = {k: w for k, w in d.marked_off.items() if before.get(k) == off} | _new_offs(d)
+    # the leave word as typed, over a shift, a kept day off or a blank cell (not over an unavailable
+    # day, which the grid shows as 休 already)
+    new = _new_offs(d)
+    marked = {k: w for k, w in d.marked_off.items() if k in before or k in new}
     after = cells((e.person, e.day, e.shift_code, e.post) for e in d.edited) | d.typed | marked
     keys = sorted(set(before) | set(after), key=lambda k: (k[1], k[0]))
     return [(p, stored.days[day], before.get((p, day), ""), after.get((p, day), ""))
