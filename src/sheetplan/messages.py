@@ -93,6 +93,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "rc_vacant": ("{dept}「{post}」无人具备该岗位：需求 {hours} 人·小时无法排班", "{dept} {post}: no one holds this post; {hours} required person-hours cannot be rostered"),
     "rc_vacant_at": ("{dept}「{post}」无人具备该岗位：需求 {hours} 人·小时无法排班（{at}无人）", "{dept} {post}: no one holds this post; {hours} required person-hours cannot be rostered (nobody at {at})"),
     "rc_older": ("该工作簿由较早的版本发布：无人具备的岗位和全员在岗日未能复核（用现在的版本重新生成后再查）", "this workbook was published by an earlier version: posts no one holds and all-hands days are not re-checked (build it again with this version, then check)"),
+    "rc_kept_off": ("{name}（保留的手工改动）", "{name} (a kept hand edit)"),
     "rc_all_hands": ("{dept} 全员在岗日 {day}：{n} 人可上班但未排班 — {names}", "{dept} all-hands day {day}: {n} not rostered who could work — {names}"),
     "rb_skill": ("{name} 不具备「{post}」技能", "{name} lacks skill {post}"),
     "rb_block_kind": ("{name} 的人员类型不能上「{code}」班", "{name}'s staff type may not work shift {code}"),

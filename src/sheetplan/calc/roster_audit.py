@@ -73,11 +73,12 @@ def off_yet_free(edited: Sequence[Edited], people: Sequence[Person], shifts: Seq
         by_day[i.day].append(i)
 
     def free(p: Person, day: int) -> bool:
+        open_ = [i for i in by_day.get(day, ()) if block_reason(p, i) is None] if p.posts else []
+        if not open_:
+            return False
         base = Counter(b.rule for b in audit(mine[p.name], [p], shifts, {}, horizon_days, rules,
                                                interval_minutes).breaches)
-        for i in by_day.get(day, ()):
-            if block_reason(p, i) is not None or not p.posts:
-                continue
+        for i in open_:
             one = Edited(p.name, day, i.template.code, p.posts[0])
             found = audit([*mine[p.name], one], [p], shifts, {}, horizon_days, rules, interval_minutes).breaches
             if not Counter(b.rule for b in found) - base:  # no rule broken that was not before

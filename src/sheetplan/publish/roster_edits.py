@@ -335,12 +335,11 @@ def changes(stored: Stored, d: DeptEdits) -> list[tuple[str, str, str, str]]:
     def cells(items) -> dict[tuple[str, int], str]:
         return {(p, day): f"{post}{SEPARATOR}{code}" for p, day, code, post in items}
 
-    off = "休" if stored.lang == "zh" else "off"
+    off = label("ch_off", stored.lang)
     before = cells(d.roster.published) | {k: off for k in _kept_offs(d)}
     # the leave word as typed, over a shift, a kept day off or a blank cell (not over an unavailable
     # day, which the grid shows as 休 already)
-    new = _new_offs(d)
-    marked = {k: w for k, w in d.marked_off.items() if k in before or k in new}
+    marked = {k: w for k, w in d.marked_off.items() if k in before or k in _new_offs(d)}
     after = cells((e.person, e.day, e.shift_code, e.post) for e in d.edited) | d.typed | marked
     keys = sorted(set(before) | set(after), key=lambda k: (k[1], k[0]))
     return [(p, stored.days[day], before.get((p, day), ""), after.get((p, day), ""))
@@ -354,18 +353,21 @@ def _compared(text: str | None, off: str) -> str | None:
 
 def _kept_offs(d: DeptEdits) -> set[tuple[str, int]]:
     """Days off an earlier --keep-edits decided (the grid shows 休 there)."""
-    shifts = {(p, day) for p, day, _, _ in d.roster.published}
-    return {k for k in d.roster.decided if k not in shifts}
+    return set(d.roster.decided) - _shift_cells(d)
+
+
+def _shift_cells(d: DeptEdits) -> set[tuple[str, int]]:
+    """The (person, day) cells published with a shift."""
+    return {(p, day) for p, day, _, _ in d.roster.published}
 
 
 def _new_offs(d: DeptEdits) -> dict[tuple[str, int], str]:
     """Leave words typed over cells published blank (not an unavailable day, nor a day off
     decided before, which the grid shows as 休 already): days off decided now."""
-    shifts = {(p, day) for p, day, _, _ in d.roster.published}
+    shown_off = _shift_cells(d) | set(d.roster.decided)
     unavailable = {p.name: p.unavailable_days for p in d.roster.people}
-    held = set(d.roster.decided)
     return {k: w for k, w in d.marked_off.items()
-            if k not in shifts and k not in held and k[1] not in unavailable.get(k[0], ())}
+            if k not in shown_off and k[1] not in unavailable.get(k[0], ())}
 
 
 def breach_text(b: Breach, department: str, lang: str) -> str:
@@ -471,10 +473,10 @@ def _all_hands(stored: Stored, d: DeptEdits) -> list[Problem]:
                        stored.interval_minutes, skip=set(d.unreadable))
     sep = "、" if lang == "zh" else ", "
     decided = set(r.decided)
-    kept = "（保留的手工改动）" if lang == "zh" else " (a kept hand edit)"
     return [Problem(_day_header(d, day),
                     msg("rc_all_hands", lang, dept=r.department, day=stored.days[day], n=len(names),
-                        names=sep.join(n + (kept if (n, day) in decided else "") for n in names)), "warning")
+                        names=sep.join(msg("rc_kept_off", lang, name=n) if (n, day) in decided else n
+                                       for n in names)), "warning")
             for day, names in off.items()]
 
 
@@ -537,8 +539,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
         for key in sorted(set(published) | set(now) | set(d.unreadable) | held | set(new_off),
                           key=lambda k: (k[1], k[0])):
             e = now.get(key)
-            if key in held and e is None and key not in published and key not in d.marked_off and (
-                    key not in d.unreadable):
+            if key in held and e is None and all(key not in c for c in (published, d.marked_off, d.unreadable)):
                 continue  # a kept day off cleared to blank: released, that day rostered afresh
             carried = key in held and key not in d.unreadable and published.get(key) == (
                 (e.shift_code, e.post) if e is not None else None)
@@ -579,7 +580,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             if prior is not None:
                 if prior[1] != text:
                     not_kept(where, entry, msg("edit_conflict", lang, first=prior[0],
-                                               other=prior[1] or ("休" if lang == "zh" else "off")),
+                                               other=prior[1] or label("ch_off", lang)),
                              "edit_overruled")  # the cell is the first-listed decision, not rostered afresh
                 elif (entry[1], entry[2]) not in listed:  # the same decision again: kept as that one is
                     log.append(m.Edit(*entry, "", prior[0], name=person.name))  # (listed once)
