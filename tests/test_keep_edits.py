@@ -173,7 +173,7 @@ def test_an_annotated_or_merged_name_cell_keeps_the_persons_shifts(
     kept, problems = keep_all(plan, [path])
     assert not problems, [str(p) for p in problems]
     assert [p.unavailable for p in kept.staff] == [p.unavailable for p in plan.staff]  # no one made unavailable
-    assert {p.name: p.days_off for p in kept.staff if p.days_off} == {lead: (plan.settings.days[col - 4],)}
+    assert {p.name: p.days_off for p in kept.staff if p.days_off} == {lead: ((plan.settings.days[col - 4], "休"),)}
     assert kept.fixed == plan.fixed
 
     ws.cell(rows[lead], col).value = "售前·早"  # an edit on the annotated row is read as that person's
@@ -529,7 +529,7 @@ def test_a_change_beats_a_carried_decision_whatever_the_order(
     assert not problems, [str(p) for p in problems]
     day = plan.settings.days[col - 4]
     assert not any(f.name == name and f.date == day for f in kept2.fixed)
-    assert day in next(p for p in kept2.staff if p.name == name).days_off
+    assert (day, "休") in next(p for p in kept2.staff if p.name == name).days_off
 
 
 def test_a_name_column_moved_after_the_days_a_deleted_row_and_a_copied_row(
@@ -657,3 +657,27 @@ def test_an_edit_on_a_post_renamed_since_says_so(
     _, problems = keep_all(renamed, [tmp_path / "edited.xlsx"])
     said = [p.message for p in problems if name in p.message or "售前" in p.message]
     assert said and "岗位「售前」已不是计划中「客服部」任何人的岗位" in said[0] and "技能" not in said[0], said
+
+
+def test_a_day_off_comes_back_as_it_was_typed(published: Path, demo_results: tuple[Plan, Results],
+                                              tmp_path: Path) -> None:
+    """A helper's finding: 假 (leave) typed over a shift came back as 休 after the rebuild, so the
+    difference between leave and a rest day was lost. The rebuilt grid shows the word typed, and
+    a re-check of it finds nothing changed."""
+    plan, _ = demo_results
+    wb, ws, rows = grid(published)
+    name, col = next((n, c) for c in range(5, 11) for n in rows if not _free(ws, rows, n, c))
+    ws.cell(rows[name], col).value = "年假"
+    wb.save(tmp_path / "round1.xlsx")
+    kept, problems = keep_all(plan, [tmp_path / "round1.xlsx"])
+    assert not problems, [str(p) for p in problems]
+    day = plan.settings.days[col - 4]
+    assert next(p for p in kept.staff if p.name == name).days_off == ((day, "年假"),)
+    build_plan(kept, tmp_path / "out2", "示例计划", compute(kept))
+    rebuilt = tmp_path / "out2" / f"示例计划-{DEPT}.xlsx"
+    wb, ws, rows = grid(rebuilt)
+    assert ws.cell(rows[name], col).value == "年假"
+    _, depts = check(rebuilt)
+    assert not next(d for d in depts if d.roster.department == DEPT).changes
+    kept2, _ = keep_all(plan, [rebuilt])  # the next round keeps the word too
+    assert next(p for p in kept2.staff if p.name == name).days_off == ((day, "年假"),)

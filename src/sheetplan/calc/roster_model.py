@@ -99,6 +99,7 @@ class Person:
     # days no shift may start on (a day off a hand edit decided, kept by --keep-edits): unlike an
     # unavailable day, the evening before's night shift may run into it
     off_days: frozenset[int] = frozenset()
+    off_words: tuple[tuple[int, str], ...] = ()  # (day, the word typed there: 假, 年假 …) for the grid
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", normalize_kind(self.kind))
@@ -107,6 +108,7 @@ class Person:
         object.__setattr__(self, "posts", tuple(self.posts))
         object.__setattr__(self, "unavailable_days", frozenset(self.unavailable_days))
         object.__setattr__(self, "off_days", frozenset(self.off_days))
+        object.__setattr__(self, "off_words", tuple((int(d), str(w)) for d, w in self.off_words))
         if self.available_windows is not None:
             wins = tuple((int(a), int(b)) for a, b in self.available_windows)
             object.__setattr__(self, "available_windows", wins)

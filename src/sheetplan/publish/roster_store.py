@@ -208,8 +208,9 @@ def stored_roster(dr: DepartmentRoster, grid: GridPlace, rules: RosterRules, shi
     for name, day in cells:
         if (name, day) not in working:
             offs.setdefault(name, set()).add(day)
-    people = [dataclasses.replace(p, off_days=p.off_days - offs[p.name]) if p.name in offs else p
-              for p in dr.people]
+    people = [dataclasses.replace(p, off_days=p.off_days - offs[p.name],
+                                  off_words=tuple((d, w) for d, w in p.off_words if d not in offs[p.name]))
+              if p.name in offs else p for p in dr.people]
     return StoredRoster(dr.department, people, list(dr.shifts), rules, dict(dr.requirement),
                         list(shift_cover), sorted(published), grid, contacts,
                         {q: list(v) for q, v in dr.priority.items()}, cells,

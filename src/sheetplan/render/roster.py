@@ -149,6 +149,7 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster,
     for p in people:
         row += 1
         place.rows[p.name] = row
+        words = dict(p.off_words)
         ws.write_string(row, 0, p.name, book.fmt("text", bold=True))
         ws.write_string(row, 1, _kind(p.kind, lang), book.fmt("center"))
         ws.write_string(row, 2, join(p.posts, lang), book.fmt("text", font_size=8))
@@ -157,9 +158,9 @@ def write_grid(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster,
             if value:
                 ws.write_string(row, first_day_col + i, value, book.fmt("center", font_size=9))
             elif i in p.unavailable_days or i in p.off_days:
-                ws.write_string(
-                    row, first_day_col + i, off, book.fmt("center", bg_color="#D9D9D9", font_color="#7F7F7F")
-                )
+                ws.write_string(  # a kept day off as the planner typed it (假 stays 假)
+                    row, first_day_col + i, words.get(i, off) if i in p.off_days else off,
+                    book.fmt("center", bg_color="#D9D9D9", font_color="#7F7F7F"))
             else:
                 ws.write_blank(row, first_day_col + i, None, book.fmt("center"))
         span = f"{cell(row, first_day_col)}:{cell(row, hours_col - 1)}"
