@@ -626,7 +626,7 @@ def test_a_day_off_typed_over_a_blank_cell_is_kept_and_clearing_it_releases_it(
     assert (name, day, "", "休") in cs.changes  # check-roster lists it as a change
     kept, problems = keep_all(plan, [tmp_path / "round1.xlsx"])
     assert not problems, [str(p) for p in problems]
-    assert [(e.person, e.day, e.before, e.after, e.why) for e in kept.edits] == [(name, day, "", "", "")]
+    assert [(e.person, e.day, e.before, e.after, e.why) for e in kept.edits] == [(name, day, "", "休", "")]
     results = compute(kept)
     assert (name, col - 4) not in {(a.person, a.day) for a in roster_of(results).result.assignments}
     build_plan(kept, tmp_path / "out2", "示例计划", results)
@@ -673,6 +673,7 @@ def test_a_day_off_comes_back_as_it_was_typed(published: Path, demo_results: tup
     assert not problems, [str(p) for p in problems]
     day = plan.settings.days[col - 4]
     assert next(p for p in kept.staff if p.name == name).days_off == ((day, "年假"),)
+    assert [e.after for e in kept.edits] == ["年假"]  # 改动记录 says so too
     build_plan(kept, tmp_path / "out2", "示例计划", compute(kept))
     rebuilt = tmp_path / "out2" / f"示例计划-{DEPT}.xlsx"
     wb, ws, rows = grid(rebuilt)

@@ -186,6 +186,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hidden_rows": ("第 {rows} 行（共 {n} 行）被隐藏或筛选掉，仍按计划读入", "row(s) {rows} ({n} in all) are hidden or filtered out; they are read as part of the plan"),
     "total_row": ("「{value}」看似合计行，不作为类目计入（合计由 sheetplan 计算）", "'{value}' looks like a total row; it is not counted as a category (sheetplan computes the totals)"),
     "too_many_heads": ("按此人效，「{post}」需要 {heads} 人（超过 {max}）：请检查人效或日均配货单量", "at this productivity '{post}' needs {heads} people (over {max}): check the productivity or the daily orders"),
+    "roster_clock_cut": ("「{dept}」的排班求解因机器过于繁忙，未用完可复现的求解预算就被时钟上限截断：再次生成可能得到不同的排班。请在机器空闲时重新生成", "{dept}: the roster search was cut short by the wall-clock backstop before its reproducible budget (the machine was very busy): building again may give a different roster; rebuild when the machine is less busy"),
     "dept_too_big": ("「{dept}」有 {n} 人，单个值班表最多 {max} 人：未排班，请把该部门分成几个组（部门）", "{dept} has {n} people; one roster takes at most {max}: not rostered; split it into teams (departments)"),
     "too_long": ("「{column}」过长（「{value}」超过 {max} 个字）", "'{column}' is too long ('{value}' is over {max} characters)"),
     "date_range": ("「{column}」的日期 {value} 早于 1900-03-01（Excel 无法正确计算）", "'{column}': {value} is before 1900-03-01, which Excel cannot count right"),

@@ -28,7 +28,7 @@ from .calc.products import ProductPlan, StockRules, TierRules, plan_products
 from .calc.roster import FixedAssignment, Gap
 from .calc.roster_days import CRITICAL_KINDS, day_worst, graded
 from .calc.roster_design import ALL_HANDS_HEAD
-from .calc.roster_explain import Idle, format_span, structural_idle
+from .calc.roster_explain import WHAT_IF_CUT, Idle, format_span, structural_idle
 from .calc.shares import ShareTable, share_table
 from .calc.shifts import CoverageAudit
 from .calc.warehouse import Post, WarehouseStaffing, staff_warehouse
@@ -282,8 +282,20 @@ def _finish(plan: Plan, dem: Demand, job: partial, r: DepartmentRoster) -> Roste
     r, dropped = _without_failing_edits(plan, job, r)
     fed = dem.resolution.posts_fed_by(SERVICE_SERIES)
     r = replace(r, days=day_worst(r, dem.service, [q for d, q in fed if d == r.department]))
-    return Rostered(r, dropped, _roster_problems(plan, dem, r) + _idle_problems(plan, r.department, r.idle),
-                    labour(plan, r), warehouse_checks(plan, dem, [r]).get(r.department))
+    check = warehouse_checks(plan, dem, [r]).get(r.department)
+    return Rostered(r, dropped, _roster_problems(plan, dem, r) + _clock_problems(plan, r, check)
+                    + _idle_problems(plan, r.department, r.idle), labour(plan, r), check)
+
+
+def _clock_problems(plan: Plan, r: DepartmentRoster, check: WarehouseCheck | None) -> list[Problem]:
+    """A warning when a solve of the department (its roster, a what-if, the stress case) was cut
+    short by the wall-clock backstop: the same plan may then give another roster next time."""
+    cut = (r.result.clock_cut or WHAT_IF_CUT[plan.lang] in r.explanation
+           or bool(check and check.stress and any(s.clock_cut for s in check.stress)))
+    if not cut:
+        return []
+    return [Problem(plan.sheets.get("campaign", ""), msg("roster_clock_cut", plan.lang, dept=r.department),
+                    "warning", r.department)]
 
 
 def _dropped_problems(plan: Plan, dropped: Mapping[str, str]) -> list[Problem]:
@@ -580,7 +592,7 @@ def _edits_now(plan: Plan, rostered: set[str], dropped: dict[str, str]
     for e in plan.edits:
         if not e.why and e.where in dropped:
             e = replace(e, why=dropped[e.where])
-        elif not e.why and e.after and e.department not in rostered:
+        elif not e.why and e.is_shift and e.department not in rostered:
             e = replace(e, why=msg("edit_no_roster", plan.lang, dept=e.department))
             problems.append(Problem(e.where, msg("edit_not_kept", plan.lang, why=e.why), "warning", e.department))
         out.append(e)

@@ -92,6 +92,9 @@ class Built:
     w_short: int
     covers: list[rr.CoverVars] = field(default_factory=list)
     penalty_const: int = 0  # wishes that cannot be met whatever the roster (hundredths)
+    # a reproducible search stopped by the wall-clock backstop before its deterministic budget
+    # (a machine far busier than usual): the roster may differ from run to run, and says so
+    clock_cut: bool = False
 
 
 @dataclass

@@ -51,6 +51,11 @@ __all__ = ["Idle", "explain", "format_span", "idle_people", "pct_covered", "stru
 # 1.2 s within two days (the same advice, word for word, also in English); within one day
 # (1.1 s) one answer was lost and one worse, within three (1.5 s) the same as two.
 WHAT_IF_DAYS_AROUND = 2
+# the line saying a what-if was cut short by the wall-clock backstop (a very busy machine), so its
+# figures may differ on the next build; the pipeline warns at the department when it is there
+WHAT_IF_CUT = {"zh": "注：部分假设分析因机器繁忙被时钟上限截断，以上建议中的数字再次生成时可能不同",
+               "en": "Note: some what-ifs were cut short by the wall-clock backstop (a very busy machine): "
+                     "the figures in the advice above may differ on the next build"}
 
 _KIND_ZH = {"fulltime": "全职", "student": "学生", "borrowed": "借调"}
 _KIND_EN = {"fulltime": "full-time staff", "student": "students", "borrowed": "borrowed staff"}
@@ -382,7 +387,7 @@ def explain(
             return solve_roster(
                 _kept_off(p2, result, fixed, open_days), s2, requirement, result.horizon_days,
                 # a reproducible budget decides (the wall-clock limit is only a generous backstop)
-                replace(r2, time_limit_s=limit if r2.deterministic_time is None else 4 * limit + 2,
+                replace(r2, time_limit_s=limit if r2.deterministic_time is None else 40 * limit + 10,
                         cost_phase=False, deterministic_time=None if r2.deterministic_time is None
                         else min(r2.deterministic_time, limit)),
                 list(fixed) + _kept_shifts(result, fixed, open_days), imin, hint=result.assignments,
@@ -509,6 +514,8 @@ def explain(
     if len(runs) + len(shift_runs) > max_lines:
         rest = len(runs) + len(shift_runs) - max_lines
         lines.append(f"……另有 {rest} 处缺口未列出" if zh else f"… and {rest} more gaps")
+    if any(res.clock_cut for res in [*(r for _, _, r, _ in relaxed), *([control] if control else [])]):
+        lines.append(WHAT_IF_CUT[lang])
     return lines
 
 

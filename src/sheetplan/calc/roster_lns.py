@@ -49,6 +49,7 @@ class LnsStats:
     rounds: int = 0
     improved: int = 0
     proven: bool = False  # a round with every assignment free was solved to optimality
+    clock_cut: bool = False  # a deterministic budget ended by the wall-clock deadline instead
     start: float = 0.0
     end: float = 0.0
 
@@ -254,6 +255,8 @@ class _Stream:
             # a neighbourhood solved to optimality was too small to hold a better roster: grow it;
             # one cut short by its budget was too big to search: shrink it
             share = min(0.6, share * 1.15) if code == cp_model.OPTIMAL else max(0.02, share * 0.85)
+        if budget.deterministic is not None and spent < budget.deterministic and not self.best.stop:
+            stats.clock_cut = True  # the wall-clock deadline came before the deterministic budget
 
 
 @dataclass(frozen=True)

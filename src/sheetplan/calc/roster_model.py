@@ -291,6 +291,8 @@ class RosterResult:
     penalties: dict[str, float] = field(default_factory=dict)
     unmet_requests: list[Request] = field(default_factory=list)
     all_hands_off: list[tuple[str, int]] = field(default_factory=list)  # (person, day) off on an all-hands day
+    # stopped by the wall-clock backstop before the deterministic budget: not reproducible
+    clock_cut: bool = False
 
     @property
     def coverage_pct(self) -> float:

@@ -205,7 +205,8 @@ def solve_roster(
     else:
         outcome = _weighted(built, rules, deadline)
     if isinstance(outcome, _Failed):
-        return pb.empty("infeasible", [Conflict(None, outcome.reason)], outcome.status_name)
+        return replace(pb.empty("infeasible", [Conflict(None, outcome.reason)], outcome.status_name),
+                       clock_cut=built.clock_cut)
     solver, code, bound, short_proven = outcome
     result = _result(solver, code, bound, built, pb, short_proven, solver.status_name(code), premium)
     worked = {(a.person, a.day) for a in result.assignments}
@@ -286,7 +287,12 @@ def _run(built: Built, rules: RosterRules, deadline: float, limit: float, share:
             getattr(params, name).extend(value)
         else:
             setattr(params, name, value)
-    return solver, solver.solve(built.model)
+    code = solver.solve(built.model)
+    if (rules.deterministic_time is not None and code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+            and solver.deterministic_time < 0.99 * params.max_deterministic_time
+            and solver.wall_time >= 0.95 * params.max_time_in_seconds):
+        built.clock_cut = True
+    return solver, code
 
 
 def _search(built: Built, rules: RosterRules, deadline: float, limit: float, share: float, scale: float = 1.0,
@@ -331,6 +337,7 @@ def _search(built: Built, rules: RosterRules, deadline: float, limit: float, sha
     # on the wall clock the rounds use every core the rules give the solver (one stream per core)
     streams = 1 if det is not None else max(1, min(int(rules.num_workers), os.cpu_count() or 1))
     better, best, stats = _rounds(built, rules, values, objective, budget, streams)
+    built.clock_cut |= det is not None and stats.clock_cut
     _log.debug("start %s (%s, bound %s), neighbourhood search %s in %d rounds (%d better)", objective,
                "the roster given" if lns >= 1 else f"whole-model search, {solver.wall_time:.2f} s", bound, best,
                stats.rounds, stats.improved)
@@ -564,6 +571,7 @@ def _result(solver: cp_model.CpSolver, code: int, bound: float, built: Built, pb
         proven_optimal=proven,
         penalties=penalties,
         unmet_requests=unmet,
+        clock_cut=built.clock_cut,
     )
 
 

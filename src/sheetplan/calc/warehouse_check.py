@@ -84,6 +84,7 @@ class StressPost:
     worst: tuple[int, int, int] | None  # (start interval, end interval, people short) of its largest gap
     more_people: int  # people of this post the greedy cover of the gap asks for
     short_after: float  # person-hours still short when they are added and the roster is made again
+    clock_cut: bool = False  # a solve of it stopped by the wall-clock backstop (see RosterResult.clock_cut)
 
 
 @dataclass(frozen=True)
@@ -223,10 +224,12 @@ def stress_what_if(
         extra += [Person(f"+{post}#{k + 1}", people[0].department if people else "", (post,),
                          cost_per_hour=costs[len(costs) // 2]) for k in range(n)]
     after = short
+    cut = first.clock_cut
     if extra:
         second = solve_roster([*people, *extra], shifts, req, horizon_days, rules, fixed, interval_minutes,
                               hint=first.assignments, requests=requests, shift_cover=shift_cover)
         after = _short_by_post(second, req)
+        cut |= second.clock_cut
     iph = 60 / interval_minutes
     out = []
     for post, h in heads.items():
@@ -237,7 +240,7 @@ def stress_what_if(
         out.append(StressPost(
             post, h, sum(requirement[post]) / iph, short.get(post, sum(requirement[post]) / iph),
             (worst.start_interval, worst.end_interval, worst.shortfall) if worst else None,
-            more.get(post, 0), after.get(post, short.get(post, 0.0)),
+            more.get(post, 0), after.get(post, short.get(post, 0.0)), cut,
         ))
     return out
 

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from .schema import SEPARATOR
+
 Cells = dict[str, str]  # column key -> 'Sheet!C7': where each value was typed, for messages
 
 
@@ -174,13 +176,20 @@ class Edit:
     person: str  # as on the published grid
     day: str  # the grid's day label
     before: str  # 'post·code' as published, '' for a day off
-    after: str  # 'post·code' now, '' for a day off; a cell that is no shift: what it holds ('?' if unknown)
+    # 'post·code' now; for a day off the word typed (休, 假 …; '' in logs written before it was
+    # kept); a cell that is no shift: what it holds ('?' if unknown)
+    after: str
     why: str = ""  # '' when kept, else why not
     # the edited cell ('file Sheet!E7'; for a change repeating an earlier decision, that decision's
     # cell): the roster's last guard names the edits it drops by it, so the log can say so
     where: str = ""
     carried: bool = False  # an earlier round's decision, unchanged since (before and after agree)
     name: str = ""  # a kept edit's person as the plan names them now (renamed since: not the grid's name)
+
+    @property
+    def is_shift(self) -> bool:
+        """A shift typed (post·code), not a day off."""
+        return SEPARATOR in self.after
 
 
 @dataclass(frozen=True)

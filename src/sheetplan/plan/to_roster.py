@@ -14,6 +14,7 @@ from .schema import WANT
 DEFAULT_SHIFT_TYPES = ("全职", "借调")
 RELATIVE_GAP = 1e-4  # a roster proven within 0.01 % of the cheapest is good enough to stop on
 MAX_WALL_S = 120.0  # no department's roster solve runs longer than this, whatever the budget
+BACKSTOP_S = 60.0  # the least wall-clock backstop (about 20 times what the default budget takes)
 # A plan with staff but no 班次 sheet gets three eight-hour shifts (and a warning saying so).
 DEFAULT_TEMPLATES = {
     "zh": (("早", "早班", 8), ("中", "中班", 16), ("夜", "夜班", 0)),
@@ -91,7 +92,10 @@ def rules(plan: Plan) -> RosterRules:
         min_rest_hours=s.min_rest_hours,
         max_consecutive_days=s.max_consecutive_days,
         peak_days=frozenset({sale} if sale is not None else ()),
-        time_limit_s=min(MAX_WALL_S, max(10.0, s.roster_effort * 4)),  # wall-clock backstop per department
+        # a wall-clock backstop per department: the deterministic budget ends the search, so the
+        # same plan gives the same roster; a backstop of 10 s cut it on a busy machine (two builds
+        # and a test suite at once) and the roster then differed from run to run
+        time_limit_s=min(MAX_WALL_S, max(BACKSTOP_S, s.roster_effort * 30)),
         num_workers=1,
         deterministic_time=s.roster_effort,
         relative_gap=RELATIVE_GAP,

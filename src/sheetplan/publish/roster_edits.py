@@ -559,8 +559,8 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             date = start + dt.timedelta(days=key[1])
             as_now = "" if e is None else f"{e.post}{SEPARATOR}{e.shift_code}"
             before, after = said.get((key[0], stored.days[key[1]]), (as_now, as_now))
-            if e is None:  # a day off, however it was typed (休, 假, off …): '' in the change log
-                after = ""
+            if e is None:  # a day off: the change log shows the word typed (休, 假, off …)
+                after = d.marked_off.get(key, "")
             entry = (dept_now, key[0], stored.days[key[1]], before, after)
             where = f"{source} {e.where if e else _cell(d, key)}"
             if date not in index:
