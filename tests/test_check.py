@@ -193,3 +193,34 @@ def test_an_unknown_products_department_is_a_warning_at_its_setting(
     instead = "只写入总表" if lang == "zh" else "only into the plan output"
     assert text in problems[0].message and instead in problems[0].message
     assert plan.department_names()[0] in problems[0].message
+
+
+def test_a_minimum_of_hours_no_roster_can_reach_is_critical_at_its_cell(tmp_path: Path) -> None:
+    """A helper's attack: days unavailable that leave someone's 活动最少小时 out of reach emptied
+    their whole department, `check` said OK and the build graded it a warning that blamed the
+    fixed shifts. Now `check` says so at that person's cell, critical, and the build too — on the
+    English example with the departments and posts renamed."""
+    from plan_edit import header, rename, rows_where
+    from sheetplan.pipeline import check, compute
+    from sheetplan.render.template import write_example
+
+    path = write_example(tmp_path / "shop.xlsx", "en")
+    wb = openpyxl.load_workbook(path)
+    rename(wb, {"Customer service": "Care desk", "Pre-sales": "Advice"})
+    ws = wb["Staff"]
+    cols = header(ws)
+    fixed = {r[0] for r in wb["Fixed shifts"].iter_rows(min_row=2, values_only=True)}
+    row = next(r for r in rows_where(ws, "Department", lambda v: v == "Care desk")
+               if ws.cell(r, cols["Name"]).value not in fixed)  # no fixed shift of theirs conflicts too
+    name = ws.cell(row, cols["Name"]).value
+    ws.cell(row, cols["Unavailable"]).value = "11-10~11-12"
+    ws.cell(row, cols["Min h total"]).value = 48
+    wb.save(path)
+    plan = read_plan(path)
+    cell = f"Staff!{openpyxl.utils.get_column_letter(cols['Min h total'])}{row}"
+    said = [p for p in check(plan) if p.where == cell]
+    assert [p.severity for p in said] == ["critical"] and name in said[0].message and "48" in said[0].message
+    assert "Care desk will get no roster" in said[0].message
+    failed = [p for p in compute(plan).problems if p.where == cell]
+    assert [p.severity for p in failed] == ["critical"] and "cannot be rostered" in failed[0].message
+    assert "fixed" not in failed[0].message  # no longer blamed on fixed shifts

@@ -42,6 +42,11 @@ def grid(path: Path) -> tuple[openpyxl.Workbook, object, dict[str, int]]:
     return wb, ws, rows
 
 
+def offs(plan: Plan, name: str) -> list:
+    """A person's kept days off: (date, the word typed)."""
+    return [(o.date, o.word) for o in next(p for p in plan.staff if p.name == name).days_off]
+
+
 def roster_of(results: Results, dept: str = DEPT):
     return next(r for r in results.rosters if r.department == dept)
 
@@ -173,7 +178,8 @@ def test_an_annotated_or_merged_name_cell_keeps_the_persons_shifts(
     kept, problems = keep_all(plan, [path])
     assert not problems, [str(p) for p in problems]
     assert [p.unavailable for p in kept.staff] == [p.unavailable for p in plan.staff]  # no one made unavailable
-    assert {p.name: p.days_off for p in kept.staff if p.days_off} == {lead: ((plan.settings.days[col - 4], "休"),)}
+    day = plan.settings.days[col - 4]
+    assert {p.name: offs(kept, p.name) for p in kept.staff if p.days_off} == {lead: [(day, "休")]}
     assert kept.fixed == plan.fixed
 
     ws.cell(rows[lead], col).value = "售前·早"  # an edit on the annotated row is read as that person's
@@ -264,7 +270,7 @@ def test_a_cell_that_is_no_shift_is_a_warning_and_rostered_afresh(
     assert not any(f.name == name and f.date == day for f in kept.fixed)  # not kept as anything,
     before = next(p for p in plan.staff if p.name == name).unavailable
     now = next(p for p in kept.staff if p.name == name)
-    assert (day not in now.unavailable or day in before) and day not in now.days_off  # nor a day off
+    assert (day not in now.unavailable or day in before) and not now.days_off  # nor a day off
     # on 检查结果 (总表's and the department's: the warning knows its department), and the log
     # and check-roster's change list show what was typed, not '?'
     assert mine[0] in kept.warnings and mine[0].department == DEPT
@@ -529,7 +535,7 @@ def test_a_change_beats_a_carried_decision_whatever_the_order(
     assert not problems, [str(p) for p in problems]
     day = plan.settings.days[col - 4]
     assert not any(f.name == name and f.date == day for f in kept2.fixed)
-    assert (day, "休") in next(p for p in kept2.staff if p.name == name).days_off
+    assert (day, "休") in offs(kept2, name)
 
 
 def test_a_name_column_moved_after_the_days_a_deleted_row_and_a_copied_row(
@@ -672,7 +678,7 @@ def test_a_day_off_comes_back_as_it_was_typed(published: Path, demo_results: tup
     kept, problems = keep_all(plan, [tmp_path / "round1.xlsx"])
     assert not problems, [str(p) for p in problems]
     day = plan.settings.days[col - 4]
-    assert next(p for p in kept.staff if p.name == name).days_off == ((day, "年假"),)
+    assert offs(kept, name) == [(day, "年假")]
     assert [e.after for e in kept.edits] == ["年假"]  # 改动记录 says so too
     build_plan(kept, tmp_path / "out2", "示例计划", compute(kept))
     rebuilt = tmp_path / "out2" / f"示例计划-{DEPT}.xlsx"
@@ -681,4 +687,33 @@ def test_a_day_off_comes_back_as_it_was_typed(published: Path, demo_results: tup
     _, depts = check(rebuilt)
     assert not next(d for d in depts if d.roster.department == DEPT).changes
     kept2, _ = keep_all(plan, [rebuilt])  # the next round keeps the word too
-    assert next(p for p in kept2.staff if p.name == name).days_off == ((day, "年假"),)
+    assert offs(kept2, name) == [(day, "年假")]
+
+
+def test_days_off_no_roster_can_keep_are_dropped_not_the_department(
+        published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    """A helper's attack: three days off typed for someone with a minimum of 48 hours made the
+    department infeasible; the guard dropped only fixed shifts, so all 43 people came out with no
+    shift, the typed days off logged as kept. Days off are edits the guard drops too, each named
+    at its cell with the person's rules as the reason."""
+    plan, _ = demo_results
+    wb, ws, rows = grid(published)
+    people = {p.name: p for p in plan.staff}
+    name = next(n for n in rows if people[n].type == "全职" and not people[n].unavailable
+                and sum(bool(ws.cell(rows[n], c).value) for c in range(4, 12)) >= 6)
+    worked = [c for c in range(4, 12) if ws.cell(rows[name], c).value][:3]
+    for c in worked:
+        ws.cell(rows[name], c).value = "休"
+    wb.save(tmp_path / "offs.xlsx")
+    plan48 = dataclasses.replace(plan, staff=[dataclasses.replace(p, min_hours_total=48) if p.name == name else p
+                                              for p in plan.staff])
+    kept, problems = keep_all(plan48, [tmp_path / "offs.xlsx"])
+    assert not problems and len(offs(kept, name)) == 3
+    results = compute(kept)
+    roster = roster_of(results)
+    assert roster.result.status != "infeasible" and len(roster.result.assignments) > 200
+    why = msg("edit_off_rules", "zh", name=name)
+    cells = {f"offs.xlsx {ws.title}!{openpyxl.utils.get_column_letter(c)}{rows[name]}" for c in worked}
+    assert {p.where for p in results.problems if why in p.message} == cells
+    assert [why in e.why for e in results.edits] == [True] * 3  # 改动记录: not kept, and why
+    assert not [p for p in results.problems if p.severity == "critical" and "无法排班" in p.message]

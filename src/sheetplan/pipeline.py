@@ -26,9 +26,11 @@ from .calc.labour import Pay, roster_pay
 from .calc.outreach import calls_per_caller_per_day
 from .calc.products import ProductPlan, StockRules, TierRules, plan_products
 from .calc.roster import FixedAssignment, Gap
+from .calc.roster_checks import hour_conflicts
 from .calc.roster_days import CRITICAL_KINDS, day_worst, graded
 from .calc.roster_design import ALL_HANDS_HEAD
-from .calc.roster_explain import WHAT_IF_CUT, Idle, format_span, structural_idle
+from .calc.roster_explain import WHAT_IF_CUT, Idle, conflict_text, format_span, structural_idle
+from .calc.roster_model import shift_instances
 from .calc.shares import ShareTable, share_table
 from .calc.shifts import CoverageAudit
 from .calc.warehouse import Post, WarehouseStaffing, staff_warehouse
@@ -334,52 +336,83 @@ def _attendance_problems(plan: Plan, dem: Demand) -> list[Problem]:
 
 def _without_failing_edits(plan: Plan, job: partial, r: DepartmentRoster) -> tuple[DepartmentRoster, dict[str, str]]:
     """A department that cannot be rostered with the hand edits kept (--keep-edits) is rostered
-    without them — first those the solver names, then all — each dropped edit (its cell -> why)
-    a warning at that cell and a line 'not kept' in the change log: kept edits never empty a
-    department."""
+    without them — first the shifts the solver names, then one person's edits, then all; shifts
+    and days off alike — each dropped edit (its cell -> why) a warning at that cell and a line
+    'not kept' in the change log: kept edits never empty a department."""
     days = to_roster.day_index(plan)
     edits = {FixedAssignment(f.name, days[f.date], f.shift, f.post): f for f in plan.fixed
              if f.cells.get("edit") and f.date in days}
-    fixed = list(job.keywords.get("fixed", ()))
+    offs = {(s.name, days[o.date]): o.where for s in plan.staff if s.department == r.department
+            for o in s.days_off if o.date in days}  # days off typed by hand: no conflict names them
+    kept = _Kept([f for f in job.keywords.get("fixed", ())], set(offs))
     dropped: dict[str, str] = {}
-    while r.result.status == "infeasible" and any(f in edits for f in fixed):
-        named = {c.fixed for c in r.result.conflicts if c.fixed in edits} & set(fixed)
+    while r.result.status == "infeasible" and (any(f in edits for f in kept.fixed) or kept.offs):
+        named = {c.fixed for c in r.result.conflicts if c.fixed in edits} & set(kept.fixed)
         why = msg("edit_infeasible", plan.lang, why=r.explanation[-1] if r.explanation else r.result.status)
-        if not named:  # the solver names none: one person's edits at a time, before all of them
-            r, drop = _one_person_at_a_time(job, fixed, edits)
-        else:
-            drop, r = named, None
-        drop = drop or {f for f in fixed if f in edits}
-        dropped |= {edits[f].cells.get("name", ""): why for f in fixed if f in drop}
-        fixed = [f for f in fixed if f not in drop]
-        r = r if r is not None else job(fixed=fixed)
+        if named:
+            drop, r = _Kept(list(named), set()), None
+        else:  # the solver names none: one person's edits at a time, before all of them
+            r, drop = _one_person_at_a_time(job, kept, edits)
+            drop = drop or _Kept([f for f in kept.fixed if f in edits], set(kept.offs))
+        dropped |= {edits[f].cells.get("name", ""): why for f in kept.fixed if f in drop.fixed}
+        dropped |= {offs[k]: msg("edit_infeasible", plan.lang, why=msg("edit_off_rules", plan.lang, name=k[0]))
+                    for k in sorted(drop.offs)}  # a day off conflicts with its person's own rules
+        kept = _Kept([f for f in kept.fixed if f not in drop.fixed], kept.offs - drop.offs)
+        r = r if r is not None else _solve(job, kept)
     return r, dropped
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """The hand edits a department is rostered with: fixed shifts, and days off (person, day)."""
+
+    fixed: list[FixedAssignment]
+    offs: set[tuple[str, int]]
+
+    def of(self, person: str, edits: Mapping[FixedAssignment, object]) -> _Kept:
+        return _Kept([f for f in self.fixed if f in edits and f.person == person],
+                     {k for k in self.offs if k[0] == person})
+
+    def without(self, other: _Kept) -> _Kept:
+        return _Kept([f for f in self.fixed if f not in other.fixed], self.offs - other.offs)
+
+
+def _solve(job: partial, kept: _Kept) -> DepartmentRoster:
+    """The department's roster with only the ``kept`` hand edits (the others' days off given back)."""
+    people = [replace(p, off_days=frozenset(d for d in p.off_days if (p.name, d) in kept.offs),
+                      off_words=tuple((d, w) for d, w in p.off_words if (p.name, d) in kept.offs))
+              for p in job.args[1]]
+    return job.func(job.args[0], people, *job.args[2:], **{**job.keywords, "fixed": kept.fixed})
 
 
 TRY_PEOPLE = 6  # people whose edits are dropped one at a time before all are (a solve each)
 
 
-def _one_person_at_a_time(job: partial, fixed: list[FixedAssignment], edits: Mapping[FixedAssignment, object]
-                          ) -> tuple[DepartmentRoster | None, set[FixedAssignment]]:
+def _one_person_at_a_time(job: partial, kept: _Kept, edits: Mapping[FixedAssignment, object]
+                          ) -> tuple[DepartmentRoster | None, _Kept | None]:
     """The roster without one person's edits, for the first person (of the first TRY_PEOPLE with
-    edits) whose edits alone make it impossible, and those edits; (None, empty) when none is."""
-    people = list(dict.fromkeys(f.person for f in fixed if f in edits))
+    edits) whose edits alone make it impossible, and those edits; (None, None) when none is."""
+    people = list(dict.fromkeys([*(f.person for f in kept.fixed if f in edits), *sorted(n for n, _ in kept.offs)]))
     for person in people[:TRY_PEOPLE] if len(people) > 1 else []:
-        drop = {f for f in fixed if f in edits and f.person == person}
-        r = job(fixed=[f for f in fixed if f not in drop])
+        drop = kept.of(person, edits)
+        r = _solve(job, kept.without(drop))
         if r.result.status != "infeasible":
             return r, drop
-    return None, set()
+    return None, None
 
 
 def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Problem]:
     """A roster that could not be made, and every post left short, at the row that asked for it."""
     lang = plan.lang
-    if r.result.status == "infeasible":
+    if r.result.status == "infeasible":  # a department with no roster at all: the gravest outcome
+        staff = {s.name: s for s in plan.staff}
+        short = [staff[c.detail.rpartition(": ")[0]] for c in r.result.conflicts
+                 if c.reason == "min_hours" and c.detail.rpartition(": ")[0] in staff]
         where = next((f.cells.get("name", "") for f in plan.fixed for c in r.result.conflicts
                       if c.fixed and (f.name, f.shift, f.post) == (c.fixed.person, c.fixed.shift_code, c.fixed.post)),
+                     short[0].cells.get("min_hours_total", "") if short else
                      plan.sheets.get("fixed" if r.result.conflicts and r.result.conflicts[0].fixed else "campaign", ""))
-        return [Problem(where, msg("roster_failed", lang, dept=r.department, why=r.explanation[-1]), "warning",
+        return [Problem(where, msg("roster_failed", lang, dept=r.department, why=r.explanation[-1]), "critical",
                         r.department)]
     out = []
     labels = plan.settings.day_labels
@@ -476,6 +509,14 @@ def check(plan: Plan) -> list[Problem]:
         people = [to_roster.person(plan, p, s.interval_minutes) for p in staff]
         idle = structural_idle(people, shifts, requirement, len(s.days), s.interval_minutes)
         out += _idle_problems(plan, dept, idle)
+        # a minimum of hours no roster can reach leaves the whole department without one: said
+        # here, before any solve, at that person's cell
+        rules = to_roster.rules(plan)
+        for c in hour_conflicts(people, shift_instances(shifts, len(s.days), s.interval_minutes)):
+            who = next((p for p in staff if p.name == c.detail.rpartition(": ")[0]), None)
+            why = conflict_text(c, rules, {p.name: p for p in people}, s.day_labels, plan.lang)
+            out.append(Problem(who.cells.get("min_hours_total", "") if who else plan.sheets.get("staff", ""),
+                               msg("roster_will_fail", plan.lang, dept=dept, why=why), "critical", dept))
     return out + _attendance_problems(plan, dem)
 
 

@@ -137,7 +137,8 @@ def roster_department(
         unstaffed=unstaffed,
         labour=(t.cost, t.premium) if t is not None else None,
     )
-    idle = idle_people(result, people, shifts, req)
+    # no roster at all: nobody is idle 'because others cover the need' (the explanation says why)
+    idle = idle_people(result, people, shifts, req) if result.status != "infeasible" else []
     vacant = {post: list(requirement[post]) for post in unrostered if any(requirement.get(post, ()))}
     prio = {q: list(v) for q, v in (priority or {}).items() if q in req or q in vacant}
     return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle,

@@ -206,7 +206,7 @@ def _relaxations(
     return out
 
 
-def _conflict_text(c: Conflict, rules: RosterRules, people: Mapping[str, Person],
+def conflict_text(c: Conflict, rules: RosterRules, people: Mapping[str, Person],
                    day_labels: Sequence[str] | None, lang: str) -> str:
     def row(f: FixedAssignment) -> str:
         return f"{f.person} {_day_label(f.day, day_labels, lang)} {f.shift_code} {f.post}"
@@ -219,6 +219,13 @@ def _conflict_text(c: Conflict, rules: RosterRules, people: Mapping[str, Person]
                 if lang == "zh" else
                 f"the roster is too big (about {size} assignment variables, at most {limit}): use fewer shift "
                 "templates, a shorter campaign or fewer posts, or split the department into teams")
+    if f is None and c.reason == "min_hours":  # detail: 'name: most/least'
+        name, _, hours = c.detail.rpartition(": ")
+        most, _, least = hours.partition("/")
+        return (f"「{name}」活动最少 {least} 小时无法达到：其可上的班次（去掉不可上班的日子，每天一个）"
+                f"最多 {most} 小时；请改小「活动最少小时」或减少其不可上班日期" if lang == "zh" else
+                f"{name}'s minimum of {least} h cannot be reached: the shifts open to them (one a day, on the days "
+                f"they are available) come to at most {most} h; lower their minimum hours or their days off")
     if f is None and c.reason == "budget":
         return ("求解器在求解预算内未找到任何方案：请调大「排班求解预算」" if lang == "zh" else
                 "the solver found no roster within its budget: raise the roster solver budget")
@@ -339,8 +346,9 @@ def explain(
         head = ("排班无解：" if zh else "No roster: ") + {
             "budget": "求解时间不足" if zh else "out of solver budget",
             "too_big": "规模过大" if zh else "too big",
+            "min_hours": "有人的活动最少小时无法达到" if zh else "someone's minimum hours cannot be reached",
         }.get(reason, "以下固定排班与规则冲突" if zh else "these fixed assignments break the rules")
-        return [head] + [_conflict_text(c, rules, by_name, day_labels, lang)
+        return [head] + [conflict_text(c, rules, by_name, day_labels, lang)
                          for c in result.conflicts]
 
     n_people = result.people_used

@@ -139,12 +139,20 @@ class StaffMember:
     employee_id: str = ""
     phone: str = ""
     lead: str = ""
-    # days off a hand edit decided (--keep-edits), each with the word typed (休, 假, 年假 …, shown
-    # again in its cell): no shift starts on them, but the evening before's night shift may run
-    # into them (an unavailable date would forbid it). Not a column of the plan (nor of
-    # plan.frames()): set by keep_edits only
-    days_off: tuple[tuple[dt.date, str], ...] = ()
+    # days off a hand edit decided (--keep-edits): no shift starts on them, but the evening
+    # before's night shift may run into them (an unavailable date would forbid it). Not a column
+    # of the plan (nor of plan.frames()): set by keep_edits only
+    days_off: tuple[DayOff, ...] = ()
     cells: Cells = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True, order=True)
+class DayOff:
+    """A day off a hand edit decided (--keep-edits)."""
+
+    date: dt.date
+    word: str = ""  # as typed (休, 假, 年假 …): shown again in its cell, so leave stays leave
+    where: str = ""  # the edited cell ('file Sheet!E7'): a roster that cannot keep it names it
 
 
 @dataclass(frozen=True)

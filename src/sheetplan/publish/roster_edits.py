@@ -510,7 +510,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
     start = dt.date.fromisoformat(stored.start)
     index = {d: i for i, d in enumerate(plan.settings.days)}
     find = _staff_finder(plan)
-    off: dict[str, dict[dt.date, str]] = defaultdict(dict)  # person -> day off decided -> the word typed
+    off: dict[str, dict[dt.date, m.DayOff]] = defaultdict(dict)  # person -> the days off decided
     problems: list[Problem] = []
     log: list[m.Edit] = list(plan.edits)
     listed = {(e.person, e.day) for e in log if not e.why}  # kept edits 改动记录 lists already
@@ -587,7 +587,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
                     listed.add((entry[1], entry[2]))
                 continue
             if e is None:
-                off[person.name][date] = d.marked_off.get(key, "")
+                off[person.name][date] = m.DayOff(date, d.marked_off.get(key, ""), where)
                 decided[(person.name, date)] = (where, "")
                 log.append(m.Edit(*entry, "", where, name=person.name))
                 listed.add((entry[1], entry[2]))
@@ -604,14 +604,14 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             listed.add((entry[1], entry[2]))
             decided[(e.person, date)] = (e.where, f"{e.post}{SEPARATOR}{e.shift_code}")
             fixed.append(m.FixedShift(e.person, date, e.shift_code, e.post, cells={"name": e.where, "edit": "1"}))
-    staff = [replace(p, days_off=tuple(sorted((dict(p.days_off) | off[p.name]).items()))) if p.name in off else p
-             for p in plan.staff]
+    staff = [replace(p, days_off=tuple(sorted(({o.date: o for o in p.days_off} | off[p.name]).values())))
+             if p.name in off else p for p in plan.staff]
     log = [replace(e, carried=True) if e.where in carried_at and not e.why else e for e in log]
     return replace(plan, fixed=fixed, staff=staff, edits=log), problems
 
 
 def _judge(plan: m.Plan, dept: str, items: list, fixed: list[m.FixedShift],
-           off: Mapping[str, Mapping[dt.date, str]] | None = None) -> list:
+           off: Mapping[str, Mapping[dt.date, object]] | None = None) -> list:
     """(edit, log entry, date, why not kept or '') for one department's wanted shifts, by the
     plan's rules now, together with the shifts already fixed. An edit that breaks a rule on its
     own or with the fixed ones is dropped (the later of a pair, so the earlier stays) until the
@@ -666,7 +666,7 @@ def _judge(plan: m.Plan, dept: str, items: list, fixed: list[m.FixedShift],
 
 
 def _short_runs(plan: m.Plan, people: Sequence[Person], edits: Sequence[Edited],
-                off: Mapping[str, Mapping[dt.date, str]]) -> dict[str, str]:
+                off: Mapping[str, Mapping[dt.date, object]]) -> dict[str, str]:
     """Edited shifts that can only be a run of work days shorter than the person's minimum: the
     days on both sides are off (unavailable, or typed off in the same edits) — no roster around
     them can keep the rule, which the solver would only report as 'no roster with every edit'.
