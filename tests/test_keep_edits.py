@@ -638,14 +638,26 @@ def test_a_day_off_typed_over_a_blank_cell_is_kept_and_clearing_it_releases_it(
     build_plan(kept, tmp_path / "out2", "示例计划", results)
     wb, ws, rows = grid(tmp_path / "out2" / f"示例计划-{DEPT}.xlsx")
     assert ws.cell(rows[name], col).value == "休"  # shown as decided
-    kept2, _ = keep_all(plan, [tmp_path / "out2" / f"示例计划-{DEPT}.xlsx"])
-    assert [(e.person, e.carried) for e in kept2.edits] == [(name, True)]  # carried as it stands
+    out2 = tmp_path / "out2" / f"示例计划-{DEPT}.xlsx"
+    kept2, _ = keep_all(plan, [out2])
+    # carried as it stands, the published side as it reads (休, not '—')
+    assert [(e.person, e.before, e.after, e.carried) for e in kept2.edits] == [(name, "休", "休", True)]
     ws.cell(rows[name], col).value = None  # cleared: the day is free again
     wb.save(tmp_path / "round2.xlsx")
     stored, depts = check(tmp_path / "round2.xlsx")
     assert (name, day, "休", "") in next(d for d in depts if d.roster.department == DEPT).changes
     kept3, problems = keep_all(plan, [tmp_path / "round2.xlsx"])
-    assert not kept3.edits and not problems and not any(p.days_off for p in kept3.staff)
+    assert not problems and not any(p.days_off for p in kept3.staff)
+    # in 改动记录 too (it was missing there), and the shift rostered there next is no decision
+    assert [(e.person, e.before, e.after, e.why) for e in kept3.edits] == [(name, "休", "—", "")]
+    build_plan(kept3, tmp_path / "out3", "示例计划", compute(kept3))
+    _, depts = check(tmp_path / "out3" / f"示例计划-{DEPT}.xlsx")
+    assert (name, col - 4) not in next(d for d in depts if d.roster.department == DEPT).roster.decided
+    # a helper's attack: the same day off still 休 in another workbook (an older one, or 总表
+    # unchanged) kept it again, in either order; the release is a change and beats a carried copy
+    for order in ([out2, tmp_path / "round2.xlsx"], [tmp_path / "round2.xlsx", out2]):
+        both, problems = keep_all(plan, order)
+        assert not problems and not any(p.days_off for p in both.staff), order
 
 
 def test_an_edit_on_a_post_renamed_since_says_so(
@@ -717,3 +729,24 @@ def test_days_off_no_roster_can_keep_are_dropped_not_the_department(
     assert {p.where for p in results.problems if why in p.message} == cells
     assert [why in e.why for e in results.edits] == [True] * 3  # 改动记录: not kept, and why
     assert not [p for p in results.problems if p.severity == "critical" and "无法排班" in p.message]
+
+
+def test_a_persons_row_not_found_keeps_their_kept_days_off(
+        published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    """A helper's attack: a name cell changed (or a row deleted) in a later round is 'taken as
+    published, never as days off' — but the days off an earlier round kept came back as shifts."""
+    plan, _ = demo_results
+    wb, ws, rows = grid(published)
+    name, col = next((n, c) for c in range(5, 11) for n in rows if not _free(ws, rows, n, c))
+    ws.cell(rows[name], col).value = "假"
+    wb.save(tmp_path / "round1.xlsx")
+    kept, _ = keep_all(plan, [tmp_path / "round1.xlsx"])
+    build_plan(kept, tmp_path / "out2", "示例计划", compute(kept))
+    wb, ws, rows = grid(tmp_path / "out2" / f"示例计划-{DEPT}.xlsx")
+    ws.cell(rows[name], 1).value = "小名"  # the row no longer found
+    wb.save(tmp_path / "round2.xlsx")
+    kept2, problems = keep_all(plan, [tmp_path / "round2.xlsx"])
+    assert any(name in p.message for p in problems)  # the row not found is still said
+    assert [d for d, _ in offs(kept2, name)] == [plan.settings.days[col - 4]]
+    _, depts = check(tmp_path / "round2.xlsx")
+    assert not [c for c in next(d for d in depts if d.roster.department == DEPT).changes if c[0] == name]

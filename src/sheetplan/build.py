@@ -23,7 +23,7 @@ from .i18n import join
 from .messages import msg
 from .pipeline import Results, compute
 from .plan import to_roster
-from .plan.model import Edit, Plan, day_label
+from .plan.model import RELEASED, Edit, Plan, day_label
 from .plan.problem_owner import of_department
 from .plan.problems import Problem
 from .plan.reader import read_plan
@@ -417,11 +417,12 @@ def _write_rosters(book: Book, plan: Plan, rosters: list[DepartmentRoster], shee
 
 
 def _decided(plan: Plan, edits: Sequence[Edit]) -> dict[str, set[tuple[str, int]]]:
-    """Per department, the (person as the plan names them, day) cells kept hand edits decided."""
+    """Per department, the (person as the plan names them, day) cells kept hand edits decided (a
+    day off released decides nothing: the shift rostered there is the solver's, not kept next round)."""
     day_of = {text: k for k, text in enumerate(plan.settings.day_labels)}
     out: dict[str, set[tuple[str, int]]] = {}
     for e in edits:
-        if not e.why and e.day in day_of:
+        if not e.why and e.day in day_of and e.after != RELEASED:
             out.setdefault(e.department, set()).add((e.name or e.person, day_of[e.day]))
     return out
 

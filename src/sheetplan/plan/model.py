@@ -176,6 +176,9 @@ class FixedShift:
     cells: Cells = field(default_factory=dict, compare=False, repr=False)
 
 
+RELEASED = "—"  # an Edit's 'after' for a kept day off cleared to blank: the day is rostered afresh
+
+
 @dataclass(frozen=True)
 class Edit:
     """One change to a published roster as the 改动记录 sheet lists it (sheetplan build --keep-edits)."""
@@ -185,7 +188,7 @@ class Edit:
     day: str  # the grid's day label
     before: str  # 'post·code' as published, '' for a day off
     # 'post·code' now; for a day off the word typed (休, 假 …; '' in logs written before it was
-    # kept); a cell that is no shift: what it holds ('?' if unknown)
+    # kept); RELEASED for a kept day off cleared; a cell that is no shift: what it holds ('?' if unknown)
     after: str
     why: str = ""  # '' when kept, else why not
     # the edited cell ('file Sheet!E7'; for a change repeating an earlier decision, that decision's

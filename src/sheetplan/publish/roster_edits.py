@@ -210,9 +210,11 @@ def _read_grid(ws, r: StoredRoster, stored: Stored, formulas: set[tuple[str, str
         dept.edited += [Edited(p, day, code, post, ws.title) for p, day, code, post in r.published]
         return dept
     dept.problems += _unknown_rows(ws, r, rows, cols, name_col, lang)
-    for name in dept.missing:  # reported, and taken as published: never as days off
+    held_off = set(r.decided) - {(p, day) for p, day, _, _ in r.published}
+    for name in dept.missing:  # reported, and taken as published (its kept days off too): never as days off
         dept.problems.append(Problem(ws.title, msg("grid_row_missing", lang, name=name), "warning"))
         dept.edited += [Edited(p, day, code, post, ws.title) for p, day, code, post in r.published if p == name]
+        dept.marked_off |= {(p, day): label("ch_off", lang) for p, day in held_off if p == name}
     for name, row in sorted(rows.items(), key=lambda x: x[1]):
         person = by_name[name]
         for day in range(n_days):
@@ -480,7 +482,8 @@ def _all_hands(stored: Stored, d: DeptEdits) -> list[Problem]:
             for day, names in off.items()]
 
 
-Decided = dict[tuple[str, dt.date], tuple[str, str]]  # (person, date) -> (cell, 'post·code' or '' for a day off)
+# (person, date) -> (cell, 'post·code', '' for a day off or m.RELEASED for a kept day off cleared)
+Decided = dict[tuple[str, dt.date], tuple[str, str]]
 
 
 def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str,
@@ -539,9 +542,13 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
         for key in sorted(set(published) | set(now) | set(d.unreadable) | held | set(new_off),
                           key=lambda k: (k[1], k[0])):
             e = now.get(key)
-            if key in held and e is None and all(key not in c for c in (published, d.marked_off, d.unreadable)):
-                continue  # a kept day off cleared to blank: released, that day rostered afresh
-            carried = key in held and key not in d.unreadable and published.get(key) == (
+            # a kept day off cleared to blank: released, that day rostered afresh — a decision
+            # too, which a carried copy of the day off in another workbook yields to
+            released = key in held and e is None and all(key not in c for c in (published, d.marked_off,
+                                                                                 d.unreadable))
+            if released and part == "held":
+                continue
+            carried = not released and key in held and key not in d.unreadable and published.get(key) == (
                 (e.shift_code, e.post) if e is not None else None)
             if (part == "edits" and carried) or (part == "held" and not carried):
                 continue
@@ -560,7 +567,8 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             as_now = "" if e is None else f"{e.post}{SEPARATOR}{e.shift_code}"
             before, after = said.get((key[0], stored.days[key[1]]), (as_now, as_now))
             if e is None:  # a day off: the change log shows the word typed (休, 假, off …)
-                after = d.marked_off.get(key, "")
+                after = m.RELEASED if released else d.marked_off.get(key, "")
+                before = after if carried else before  # published as it reads now (休 or the word typed)
             entry = (dept_now, key[0], stored.days[key[1]], before, after)
             where = f"{source} {e.where if e else _cell(d, key)}"
             if date not in index:
@@ -573,7 +581,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
                 not_kept(where, entry, msg("edit_person_gone", lang, name=key[0]))
                 continue
             entry = (person.department, *entry[1:])  # the department now (it may have been renamed)
-            text = "" if e is None else f"{e.post}{SEPARATOR}{e.shift_code}"
+            text = m.RELEASED if released else "" if e is None else f"{e.post}{SEPARATOR}{e.shift_code}"
             prior = decided.get((person.name, date))
             if prior is not None and carried and part == "held":
                 continue  # a carried decision yields to what was decided since (in any workbook)
@@ -587,8 +595,9 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
                     listed.add((entry[1], entry[2]))
                 continue
             if e is None:
-                off[person.name][date] = m.DayOff(date, d.marked_off.get(key, ""), where)
-                decided[(person.name, date)] = (where, "")
+                if not released:
+                    off[person.name][date] = m.DayOff(date, d.marked_off.get(key, ""), where)
+                decided[(person.name, date)] = (where, text)
                 log.append(m.Edit(*entry, "", where, name=person.name))
                 listed.add((entry[1], entry[2]))
                 continue

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from xlsxwriter.worksheet import Worksheet
 
-from ..plan.model import Edit, Plan
+from ..plan.model import RELEASED, Edit, Plan
 from .book import Book, page_footer, print_setup, write_header, write_title
 from .labels import label
 
@@ -35,8 +35,8 @@ def write_changes(book: Book, ws: Worksheet, plan: Plan, department: str,
         ws.write_string(row, 2, e.before or "—", book.fmt("center"))
         ws.write_string(row, 3, e.after or label("ch_off", lang), book.fmt("center"))
         kept = not e.why
-        said = label("ch_kept_carried" if e.carried else "ch_kept", lang) if kept else label("ch_not_kept", lang,
-                                                                                               why=e.why)
+        done = "ch_released" if e.after == RELEASED else "ch_kept_carried" if e.carried else "ch_kept"
+        said = label(done, lang) if kept else label("ch_not_kept", lang, why=e.why)
         ws.write_string(row, 4, said,
                         book.fmt("text", text_wrap=True) if kept else book.fmt("text", text_wrap=True,
                                                                                 font_color="#9C0006"))

@@ -192,6 +192,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "ch_result": ("结果", "Result"),
     "ch_off": ("休", "off"),
     "ch_kept": ("已保留", "kept"),
+    "ch_released": ("已取消休息：该日重新排班", "day off cleared: that day is rostered afresh"),
     "ch_kept_carried": ("已保留（上一轮的改动，此后未变）", "kept (an earlier round's edit, unchanged since)"),
     "ch_not_kept": ("未保留：{why}", "not kept: {why}"),
     # 人数核对-<部门>: warehouse heads against the roster (render/warehouse_check.py)
