@@ -464,26 +464,34 @@ def test_a_shift_typed_between_days_off_below_the_minimum_run_is_named(
 
 def test_the_last_guard_drops_one_persons_edits_before_all() -> None:
     """When the solver names no edit, the edits of one person at a time are dropped first: the
-    other people's edits are kept (before, every edit of the department went)."""
+    other people's edits are kept (before, every edit of the department went) — shifts and
+    days off alike (a day off typed by hand is the culprit here)."""
+    from functools import partial
     from types import SimpleNamespace
 
-    from sheetplan.calc.roster import FixedAssignment
-    from sheetplan.pipeline import _one_person_at_a_time
+    from sheetplan.calc.roster import FixedAssignment, Person
+    from sheetplan.pipeline import _Kept, _one_person_at_a_time
 
     fixed = [FixedAssignment(p, d, "早", "售前") for p in ("A", "B", "C") for d in (1, 2)]
     edits = dict.fromkeys(fixed, None)
     tried = []
 
-    def job(fixed: list) -> SimpleNamespace:
-        tried.append({f.person for f in fixed})
-        ok = all(f.person != "B" for f in fixed)
+    def department(dept: str, people: list, *, fixed: list, culprit: str = "B", always: tuple = ()) -> SimpleNamespace:
+        fixed = [*fixed, *always]  # a planner's own fixed shift (no edit) that keeps it impossible
+        tried.append({f.person for f in fixed} | {p.name for p in people if p.off_days})
+        ok = all(f.person != culprit for f in fixed) and not any(p.name == culprit and p.off_days for p in people)
         return SimpleNamespace(result=SimpleNamespace(status="feasible" if ok else "infeasible"))
 
-    r, drop = _one_person_at_a_time(job, fixed, edits)
-    assert r.result.status == "feasible" and {f.person for f in drop} == {"B"} and len(drop) == 2
-    assert tried == [{"B", "C"}, {"A", "C"}]
-    r, drop = _one_person_at_a_time(lambda fixed: job([*fixed, FixedAssignment("B", 0, "早", "售前")]), fixed, edits)
-    assert r is None and drop == set()  # nobody alone: all go, as before
+    people = [Person(n, "客服部", ("售前",), off_days=frozenset({3}) if n == "D" else frozenset()) for n in "ABCD"]
+    job = partial(department, "客服部", people)
+    r, drop = _one_person_at_a_time(job, _Kept(fixed, set()), edits)
+    assert r.result.status == "feasible" and {f.person for f in drop.fixed} == {"B"} and len(drop.fixed) == 2
+    assert tried == [{"B", "C"}, {"A", "C"}]  # D's day off is no kept edit here: given back
+    r, drop = _one_person_at_a_time(partial(job, culprit="D"), _Kept(fixed, {("D", 3)}), edits)
+    assert r.result.status == "feasible" and drop.offs == {("D", 3)} and not drop.fixed
+    r, drop = _one_person_at_a_time(partial(job, always=(FixedAssignment("B", 0, "早", "售前"),)),
+                                    _Kept(fixed, set()), edits)
+    assert r is None and drop is None  # nobody alone: all go, as before
 
 
 def test_names_are_found_by_their_header_and_a_new_person_anywhere_is_reported(

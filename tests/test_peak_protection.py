@@ -212,3 +212,32 @@ def test_a_gap_is_graded_hour_by_hour_not_as_one_run() -> None:
     assert kinds == {(8, 24): None, (24, 30): None, (30, 31): "peak", (31, 40): None, (40, 42): "must_cover",
                      (42, 48): None, (48, 64): None}
     assert graded([Gap("desk", 44, 46, 1, "D")], prio, req, 60, 1) == [(Gap("desk", 44, 46, 1, "D"), None)]
+
+
+def test_an_all_hands_day_is_worked_on_shifts_that_are_real_duty(tmp_path: Path) -> None:
+    """A helper's attack: the warehouse's all-hands day was met with 22:00–02:00 shifts where the
+    warehouse closes at 24:00 — six packers at 1 a.m. Every shift worked on an all-hands day is
+    one the post needs for most of its hours (or a per-shift head count asks for): on the English
+    plan with the warehouse renamed."""
+    from sheetplan.calc.roster_model import duty, shift_instances
+
+    src = write_example(tmp_path / "plan.xlsx", lang="en")
+
+    def change(wb: openpyxl.Workbook) -> None:
+        rename(wb, {"Warehouse": "DC North"})
+        ws = wb["Departments"]
+        col = [c.value for c in ws[1]].index("All-hands dates") + 1
+        for r in range(2, ws.max_row + 1):
+            if ws.cell(r, 1).value == "DC North":
+                ws.cell(r, col).value = "11-11"
+
+    _, rosters, _ = _solve(edited(src, tmp_path / "dc.xlsx", change))
+    dc = rosters["DC North"]
+    res = dc.result
+    is_duty = duty(dc.requirement, [])
+    by_key = {(i.day, i.template.code): i for i in shift_instances(dc.shifts, res.horizon_days, res.interval_minutes)}
+    on_day = [a for a in res.assignments if a.day == 1]
+    assert on_day and all(is_duty(a.post, by_key[(a.day, a.shift_code)]) for a in on_day), [
+        (a.person, a.shift_code, a.post) for a in on_day if not is_duty(a.post, by_key[(a.day, a.shift_code)])]
+    off = {n for n, d in res.all_hands_off if d == 1}
+    assert {a.person for a in on_day} | off == {p.name for p in dc.people}

@@ -36,6 +36,7 @@ from .roster_model import (
     RosterRules,
     _Instance,
     block_reason,
+    duty,
 )
 from .roster_premium import Premium, add_premium
 
@@ -138,7 +139,7 @@ def build_model(inp: Inputs) -> Built:
         model, inp.requirement, inp.priority if inp.lexicographic else {}, _covering(inp), vars_by_post_inst, depth,
         rc.PRIORITY_SCALE if inp.lexicographic else 1)
     if inp.lexicographic:
-        short_terms += add_all_hands(model, a.per_person, inp.all_hands, inp.iph, depth)
+        short_terms += add_all_hands(model, inp, a.x, depth)
     by_key = inp.by_key
     lits_of = {(c.day, c.shift_code, c.post): vars_by_post_inst.get((c.post, by_key[(c.day, c.shift_code)].idx), [])
                for c in inp.shift_cover if (c.day, c.shift_code) in by_key}
@@ -287,18 +288,25 @@ def add_fairness(model: cp_model.CpModel, inp: Inputs, per_person: Mapping[str, 
     return unfair_vars, terms
 
 
-def add_all_hands(model: cp_model.CpModel, per_person: Mapping[str, Rows], days: frozenset[int], iph: int,
+def add_all_hands(model: cp_model.CpModel, inp: Inputs, x: Mapping[tuple[str, int, str], cp_model.IntVar],
                   depth: Sequence[int]) -> list[tuple[cp_model.IntVar, int]]:
-    """全员在岗: everyone who can work an all-hands day works it, or pays a whole shift of the
+    """全员在岗: everyone who can work an all-hands day works it — on a shift that is real duty
+    for the post (:func:`roster_model.duty`) — or pays a whole shift of the
     deepest gap (soft, so a person's own rules or leave are explained, never a failed roster)."""
-    weight = ALL_HANDS_HOURS * iph * max(depth) * rc.PRIORITY_SCALE
+    weight = ALL_HANDS_HOURS * inp.iph * max(depth) * rc.PRIORITY_SCALE
+    is_duty = duty(inp.requirement, inp.shift_cover)
+    on: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (name, k, q), var in x.items():
+        inst = inp.instances[k]
+        if inst.day in inp.all_hands and is_duty(q, inst):
+            on[(name, inst.day)].append(var)
     terms = []
-    for name, rows in per_person.items():
-        for d in sorted(days):
-            lits = [v for inst, ls in rows if inst.day == d for v in ls]
+    for person in inp.people:
+        for d in sorted(inp.all_hands):
+            lits = on.get((person.name, d))
             if not lits:
-                continue  # cannot work that day at all: the explanation says why
-            off = model.new_bool_var(f"allhands|{name}|{d}")
+                continue  # no duty shift they can work that day: the explanation says why
+            off = model.new_bool_var(f"allhands|{person.name}|{d}")
             model.add(sum(lits) + off >= 1)
             terms.append((off, weight))
     return terms

@@ -11,7 +11,7 @@ shrinks — computed, not guessed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from .roster_day_explain import Option
@@ -110,7 +110,8 @@ ALL_HANDS_HEAD = {"zh": "全员在岗日 ", "en": "All-hands day "}
 
 
 def all_hands_lines(result: RosterResult, people: Mapping[str, Person], shifts: Sequence[ShiftTemplate],
-                    day_labels: Sequence[str] | None, lang: str, rules: RosterRules | None = None) -> list[str]:
+                    day_labels: Sequence[str] | None, lang: str, rules: RosterRules | None = None,
+                    is_duty: Callable[[str, _Instance], bool] | None = None) -> list[str]:
     """One sentence per all-hands day someone is off, naming each person and why — the rule
     that keeps them off, read from the roster itself (days in a row, hours over the campaign,
     rest next to their shifts) where one does."""
@@ -119,7 +120,8 @@ def all_hands_lines(result: RosterResult, people: Mapping[str, Person], shifts: 
     instances = shift_instances(shifts, result.horizon_days, result.interval_minutes)
     for name, day in result.all_hands_off:
         person = people[name]
-        blocks = [(i, block_reason(person, i)) for i in instances if i.day == day]
+        blocks = [(i, block_reason(person, i)) for i in instances if i.day == day
+                  and (is_duty is None or any(is_duty(q, i) for q in person.posts))]  # duty shifts only
         reasons = {why for _, why in blocks}
         if None in reasons:
             why = _rule_off(result, person, [i for i, why in blocks if why is None], rules or RosterRules(), zh)

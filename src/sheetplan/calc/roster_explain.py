@@ -37,6 +37,7 @@ from sheetplan.calc.roster_model import (
     RosterRules,
     ShiftTemplate,
     block_reason,
+    duty,
     shift_instances,
 )
 from sheetplan.calc.roster_rules import Request, ShiftCover
@@ -375,7 +376,7 @@ def explain(
             f"{short:g} person-hours short ({_STATUS_EN[status]})"
         ]
     lines += wish_lines(result, requests, day_labels, lang)
-    lines += all_hands_lines(result, by_name, shifts, day_labels, lang, rules)
+    lines += all_hands_lines(result, by_name, shifts, day_labels, lang, rules, duty(requirement, shift_cover))
     runs = _runs(result)
     shift_runs = shift_gap_runs(result, shift_cover, day_labels, lang)
     if not runs and not shift_runs and not missing:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -402,6 +402,31 @@ def shift_instances(
     order = {id(t): k for k, t in enumerate(shifts)}  # the plan's order, not the codes: renaming changes nothing
     out.sort(key=lambda i: (i.start_h, i.end_h, order[id(i.template)]))
     return [replace(inst, idx=k) for k, inst in enumerate(out)]
+
+
+ON_DUTY_SHARE = 0.75  # an all-hands day is worked on a shift the post needs for most of its hours
+
+
+def serves(need: Sequence[int] | None, inst: _Instance) -> bool:
+    """Whether a shift instance is real duty for a post whose requirement per interval is
+    ``need``: someone is needed in at least :data:`ON_DUTY_SHARE` of its intervals. On an all-hands
+    day only such shifts count: a 22–02 shift where the warehouse closes at 24:00 ticked 'everyone
+    on duty' for six packers at 1 a.m. (a helper's attack)."""
+    if need is None:
+        return False
+    a, b = max(0, inst.start_i), min(len(need), inst.end_i)
+    if a >= b:
+        return False
+    return sum(1 for t in range(a, b) if need[t] > 0) >= ON_DUTY_SHARE * (inst.end_i - inst.start_i)
+
+
+def duty(requirement: Mapping[str, Sequence[int]], shift_cover: Sequence[ShiftCover]
+         ) -> Callable[[str, _Instance], bool]:
+    """Whether working ``post`` on a shift instance is real duty (what an all-hands day asks
+    for): a per-shift head count asks for it, or the post's requirement (:func:`serves`)."""
+    counted = {(c.day, c.shift_code, c.post) for c in shift_cover}
+    return lambda post, inst: ((inst.day, inst.template.code, post) in counted
+                               or serves(requirement.get(post), inst))
 
 
 def block_reason(person: Person, inst: _Instance) -> str | None:
