@@ -150,6 +150,13 @@ def test_a_post_with_nobody_is_never_all_covered_and_is_on_the_department_s_chec
     assert any("Forklift" in r[2] and r[1].startswith("Duty requirements!") for r in checks)
     care = values(out / "shop-Care_team.xlsx", "Check results-Care team")
     assert any("Sales chat" in r[2] for r in care) and not any("Forklift" in r[2] for r in care)
+    # the cover heatmap has the forklift's rows too: 1 required 08:00–16:00 on 11-11, 0 rostered,
+    # -1 (it showed only the posts someone holds: every post covered)
+    heat = openpyxl.load_workbook(book, read_only=True, data_only=True)["Cover-Fulfilment"]
+    heat = [["" if c is None else str(c) for c in row] for row in heat.iter_rows(values_only=True)]
+    sale_page = next(i for i, r in enumerate(heat) if r[0].startswith("11-11"))
+    fork = next(i for i, r in enumerate(heat) if i > sale_page and r[0] == "Forklift")
+    assert heat[fork][2 + 8:2 + 16] == ["1"] * 8 and heat[fork + 2][2 + 8:2 + 16] == ["-1"] * 8
 
 
 def test_a_gap_smaller_than_a_rounding_step_never_reads_100_percent() -> None:

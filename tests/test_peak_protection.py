@@ -234,7 +234,7 @@ def test_an_all_hands_day_is_worked_on_shifts_that_are_real_duty(tmp_path: Path)
     _, rosters, _ = _solve(edited(src, tmp_path / "dc.xlsx", change))
     dc = rosters["DC North"]
     res = dc.result
-    is_duty = duty(dc.requirement, [])
+    is_duty = duty(dc.requirement, [], res.interval_minutes)
     by_key = {(i.day, i.template.code): i for i in shift_instances(dc.shifts, res.horizon_days, res.interval_minutes)}
     on_day = [a for a in res.assignments if a.day == 1]
     assert on_day and all(is_duty(a.post, by_key[(a.day, a.shift_code)]) for a in on_day), [

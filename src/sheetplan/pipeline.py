@@ -437,7 +437,8 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
         if why:  # say which (the peak, half-empty sale-day hours) and how much of the gap is there
             kinds = [k for k in CRITICAL_KINDS if k in why.values()]
             at = _and([msg(f"crit_{k}", lang) for k in kinds], lang)
-            crit = _extent(list(why), r.result.interval_minutes, labels, lang)[0]
+            # the deepest of the critical gaps is the one named (not a deeper one on another day)
+            crit, worst, span = _extent(list(why), r.result.interval_minutes, labels, lang)
             there = at if len(kinds) == 1 else msg("crit_these", lang)
             part = msg("roster_short_part", lang, crit=f"{crit:g}", at=there) if crit < hours else ""
             text = msg("roster_short_critical", lang, dept=r.department, post=post, at=at, hours=f"{hours:g}",

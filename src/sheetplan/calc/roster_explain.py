@@ -376,7 +376,8 @@ def explain(
             f"{short:g} person-hours short ({_STATUS_EN[status]})"
         ]
     lines += wish_lines(result, requests, day_labels, lang)
-    lines += all_hands_lines(result, by_name, shifts, day_labels, lang, rules, duty(requirement, shift_cover))
+    is_duty = duty(requirement, shift_cover, result.interval_minutes)
+    lines += all_hands_lines(result, by_name, shifts, day_labels, lang, rules, is_duty)
     runs = _runs(result)
     shift_runs = shift_gap_runs(result, shift_cover, day_labels, lang)
     if not runs and not shift_runs and not missing:

@@ -420,13 +420,17 @@ def serves(need: Sequence[int] | None, inst: _Instance) -> bool:
     return sum(1 for t in range(a, b) if need[t] > 0) >= ON_DUTY_SHARE * (inst.end_i - inst.start_i)
 
 
-def duty(requirement: Mapping[str, Sequence[int]], shift_cover: Sequence[ShiftCover]
+def duty(requirement: Mapping[str, Sequence[int]], shift_cover: Sequence[ShiftCover], interval_minutes: int
          ) -> Callable[[str, _Instance], bool]:
     """Whether working ``post`` on a shift instance is real duty (what an all-hands day asks
-    for): a per-shift head count asks for it, or the post's requirement (:func:`serves`)."""
+    for): a per-shift head count asks for it, or the post's requirement (:func:`serves`); on a
+    day the post needs nobody at all any shift is (there are no hours to keep to)."""
+    per_day = 24 * 60 // interval_minutes
     counted = {(c.day, c.shift_code, c.post) for c in shift_cover}
+    asked = {(c.post, c.day) for c in shift_cover} | {
+        (q, t // per_day) for q, need in requirement.items() for t, v in enumerate(need) if v > 0}
     return lambda post, inst: ((inst.day, inst.template.code, post) in counted
-                               or serves(requirement.get(post), inst))
+                               or (post, inst.day) not in asked or serves(requirement.get(post), inst))
 
 
 def block_reason(person: Person, inst: _Instance) -> str | None:

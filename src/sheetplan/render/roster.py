@@ -331,7 +331,10 @@ def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, g
     sale = s.days.index(s.sale_day) if s.sale_day in s.days else 0
     peak = [d for d in (sale - 1, sale, sale + 1) if 0 <= d < len(s.days)]
     origin = _origin(plan)
-    posts = list(dr.requirement)
+    # posts no one holds too (their row reads 0 rostered): a heatmap without them shows every
+    # post covered at hours a post has nobody (a helper's attack)
+    needs = {**{q: v for q, v in dr.vacant.items() if q not in dr.requirement}, **dr.requirement}
+    posts = [*dr.requirement, *(q for q in dr.vacant if q not in dr.requirement)]
     book.fmt("header", font_size=8)
     covering = _covering(dr, per_day * len(s.days), minutes)
     rows = sorted(grid.rows.values())
@@ -351,7 +354,7 @@ def write_heatmap(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, g
             ws.write_datetime(row, 2 + i, t, book.fmt("header", num_format="h", font_size=8))
         row += 1
         for post in posts:
-            req = dr.requirement[post]
+            req = needs[post]
             cover = dr.result.cover.get(post, [0] * len(req))
             # one post, three rows: the name only on the first (no merge across rows: the goods
             # workbook may be written in constant-memory mode, where rows go strictly in order)
