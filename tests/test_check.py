@@ -224,3 +224,19 @@ def test_a_minimum_of_hours_no_roster_can_reach_is_critical_at_its_cell(tmp_path
     failed = [p for p in compute(plan).problems if p.where == cell]
     assert [p.severity for p in failed] == ["critical"] and "cannot be rostered" in failed[0].message
     assert "fixed" not in failed[0].message  # no longer blamed on fixed shifts
+
+
+def test_a_bad_optional_cell_is_one_error_not_a_cascade(example_plan: Path, tmp_path: Path) -> None:
+    """A helper's attack: a date typo in 部门's 全员在岗日期 dropped the department's row, and every
+    row naming that department became an error too (74 for two typos). A bad optional cell is
+    one error, its row read all the same."""
+    from plan_edit import header, rows_where
+
+    wb = openpyxl.load_workbook(example_plan)
+    ws = wb["部门"]
+    row = rows_where(ws, "部门", lambda v: v == "客服部")[0]
+    ws.cell(row, header(ws)["全员在岗日期"]).value = "11-31"
+    wb.save(tmp_path / "typo.xlsx")
+    _, problems = check_plan(tmp_path / "typo.xlsx")
+    errors = [p for p in problems if p.severity == "error"]
+    assert len(errors) == 1 and errors[0].where.startswith("部门!") and "11-31" in errors[0].message, errors

@@ -31,8 +31,34 @@ def test_bad_must_cover_rows_name_their_cells(example_plan: Path, tmp_path: Path
     _, problems = check_plan(path)
     text = [str(p) for p in problems]
     assert any(t.startswith("必保时段!A2") and "无此部门" in t for t in text)
-    assert any(t.startswith("必保时段!B3") and "打包" in t for t in text)
     assert any(t.startswith("必保时段!F4") for t in text)
+
+
+def test_a_window_is_judged_against_the_requirement(example_plan: Path, tmp_path: Path) -> None:
+    """A helper's attack: windows that protect nothing were accepted in silence, and one on a post
+    no one holds was critical though nothing was asked there — while the roster sheet said all
+    was met. Now: nothing asked there is a warning; asked and no one holds the post is critical;
+    a window of 01:00–01:00 says it is read as a whole day; a night row past the campaign's last
+    midnight says that part is not rostered."""
+    def change(wb: openpyxl.Workbook) -> None:
+        append(wb["值班需求"], {"部门": "客服部", "岗位": "直播", "来源": "手填", "人数": 2, "日期": "11-11",
+                                "开始": "20:00", "结束": "0:00"})
+        append(wb["值班需求"], {"部门": "运营部", "岗位": "值班", "来源": "手填", "人数": 1,
+                                "开始": "22:00", "结束": "6:00"})
+        append(wb["必保时段"], {"部门": "客服部", "岗位": "打包", "日期": "11-11", "开始": "0:00", "结束": "1:00"})
+        append(wb["必保时段"], {"部门": "客服部", "岗位": "直播", "日期": "11-11", "开始": "20:00", "结束": "22:00"})
+        append(wb["必保时段"], {"部门": "运营部", "岗位": "值班", "日期": "11-14", "开始": "10:00", "结束": "12:00"})
+        append(wb["必保时段"], {"部门": "客服部", "岗位": "售前", "日期": "11-11", "开始": "1:00", "结束": "1:00"})
+    from sheetplan.plan.reader import check_plan
+
+    plan, found = check_plan(edited(example_plan, tmp_path / "p.xlsx", change))
+    said = {p.where: p for p in [*found, *pipeline.check(plan)]}
+    assert said["必保时段!B2"].severity == "warning" and "保障不了" in said["必保时段!B2"].message  # 打包: nothing
+    assert said["必保时段!B3"].severity == "critical" and "直播" in said["必保时段!B3"].message  # asked, nobody
+    assert said["必保时段!B4"].severity == "warning" and "保障不了" in said["必保时段!B4"].message  # 11-14 10–12
+    assert "按一整天计" in said["必保时段!E5"].message
+    night = next(p for w, p in said.items() if w.startswith("值班需求!G") and "最后一晚" in p.message)
+    assert night.severity == "warning"
 
 
 def test_a_gap_at_a_must_cover_window_is_critical_and_shown(example_plan: Path, tmp_path: Path) -> None:

@@ -501,7 +501,7 @@ def check(plan: Plan) -> list[Problem]:
     requirements that cannot be honoured and the people no roster can give a shift."""
     s = plan.settings
     dem = demand(plan)
-    out = list(dem.resolution.problems)
+    out = list(dem.resolution.problems) + window_problems(plan, dem)
     for dept, requirement in dem.requirements.items():
         staff = [p for p in plan.staff if p.department == dept]
         shifts = to_roster.shift_templates(plan, dept)
@@ -519,6 +519,33 @@ def check(plan: Plan) -> list[Problem]:
             out.append(Problem(who.cells.get("min_hours_total", "") if who else plan.sheets.get("staff", ""),
                                msg("roster_will_fail", plan.lang, dept=dept, why=why), "critical", dept))
     return out + _attendance_problems(plan, dem)
+
+
+def window_problems(plan: Plan, dem: Demand) -> list[Problem]:
+    """必保时段 rows against the requirement: a window where the department needs none of the
+    post protects nothing (a warning: it was silently accepted); one whose post no one in the
+    department holds, though needed there, cannot be staffed (critical)."""
+    s = plan.settings
+    minutes = s.interval_minutes
+    known = {d.department for d in plan.departments} | {p.department for p in plan.staff}
+    out = []
+    for r in plan.must_cover:
+        if r.department not in known:
+            continue  # the reader said so
+        held = sorted({q for p in plan.staff if p.department == r.department for q in p.posts})
+        need = dem.requirements.get(r.department, {})
+        posts = [r.post] if r.post else list(need)
+        wins = spans(r, s) or ((0, len(s.days) * 1440),)
+        asked = [q for q in posts if any(v > 0 for a, b in wins
+                                         for v in need.get(q, [])[a // minutes:-(-b // minutes)])]
+        where = r.cells.get("post") or r.cells.get("department", plan.sheets.get("must_cover", ""))
+        if not asked:
+            out.append(Problem(where, msg("must_cover_nothing", plan.lang, dept=r.department,
+                                          post=r.post or join(posts, plan.lang)), "warning", r.department))
+        elif r.post and r.post not in held:
+            out.append(Problem(where, msg("must_cover_post", plan.lang, post=r.post, dept=r.department,
+                                          posts=join(held, plan.lang)), "critical", r.department))
+    return out
 
 
 def _idle_problems(plan: Plan, dept: str, idle_people: list[Idle]) -> list[Problem]:
@@ -590,7 +617,7 @@ def compute(plan: Plan, *, with_rosters: bool = True,
         rosters=[],
         products=product_plan(plan),
         demand=dem,
-        problems=list(dem.resolution.problems),
+        problems=list(dem.resolution.problems) + window_problems(plan, dem),
         plan=plan,
         edits=list(plan.edits),
     )
