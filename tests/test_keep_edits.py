@@ -758,3 +758,21 @@ def test_a_persons_row_not_found_keeps_their_kept_days_off(
     assert [d for d, _ in offs(kept2, name)] == [plan.settings.days[col - 4]]
     _, depts = check(tmp_path / "round2.xlsx")
     assert not [c for c in next(d for d in depts if d.roster.department == DEPT).changes if c[0] == name]
+
+
+def test_times_typed_that_differ_from_the_shifts_are_said(published: Path, tmp_path: Path) -> None:
+    """A helper's attack: '售前·早 9–17' typed over '售前·早 8–16' read as 早 8–16 in silence — the
+    planner believed the hours had changed. The cell is read as the shift (its own hours count),
+    with a warning at the cell saying so; times that match (a night shift's 22–2) say nothing."""
+    wb, ws, rows = grid(published)
+    early = [(n, c) for c in range(4, 12) for n in rows if str(ws.cell(rows[n], c).value or "").startswith("售前·早")]
+    (a, ca), (b, cb) = early[:2]
+    ws.cell(rows[a], ca).value = "售前·早 9–17"
+    ws.cell(rows[b], cb).value = "售前·早 08:00-16:00"  # the same hours, written another way
+    wb.save(tmp_path / "times.xlsx")
+    stored, depts = check(tmp_path / "times.xlsx")
+    said = [p for p in report(stored, depts) if "9–17" in p.message]
+    cell = f"{ws.title}!{openpyxl.utils.get_column_letter(ca)}{rows[a]}"
+    assert [(p.where, p.severity) for p in said] == [(cell, "warning")] and "8–16" in said[0].message
+    assert not [p for p in report(stored, depts) if "08:00-16:00" in p.message]
+    assert not next(d for d in depts if d.roster.department == DEPT).changes  # the same shift: no change

@@ -191,6 +191,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "total_row": ("「{value}」看似合计行，不作为类目计入（合计由 sheetplan 计算）", "'{value}' looks like a total row; it is not counted as a category (sheetplan computes the totals)"),
     "too_many_heads": ("按此人效，「{post}」需要 {heads} 人（超过 {max}）：请检查人效或日均配货单量", "at this productivity '{post}' needs {heads} people (over {max}): check the productivity or the daily orders"),
     "edit_off_rules": ("「{name}」的规则（活动最少小时、最少连续上班或休息天数等）加上这些休息日后无法满足", "with these days off, {name}'s rules (minimum hours, least days in a row at work or off …) cannot be kept"),
+    "rc_times": ("「{value}」的时间与班次「{code}」（{times}）不同：时间以班次为准，该格按「{code}」{times} 计；要换时间，请在「班次」表加一个班次", "'{value}': the times differ from shift {code} ({times}); a shift's own times count, so the cell is read as {code} {times}; for other hours add a shift on the Shifts sheet"),
     "roster_clock_cut": ("「{dept}」的排班求解因机器过于繁忙，未用完可复现的求解预算就被时钟上限截断：再次生成可能得到不同的排班。请在机器空闲时重新生成", "{dept}: the roster search was cut short by the wall-clock backstop before its reproducible budget (the machine was very busy): building again may give a different roster; rebuild when the machine is less busy"),
     "dept_too_big": ("「{dept}」有 {n} 人，单个值班表最多 {max} 人：未排班，请把该部门分成几个组（部门）", "{dept} has {n} people; one roster takes at most {max}: not rostered; split it into teams (departments)"),
     "too_long": ("「{column}」过长（「{value}」超过 {max} 个字）", "'{column}' is too long ('{value}' is over {max} characters)"),

@@ -39,6 +39,7 @@ from ..plan.schema import SEPARATOR
 from ..plan.source import SourceError, sniff
 from ..render.labels import label
 from ..render.places import GridPlace
+from ..render.roster import clock
 from .roster_store import CHECKS, Stored, StoredRoster, StoreError, read_store
 
 LEAVE = {"休", "假", "休息", "请假", "年假", "病假", "事假", "调休", "婚假", "产假", "丧假", "off", "leave", "al", "sl",
@@ -247,7 +248,28 @@ def _read_grid(ws, r: StoredRoster, stored: Stored, formulas: set[tuple[str, str
                 dept.typed[(name, day)] = text
                 continue
             dept.edited.append(Edited(name, day, code, post, where))
+            t = next(t for t in r.shifts if t.code == code)
+            if (typed := _typed_hours(text)) is not None and not _same_hours(typed, t.start_hour, t.hours):
+                dept.problems.append(Problem(where, msg(  # the shift's own hours are what counts
+                    "rc_times", lang, value=text, code=code,
+                    times=f"{clock(t.start_hour)}–{clock(t.start_hour + t.hours, end=True)}"), "warning"))
     return dept
+
+
+_HOURS = re.compile(r"(\d{1,2})(?:[:：](\d{2}))?\s*[–\-~—至到]\s*(\d{1,2})(?:[:：](\d{2}))?")
+
+
+def _typed_hours(text: str) -> tuple[float, float] | None:
+    """The clock times typed after a shift code ('售前·早 9–17' -> (9, 17)), or None."""
+    found = _HOURS.search(text.partition(SEPARATOR)[2] or text)
+    if found is None:
+        return None
+    a, am, b, bm = found.groups()
+    return int(a) + int(am or 0) / 60, int(b) + int(bm or 0) / 60
+
+
+def _same_hours(typed: tuple[float, float], start: float, hours: float) -> bool:
+    return abs(typed[0] - start % 24) < 1e-6 and abs(typed[1] % 24 - (start + hours) % 24) < 1e-6
 
 
 def _day_columns(ws, r: StoredRoster, stored: Stored) -> tuple[list[int], Problem | None]:
