@@ -776,3 +776,25 @@ def test_times_typed_that_differ_from_the_shifts_are_said(published: Path, tmp_p
     assert [(p.where, p.severity) for p in said] == [(cell, "warning")] and "8–16" in said[0].message
     assert not [p for p in report(stored, depts) if "08:00-16:00" in p.message]
     assert not next(d for d in depts if d.roster.department == DEPT).changes  # the same shift: no change
+
+
+def test_a_post_never_there_lacks_skill_and_a_moved_person_is_said_where_typed(
+        published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    """A helper's attack: a post that never was the department's ('打包' typed in 客服部) was called
+    'renamed or removed?'; a person moved to another department had their edit refused for the
+    post, and the line went to the new department's 改动记录, not where the edit was typed."""
+    plan, _ = demo_results
+    wb, ws, rows = grid(published)
+    movable = _movable(plan, ws, rows)
+    (a, ca), (b, cb) = movable[0], next(x for x in movable[1:] if x[0] != movable[0][0])
+    ws.cell(rows[a], ca).value = "打包·早"
+    ws.cell(rows[b], cb).value = "售前·早"
+    wb.save(tmp_path / "posts.xlsx")
+    other = next(d.department for d in plan.departments if d.department != DEPT)
+    moved = dataclasses.replace(plan, staff=[dataclasses.replace(p, department=other) if p.name == b else p
+                                             for p in plan.staff])
+    kept, _ = keep_all(moved, [tmp_path / "posts.xlsx"])
+    by_person = {e.person: e for e in kept.edits}
+    assert "打包" in by_person[a].why and "改名" not in by_person[a].why
+    assert by_person[b].why == msg("edit_person_moved", "zh", name=b, dept=other, was=DEPT)
+    assert by_person[b].department == DEPT  # listed where the planner typed it

@@ -80,6 +80,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "grid_row_unknown": ("「{name}」不在发布的排班中，该行的班次未读取（新人请加到「人员」表后重新生成）", "'{name}' is not on the published roster: that row's shifts are not read (add a new person to the Staff sheet and build again)"),
     "rc_formula": ("「{value}」是公式但没有计算结果；请在 Excel 中打开并保存后再试", "'{value}' is a formula without a computed value; open and save it in Excel, then try again"),
     "edit_person_gone": ("「{name}」不在计划的人员表中（按工号与姓名均未找到），其改动未保留", "'{name}' is not on the plan's staff sheet (by employee ID or name); their edits are not kept"),
+    "edit_person_moved": ("「{name}」现在属于「{dept}」（发布时在「{was}」）：在「{was}」的班次不保留", "{name} is in {dept} now (in {was} when published): a shift in {was} is not kept"),
     "edit_post_gone": ("岗位「{post}」已不是计划中「{dept}」任何人的岗位（改名或删除了？）", "post {post} is no post of anyone in {dept} in the plan now (renamed or removed?)"),
     "edit_code_gone": ("班次「{code}」不在计划的「{dept}」班次中", "shift {code} is not one of the plan's shifts for {dept}"),
     "edit_conflict": ("与 {first} 矛盾（那里是「{other}」），以先列出的为准", "contradicts {first} (which has '{other}'); the first listed wins"),

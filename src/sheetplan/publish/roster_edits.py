@@ -541,6 +541,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
     listed = {(e.person, e.day) for e in log if not e.why}  # kept edits 改动记录 lists already
     wanted: dict[str, list[tuple[Edited, tuple[str, str, str, str, str], dt.date]]] = defaultdict(list)
     carried_at: set[str] = set()  # the cells of decisions carried from an earlier round
+    published_posts: set[str] = set()  # the posts of the departments as published (a post gone since?)
 
     def not_kept(where: str, entry: tuple[str, str, str, str, str], why: str, key: str = "edit_not_kept") -> None:
         problems.append(Problem(where, msg(key, lang, why=why), "warning", department=entry[0]))
@@ -602,6 +603,10 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             if person is None:
                 not_kept(where, entry, msg("edit_person_gone", lang, name=key[0]))
                 continue
+            if e is not None and person.department != dept_now:  # in this department's log, where it was typed
+                not_kept(where, entry, msg("edit_person_moved", lang, name=person.name, dept=person.department,
+                                           was=dept_now))
+                continue
             entry = (person.department, *entry[1:])  # the department now (it may have been renamed)
             text = m.RELEASED if released else "" if e is None else f"{e.post}{SEPARATOR}{e.shift_code}"
             prior = decided.get((person.name, date))
@@ -625,9 +630,10 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
                 continue
             wanted[person.department].append((Edited(person.name, index[date], e.shift_code, e.post, where),
                                                entry, date))
+            published_posts.update(q for p in d.roster.people for q in p.posts)
     fixed = list(plan.fixed)
     for dept, items in wanted.items():
-        for e, entry, date, why in _judge(plan, dept, items, fixed, off):
+        for e, entry, date, why in _judge(plan, dept, items, fixed, off, published_posts):
             if why:
                 not_kept(e.where, entry, why)
                 continue
@@ -642,7 +648,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
 
 
 def _judge(plan: m.Plan, dept: str, items: list, fixed: list[m.FixedShift],
-           off: Mapping[str, Mapping[dt.date, object]] | None = None) -> list:
+           off: Mapping[str, Mapping[dt.date, object]] | None = None, published: Iterable[str] = ()) -> list:
     """(edit, log entry, date, why not kept or '') for one department's wanted shifts, by the
     plan's rules now, together with the shifts already fixed. An edit that breaks a rule on its
     own or with the fixed ones is dropped (the later of a pair, so the earlier stays) until the
@@ -663,7 +669,7 @@ def _judge(plan: m.Plan, dept: str, items: list, fixed: list[m.FixedShift],
     for e, entry, date in items:
         if e.shift_code not in codes:
             out.append((e, entry, date, msg("edit_code_gone", lang, code=e.shift_code, dept=dept)))
-        elif e.post not in posts:  # renamed or dropped since publication: not this person's skills
+        elif e.post not in posts and e.post in published:  # a post then, renamed or dropped since
             out.append((e, entry, date, msg("edit_post_gone", lang, post=e.post, dept=dept)))
         else:
             current.append((e, entry, date))
