@@ -307,7 +307,8 @@ def _days_table(book: Book, ws: Worksheet, plan: Plan, dr: DepartmentRoster, row
         ws.write_string(row, 3, span + mark, book.fmt("center", **red))
         ws.write_number(row, 4, d.required, book.fmt("center", "int"))
         ws.write_number(row, 5, d.rostered, book.fmt("center", "int"))
-        ws.write_number(row, 6, -d.short if d.short else 0, book.fmt("center", "int", **red))
+        # rostered - required, as the heatmap's difference row (+3 for 8 on 5, not 0)
+        ws.write_number(row, 6, d.rostered - d.required, book.fmt("center", num_format="+0;-0;0", **red))
         for col, value in ((7, d.service_level), (8, d.day_service_level), (9, d.target)):
             if value is None:
                 ws.write_string(row, col, "—", book.fmt("center"))
