@@ -90,6 +90,16 @@ def test_the_example_says_why_midnight_is_short(demo_results) -> None:
     line = next(x for x in cs.explanation if x.startswith("售前 11-11 00:00"))
     assert "延长到" in line  # the computed shift-design fix, with its effect
     assert "缺口可降至" in line or "可消除该缺口" in line
+    # and why the people who have the skill are not there: counted, adding up (a helper's attack:
+    # "add 15 people" beside 27 qualified people off at that hour, with no reason given)
+    import re
+
+    skilled = sum("售前" in p.posts for p in cs.people)
+    head = re.search(r"具备「售前」技能的 (\d+) 人：(.*?)）：", line)
+    assert head and int(head.group(1)) == skilled
+    counts = [int(n) for n in re.findall(r"(\d+) 人", head.group(2))]
+    assert sum(counts) == skilled and f"{cs.result.cover['售前'][24]} 人在岗" in head.group(2)
+    assert "被自己已排的班次挡住" in head.group(2)
 
 
 def test_english_renamed_plan_with_all_hands(tmp_path: Path) -> None:

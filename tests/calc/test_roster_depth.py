@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sheetplan.calc.cp_solver import new_solver
-from sheetplan.calc.roster import Person, RosterRules, ShiftTemplate, explain, solve_roster
+from sheetplan.calc.roster import FixedAssignment, Person, RosterRules, ShiftTemplate, explain, solve_roster
 from sheetplan.calc.roster_cover import gap_cost, layers
 
 RULES = RosterRules(time_limit_s=20, num_workers=1, deterministic_time=5, max_consecutive_days=None)
@@ -163,3 +163,16 @@ def test_english_design_advice_reads_as_english() -> None:
     texts = [en for _, en, *_ in shift_designs([gap], shifts, people, RULES, 60, None)]
     assert "add a shift of 8 hours starting 00:00 (about {n} shifts:" in texts
     assert not any("a 8" in t for t in texts)
+
+
+def test_a_gap_says_what_keeps_the_skilled_people_off() -> None:
+    """Who has the post's skill, who is on it at the gap's hour and why the others are not: their
+    own shifts (one a day, rest), leave — in the plan's language."""
+    req = {"desk": [0] * 8 + [2] * 8 + [0] * 8}  # two needed 08:00–16:00, one day
+    people = [Person("a", "d", ("desk",)), Person("b", "d", ("desk",), unavailable_days=frozenset({0})),
+              Person("c", "d", ("desk", "door"))]
+    shifts = [ShiftTemplate("D", 8, 8)]
+    res = solve_roster(people, shifts, req, 1, RULES, fixed=[FixedAssignment("c", 0, "D", "door")])
+    lines = explain(res, people, shifts, {**req, "door": [0] * 24}, RULES, resolve=False, lang="en")
+    line = next(x for x in lines if x.startswith("desk"))
+    assert "of the 3 people with skill desk: 1 on it, 1 on another post, 1 unavailable" in line

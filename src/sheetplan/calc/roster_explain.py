@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 
 from sheetplan.calc.roster_day_explain import on_shift, personal_relaxations, shift_gap_runs, wish_lines
 from sheetplan.calc.roster_design import all_hands_lines, design_text, design_uses, is_design, shift_designs
+from sheetplan.calc.roster_gap_reasons import gap_reasons
 from sheetplan.calc.roster_model import (
     Conflict,
     FixedAssignment,
@@ -505,6 +506,9 @@ def explain(
                                 f"these hours at all")
         joined = ("，" if zh else "; ").join(_strip_or(c, i, zh) for i, c in enumerate(clauses))
         sep = "：" if zh else ": "
+        # who has the skill and what keeps them off, at the run's deepest interval
+        who = gap_reasons(result, people, shifts, instances, rules, run.post, run.start + run.short.index(hi), lang)
+        size += (f"（{who}）" if zh else f" ({who})") if who else ""
         lines.append(f"{run.post} {span} {size}" + (sep + joined if joined else ""))
     for text, (day, code, post) in shift_runs[: max(0, max_lines - len(runs))]:
         clauses = []
