@@ -277,3 +277,15 @@ def test_an_all_hands_day_is_worked_on_shifts_that_are_real_duty(tmp_path: Path)
         (a.person, a.shift_code, a.post) for a in on_day if not is_duty(a.post, by_key[(a.day, a.shift_code)])]
     off = {n for n, d in res.all_hands_off if d == 1}
     assert {a.person for a in on_day} | off == {p.name for p in dc.people}
+
+
+def test_half_the_seats_empty_is_critical_on_any_day() -> None:
+    """A helper's attack: a must-cover window at 0点 moved a gap to the eve — 4 of 8 seats for
+    three hours, service level 0 — graded a mere warning. Half or more of at least four seats
+    empty is critical on any day; a one- or two-person post short by one off the sale day is not."""
+    from sheetplan.calc.roster_days import is_critical
+
+    req = {"chat": [8] * 24 + [2] * 24}  # day 0: 8 seats; day 1: 2 seats; the sale day is day 2
+    assert is_critical({}, req, 60, "chat", 19, 22, 2, short=4) == "half"
+    assert is_critical({}, req, 60, "chat", 19, 22, 2, short=3) is None
+    assert is_critical({}, req, 60, "chat", 30, 31, 2, short=1) is None

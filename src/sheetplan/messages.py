@@ -168,6 +168,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "crit_must_cover": ("必保时段", "a must-cover window"),
     "crit_peak": ("大促日高峰", "the sale-day peak"),
     "all_hands_off": ("「{dept}」{line}", "{dept}: {line}"),
+    "crit_half": ("过半空岗的时段", "hours with half its seats or more empty"),
     "crit_deep": ("大促日过半空岗的时段", "sale-day hours with half its seats or more empty"),
     "and": ("和", " and "),
     # the command's own lines, in the plan's language once it is read (before: in both)

@@ -176,3 +176,15 @@ def test_a_gap_says_what_keeps_the_skilled_people_off() -> None:
     lines = explain(res, people, shifts, {**req, "door": [0] * 24}, RULES, resolve=False, lang="en")
     line = next(x for x in lines if x.startswith("desk"))
     assert "of the 3 people with skill desk: 1 on it, 1 on another post, 1 unavailable" in line
+
+
+def test_a_window_filled_first_says_gaps_elsewhere_may_be_deeper() -> None:
+    """One person, two hours asking for them: the must-cover hour gets them, and the sheet says
+    why the other hour is short (a helper's attack: no text said the window caused it)."""
+    req = {"desk": [0] * 8 + [1] * 16 + [0] * 24}
+    people = [Person("a", "d", ("desk",))]
+    shifts = [ShiftTemplate("E", 8, 8), ShiftTemplate("L", 16, 8)]
+    prio = {"desk": [1.0] * 16 + [5.0] * 8 + [1.0] * 24}
+    res = solve_roster(people, shifts, req, 2, RULES, priority=prio)
+    lines = explain(res, people, shifts, req, RULES, resolve=False, priority=prio)
+    assert any(x.startswith("注：必保时段（权重 5）优先排满") for x in lines)

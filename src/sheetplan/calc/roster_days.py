@@ -91,7 +91,8 @@ def _prio(priority: Mapping[str, Sequence[float]], post: str, t: int) -> float:
 
 
 # why a gap must be read first, in the order a sentence names them
-CRITICAL_KINDS = ("must_cover", "peak", "deep")
+CRITICAL_KINDS = ("must_cover", "peak", "deep", "half")
+HALF_SEATS = 4  # on any day, half or more of at least this many seats empty is critical too
 
 
 def is_critical(priority: Mapping[str, Sequence[float]], requirement: Mapping[str, Sequence[int]],
@@ -99,22 +100,26 @@ def is_critical(priority: Mapping[str, Sequence[float]], requirement: Mapping[st
                 ) -> str | None:
     """Why a gap of ``short`` people over ``[start, end)`` must be read first, or None:
     "must_cover" (inside a must-cover window), "peak" (at the sale day's busiest interval of
-    that post) or "deep" (on the sale day, half or more of the post's seats empty: a department
-    head reads 18 of 29 agents missing at 20:00 before one missing at a one-person post's peak).
+    that post), "deep" (on the sale day, half or more of the post's seats empty: a department
+    head reads 18 of 29 agents missing at 20:00 before one missing at a one-person post's peak)
+    or "half" (any day, half or more of at least :data:`HALF_SEATS` seats empty: a must-cover
+    window at 0点 moved a 4-of-8 gap to the eve, graded a mere warning — a helper's attack).
     From the figures alone: the build and a published roster re-read grade alike (see :func:`graded`)."""
     if any(_prio(priority, post, t) > 1 for t in range(start, end)):
         return "must_cover"
-    if sale_day is None:
-        return None
     per_day = 24 * 60 // interval_minutes
     req = requirement.get(post, [])
-    day = req[sale_day * per_day:(sale_day + 1) * per_day]
-    if not day or max(day) <= 0:
-        return None
-    on_sale = [t for t in range(start, end) if sale_day * per_day <= t < (sale_day + 1) * per_day and t < len(req)]
-    if any(req[t] == max(day) for t in on_sale):
-        return "peak"
-    return "deep" if any(req[t] > 0 and 2 * short >= req[t] for t in on_sale) else None
+    day = req[sale_day * per_day:(sale_day + 1) * per_day] if sale_day is not None else []
+    if day and max(day) > 0:
+        on_sale = [t for t in range(start, end) if sale_day * per_day <= t < (sale_day + 1) * per_day  # type: ignore[operator]
+                   and t < len(req)]
+        if any(req[t] == max(day) for t in on_sale):
+            return "peak"
+        if any(req[t] > 0 and 2 * short >= req[t] for t in on_sale):
+            return "deep"
+    if short and any(t < len(req) and req[t] >= HALF_SEATS and 2 * short >= req[t] for t in range(start, end)):
+        return "half"
+    return None
 
 
 def graded(gaps: Sequence[Gap], priority: Mapping[str, Sequence[float]], requirement: Mapping[str, Sequence[int]],

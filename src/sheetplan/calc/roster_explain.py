@@ -528,6 +528,15 @@ def explain(
     if len(runs) + len(shift_runs) > max_lines:
         rest = len(runs) + len(shift_runs) - max_lines
         lines.append(f"……另有 {rest} 处缺口未列出" if zh else f"… and {rest} more gaps")
+    # a window filled first can push a gap elsewhere, deeper: say so where such gaps are listed
+    outside = [run for run in runs if not any((priority or {}).get(run.post, [1.0] * run.end)[t] > 1
+                                              for t in range(run.start, run.end))]
+    weights = sorted({w for row in (priority or {}).values() for w in row if w > 1})
+    if weights and outside:
+        w = "/".join(f"{x:g}" for x in weights)
+        lines.append(f"注：必保时段（权重 {w}）优先排满，其余时段的缺口可能因此加深" if zh
+                     else f"Note: must-cover windows (weight {w}) are filled first; gaps elsewhere may be deeper "
+                          "for it")
     if any(res.clock_cut for res in [*(r for _, _, r, _ in relaxed), *([control] if control else [])]):
         lines.append(WHAT_IF_CUT[lang])
     return lines
