@@ -798,3 +798,22 @@ def test_a_post_never_there_lacks_skill_and_a_moved_person_is_said_where_typed(
     assert "打包" in by_person[a].why and "改名" not in by_person[a].why
     assert by_person[b].why == msg("edit_person_moved", "zh", name=b, dept=other, was=DEPT)
     assert by_person[b].department == DEPT  # listed where the planner typed it
+
+
+def test_a_row_inserted_above_the_grid_moves_nothing(
+        published: Path, demo_results: tuple[Plan, Results], tmp_path: Path) -> None:
+    """A helper's attack: one row inserted at the top of the sheet (a note) made the whole grid
+    unreadable — 'the day header 11-10 cannot be found', every edit ignored — though the header was
+    intact one row lower. The header is looked for where it moved, and so are the people."""
+    plan, _ = demo_results
+    wb, ws, rows = grid(published)
+    name, col = _movable(plan, ws, rows)[0]
+    ws.insert_rows(1)
+    ws.cell(1, 1).value = "主管备注：已与组长确认"
+    ws.cell(rows[name] + 1, col).value = "售前·早"
+    wb.save(tmp_path / "note.xlsx")
+    stored, depts = check(tmp_path / "note.xlsx")
+    cs = next(d for d in depts if d.roster.department == DEPT)
+    assert not [p for p in cs.problems if p.severity == "error"], [str(p) for p in cs.problems]
+    assert [(p, day) for p, day, _, _ in cs.changes] == [(name, stored.days[col - 4])]
+    assert not cs.missing

@@ -83,6 +83,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "edit_person_moved": ("「{name}」现在属于「{dept}」（发布时在「{was}」）：在「{was}」的班次不保留", "{name} is in {dept} now (in {was} when published): a shift in {was} is not kept"),
     "edit_post_gone": ("岗位「{post}」已不是计划中「{dept}」任何人的岗位（改名或删除了？）", "post {post} is no post of anyone in {dept} in the plan now (renamed or removed?)"),
     "edit_code_gone": ("班次「{code}」不在计划的「{dept}」班次中", "shift {code} is not one of the plan's shifts for {dept}"),
+    "edit_conflict_fixed": ("与计划的固定排班 {first} 矛盾（那里是「{other}」）：固定排班为准，要改请改固定排班表", "contradicts the plan's fixed shift at {first} ('{other}'): the fixed shift stands; change it on the fixed shifts sheet"),
     "edit_conflict": ("与 {first} 矛盾（那里是「{other}」），以先列出的为准", "contradicts {first} (which has '{other}'); the first listed wins"),
     "edit_no_roster": ("「{dept}」现在没有排班（没有值班需求），该改动未排入", "{dept} gets no roster now (no duty requirement): the change is in no roster"),
     "edit_set_left_out": ("上一轮在「{dept}」保留了 {n} 处手工改动，但本次给出的工作簿都不含「{dept}」的排班（它的工作簿和总表都没有给出）：这些改动将重新排班",

@@ -130,13 +130,15 @@ def test_understaffed_plan_yields_gaps_and_a_chinese_explanation() -> None:
     assert lines[0].startswith("排班 3 人次（3 人）")
     assert "缺口 12 人·小时" in lines[0]
     assert lines[1] == (
-        "售前 11-11 00:00–04:00 缺 3 人：可增加 3 名具备「售前」技能、当日可上班的人员，"
+        "售前 11-11 00:00–04:00 缺 3 人（具备「售前」技能的 3 人："
+        "3 人被自己已排的班次挡住（每天一个班次、最短休息 11 小时））：可增加 3 名具备「售前」技能、当日可上班的人员，"
         "或放宽最短休息时间（当前 11 小时，改为 8 小时可消除该缺口）"
     )
     en = explain(res, people, SHIFTS, req, RULES, "en", day_labels=LABELS, fixed=fixed,
                  resolve_time_s=2)
     assert en[1] == (
-        "售前 11-11 00:00–04:00 short by 3: add 3 people with skill 售前 who can work that "
+        "售前 11-11 00:00–04:00 short by 3 (of the 3 people with skill 售前: 3 kept off by their own shifts "
+        "(one a day, at least 11 h rest)): add 3 people with skill 售前 who can work that "
         "day; or relax the minimum rest (now 11 h; at 8 h the gap closes)"
     )
     verify(res, people, req, fixed=fixed)
@@ -168,7 +170,8 @@ def test_cross_training_is_suggested_when_another_post_has_spare_people() -> Non
     res = solve_roster(people, SHIFTS, req, 1, RULES, fixed)
     lines = explain(res, people, SHIFTS, req, RULES, day_labels=LABELS, resolve=False)
     assert lines[1] == (
-        "售前 11-10 08:00–16:00 缺 1 人：可增加 1 名具备「售前」技能、当日可上班的人员，"
+        "售前 11-10 08:00–16:00 缺 1 人（具备「售前」技能的 1 人：1 人在岗）："
+        "可增加 1 名具备「售前」技能、当日可上班的人员，"
         "或从富余的「售后」调 1 人并培训其兼任「售前」，目前具备「售前」技能且能上这些时段的只有 1 人"
     )
 

@@ -61,6 +61,8 @@ def gap_reasons(result: RosterResult, people: Sequence[Person], shifts: Sequence
     for a in result.assignments:
         mine[a.person].append(a)
     covering = [i for i in instances if i.start_i <= t < i.end_i]
+    if not covering:
+        return ""  # no shift covers the hour at all: the advice says so, nobody's reason is theirs
     counts = Counter(_why(p, mine[p.name], covering, post, t, rules, result.horizon_days) for p in skilled)
     rest = f"{rules.min_rest_hours:g}"
     words = {

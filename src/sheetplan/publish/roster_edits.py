@@ -71,6 +71,7 @@ class DeptEdits:
     # off decided, not 'no change'; a kept day off cleared to blank is released again
     marked_off: dict[tuple[str, int], str] = field(default_factory=dict)
     cols: list[int] = field(default_factory=list)  # each day's 1-based column, as found by its header
+    header: int = 0  # the 1-based row the day headers were found in (0: where published)
 
 
 class RosterFileError(ValueError):
@@ -145,20 +146,23 @@ def norm_name(text: str) -> str:
     return _SPACE.sub("", _NOTE.sub("", text)).strip("·-—_:：,，")
 
 
-def _name_column(ws, r: StoredRoster, lang: str) -> int:
-    """The 1-based column of the names: the header cell that says 姓名 / Name (a column inserted
-    before it moves it), else the first column, where it was published."""
-    row, name = r.grid.header + 1, label("ro_name", lang)
+def _name_column(ws, r: StoredRoster, lang: str, header: int) -> int:
+    """The 1-based column of the names: the header cell (in row ``header``) that says 姓名 / Name
+    (a column inserted before it moves it), else the first column, where it was published."""
+    row, name = header, label("ro_name", lang)
     for col in range(1, ws.max_column + 1):
         if str(ws.cell(row, col).value or "").strip() == name:
             return col
     return 1
 
 
-def _rows_of(ws, r: StoredRoster, name_col: int = 1) -> tuple[dict[str, int], list[str]]:
+def _rows_of(ws, r: StoredRoster, name_col: int = 1, header: int = 0) -> tuple[dict[str, int], list[str]]:
     """Person -> 1-based grid row, and the people not found. By the name as typed, by the name
     without annotation or spaces, by an employee ID in the cell; then the row they were published
-    on when its name cell is empty (merged cells keep only the first value)."""
+    on (moved as the header ``header`` moved) when its name cell is empty (merged cells keep only
+    the first value)."""
+    header = header or r.grid.header + 1
+    moved = header - (r.grid.header + 1)
     names = [p.name for p in r.people]
     exact = {n: n for n in names}
     loose: dict[str, str | None] = {}
@@ -169,7 +173,7 @@ def _rows_of(ws, r: StoredRoster, name_col: int = 1) -> tuple[dict[str, int], li
     found: dict[str, int] = {}
     taken: set[int] = set()
     last = ws.max_row
-    for row in range(r.grid.header + 2, last + 1):
+    for row in range(header + 1, last + 1):
         value = ws.cell(row, name_col).value
         if value is None:
             continue
@@ -186,6 +190,7 @@ def _rows_of(ws, r: StoredRoster, name_col: int = 1) -> tuple[dict[str, int], li
         if n in found:
             continue
         row = r.grid.rows.get(n)
+        row = None if row is None else row + moved
         if (row is not None and row + 1 not in taken and ws.cell(row + 1, name_col).value is None
                 and any(c.value is not None for c in ws[row + 1])):  # a blank row is no one's
             found[n] = row + 1  # the published row, its name cell merged away or blanked
@@ -201,16 +206,16 @@ def _read_grid(ws, r: StoredRoster, stored: Stored, formulas: set[tuple[str, str
     by_name = {p.name: p for p in r.people}
     codes = {t.code for t in r.shifts}
     n_days = len(stored.days)
-    name_col = _name_column(ws, r, lang)
-    rows, dept.missing = _rows_of(ws, r, name_col)
-    dept.rows = rows
-    cols, bad = _day_columns(ws, r, stored)
+    cols, dept.header, bad = _day_columns(ws, r, stored)  # first: rows inserted above move the header
     dept.cols = cols
+    name_col = _name_column(ws, r, lang, dept.header)
+    rows, dept.missing = _rows_of(ws, r, name_col, dept.header)
+    dept.rows = rows
     if bad is not None:  # a day column cannot be found: nothing of this grid is read as an edit
         dept.problems.append(bad)
         dept.edited += [Edited(p, day, code, post, ws.title) for p, day, code, post in r.published]
         return dept
-    dept.problems += _unknown_rows(ws, r, rows, cols, name_col, lang)
+    dept.problems += _unknown_rows(ws, r, rows, cols, name_col, lang, dept.header)
     held_off = set(r.decided) - {(p, day) for p, day, _, _ in r.published}
     for name in dept.missing:  # reported, and taken as published (its kept days off too): never as days off
         dept.problems.append(Problem(ws.title, msg("grid_row_missing", lang, name=name), "warning"))
@@ -272,37 +277,49 @@ def _same_hours(typed: tuple[float, float], start: float, hours: float) -> bool:
     return abs(typed[0] - start % 24) < 1e-6 and abs(typed[1] % 24 - (start + hours) % 24) < 1e-6
 
 
-def _day_columns(ws, r: StoredRoster, stored: Stored) -> tuple[list[int], Problem | None]:
-    """Each day's 1-based column, found by its header ('11-10 周二': the day's label, a space, the
-    weekday; see ``day_label``): where it was published, or wherever a planner moved it (a column
-    inserted before it). A day whose header is gone is an error at the header cell: reading by
-    position would put every edit on the wrong day."""
-    row = r.grid.header + 1
+HEADER_MOVES = 20  # rows inserted (or deleted) above the grid's header that are still followed
+
+
+def _day_columns(ws, r: StoredRoster, stored: Stored) -> tuple[list[int], int, Problem | None]:
+    """Each day's 1-based column and the header's row, found by the day headers ('11-10 周二': the
+    day's label, a space, the weekday; see ``day_label``): where published, or wherever a planner
+    moved them (a column inserted before them, rows inserted above the grid). A day whose header
+    is gone is an error at the header cell: reading by position would put every edit on the
+    wrong day."""
     published = [r.grid.first_col + day + 1 for day in range(len(stored.days))]
     labels = set(stored.days)
+    home = r.grid.header + 1
 
-    def day_at(col: int) -> str:  # the day label the header begins with, however long labels are
-        head = str(ws.cell(row, col).value or "").strip()
-        return next((text for text in labels if head.startswith(text)), head)
+    def found_in(row: int) -> tuple[list[int], str | None]:  # the columns, or the first day not found once
+        def day_at(col: int) -> str:  # the day label the header begins with, however long labels are
+            head = str(ws.cell(row, col).value or "").strip()
+            return next((text for text in labels if head.startswith(text)), head)
 
-    if all(day_at(c) == text for c, text in zip(published, stored.days, strict=True)):
-        return published, None
-    where_is: dict[str, list[int]] = {}
-    for col in range(1, ws.max_column + 1):
-        where_is.setdefault(day_at(col), []).append(col)
-    cols: list[int] = []
-    for day, text in enumerate(stored.days):
-        found = where_is.get(text, [])
-        if len(found) != 1:  # named where it would be now: after the day before it
-            col = cols[-1] + 1 if cols else published[day]
-            cell = f"{ws.title}!{get_column_letter(col)}{row}"
-            return published, Problem(cell, msg("grid_day_missing", stored.lang, day=text), "error")
-        cols.append(found[0])
-    return cols, None
+        if all(day_at(c) == text for c, text in zip(published, stored.days, strict=True)):
+            return published, None
+        where_is: dict[str, list[int]] = {}
+        for col in range(1, ws.max_column + 1):
+            where_is.setdefault(day_at(col), []).append(col)
+        cols: list[int] = []
+        for text in stored.days:
+            if len(where_is.get(text, [])) != 1:
+                return cols, text
+            cols.append(where_is[text][0])
+        return cols, None
+
+    cols, missing = found_in(home)
+    if missing is None:
+        return cols, home, None
+    for row in sorted(range(max(1, home - HEADER_MOVES), home + HEADER_MOVES + 1), key=lambda x: abs(x - home)):
+        if row != home and found_in(row)[1] is None:
+            return found_in(row)[0], row, None
+    col = cols[-1] + 1 if cols else published[len(cols)]  # named where it would be now: after the day before
+    cell = f"{ws.title}!{get_column_letter(col)}{home}"
+    return published, home, Problem(cell, msg("grid_day_missing", stored.lang, day=missing), "error")
 
 
 def _unknown_rows(ws, r: StoredRoster, rows: dict[str, int], cols: list[int], name_col: int,
-                  lang: str) -> list[Problem]:
+                  lang: str, header: int) -> list[Problem]:
     """A row below the header whose name is nobody on the published roster but whose day cells
     hold shifts (in any case): a person added by hand. Not read, and said so. (The grid's other
     rows — head counts, legend, explanation — hold no shift code in the day columns.)"""
@@ -310,7 +327,7 @@ def _unknown_rows(ws, r: StoredRoster, rows: dict[str, int], cols: list[int], na
     taken = set(rows.values())
     known = {norm_name(p.name) for p in r.people}
     out = []
-    for row in range(r.grid.header + 2, ws.max_row + 1):
+    for row in range(header + 1, ws.max_row + 1):
         name = ws.cell(row, name_col).value
         if row in taken or name is None or not str(name).strip():
             continue
@@ -460,9 +477,10 @@ def _day_header(d: DeptEdits, day: int) -> str:
     """The grid's header cell of a day, in the column its header was found in (a column inserted
     since publication moves it), else where it was published."""
     r = d.roster
+    row = d.header or r.grid.header + 1
     if 0 <= day < len(d.cols):
-        return f"{r.grid.sheet}!{get_column_letter(d.cols[day])}{r.grid.header + 1}"
-    return grid_cell(r.grid, day, r.grid.header + 1)
+        return f"{r.grid.sheet}!{get_column_letter(d.cols[day])}{row}"
+    return grid_cell(r.grid, day, row)
 
 
 def _vacant(stored: Stored, d: DeptEdits) -> list[Problem]:
@@ -528,6 +546,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
     if part != "held":
         _same_plan(plan, stored, depts, source)
     decided = {} if decided is None else decided
+    planned = {(f.name, f.date) for f in plan.fixed if not f.cells.get("edit")}  # the plan's own 固定排班
     for f in plan.fixed:
         if not f.cells.get("edit"):
             decided.setdefault((f.name, f.date), (f.cells.get("name", plan.sheets.get("fixed", "")),
@@ -613,9 +632,9 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
             if prior is not None and carried and part == "held":
                 continue  # a carried decision yields to what was decided since (in any workbook)
             if prior is not None:
-                if prior[1] != text:
-                    not_kept(where, entry, msg("edit_conflict", lang, first=prior[0],
-                                               other=prior[1] or label("ch_off", lang)),
+                if prior[1] != text:  # the plan's own fixed shift stands; else the first listed
+                    key = "edit_conflict_fixed" if (person.name, date) in planned else "edit_conflict"
+                    not_kept(where, entry, msg(key, lang, first=prior[0], other=prior[1] or label("ch_off", lang)),
                              "edit_overruled")  # the cell is the first-listed decision, not rostered afresh
                 elif (entry[1], entry[2]) not in listed:  # the same decision again: kept as that one is
                     log.append(m.Edit(*entry, "", prior[0], name=person.name))  # (listed once)
