@@ -817,3 +817,18 @@ def test_a_row_inserted_above_the_grid_moves_nothing(
     assert not [p for p in cs.problems if p.severity == "error"], [str(p) for p in cs.problems]
     assert [(p, day) for p, day, _, _ in cs.changes] == [(name, stored.days[col - 4])]
     assert not cs.missing
+
+
+def test_check_roster_counts_a_typo_apart_from_the_rules_broken(published: Path, tmp_path: Path) -> None:
+    """A helper's finding: typos and formula cells without a value were counted as rules broken
+    (14 'rules broken', 10 of them typos)."""
+    from typer.testing import CliRunner
+
+    from sheetplan.cli import app
+
+    wb, ws, rows = grid(published)
+    name = next(iter(rows))
+    ws.cell(rows[name], 5).value = "XYZ"
+    wb.save(tmp_path / "typo.xlsx")
+    out = CliRunner().invoke(app, ["check-roster", str(tmp_path / "typo.xlsx")]).output
+    assert "0 处违反规则，1 个格子读不懂，" in out, out[-300:]

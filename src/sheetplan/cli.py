@@ -263,8 +263,15 @@ def check_roster(
         for person, day, before, after in d.changes:
             out.print(f"  {day} {person}: {before or '—'} → {after or '—'}", highlight=False)
     errors, short, crit = found.errors, len(found.gaps), found.critical
-    out.print((f"{len(errors)} 处违反规则，{short} 处缺人（其中 {crit} 处严重）" if zh
-               else f"{len(errors)} rule(s) broken, {short} gap(s), {crit} of them critical"), highlight=False)
+    unread = sum(len(d.unreadable) for d in depts)  # a typo or a formula with no value: no rule broken
+    rules = len(errors) - unread
+    if zh:
+        line = (f"{rules} 处违反规则，" + (f"{unread} 个格子读不懂，" if unread else "")
+                + f"{short} 处缺人（其中 {crit} 处严重）")
+    else:
+        line = (f"{rules} rule(s) broken, " + (f"{unread} cell(s) not understood, " if unread else "")
+                + f"{short} gap(s), {crit} of them critical")
+    out.print(line, highlight=False)
     if errors or (strict and short):
         raise typer.Exit(2)
 
