@@ -51,3 +51,21 @@ def test_a_cut_department_is_warned_about_in_the_plans_language(demo_results, mo
     results = compute(plan)
     said = [p for p in results.problems if p.message == msg("roster_clock_cut", "zh", dept=DEPT)]
     assert said and said[0].severity == "warning" and said[0].department == DEPT
+
+
+def test_what_ifs_beside_the_cost_phase_give_the_same_advice(demo_results) -> None:
+    """The what-ifs may start on the first phase's roster while the cost phase still runs (a
+    second core idle otherwise): the advice is the same as when they run after it, one thread."""
+    plan, _ = demo_results
+    job = _job(plan)
+    beside = job(ahead=True)
+    after = job(ahead=False)
+    assert beside.explanation == after.explanation and beside.result.assignments == after.result.assignments
+    assert any("可消除该缺口" in x or "缺口可降至" in x for x in beside.explanation)  # the what-ifs spoke
+    first = []
+    _, people, shifts, req, days, rules = job.args
+    kw = job.keywords
+    final = solve_roster(people, shifts, req, days, rules, interval_minutes=kw["interval_minutes"],
+                         **{k: kw[k] for k in ("fixed", "requests", "shift_cover", "priority", "all_hands")},
+                         on_first=first.append)
+    assert len(first) == 1 and first[0].shortfall_hours == final.shortfall_hours  # the cost phase keeps it

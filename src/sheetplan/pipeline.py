@@ -274,6 +274,7 @@ def _roster_jobs(plan: Plan, dem: Demand) -> tuple[list[partial], list[Problem]]
             shift_cover=to_roster.shift_cover(plan, dept), pay_rules=to_roster.pay_rules(plan), dates=s.days,
             priority=to_roster.priority(plan, dept, list(requirement), s.interval_minutes),
             all_hands=to_roster.all_hands_days(plan, dept),
+            ahead=roster_threads() > 1,  # what-ifs beside the cost phase: the same answers, sooner
         ))
     return jobs, problems
 

@@ -23,7 +23,8 @@ from .roster import (
     explain,
     solve_roster,
 )
-from .roster_explain import Idle, idle_people, pct_covered
+from .roster_explain import Idle, WhatIfs, idle_people, pct_covered, what_if_rosters
+from .roster_lns import Background
 from .roster_premium import Premium
 
 WHAT_IF_BUDGET = 0.25  # per "would relaxing this rule close the gap?" solve, started from the roster found
@@ -96,10 +97,17 @@ def roster_department(
     all_hands: Sequence[int] = (),
     pay_rules: PayRules | None = None,
     dates: Sequence[dt.date] = (),
+    ahead: bool = False,
 ) -> DepartmentRoster:
     """Roster the posts someone can work; explain every gap and every idle person. With
     ``pay_rules`` and the campaign's ``dates``, everyone's pay too, and the explanation states
-    that labour cost (the one cost figure every output shows)."""
+    that labour cost (the one cost figure every output shows).
+
+    The what-if re-solves of the advice are made on the first phase's roster when the priced
+    roster has exactly its gaps (the cost phase keeps the shortfall; the what-ifs depend on the
+    gaps and on the shifts away from them), else on the priced roster: the same answers however
+    they are scheduled. ``ahead``: start them beside the cost phase, on a second core (the
+    example's 客服部: its what-ifs took a second after a cost phase that left a core idle)."""
     skilled = {p for person in people for p in person.posts}
     per_shift = {c.post for c in shift_cover if c.need > 0}
     req = {post: list(v) for post, v in requirement.items() if post in skilled and (any(v) or post in per_shift)}
@@ -111,9 +119,26 @@ def roster_department(
         req.setdefault(f.post, [0] * n)
     busy = {p.name: busy_days(p, dates, interval_minutes) for p in people} if dates else {}
     premium = Premium(pay_rules, list(dates), busy) if pay_rules is not None and len(dates) >= horizon_days else None
+    asked = {"day_labels": list(day_labels) or None, "fixed": fixed,
+             "resolve_time_s": min(WHAT_IF_BUDGET, rules.time_limit_s), "requests": requests,
+             "shift_cover": shift_cover, "priority": priority, "all_hands": all_hands}
+    first: list[RosterResult] = []
+    early: list[Background[WhatIfs]] = []
+
+    def on_first(r1: RosterResult) -> None:
+        first.append(r1)
+        if ahead and r1.gaps:
+            early.append(Background(lambda: what_if_rosters(r1, people, shifts, req, rules, **asked)))
+
     result = solve_roster(people, shifts, req, horizon_days, rules, fixed, interval_minutes=interval_minutes,
                           requests=requests, shift_cover=shift_cover, priority=priority, all_hands=all_hands,
-                          premium=premium)
+                          premium=premium, on_first=on_first)
+    same = bool(first) and first[0].gaps == result.gaps and result.status != "infeasible"
+    answers = early[0].get() if early else None  # waited for either way: no search left running
+    if same and result.gaps and answers is None:
+        answers = what_if_rosters(first[0], people, shifts, req, rules, **asked)
+    elif not same:
+        answers = None  # explain re-solves around the priced roster's own gaps
     unstaffed = _unstaffed_hours(requirement, unrostered, shifts, per_shift_all, interval_minutes)
     pays: list[Pay] = []
     if pay_rules is not None and dates:
@@ -136,6 +161,7 @@ def roster_department(
         all_hands=all_hands,
         unstaffed=unstaffed,
         labour=(t.cost, t.premium) if t is not None else None,
+        what_ifs=answers,
     )
     # no roster at all: nobody is idle 'because others cover the need' (the explanation says why)
     idle = idle_people(result, people, shifts, req) if result.status != "infeasible" else []

@@ -309,6 +309,67 @@ def _kept_off(people: Sequence[Person], result: RosterResult, fixed: Sequence[Fi
             for p in people]
 
 
+@dataclass(frozen=True)
+class WhatIfs:
+    """The what-if rosters of a roster's gaps: per relaxation or shift design its texts (zh, en),
+    its roster and whether it is a design; and the control (nothing relaxed), None without one."""
+
+    relaxed: list[tuple[str, str, RosterResult, bool]]
+    control: RosterResult | None
+
+
+def what_if_rosters(result: RosterResult, people: Sequence[Person], shifts: Sequence[ShiftTemplate],
+                    requirement: Mapping[str, Sequence[int]], rules: RosterRules, *,
+                    day_labels: Sequence[str] | None = None, fixed: Sequence[FixedAssignment] = (),
+                    resolve_time_s: float | None = None, requests: Sequence[Request] = (),
+                    shift_cover: Sequence[ShiftCover] = (), priority: Mapping[str, Sequence[float]] | None = None,
+                    all_hands: Sequence[int] = ()) -> WhatIfs:
+    """Re-solve around ``result``'s gaps with each binding rule relaxed and each shift design
+    offered (``resolve_time_s`` each, default ``min(5, rules.time_limit_s)``), and once with
+    nothing relaxed: what :func:`explain` credits each relaxation with. It depends on the roster
+    only through its gaps and the shifts outside the days around them, so it may be run on a
+    roster of the same gaps while that one is still being priced (see department_roster)."""
+    imin = result.interval_minutes
+    instances = shift_instances(shifts, result.horizon_days, imin)
+    runs = _runs(result)
+    limit = min(5.0, rules.time_limit_s) if resolve_time_s is None else resolve_time_s
+
+    def what_if(p2: list[Person], r2: RosterRules, s2: list[ShiftTemplate], open_days: frozenset[int]
+                ) -> RosterResult:
+        return solve_roster(
+            _kept_off(p2, result, fixed, open_days), s2, requirement, result.horizon_days,
+            # a reproducible budget decides (the wall-clock limit is only a generous backstop)
+            replace(r2, time_limit_s=limit if r2.deterministic_time is None else 40 * limit + 10,
+                    cost_phase=False, deterministic_time=None if r2.deterministic_time is None
+                    else min(r2.deterministic_time, limit)),
+            list(fixed) + _kept_shifts(result, fixed, open_days), imin, hint=result.assignments,
+            requests=requests, shift_cover=shift_cover, priority=priority, all_hands=all_hands,
+        )
+
+    options = [(*o, list(shifts)) for o in _relaxations(people, shifts, rules, instances)]
+    options += personal_relaxations(people, shifts, rules)
+    options += shift_designs(runs, shifts, people, rules, imin, day_labels)
+    # the control: a re-search moves gaps too (another roster of the same shortfall, or a
+    # better one the budget had not reached), so a relaxation is credited only with what it
+    # closes beyond the control's roster, never with the search's own wandering
+    options.append(("", "", list(people), rules, list(shifts)))
+    # independent single-threaded solves (CP-SAT releases the GIL): side by side, same answers;
+    # the roster itself is a solution of the windowed control, so a control without one means
+    # the window broke a rule: then every day is re-solved, rather than no advice in silence
+    everything = frozenset(range(result.horizon_days))
+    for open_days in dict.fromkeys((_around_gaps(result), everything)):
+        with ThreadPoolExecutor(max_workers=max(1, min(len(options), os.cpu_count() or 1))) as pool:
+            answers = list(pool.map(lambda o, days=open_days: what_if(o[2], o[3], o[4], days), options))
+        if answers[-1].status != "infeasible":
+            break
+    options.pop()
+    control = answers.pop()
+    return WhatIfs([(zh_, en_, res2, is_design(o_shifts, shifts))
+                    for (zh_, en_, _, _, o_shifts), res2 in zip(options, answers, strict=True)
+                    if res2.status != "infeasible"],
+                   control if control.status != "infeasible" else None)
+
+
 def explain(
     result: RosterResult,
     people: Sequence[Person],
@@ -328,11 +389,13 @@ def explain(
     all_hands: Sequence[int] = (),
     unstaffed: Mapping[str, float] | None = None,
     labour: tuple[float, float] | None = None,
+    what_ifs: WhatIfs | None = None,
 ) -> list[str]:
     """Sentences for a department head, first a summary, then one per understaffed run.
     ``labour`` (cost, premium) is the labour cost with overtime (:mod:`sheetplan.calc.labour`),
     shown in the summary instead of the solver's hours × rate, so the roster sheet states the same
-    cost as the labour sheet and the summary.
+    cost as the labour sheet and the summary. ``what_ifs``: the re-solves, when already made
+    (:func:`what_if_rosters`, on a roster with the same gaps).
     ``resolve`` re-solves with each binding rule relaxed (``resolve_time_s`` each, default
     ``min(5, rules.time_limit_s)``) to say which relaxation would close which gap.
     ``unstaffed``: required person-hours of posts no one on the staff holds (not in ``result``):
@@ -391,42 +454,11 @@ def explain(
     relaxed: list[tuple[str, str, RosterResult, bool]] = []  # texts, what-if roster, a shift design
     control: RosterResult | None = None  # the same people and rules searched again, nothing relaxed
     if resolve:
-        limit = min(5.0, rules.time_limit_s) if resolve_time_s is None else resolve_time_s
-
-        def what_if(p2: list[Person], r2: RosterRules, s2: list[ShiftTemplate], open_days: frozenset[int]
-                    ) -> RosterResult:
-            return solve_roster(
-                _kept_off(p2, result, fixed, open_days), s2, requirement, result.horizon_days,
-                # a reproducible budget decides (the wall-clock limit is only a generous backstop)
-                replace(r2, time_limit_s=limit if r2.deterministic_time is None else 40 * limit + 10,
-                        cost_phase=False, deterministic_time=None if r2.deterministic_time is None
-                        else min(r2.deterministic_time, limit)),
-                list(fixed) + _kept_shifts(result, fixed, open_days), imin, hint=result.assignments,
-                requests=requests, shift_cover=shift_cover, priority=priority, all_hands=all_hands,
-            )
-
-        options = [(*o, list(shifts)) for o in _relaxations(people, shifts, rules, instances)]
-        options += personal_relaxations(people, shifts, rules)
-        options += shift_designs(runs, shifts, people, rules, imin, day_labels)
-        # the control: a re-search moves gaps too (another roster of the same shortfall, or a
-        # better one the budget had not reached), so a relaxation is credited only with what it
-        # closes beyond the control's roster, never with the search's own wandering
-        options.append(("", "", list(people), rules, list(shifts)))
-        # independent single-threaded solves (CP-SAT releases the GIL): side by side, same answers;
-        # the roster itself is a solution of the windowed control, so a control without one means
-        # the window broke a rule: then every day is re-solved, rather than no advice in silence
-        everything = frozenset(range(result.horizon_days))
-        for open_days in dict.fromkeys((_around_gaps(result), everything)):
-            with ThreadPoolExecutor(max_workers=max(1, min(len(options), os.cpu_count() or 1))) as pool:
-                answers = list(pool.map(lambda o, days=open_days: what_if(o[2], o[3], o[4], days), options))
-            if answers[-1].status != "infeasible":
-                break
-        options.pop()
-        control = answers.pop()
-        control = control if control.status != "infeasible" else None
-        relaxed = [(zh_, en_, res2, is_design(o_shifts, shifts))
-                   for (zh_, en_, _, _, o_shifts), res2 in zip(options, answers, strict=True)
-                   if res2.status != "infeasible"]
+        found = what_ifs if what_ifs is not None else what_if_rosters(
+            result, people, shifts, requirement, rules, day_labels=day_labels, fixed=fixed,
+            resolve_time_s=resolve_time_s, requests=requests, shift_cover=shift_cover, priority=priority,
+            all_hands=all_hands)
+        relaxed, control = found.relaxed, found.control
     # "search more" only for a control that is better as the planner weighs it: fewer short hours
     # and no deeper gap anywhere
     searched_better = (control is not None and control.shortfall_hours < result.shortfall_hours - 1e-9

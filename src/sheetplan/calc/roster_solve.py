@@ -16,7 +16,7 @@ import math
 import os
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ortools.sat.python import cp_model
@@ -165,6 +165,7 @@ def solve_roster(
     priority: Mapping[str, Sequence[float]] | None = None,
     all_hands: Iterable[int] = (),
     premium: Premium | None = None,
+    on_first: Callable[[RosterResult], None] | None = None,
 ) -> RosterResult:
     """Assign named people to (day, shift, post) so that every post is covered in every
     interval (and every per-shift head count is met) at least cost, fairly, with as many wishes
@@ -173,7 +174,9 @@ def solve_roster(
     (e.g. with a previous result); without one, a greedy roster does. ``priority`` multiplies the
     cost of a gap per post and interval (must-cover windows); on ``all_hands`` days everyone who
     can work does (soft, explained when not). With ``premium`` (the plan's pay rules), cost is
-    the labour cost with overtime (:mod:`sheetplan.calc.roster_premium`), not rate × hours."""
+    the labour cost with overtime (:mod:`sheetplan.calc.roster_premium`), not rate × hours.
+    ``on_first`` is called with the first phase's roster (the least shortfall, not yet priced)
+    before the cost phase starts, so a caller can begin work that depends only on its gaps."""
     pb = _prepare(people, shifts, requirement, horizon_days, rules, fixed, interval_minutes, requests, shift_cover)
     conflicts = (fixed_conflicts({p.name: p for p in pb.people}, pb.by_key, list(fixed), rules)
                  + hour_conflicts(pb.people, pb.instances))
@@ -202,7 +205,9 @@ def solve_roster(
             start = (solver0, code0)
     deadline = pb.t0 + max(0.2, float(rules.time_limit_s) - 0.15)  # the whole call: build, phases, read-back
     if rules.shortfall_weight is None:
-        outcome = _lexicographic(built, rules, deadline, start)
+        first = None if on_first is None else (lambda s, c, b, sp: on_first(
+            _result(s, c, b, built, pb, sp, s.status_name(c), premium)))
+        outcome = _lexicographic(built, rules, deadline, start, first)
     else:
         outcome = _weighted(built, rules, deadline)
     if isinstance(outcome, _Failed):
@@ -433,7 +438,9 @@ def _values(built: Built, values: Sequence[int]) -> dict[int, int]:
 
 
 def _lexicographic(built: Built, rules: RosterRules, deadline: float,
-                   start: tuple[cp_model.CpSolver, int] | None) -> tuple[cp_model.CpSolver, int, float, bool] | _Failed:
+                   start: tuple[cp_model.CpSolver, int] | None,
+                   on_first: Callable[[cp_model.CpSolver, int, float, bool], None] | None = None,
+                   ) -> tuple[cp_model.CpSolver, int, float, bool] | _Failed:
     """Phase 1: the least weighted shortfall (its budget grown when too small to find any roster;
     when even that finds none, the greedy roster it started from, checked by the model);
     phase 2: at that shortfall, the least cost, unfairness and unmet wishes."""
@@ -459,6 +466,8 @@ def _lexicographic(built: Built, rules: RosterRules, deadline: float,
     short_proven = code == cp_model.OPTIMAL and bound1 >= best_short - _EPS
     if not rules.cost_phase:
         return solver, cp_model.FEASIBLE, math.nan, short_proven
+    if on_first is not None:
+        on_first(solver, code, bound1, short_proven)
     # hint every variable (not only x): CP-SAT then starts phase 2 from a complete, feasible
     # solution instead of having to repair one
     values = list(solver.response_proto.solution)
