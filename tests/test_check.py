@@ -198,8 +198,10 @@ def test_an_unknown_products_department_is_a_warning_at_its_setting(
 def test_a_minimum_of_hours_no_roster_can_reach_is_critical_at_its_cell(tmp_path: Path) -> None:
     """A helper's attack: days unavailable that leave someone's 活动最少小时 out of reach emptied
     their whole department, `check` said OK and the build graded it a warning that blamed the
-    fixed shifts. Now `check` says so at that person's cell, critical, and the build too — on the
-    English example with the departments and posts renamed."""
+    fixed shifts. Now `check` says so at that person's cell, critical, and the build too — and
+    rosters the department, that person without the minimum — on the English example with the
+    departments and posts renamed. A second person whose days in a row cap them below their
+    minimum (60 h asked, at most 6 days in a row of 8: 56 h) is found too."""
     from plan_edit import header, rename, rows_where
     from sheetplan.pipeline import check, compute
     from sheetplan.render.template import write_example
@@ -215,15 +217,24 @@ def test_a_minimum_of_hours_no_roster_can_reach_is_critical_at_its_cell(tmp_path
     name = ws.cell(row, cols["Name"]).value
     ws.cell(row, cols["Unavailable"]).value = "11-10~11-12"
     ws.cell(row, cols["Min h total"]).value = 48
+    other = next(r for r in rows_where(ws, "Department", lambda v: v == "Care desk")
+                 if r != row and ws.cell(r, cols["Name"]).value not in fixed
+                 and not ws.cell(r, cols["Unavailable"]).value and ws.cell(r, cols["Type"]).value == "Full-time")
+    ws.cell(other, cols["Min h total"]).value = 60
     wb.save(path)
     plan = read_plan(path)
     cell = f"Staff!{openpyxl.utils.get_column_letter(cols['Min h total'])}{row}"
     said = [p for p in check(plan) if p.where == cell]
-    assert [p.severity for p in said] == ["critical"] and name in said[0].message and "48" in said[0].message
-    assert "Care desk will get no roster" in said[0].message
-    failed = [p for p in compute(plan).problems if p.where == cell]
-    assert [p.severity for p in failed] == ["critical"] and "cannot be rostered" in failed[0].message
-    assert "fixed" not in failed[0].message  # no longer blamed on fixed shifts
+    assert [p.severity for p in said] == ["critical"] and name in said[0].message
+    assert "minimum of 48 h cannot be reached" in said[0].message and "at most 40 h" in said[0].message
+    second = f"Staff!{openpyxl.utils.get_column_letter(cols['Min h total'])}{other}"
+    assert [p for p in check(plan) if p.where == second and "at most 56 h" in p.message]
+    results = compute(plan)
+    failed = [p for p in results.problems if p.where == cell]
+    assert [p.severity for p in failed] == ["critical"] and "rostered without that minimum" in failed[0].message
+    care = next(r for r in results.rosters if r.department == "Care desk")
+    assert care.result.status != "infeasible" and len(care.result.assignments) > 200  # the department rostered
+    assert any(name in line and "rostered without that minimum" in line for line in care.explanation)
 
 
 def test_a_bad_optional_cell_is_one_error_not_a_cascade(example_plan: Path, tmp_path: Path) -> None:

@@ -208,8 +208,9 @@ def test_a_deep_gap_on_the_sale_day_is_critical_and_cited_at_its_own_row() -> No
 
 
 def test_an_all_hands_miss_names_the_rule_and_reaches_the_check_sheet(tmp_path: Path) -> None:
-    """Three all-hands days in a row for someone who may work two: the miss is on the check
-    sheet at the department's all-hands cell, naming that rule (not "the rules" in general)."""
+    """Three all-hands days in a row (each needing the department) for someone who may work two:
+    the miss is on the check sheet at the department's all-hands cell, naming that rule (not
+    "the rules" in general)."""
     src = write_example(tmp_path / "plan.xlsx", lang="en")
     chosen: list[str] = []
 
@@ -217,18 +218,18 @@ def test_an_all_hands_miss_names_the_rule_and_reaches_the_check_sheet(tmp_path: 
         ws = wb["Departments"]
         heads = [c.value for c in ws[1]]
         for r in range(2, ws.max_row + 1):
-            if ws.cell(r, 1).value == "Design":
+            if ws.cell(r, 1).value == "Merchandising":
                 ws.cell(r, heads.index("All-hands dates") + 1).value = "11-10~11-12"
         staff = wb["Staff"]
         cols = {str(c.value).rstrip(" *"): c.column for c in staff[1]}
         for r in range(2, staff.max_row + 1):
-            if staff.cell(r, cols["Department"]).value == "Design" and not chosen:
+            if staff.cell(r, cols["Department"]).value == "Merchandising" and not chosen:
                 chosen.append(staff.cell(r, cols["Name"]).value)
                 staff.cell(r, cols["Max days in a row"]).value = 2
     plan, _, problems = _solve(edited(src, tmp_path / "ah.xlsx", change))
-    cell = next(d for d in plan.departments if d.department == "Design").cells["all_hands"]
+    cell = next(d for d in plan.departments if d.department == "Merchandising").cells["all_hands"]
     found = [p for p in problems if p.where == cell]
-    assert found and found[0].message.startswith("Design: All-hands day")
+    assert found and found[0].message.startswith("Merchandising: All-hands day")
     assert f"{chosen[0]} (at most 2 days in a row" in found[0].message
 
 
@@ -269,8 +270,8 @@ def test_an_all_hands_day_is_worked_on_shifts_that_are_real_duty(tmp_path: Path)
     _, rosters, _ = _solve(edited(src, tmp_path / "dc.xlsx", change))
     dc = rosters["DC North"]
     res = dc.result
-    is_duty = duty(dc.requirement, [], res.interval_minutes)
     by_key = {(i.day, i.template.code): i for i in shift_instances(dc.shifts, res.horizon_days, res.interval_minutes)}
+    is_duty = duty(dc.requirement, [], list(by_key.values()))
     on_day = [a for a in res.assignments if a.day == 1]
     assert on_day and all(is_duty(a.post, by_key[(a.day, a.shift_code)]) for a in on_day), [
         (a.person, a.shift_code, a.post) for a in on_day if not is_duty(a.post, by_key[(a.day, a.shift_code)])]
@@ -288,3 +289,33 @@ def test_half_the_seats_empty_is_critical_on_any_day() -> None:
     assert is_critical({}, req, 60, "chat", 19, 22, 2, short=4) == "half"
     assert is_critical({}, req, 60, "chat", 19, 22, 2, short=3) is None
     assert is_critical({}, req, 60, "chat", 30, 31, 2, short=1) is None
+
+
+def test_an_all_hands_day_the_department_needs_nobody_is_left_out_and_said(tmp_path: Path) -> None:
+    """A helper's attack: an all-hands day on which the department needs nobody put everyone on a
+    shift covering nothing (16 paid hours for nothing, in silence). It is left out, with a
+    warning at the department's all-hands cell."""
+    src = write_example(tmp_path / "plan.xlsx", lang="en")
+    plan0 = read_plan(src)
+    dem = pipeline.demand(plan0)
+    per_day = 24 * 60 // plan0.settings.interval_minutes
+
+    def idle(d: str, k: int) -> bool:  # department d needs nobody on day k
+        return not any(any(v[k * per_day:(k + 1) * per_day]) for v in dem.requirements[d].values())
+
+    days = range(len(plan0.settings.days))
+    dept = next(d for d in dem.requirements if any(idle(d, k) for k in days))
+    idle_day = next(k for k in days if idle(dept, k))
+    label = plan0.settings.day_labels[idle_day]
+
+    def change(wb: openpyxl.Workbook) -> None:
+        ws = wb["Departments"]
+        col = [c.value for c in ws[1]].index("All-hands dates") + 1
+        for r in range(2, ws.max_row + 1):
+            if ws.cell(r, 1).value == dept:
+                ws.cell(r, col).value = label.split(" ")[0]
+
+    plan, rosters, _ = _solve(edited(src, tmp_path / "idle.xlsx", change))
+    said = [p for p in pipeline.check(plan) if "needs nobody on its all-hands" in p.message]
+    assert len(said) == 1 and said[0].severity == "warning" and dept in said[0].message
+    assert not [a for a in rosters[dept].result.assignments if a.day == idle_day]

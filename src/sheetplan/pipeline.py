@@ -29,7 +29,7 @@ from .calc.roster import FixedAssignment, Gap
 from .calc.roster_checks import hour_conflicts
 from .calc.roster_days import CRITICAL_KINDS, day_worst, graded
 from .calc.roster_design import ALL_HANDS_HEAD
-from .calc.roster_explain import WHAT_IF_CUT, Idle, conflict_text, format_span, structural_idle
+from .calc.roster_explain import WHAT_IF_CUT, Idle, format_span, structural_idle
 from .calc.roster_model import shift_instances
 from .calc.shares import ShareTable, share_table
 from .calc.shifts import CoverageAudit
@@ -273,7 +273,7 @@ def _roster_jobs(plan: Plan, dem: Demand) -> tuple[list[partial], list[Problem]]
             fixed=to_roster.fixed_assignments(plan, dept), requests=to_roster.requests(plan, dept),
             shift_cover=to_roster.shift_cover(plan, dept), pay_rules=to_roster.pay_rules(plan), dates=s.days,
             priority=to_roster.priority(plan, dept, list(requirement), s.interval_minutes),
-            all_hands=to_roster.all_hands_days(plan, dept),
+            all_hands=[d for d in to_roster.all_hands_days(plan, dept) if d in _needed_days(plan, dem, dept)],
             ahead=roster_threads() > 1,  # what-ifs beside the cost phase: the same answers, sooner
         ))
     return jobs, problems
@@ -415,7 +415,7 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
                      plan.sheets.get("fixed" if r.result.conflicts and r.result.conflicts[0].fixed else "campaign", ""))
         return [Problem(where, msg("roster_failed", lang, dept=r.department, why=r.explanation[-1]), "critical",
                         r.department)]
-    out = []
+    out = [_floor_problem(plan, r.department, name, most, least) for name, most, least in r.floors]
     labels = plan.settings.day_labels
     needs = dem.resolution.of(r.department)
     days = plan.settings.days
@@ -502,7 +502,7 @@ def check(plan: Plan) -> list[Problem]:
     requirements that cannot be honoured and the people no roster can give a shift."""
     s = plan.settings
     dem = demand(plan)
-    out = list(dem.resolution.problems) + window_problems(plan, dem)
+    out = list(dem.resolution.problems) + window_problems(plan, dem) + all_hands_problems(plan, dem)
     for dept, requirement in dem.requirements.items():
         staff = [p for p in plan.staff if p.department == dept]
         shifts = to_roster.shift_templates(plan, dept)
@@ -511,15 +511,47 @@ def check(plan: Plan) -> list[Problem]:
         people = [to_roster.person(plan, p, s.interval_minutes) for p in staff]
         idle = structural_idle(people, shifts, requirement, len(s.days), s.interval_minutes)
         out += _idle_problems(plan, dept, idle)
-        # a minimum of hours no roster can reach leaves the whole department without one: said
-        # here, before any solve, at that person's cell
-        rules = to_roster.rules(plan)
-        for c in hour_conflicts(people, shift_instances(shifts, len(s.days), s.interval_minutes)):
-            who = next((p for p in staff if p.name == c.detail.rpartition(": ")[0]), None)
-            why = conflict_text(c, rules, {p.name: p for p in people}, s.day_labels, plan.lang)
-            out.append(Problem(who.cells.get("min_hours_total", "") if who else plan.sheets.get("staff", ""),
-                               msg("roster_will_fail", plan.lang, dept=dept, why=why), "critical", dept))
+        # a minimum of hours no roster can reach: said here, before any solve, at that person's
+        # cell (the build rosters them without it)
+        for c in hour_conflicts(people, shift_instances(shifts, len(s.days), s.interval_minutes),
+                                to_roster.rules(plan)):
+            name, _, hours = c.detail.rpartition(": ")
+            most, _, least = hours.partition("/")
+            out.append(_floor_problem(plan, dept, name, float(most), float(least)))
     return out + _attendance_problems(plan, dem)
+
+
+def _needed_days(plan: Plan, dem: Demand, dept: str) -> set[int]:
+    """The campaign days on which the department needs someone (a requirement or a head count)."""
+    per_day = 24 * 60 // plan.settings.interval_minutes
+    days = {t // per_day for need in dem.requirements.get(dept, {}).values() for t, v in enumerate(need) if v > 0}
+    return days | {c.day for c in to_roster.shift_cover(plan, dept) if c.need > 0}
+
+
+def all_hands_problems(plan: Plan, dem: Demand) -> list[Problem]:
+    """An all-hands day on which the department needs nobody: nothing to be on duty for, so it is
+    left out (a warning; it had put everyone on a shift covering nothing)."""
+    index = to_roster.day_index(plan)
+    out = []
+    for d in plan.departments:
+        if d.department not in dem.requirements:
+            continue
+        needed = _needed_days(plan, dem, d.department)
+        idle = [day for day in d.all_hands if day in index and index[day] not in needed]
+        if idle:
+            out.append(Problem(d.cells.get("all_hands", d.cells.get("department", "")), msg(
+                "all_hands_idle", plan.lang, dept=d.department,
+                days=join([plan.settings.day_labels[index[day]] for day in idle], plan.lang)), "warning",
+                d.department))
+    return out
+
+
+def _floor_problem(plan: Plan, dept: str, name: str, most: float, least: float) -> Problem:
+    """A 活动最少小时 no roster can reach, critical at that person's cell."""
+    who = next((p for p in plan.staff if p.name == name and p.department == dept), None)
+    return Problem(who.cells.get("min_hours_total", "") if who else plan.sheets.get("staff", ""),
+                   msg("min_hours_unreachable", plan.lang, dept=dept, name=name, most=f"{most:g}", least=f"{least:g}"),
+                   "critical", dept)
 
 
 def window_problems(plan: Plan, dem: Demand) -> list[Problem]:
@@ -542,7 +574,8 @@ def window_problems(plan: Plan, dem: Demand) -> list[Problem]:
         where = r.cells.get("post") or r.cells.get("department", plan.sheets.get("must_cover", ""))
         if not asked:
             out.append(Problem(where, msg("must_cover_nothing", plan.lang, dept=r.department,
-                                          post=r.post or join(posts, plan.lang)), "warning", r.department))
+                                          post=r.post or join(posts, plan.lang) or msg("any_post", plan.lang)),
+                               "warning", r.department))
         elif r.post and r.post not in held:
             out.append(Problem(where, msg("must_cover_post", plan.lang, post=r.post, dept=r.department,
                                           posts=join(held, plan.lang)), "critical", r.department))
@@ -618,7 +651,7 @@ def compute(plan: Plan, *, with_rosters: bool = True,
         rosters=[],
         products=product_plan(plan),
         demand=dem,
-        problems=list(dem.resolution.problems) + window_problems(plan, dem),
+        problems=list(dem.resolution.problems) + window_problems(plan, dem) + all_hands_problems(plan, dem),
         plan=plan,
         edits=list(plan.edits),
     )

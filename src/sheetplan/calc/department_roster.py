@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .labour import Pay, PayRules, roster_pay, total
@@ -23,8 +23,10 @@ from .roster import (
     explain,
     solve_roster,
 )
+from .roster_checks import hour_conflicts
 from .roster_explain import Idle, WhatIfs, idle_people, pct_covered, what_if_rosters
 from .roster_lns import Background
+from .roster_model import shift_instances
 from .roster_premium import Premium
 
 WHAT_IF_BUDGET = 0.25  # per "would relaxing this rule close the gap?" solve, started from the roster found
@@ -45,6 +47,9 @@ class DepartmentRoster:
     days: list[Any] = field(default_factory=list)  # roster_days.DayWorst per day, filled by the pipeline
     unstaffed: dict[str, float] = field(default_factory=dict)  # post no one holds -> its required person-hours
     vacant: dict[str, list[int]] = field(default_factory=dict)  # post no one holds -> its requirement per interval
+    # people whose 活动最少小时 no roster can reach: (name, the most they can work, their minimum);
+    # rostered without that minimum rather than leaving the whole department without a roster
+    floors: list[tuple[str, float, float]] = field(default_factory=list)
 
     @property
     def required_hours(self) -> float:
@@ -117,6 +122,13 @@ def roster_department(
     n = horizon_days * 24 * 60 // interval_minutes
     for f in fixed:  # a planner-fixed shift on a post with no requirement still needs the post modelled
         req.setdefault(f.post, [0] * n)
+    # a minimum of hours no roster can reach made the whole department infeasible (43 people, no
+    # shift, a helper's attack): those people are rostered without it, and it is said
+    floors = [(name, float(most), float(least)) for c in hour_conflicts(
+        people, shift_instances(shifts, horizon_days, interval_minutes), rules)
+        for name, _, hours in [c.detail.rpartition(": ")] for most, _, least in [hours.partition("/")]]
+    unreachable = {name for name, _, _ in floors}
+    people = [replace(p, min_hours_total=None) if p.name in unreachable else p for p in people]
     busy = {p.name: busy_days(p, dates, interval_minutes) for p in people} if dates else {}
     premium = Premium(pay_rules, list(dates), busy) if pay_rules is not None and len(dates) >= horizon_days else None
     asked = {"day_labels": list(day_labels) or None, "fixed": fixed,
@@ -167,8 +179,17 @@ def roster_department(
     idle = idle_people(result, people, shifts, req) if result.status != "infeasible" else []
     vacant = {post: list(requirement[post]) for post in unrostered if any(requirement.get(post, ()))}
     prio = {q: list(v) for q, v in (priority or {}).items() if q in req or q in vacant}
+    lines[1:1] = [floor_line(name, most, least, lang) for name, most, least in floors]
     return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle,
-                            pay=pays, priority=prio, unstaffed=unstaffed, vacant=vacant)
+                            pay=pays, priority=prio, unstaffed=unstaffed, vacant=vacant, floors=floors)
+
+
+def floor_line(name: str, most: float, least: float, lang: str) -> str:
+    """The sentence for a minimum of hours no roster can reach (on the roster sheet)."""
+    return (f"「{name}」活动最少 {least:g} 小时无法达到（可上的班次最多 {most:g} 小时）：本次按不设最少小时排班"
+            if lang == "zh"
+            else f"{name}'s minimum of {least:g} h cannot be reached (the shifts open to them come to at most "
+                 f"{most:g} h): rostered without that minimum this time")
 
 
 def _unstaffed_hours(requirement: Mapping[str, list[int]], posts: Sequence[str], shifts: Sequence[ShiftTemplate],

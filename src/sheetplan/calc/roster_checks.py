@@ -4,6 +4,7 @@ is at fault (a fixed shift that breaks a rule, hours no roster can reach) rather
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
@@ -128,8 +129,12 @@ def fixed_conflicts(
     return out
 
 
-def hour_conflicts(people: Sequence[Person], instances: Sequence[_Instance]) -> list[Conflict]:
-    """A minimum of hours no roster can reach (every allowed shift, the longest each day)."""
+def hour_conflicts(people: Sequence[Person], instances: Sequence[_Instance], rules: RosterRules | None = None
+                   ) -> list[Conflict]:
+    """A minimum of hours no roster can reach: the most a person can work is every allowed
+    shift, the longest each day (one shift a day; else up to their daily limit), with no run of
+    days longer than they may work in a row — 60 h asked of someone who may work 6 days in a row
+    of 8, 8 h a day, can reach 56 at most."""
     out = []
     for p in people:
         if not p.min_hours_total:
@@ -137,7 +142,23 @@ def hour_conflicts(people: Sequence[Person], instances: Sequence[_Instance]) -> 
         best: dict[int, float] = defaultdict(float)
         for inst in instances:
             if block_reason(p, inst) is None:
-                best[inst.day] = max(best[inst.day], inst.hours)
-        if sum(best.values()) + _EPS < p.min_hours_total:
-            out.append(Conflict(None, "min_hours", detail=f"{p.name}: {sum(best.values()):g}/{p.min_hours_total:g}"))
+                if rules is None or rules.one_shift_per_day:
+                    best[inst.day] = max(best[inst.day], inst.hours)
+                else:
+                    best[inst.day] = min(p.max_hours_per_day, best[inst.day] + inst.hours)
+        most = _most_hours([best.get(d, 0.0) for d in range(max(best, default=-1) + 1)],
+                           p.most_in_a_row(rules) if rules is not None else None)
+        if most + _EPS < p.min_hours_total:
+            out.append(Conflict(None, "min_hours", detail=f"{p.name}: {most:g}/{p.min_hours_total:g}"))
     return out
+
+
+def _most_hours(per_day: Sequence[float], in_a_row: int | None) -> float:
+    """The most hours over the days, with no run of worked days longer than ``in_a_row``."""
+    if in_a_row is None or in_a_row >= len(per_day):
+        return sum(per_day)
+    # best[r]: the most hours so far, ending in a run of r days worked (r = 0: the last day off)
+    best = [0.0] + [-math.inf] * in_a_row
+    for h in per_day:
+        best = [max(best)] + [best[r - 1] + h if h > 0 else -math.inf for r in range(1, in_a_row + 1)]
+    return max(best)

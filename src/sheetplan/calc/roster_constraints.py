@@ -294,7 +294,7 @@ def add_all_hands(model: cp_model.CpModel, inp: Inputs, x: Mapping[tuple[str, in
     for the post (:func:`roster_model.duty`) — or pays a whole shift of the
     deepest gap (soft, so a person's own rules or leave are explained, never a failed roster)."""
     weight = ALL_HANDS_HOURS * inp.iph * max(depth) * rc.PRIORITY_SCALE
-    is_duty = duty(inp.requirement, inp.shift_cover, 60 // inp.iph)
+    is_duty = duty(inp.requirement, inp.shift_cover, inp.instances)
     on: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
     for (name, k, q), var in x.items():
         inst = inp.instances[k]

@@ -123,7 +123,9 @@ def all_hands_lines(result: RosterResult, people: Mapping[str, Person], shifts: 
         blocks = [(i, block_reason(person, i)) for i in instances if i.day == day
                   and (is_duty is None or any(is_duty(q, i) for q in person.posts))]  # duty shifts only
         reasons = {why for _, why in blocks}
-        if None in reasons:
+        if not blocks and is_duty is not None:
+            why = "当日不需要其岗位" if zh else "none of their posts is needed that day"
+        elif None in reasons:
             why = _rule_off(result, person, [i for i, why in blocks if why is None], rules or RosterRules(), zh)
         elif "unavailable" in reasons:
             why = "不可上班" if zh else "unavailable"

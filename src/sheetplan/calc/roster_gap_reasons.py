@@ -12,7 +12,10 @@ from collections.abc import Sequence
 from .roster_model import Assignment, Person, RosterResult, RosterRules, ShiftTemplate, _Instance, block_reason
 
 # why someone with the skill is not on the post at that hour, in the order a sentence lists them
-_ORDER = ("on", "other_post", "shifts", "unavailable", "off", "window", "kind", "row", "hours", "rules")
+_ORDER = ("on", "other_post", "shifts", "unavailable", "off", "window", "kind", "day_hours", "max_shifts", "row",
+          "hours", "rules")
+# a block_reason of every shift covering the hour, as the sentence counts it (the first found wins)
+_BLOCKS = ("unavailable", "off", "window", "day_hours", "max_shifts", "total_hours", "kind")
 
 
 def _clash(i: _Instance, mine: Sequence[Assignment], rules: RosterRules) -> bool:
@@ -31,7 +34,8 @@ def _why(person: Person, mine: Sequence[Assignment], covering: Sequence[_Instanc
     blocked = {block_reason(person, i) for i in covering}
     open_ = [i for i in covering if block_reason(person, i) is None]
     if not open_:
-        return next((r for r in ("unavailable", "off", "window", "kind") if r in blocked), "kind")
+        found = next((r for r in _BLOCKS if r in blocked), "kind")
+        return "hours" if found == "total_hours" else found
     free = [i for i in open_ if not _clash(i, mine, rules)]
     if not free:
         return "shifts"
@@ -76,6 +80,8 @@ def gap_reasons(result: RosterResult, people: Sequence[Person], shifts: Sequence
         "off": ("{n} 人休（保留的手工改动）", "{n} off (a kept hand edit)"),
         "window": ("{n} 人不在借调时间内", "{n} outside their lending window"),
         "kind": ("{n} 人不能上这些班次（班次适用人员）", "{n} may not work these shifts (shift types)"),
+        "day_hours": ("{n} 人的每日最多小时短于这些班次", "{n} with a daily hour limit shorter than these shifts"),
+        "max_shifts": ("{n} 人已到这些班次的次数上限", "{n} at their limit of shifts of this kind"),
         "row": ("{n} 人已到连续上班天数上限", "{n} at their days-in-a-row limit"),
         "hours": ("{n} 人已到活动工时上限", "{n} at their campaign hour cap"),
         "rules": ("{n} 人受其他个人规则所限（班次次数、连休、周末等）",

@@ -407,30 +407,33 @@ def shift_instances(
 ON_DUTY_SHARE = 0.75  # an all-hands day is worked on a shift the post needs for most of its hours
 
 
-def serves(need: Sequence[int] | None, inst: _Instance) -> bool:
-    """Whether a shift instance is real duty for a post whose requirement per interval is
-    ``need``: someone is needed in at least :data:`ON_DUTY_SHARE` of its intervals. On an all-hands
-    day only such shifts count: a 22–02 shift where the warehouse closes at 24:00 ticked 'everyone
-    on duty' for six packers at 1 a.m. (a helper's attack)."""
+def needed_share(need: Sequence[int] | None, inst: _Instance) -> float:
+    """The share of a shift instance's intervals in which its post (requirement ``need``) needs someone."""
     if need is None:
-        return False
+        return 0.0
     a, b = max(0, inst.start_i), min(len(need), inst.end_i)
-    if a >= b:
-        return False
-    return sum(1 for t in range(a, b) if need[t] > 0) >= ON_DUTY_SHARE * (inst.end_i - inst.start_i)
+    return sum(1 for t in range(a, b) if need[t] > 0) / max(1, inst.end_i - inst.start_i)
 
 
-def duty(requirement: Mapping[str, Sequence[int]], shift_cover: Sequence[ShiftCover], interval_minutes: int
-         ) -> Callable[[str, _Instance], bool]:
+def duty(requirement: Mapping[str, Sequence[int]], shift_cover: Sequence[ShiftCover],
+         instances: Sequence[_Instance]) -> Callable[[str, _Instance], bool]:
     """Whether working ``post`` on a shift instance is real duty (what an all-hands day asks
-    for): a per-shift head count asks for it, or the post's requirement (:func:`serves`); on a
-    day the post needs nobody at all any shift is (there are no hours to keep to)."""
-    per_day = 24 * 60 // interval_minutes
+    for): a per-shift head count asks for it, or the post is needed in at least
+    :data:`ON_DUTY_SHARE` of its hours — or, where no shift of that day comes so close (a need of
+    two hours), in as much of them as the closest does. A 22–02 shift where the warehouse closes
+    at 24:00 had ticked 'everyone on duty' for six packers at 1 a.m., and a post needed only on
+    another day had put eight people on 22–02 covering nothing (helpers' attacks); the pipeline
+    leaves out an all-hands day on which the department needs nobody, and says so."""
     counted = {(c.day, c.shift_code, c.post) for c in shift_cover}
-    asked = {(c.post, c.day) for c in shift_cover} | {
-        (q, t // per_day) for q, need in requirement.items() for t, v in enumerate(need) if v > 0}
+    best: dict[tuple[str, int], float] = {}
+    for q, need in requirement.items():
+        for inst in instances:
+            share = needed_share(need, inst)
+            if share > best.get((q, inst.day), 0.0):
+                best[(q, inst.day)] = share
     return lambda post, inst: ((inst.day, inst.template.code, post) in counted
-                               or (post, inst.day) not in asked or serves(requirement.get(post), inst))
+                               or needed_share(requirement.get(post), inst)
+                               >= min(ON_DUTY_SHARE, best.get((post, inst.day), math.inf)) - 1e-9 > 0)
 
 
 def block_reason(person: Person, inst: _Instance) -> str | None:

@@ -179,7 +179,7 @@ def solve_roster(
     before the cost phase starts, so a caller can begin work that depends only on its gaps."""
     pb = _prepare(people, shifts, requirement, horizon_days, rules, fixed, interval_minutes, requests, shift_cover)
     conflicts = (fixed_conflicts({p.name: p for p in pb.people}, pb.by_key, list(fixed), rules)
-                 + hour_conflicts(pb.people, pb.instances))
+                 + hour_conflicts(pb.people, pb.instances, rules))
     if conflicts:
         return pb.empty("infeasible", conflicts, "NOT_SOLVED")
     size = model_size(pb.people, pb.instances, pb.requirement)
@@ -216,7 +216,7 @@ def solve_roster(
     solver, code, bound, short_proven = outcome
     result = _result(solver, code, bound, built, pb, short_proven, solver.status_name(code), premium)
     # a shift that is no real duty leaves them off, as the model counts it
-    is_duty = duty(pb.requirement, pb.shift_cover, pb.interval_minutes)
+    is_duty = duty(pb.requirement, pb.shift_cover, pb.instances)
     worked = {(a.person, a.day) for a in result.assignments if is_duty(a.post, pb.by_key[(a.day, a.shift_code)])}
     result.all_hands_off = [(p.name, d) for d in sorted(days) for p in pb.people if (p.name, d) not in worked]
     return result

@@ -411,12 +411,13 @@ class _Reader:
             self.add(row.cells["dates"], "req_dates_with_span", severity="warning")
         elif len(dated) == 2 and r.end <= r.start:  # type: ignore[operator]
             self.add(row.cells["end"], "end_before_start", start=r.start, end=r.end)
-        elif not dated and isinstance(r.start, dt.time) and r.start == r.end:  # read as a whole day
+        elif (not dated and isinstance(r.start, dt.time) and r.start == r.end
+              and r.start != dt.time(0)):  # read as a whole day (00:00–24:00 needs no word)
             self.add(row.cells["end"], "same_start_end", severity="warning", time=r.start.strftime("%H:%M"))
-        if not dated and r.start is not None and r.end is not None and minutes_of(r.end, is_end=True) <= minutes_of(
-                r.start) and (not r.dates or max(r.dates) >= s.end):  # past midnight on the last day: cut there
-            self.add(row.cells["end"], "past_campaign_end", severity="warning", end=r.end.strftime("%H:%M"),
-                     last=m.day_label(s.end))
+        elif not dated and r.start is not None and r.end is not None and minutes_of(
+                r.end, is_end=True) < minutes_of(r.start) and (not r.dates or max(r.dates) >= s.end):
+            self.add(row.cells["end"], "past_campaign_end", severity="warning",  # past the last midnight: cut there
+                     end=r.end.strftime("%H:%M"), last=m.day_label(s.end))
         for d in (*r.dates, *(x.date() for x in dated)):
             if not s.start <= d <= s.end + dt.timedelta(days=1):
                 self.add(row.cells["dates" if d in r.dates else "start"], "outside_campaign",
