@@ -46,8 +46,10 @@ def _lang(lang: str | None) -> str | None:
 
 
 def _report(problems: list[Problem], lang: str | None) -> None:
-    """Each problem on its own line, graded in ``lang`` (both languages while it is not known)."""
-    for p in problems:
+    """Each problem on its own line, graded in ``lang`` (both languages while it is not known):
+    errors, then critical ones, then warnings, each in the order found (as 检查结果 lists them)."""
+    rank = {"error": 0, "critical": 1}
+    for p in sorted(problems, key=lambda p: rank.get(p.severity, 2)):
         if p.severity == "error":
             err.print(str(p), style="red")
         else:
