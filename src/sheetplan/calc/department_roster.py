@@ -24,8 +24,7 @@ from .roster import (
     solve_roster,
 )
 from .roster_checks import hour_conflicts
-from .roster_explain import Idle, WhatIfs, idle_people, pct_covered, what_if_rosters
-from .roster_lns import Background
+from .roster_explain import Idle, WhatIfJob, WhatIfs, idle_people, pct_covered, what_if_rosters
 from .roster_model import shift_instances
 from .roster_premium import Premium
 
@@ -135,22 +134,24 @@ def roster_department(
              "resolve_time_s": min(WHAT_IF_BUDGET, rules.time_limit_s), "requests": requests,
              "shift_cover": shift_cover, "priority": priority, "all_hands": all_hands}
     first: list[RosterResult] = []
-    early: list[Background[WhatIfs]] = []
+    early: list[WhatIfJob] = []
 
     def on_first(r1: RosterResult) -> None:
         first.append(r1)
-        if ahead and r1.gaps:
-            early.append(Background(lambda: what_if_rosters(r1, people, shifts, req, rules, **asked)))
+        if ahead and r1.gaps:  # one helper beside the cost phase: the second core it leaves idle
+            early.append(WhatIfJob(r1, people, shifts, req, rules, **asked).start(1))
 
     result = solve_roster(people, shifts, req, horizon_days, rules, fixed, interval_minutes=interval_minutes,
                           requests=requests, shift_cover=shift_cover, priority=priority, all_hands=all_hands,
                           premium=premium, on_first=on_first)
     same = bool(first) and first[0].gaps == result.gaps and result.status != "infeasible"
-    answers = early[0].get() if early else None  # waited for either way: no search left running
-    if same and result.gaps and answers is None:
+    answers: WhatIfs | None = None  # None: explain re-solves around the priced roster's own gaps
+    if early and same:
+        answers = early[0].finish()  # this thread joins the helper
+    elif early:
+        early[0].cancel()  # the gaps moved: no search left running
+    elif same and result.gaps:
         answers = what_if_rosters(first[0], people, shifts, req, rules, **asked)
-    elif not same:
-        answers = None  # explain re-solves around the priced roster's own gaps
     unstaffed = _unstaffed_hours(requirement, unrostered, shifts, per_shift_all, interval_minutes)
     pays: list[Pay] = []
     if pay_rules is not None and dates:

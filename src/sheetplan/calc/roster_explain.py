@@ -22,14 +22,17 @@ Texts are Chinese (``lang="zh"``) or English (``lang="en"``); times use the call
 from __future__ import annotations
 
 import os
+import threading
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sheetplan.calc.roster_day_explain import on_shift, personal_relaxations, shift_gap_runs, wish_lines
 from sheetplan.calc.roster_design import all_hands_lines, design_text, design_uses, is_design, shift_designs
 from sheetplan.calc.roster_gap_reasons import gap_reasons
+from sheetplan.calc.roster_lns import Background
 from sheetplan.calc.roster_model import (
     Conflict,
     FixedAssignment,
@@ -318,56 +321,94 @@ class WhatIfs:
     control: RosterResult | None
 
 
+class WhatIfJob:
+    """The what-if re-solves of a roster's gaps — each binding rule relaxed, each shift design
+    offered (``resolve_time_s`` each, default ``min(5, rules.time_limit_s)``), and once nothing
+    relaxed (the control) — as a queue of independent single-threaded solves that helper threads
+    and the caller take from (CP-SAT releases the GIL): the same answers however many take part.
+    They depend on the roster only through its gaps and the shifts away from them, so they may
+    start on a roster of the same gaps while that one is still being priced (department_roster:
+    one helper beside the cost phase, the caller joining once it is done)."""
+
+    def __init__(self, result: RosterResult, people: Sequence[Person], shifts: Sequence[ShiftTemplate],
+                 requirement: Mapping[str, Sequence[int]], rules: RosterRules, *,
+                 day_labels: Sequence[str] | None = None, fixed: Sequence[FixedAssignment] = (),
+                 resolve_time_s: float | None = None, requests: Sequence[Request] = (),
+                 shift_cover: Sequence[ShiftCover] = (), priority: Mapping[str, Sequence[float]] | None = None,
+                 all_hands: Sequence[int] = ()) -> None:
+        imin = result.interval_minutes
+        limit = min(5.0, rules.time_limit_s) if resolve_time_s is None else resolve_time_s
+
+        def what_if(p2: list[Person], r2: RosterRules, s2: list[ShiftTemplate], open_days: frozenset[int]
+                    ) -> RosterResult:
+            return solve_roster(
+                _kept_off(p2, result, fixed, open_days), s2, requirement, result.horizon_days,
+                # a reproducible budget decides (the wall-clock limit is only a generous backstop)
+                replace(r2, time_limit_s=limit if r2.deterministic_time is None else 40 * limit + 10,
+                        cost_phase=False, deterministic_time=None if r2.deterministic_time is None
+                        else min(r2.deterministic_time, limit)),
+                list(fixed) + _kept_shifts(result, fixed, open_days), imin, hint=result.assignments,
+                requests=requests, shift_cover=shift_cover, priority=priority, all_hands=all_hands,
+            )
+
+        instances = shift_instances(shifts, result.horizon_days, imin)
+        options = [(*o, list(shifts)) for o in _relaxations(people, shifts, rules, instances)]
+        options += personal_relaxations(people, shifts, rules)
+        options += shift_designs(_runs(result), shifts, people, rules, imin, day_labels)
+        # the control: a re-search moves gaps too (another roster of the same shortfall, or a
+        # better one the budget had not reached), so a relaxation is credited only with what it
+        # closes beyond the control's roster, never with the search's own wandering
+        options.append(("", "", list(people), rules, list(shifts)))
+        self.shifts, self.options, self.what_if = list(shifts), options, what_if
+        self.around, self.everything = _around_gaps(result), frozenset(range(result.horizon_days))
+        self.answers: list[RosterResult | None] = [None] * len(options)
+        self.next, self.stopped, self.lock = 0, False, threading.Lock()
+        self.helpers: list[Background[None]] = []
+
+    def _work(self) -> None:
+        while True:
+            with self.lock:
+                if self.stopped or self.next >= len(self.options):
+                    return
+                i, self.next = self.next, self.next + 1
+            _, _, p2, r2, s2 = self.options[i]
+            self.answers[i] = self.what_if(p2, r2, s2, self.around)
+
+    def start(self, helpers: int) -> WhatIfJob:
+        """Let ``helpers`` threads take solves from the queue now."""
+        self.helpers += [Background(self._work) for _ in range(max(0, helpers))]
+        return self
+
+    def cancel(self) -> None:
+        """No more solves (the roster's gaps moved): waits for those under way."""
+        with self.lock:
+            self.stopped = True
+        for h in self.helpers:
+            h.get()
+
+    def finish(self) -> WhatIfs:
+        """The caller takes its share of the queue, then every answer."""
+        self._work()
+        for h in self.helpers:
+            h.get()
+        answers = list(self.answers)
+        # the roster itself is a solution of the windowed control, so a control without one means
+        # the window broke a rule: then every day is re-solved, rather than no advice in silence
+        if answers[-1].status == "infeasible" and self.around != self.everything:  # type: ignore[union-attr]
+            with ThreadPoolExecutor(max_workers=max(1, min(len(self.options), os.cpu_count() or 1))) as pool:
+                answers = list(pool.map(lambda o: self.what_if(o[2], o[3], o[4], self.everything), self.options))
+        control = answers.pop()
+        return WhatIfs([(zh_, en_, res2, is_design(o_shifts, self.shifts))
+                        for (zh_, en_, _, _, o_shifts), res2 in zip(self.options[:-1], answers, strict=True)
+                        if res2.status != "infeasible"],  # type: ignore[union-attr]
+                       control if control.status != "infeasible" else None)  # type: ignore[union-attr]
+
+
 def what_if_rosters(result: RosterResult, people: Sequence[Person], shifts: Sequence[ShiftTemplate],
-                    requirement: Mapping[str, Sequence[int]], rules: RosterRules, *,
-                    day_labels: Sequence[str] | None = None, fixed: Sequence[FixedAssignment] = (),
-                    resolve_time_s: float | None = None, requests: Sequence[Request] = (),
-                    shift_cover: Sequence[ShiftCover] = (), priority: Mapping[str, Sequence[float]] | None = None,
-                    all_hands: Sequence[int] = ()) -> WhatIfs:
-    """Re-solve around ``result``'s gaps with each binding rule relaxed and each shift design
-    offered (``resolve_time_s`` each, default ``min(5, rules.time_limit_s)``), and once with
-    nothing relaxed: what :func:`explain` credits each relaxation with. It depends on the roster
-    only through its gaps and the shifts outside the days around them, so it may be run on a
-    roster of the same gaps while that one is still being priced (see department_roster)."""
-    imin = result.interval_minutes
-    instances = shift_instances(shifts, result.horizon_days, imin)
-    runs = _runs(result)
-    limit = min(5.0, rules.time_limit_s) if resolve_time_s is None else resolve_time_s
-
-    def what_if(p2: list[Person], r2: RosterRules, s2: list[ShiftTemplate], open_days: frozenset[int]
-                ) -> RosterResult:
-        return solve_roster(
-            _kept_off(p2, result, fixed, open_days), s2, requirement, result.horizon_days,
-            # a reproducible budget decides (the wall-clock limit is only a generous backstop)
-            replace(r2, time_limit_s=limit if r2.deterministic_time is None else 40 * limit + 10,
-                    cost_phase=False, deterministic_time=None if r2.deterministic_time is None
-                    else min(r2.deterministic_time, limit)),
-            list(fixed) + _kept_shifts(result, fixed, open_days), imin, hint=result.assignments,
-            requests=requests, shift_cover=shift_cover, priority=priority, all_hands=all_hands,
-        )
-
-    options = [(*o, list(shifts)) for o in _relaxations(people, shifts, rules, instances)]
-    options += personal_relaxations(people, shifts, rules)
-    options += shift_designs(runs, shifts, people, rules, imin, day_labels)
-    # the control: a re-search moves gaps too (another roster of the same shortfall, or a
-    # better one the budget had not reached), so a relaxation is credited only with what it
-    # closes beyond the control's roster, never with the search's own wandering
-    options.append(("", "", list(people), rules, list(shifts)))
-    # independent single-threaded solves (CP-SAT releases the GIL): side by side, same answers;
-    # the roster itself is a solution of the windowed control, so a control without one means
-    # the window broke a rule: then every day is re-solved, rather than no advice in silence
-    everything = frozenset(range(result.horizon_days))
-    for open_days in dict.fromkeys((_around_gaps(result), everything)):
-        with ThreadPoolExecutor(max_workers=max(1, min(len(options), os.cpu_count() or 1))) as pool:
-            answers = list(pool.map(lambda o, days=open_days: what_if(o[2], o[3], o[4], days), options))
-        if answers[-1].status != "infeasible":
-            break
-    options.pop()
-    control = answers.pop()
-    return WhatIfs([(zh_, en_, res2, is_design(o_shifts, shifts))
-                    for (zh_, en_, _, _, o_shifts), res2 in zip(options, answers, strict=True)
-                    if res2.status != "infeasible"],
-                   control if control.status != "infeasible" else None)
+                    requirement: Mapping[str, Sequence[int]], rules: RosterRules, **kw: Any) -> WhatIfs:
+    """The what-ifs of ``result``'s gaps (:class:`WhatIfJob`), on every core now."""
+    job = WhatIfJob(result, people, shifts, requirement, rules, **kw)
+    return job.start(min(len(job.options), os.cpu_count() or 1) - 1).finish()
 
 
 def explain(
