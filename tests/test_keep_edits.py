@@ -47,6 +47,15 @@ def offs(plan: Plan, name: str) -> list:
     return [(o.date, o.word) for o in next(p for p in plan.staff if p.name == name).days_off]
 
 
+def _typed_off(plan: Plan, published: Path, tmp_path: Path, word: str) -> tuple:
+    """A worked cell typed over with a day-off word and kept: (name, column, kept plan, problems)."""
+    wb, ws, rows = grid(published)
+    name, col = next((n, c) for c in range(5, 11) for n in rows if not _free(ws, rows, n, c))
+    ws.cell(rows[name], col).value = word
+    wb.save(tmp_path / "round1.xlsx")
+    return name, col, *keep_all(plan, [tmp_path / "round1.xlsx"])
+
+
 def roster_of(results: Results, dept: str = DEPT):
     return next(r for r in results.rosters if r.department == dept)
 
@@ -691,18 +700,14 @@ def test_a_day_off_comes_back_as_it_was_typed(published: Path, demo_results: tup
     difference between leave and a rest day was lost. The rebuilt grid shows the word typed, and
     a re-check of it finds nothing changed."""
     plan, _ = demo_results
-    wb, ws, rows = grid(published)
-    name, col = next((n, c) for c in range(5, 11) for n in rows if not _free(ws, rows, n, c))
-    ws.cell(rows[name], col).value = "年假"
-    wb.save(tmp_path / "round1.xlsx")
-    kept, problems = keep_all(plan, [tmp_path / "round1.xlsx"])
+    name, col, kept, problems = _typed_off(plan, published, tmp_path, "年假")
     assert not problems, [str(p) for p in problems]
     day = plan.settings.days[col - 4]
     assert offs(kept, name) == [(day, "年假")]
     assert [e.after for e in kept.edits] == ["年假"]  # 改动记录 says so too
     build_plan(kept, tmp_path / "out2", "示例计划", compute(kept))
     rebuilt = tmp_path / "out2" / f"示例计划-{DEPT}.xlsx"
-    wb, ws, rows = grid(rebuilt)
+    _, ws, rows = grid(rebuilt)
     assert ws.cell(rows[name], col).value == "年假"
     _, depts = check(rebuilt)
     assert not next(d for d in depts if d.roster.department == DEPT).changes
@@ -745,11 +750,7 @@ def test_a_persons_row_not_found_keeps_their_kept_days_off(
     """A helper's attack: a name cell changed (or a row deleted) in a later round is 'taken as
     published, never as days off' — but the days off an earlier round kept came back as shifts."""
     plan, _ = demo_results
-    wb, ws, rows = grid(published)
-    name, col = next((n, c) for c in range(5, 11) for n in rows if not _free(ws, rows, n, c))
-    ws.cell(rows[name], col).value = "假"
-    wb.save(tmp_path / "round1.xlsx")
-    kept, _ = keep_all(plan, [tmp_path / "round1.xlsx"])
+    name, col, kept, _ = _typed_off(plan, published, tmp_path, "假")
     build_plan(kept, tmp_path / "out2", "示例计划", compute(kept))
     wb, ws, rows = grid(tmp_path / "out2" / f"示例计划-{DEPT}.xlsx")
     ws.cell(rows[name], 1).value = "小名"  # the row no longer found
