@@ -323,7 +323,8 @@ def test_check_roster_on_an_edited_department_workbook(demo_outputs: list[Path])
     where = f"排班-运营部!{ws.cell(row, col).coordinate}"
     assert book.alerts[-1] == (message, "SheetPlan 大促计划", True)
     # the code is an error at its cell, the shift it replaced a change, and its hours a gap
-    assert message == "排班复核：1 处改动，1 处违反规则，1 处缺人（其中 0 处严重），已列在「检查结果」表中。"
+    assert message == ("排班复核：1 处改动，0 处违反规则，1 个格子读不懂，1 处缺人（其中 0 处严重），"
+                       "已列在「检查结果」表中。")
     rows = book.values("检查结果")
     assert rows[0][0] == "排班复核 · " + book.name
     listed = [r for r in rows if r[0] == where]

@@ -131,10 +131,11 @@ TEXT: dict[str, tuple[str, str]] = {
                               "Click a location to go to the cell; press Check roster again when fixed"),
     "roster_ok": ("排班复核通过：{changes} 处改动，没有违反规则，没有缺人。",
                   "Roster checked: {changes} change(s), no rule broken, nothing short."),
-    "roster_found": ("排班复核：{changes} 处改动，{errors} 处违反规则，{gaps} 处缺人（其中 {critical} 处严重），"
-                     "已列在「{sheet}」表中。",
-                     "Roster check: {changes} change(s), {errors} rule(s) broken, {gaps} gap(s) ({critical} of them "
-                     "critical), listed on the '{sheet}' sheet."),
+    "roster_found": ("排班复核：{changes} 处改动，{errors} 处违反规则，{unread}{gaps} 处缺人"
+                     "（其中 {critical} 处严重），已列在「{sheet}」表中。",
+                     "Roster check: {changes} change(s), {errors} rule(s) broken, {unread}{gaps} gap(s) ({critical} of "
+                     "them critical), listed on the '{sheet}' sheet."),
+    "roster_unread": ("{n} 个格子读不懂，", "{n} cell(s) not understood, "),
 }
 
 ACTIONS: dict[str, tuple[str, str]] = {
@@ -412,7 +413,9 @@ def _check_roster(book: PlanBook) -> str:
         else:
             _write_issues(book, Reading(None, problems, lang), work,
                           title=("title_roster_check", "subtitle_roster_check"))
-            message = text("roster_found", lang, changes=changes, errors=len(errors),
+            unread = sum(len(d.unreadable) for d in depts)  # a typo or a formula with no value: no rule broken
+            message = text("roster_found", lang, changes=changes, errors=len(errors) - unread,
+                           unread=text("roster_unread", lang, n=unread) if unread else "",
                            gaps=len(found.gaps), critical=found.critical, sheet=text("sheet_issues", lang))
         book.alert(message, _title(lang), bool(errors))
         return message
