@@ -251,3 +251,33 @@ def test_a_bad_optional_cell_is_one_error_not_a_cascade(example_plan: Path, tmp_
     _, problems = check_plan(tmp_path / "typo.xlsx")
     errors = [p for p in problems if p.severity == "error"]
     assert len(errors) == 1 and errors[0].where.startswith("部门!") and "11-31" in errors[0].message, errors
+
+
+def test_a_minimum_only_the_solver_finds_impossible_empties_no_department(example_plan: Path, tmp_path: Path) -> None:
+    """A helper's attack: a minimum the quick bound cannot see (no weekends allowed, 50 h asked of
+    someone who can then work 6 days: 48 h) still left all of 客服部 without a roster, blaming the
+    fixed shifts. The solver's proof is followed by finding whose minimum is in the way; the
+    department is rostered without it, critical at that cell. A minimum on someone none of whose
+    posts is rostered is named too (0 h reachable), not ignored."""
+    from plan_edit import header, rows_where
+    from sheetplan.pipeline import compute
+
+    wb = openpyxl.load_workbook(example_plan)
+    ws = wb["人员"]
+    cols = header(ws)
+    fixed = {r[0] for r in wb["固定排班"].iter_rows(min_row=2, values_only=True)}
+    rows = [r for r in rows_where(ws, "部门", lambda v: v == "客服部")
+            if ws.cell(r, cols["类型"]).value == "全职" and ws.cell(r, cols["姓名"]).value not in fixed]
+    ws.cell(rows[0], cols["最多上班周末"]).value = 0
+    ws.cell(rows[0], cols["活动最少小时"]).value = 50
+    ws.cell(rows[1], cols["岗位"]).value = "美工"
+    ws.cell(rows[1], cols["活动最少小时"]).value = 8
+    wb.save(tmp_path / "floors.xlsx")
+    plan = read_plan(tmp_path / "floors.xlsx")
+    results = compute(plan)
+    care = next(r for r in results.rosters if r.department == "客服部")
+    assert care.result.status != "infeasible" and len(care.result.assignments) > 200
+    letter = openpyxl.utils.get_column_letter(cols["活动最少小时"])
+    said = {p.where: p for p in results.problems if p.severity == "critical"}
+    assert "无法同时满足" in said[f"人员!{letter}{rows[0]}"].message
+    assert "最多 0 小时" in said[f"人员!{letter}{rows[1]}"].message

@@ -415,7 +415,7 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
                      plan.sheets.get("fixed" if r.result.conflicts and r.result.conflicts[0].fixed else "campaign", ""))
         return [Problem(where, msg("roster_failed", lang, dept=r.department, why=r.explanation[-1]), "critical",
                         r.department)]
-    out = [_floor_problem(plan, r.department, name, most, least) for name, most, least in r.floors]
+    out = [_floor_problem(plan, r.department, *floor) for floor in r.floors]
     labels = plan.settings.day_labels
     needs = dem.resolution.of(r.department)
     days = plan.settings.days
@@ -546,12 +546,13 @@ def all_hands_problems(plan: Plan, dem: Demand) -> list[Problem]:
     return out
 
 
-def _floor_problem(plan: Plan, dept: str, name: str, most: float, least: float) -> Problem:
-    """A 活动最少小时 no roster can reach, critical at that person's cell."""
+def _floor_problem(plan: Plan, dept: str, name: str, most: float, least: float, ruled: bool = False) -> Problem:
+    """A 活动最少小时 no roster can reach, critical at that person's cell (``ruled``: found by the
+    solver against their other rules; ``most`` is then the hours they got)."""
     who = next((p for p in plan.staff if p.name == name and p.department == dept), None)
     return Problem(who.cells.get("min_hours_total", "") if who else plan.sheets.get("staff", ""),
-                   msg("min_hours_unreachable", plan.lang, dept=dept, name=name, most=f"{most:g}", least=f"{least:g}"),
-                   "critical", dept)
+                   msg("min_hours_ruled" if ruled else "min_hours_unreachable", plan.lang, dept=dept, name=name,
+                       most=f"{most:g}", least=f"{least:g}"), "critical", dept)
 
 
 def window_problems(plan: Plan, dem: Demand) -> list[Problem]:

@@ -46,9 +46,10 @@ class DepartmentRoster:
     days: list[Any] = field(default_factory=list)  # roster_days.DayWorst per day, filled by the pipeline
     unstaffed: dict[str, float] = field(default_factory=dict)  # post no one holds -> its required person-hours
     vacant: dict[str, list[int]] = field(default_factory=dict)  # post no one holds -> its requirement per interval
-    # people whose 活动最少小时 no roster can reach: (name, the most they can work, their minimum);
-    # rostered without that minimum rather than leaving the whole department without a roster
-    floors: list[tuple[str, float, float]] = field(default_factory=list)
+    # people whose 活动最少小时 no roster can reach: (name, the most they can work — or, found by
+    # the solver (ruled), the hours they got —, their minimum, ruled); rostered without that
+    # minimum rather than leaving the whole department without a roster
+    floors: list[tuple[str, float, float, bool]] = field(default_factory=list)
 
     @property
     def required_hours(self) -> float:
@@ -123,10 +124,12 @@ def roster_department(
         req.setdefault(f.post, [0] * n)
     # a minimum of hours no roster can reach made the whole department infeasible (43 people, no
     # shift, a helper's attack): those people are rostered without it, and it is said
-    floors = [(name, float(most), float(least)) for c in hour_conflicts(
+    floors = [(name, float(most), float(least), False) for c in hour_conflicts(
         people, shift_instances(shifts, horizon_days, interval_minutes), rules)
         for name, _, hours in [c.detail.rpartition(": ")] for most, _, least in [hours.partition("/")]]
-    unreachable = {name for name, _, _ in floors}
+    floors += [(p.name, 0.0, float(p.min_hours_total), False) for p in people  # no post of theirs rostered here
+               if p.min_hours_total and not set(p.posts) & set(req) and p.name not in {f[0] for f in floors}]
+    unreachable = {f[0] for f in floors}
     people = [replace(p, min_hours_total=None) if p.name in unreachable else p for p in people]
     busy = {p.name: busy_days(p, dates, interval_minutes) for p in people} if dates else {}
     premium = Premium(pay_rules, list(dates), busy) if pay_rules is not None and len(dates) >= horizon_days else None
@@ -144,6 +147,23 @@ def roster_department(
     result = solve_roster(people, shifts, req, horizon_days, rules, fixed, interval_minutes=interval_minutes,
                           requests=requests, shift_cover=shift_cover, priority=priority, all_hands=all_hands,
                           premium=premium, on_first=on_first)
+    if _proven_impossible(result) and not early and any(p.min_hours_total for p in people):
+        # a minimum the quick bound cannot see (weekends, shift caps, days off in a row) may make
+        # it impossible: find whose, drop that minimum, and roster the department after all
+        culprits = _minimums_in_the_way(people, shifts, req, horizon_days, rules, fixed, interval_minutes,
+                                        requests, shift_cover, priority, all_hands)
+        if culprits:
+            again = roster_department(
+                department, [replace(p, min_hours_total=None) if p.name in culprits else p for p in people],
+                shifts, requirement, horizon_days, rules, interval_minutes=interval_minutes, day_labels=day_labels,
+                lang=lang, fixed=fixed, requests=requests, shift_cover=shift_cover, priority=priority,
+                all_hands=all_hands, pay_rules=pay_rules, dates=dates, ahead=ahead)
+            worked = {p.name: sum(a.hours for a in again.result.assignments if a.person == p.name) for p in people}
+            gone = [(p.name, worked[p.name], float(p.min_hours_total), True) for p in people if p.name in culprits]
+            lines = list(again.explanation)
+            lines[1:1] = [*(floor_line(name, most, least, lang) for name, most, least, _ in floors),
+                          *(floor_line(name, got, least, lang, ruled=True) for name, got, least, _ in gone)]
+            return replace(again, explanation=lines, floors=[*floors, *again.floors, *gone])
     same = bool(first) and first[0].gaps == result.gaps and result.status != "infeasible"
     answers: WhatIfs | None = None  # None: explain re-solves around the priced roster's own gaps
     if early and same:
@@ -180,13 +200,50 @@ def roster_department(
     idle = idle_people(result, people, shifts, req) if result.status != "infeasible" else []
     vacant = {post: list(requirement[post]) for post in unrostered if any(requirement.get(post, ()))}
     prio = {q: list(v) for q, v in (priority or {}).items() if q in req or q in vacant}
-    lines[1:1] = [floor_line(name, most, least, lang) for name, most, least in floors]
+    lines[1:1] = [floor_line(name, most, least, lang) for name, most, least, _ in floors]
     return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle,
                             pay=pays, priority=prio, unstaffed=unstaffed, vacant=vacant, floors=floors)
 
 
-def floor_line(name: str, most: float, least: float, lang: str) -> str:
-    """The sentence for a minimum of hours no roster can reach (on the roster sheet)."""
+def _proven_impossible(result: RosterResult) -> bool:
+    """No roster, proven by the solver (not a fixed shift it names, not the budget)."""
+    return result.status == "infeasible" and not any(c.fixed for c in result.conflicts) and any(
+        c.reason == "solver" for c in result.conflicts)
+
+
+TRY_MINIMUMS = 8  # people whose minimum of hours is lifted one at a time before all are
+
+
+def _minimums_in_the_way(people: Sequence[Person], shifts: Sequence[ShiftTemplate], req: Mapping[str, list[int]],
+                         horizon_days: int, rules: RosterRules, fixed: Sequence[FixedAssignment],
+                         interval_minutes: int, requests: Sequence[Request], shift_cover: Sequence[ShiftCover],
+                         priority: Mapping[str, list[float]] | None, all_hands: Sequence[int]) -> set[str]:
+    """Whose 活动最少小时 makes the department impossible: the first person whose minimum, lifted
+    alone, lets a roster exist (a quick shortfall-only solve each); else everyone's with one."""
+    quick = replace(rules, cost_phase=False, deterministic_time=min(rules.deterministic_time or 0.5, 0.5))
+    holders = [p.name for p in people if p.min_hours_total]
+
+    def possible(lifted: set[str]) -> bool:
+        trial = [replace(p, min_hours_total=None) if p.name in lifted else p for p in people]
+        return not _proven_impossible(solve_roster(trial, shifts, req, horizon_days, quick, fixed, interval_minutes,
+                                                   requests=requests, shift_cover=shift_cover, priority=priority,
+                                                   all_hands=all_hands))
+
+    for name in holders[:TRY_MINIMUMS]:
+        if possible({name}):
+            return {name}
+    return set(holders) if possible(set(holders)) else set()
+
+
+def floor_line(name: str, most: float, least: float, lang: str, ruled: bool = False) -> str:
+    """The sentence for a minimum of hours no roster can reach (on the roster sheet); ``ruled``:
+    found by the solver (their other rules: weekends, shift caps, days off in a row), ``most``
+    then the hours they got."""
+    if ruled:
+        return (f"「{name}」活动最少 {least:g} 小时与其其他规则（周末、班次次数、连续上班或休息天数）无法同时满足："
+                f"本次按不设最少小时排班（排了 {most:g} 小时）" if lang == "zh" else
+                f"{name}'s minimum of {least:g} h cannot be met together with their other rules (weekends, shifts "
+                f"of a kind, days in a row or off): rostered without that minimum this time ({most:g} h)")
     return (f"「{name}」活动最少 {least:g} 小时无法达到（可上的班次最多 {most:g} 小时）：本次按不设最少小时排班"
             if lang == "zh"
             else f"{name}'s minimum of {least:g} h cannot be reached (the shifts open to them come to at most "
