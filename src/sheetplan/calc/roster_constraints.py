@@ -40,7 +40,6 @@ from .roster_model import (
 )
 from .roster_premium import Premium, add_premium
 
-ALL_HANDS_HOURS = 8  # a person off on an all-hands day weighs a whole shift of the deepest gap
 Rows = list[tuple[_Instance, list[cp_model.IntVar]]]  # one person's allowed shift instances and their literals
 
 
@@ -138,8 +137,7 @@ def build_model(inp: Inputs) -> Built:
     short_terms, shortfall_const = rc.add_interval_cover(
         model, inp.requirement, inp.priority if inp.lexicographic else {}, _covering(inp), vars_by_post_inst, depth,
         rc.PRIORITY_SCALE if inp.lexicographic else 1)
-    if inp.lexicographic:
-        short_terms += add_all_hands(model, inp, a.x, depth)
+    hands = add_all_hands(model, inp, a.x) if inp.lexicographic else []
     by_key = inp.by_key
     lits_of = {(c.day, c.shift_code, c.post): vars_by_post_inst.get((c.post, by_key[(c.day, c.shift_code)].idx), [])
                for c in inp.shift_cover if (c.day, c.shift_code) in by_key}
@@ -147,6 +145,8 @@ def build_model(inp: Inputs) -> Built:
     wish_terms, penalty_const = add_wishes(model, inp, a.x, day_lits)
     shortfall, cost_fair, penalty_const = objective_terms(model, inp, a, short_terms, covers, fair_terms, wish_terms,
                                                           depth, penalty_const)
+    if hands:  # second to the shortfall: any gap outweighs every all-hands miss together
+        shortfall = (len(hands) + 1) * shortfall + sum(hands)
     return Built(model, a.x, inp.instances, shortfall_const, unfair_vars, shortfall, cost_fair, w_short, covers,
                  penalty_const)
 
@@ -288,12 +288,14 @@ def add_fairness(model: cp_model.CpModel, inp: Inputs, per_person: Mapping[str, 
     return unfair_vars, terms
 
 
-def add_all_hands(model: cp_model.CpModel, inp: Inputs, x: Mapping[tuple[str, int, str], cp_model.IntVar],
-                  depth: Sequence[int]) -> list[tuple[cp_model.IntVar, int]]:
+def add_all_hands(model: cp_model.CpModel, inp: Inputs, x: Mapping[tuple[str, int, str], cp_model.IntVar]
+                  ) -> list[cp_model.IntVar]:
     """全员在岗: everyone who can work an all-hands day works it — on a shift that is real duty
-    for the post (:func:`roster_model.duty`) — or pays a whole shift of the
-    deepest gap (soft, so a person's own rules or leave are explained, never a failed roster)."""
-    weight = ALL_HANDS_HOURS * inp.iph * max(depth) * rc.PRIORITY_SCALE
+    for the post (:func:`roster_model.duty`) — unless that would leave a gap: one literal per
+    person and day, true when they are off, which phase 1 minimises second to the shortfall
+    (soft, so a person's own rules or leave are explained, never a failed roster). It weighed a
+    whole shift of the deepest gap before, and a helper's attack showed it opening a critical
+    sale-day gap to seat everyone on a day that needed two hours."""
     is_duty = duty(inp.requirement, inp.shift_cover, inp.instances)
     on: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
     for (name, k, q), var in x.items():
@@ -308,7 +310,7 @@ def add_all_hands(model: cp_model.CpModel, inp: Inputs, x: Mapping[tuple[str, in
                 continue  # no duty shift they can work that day: the explanation says why
             off = model.new_bool_var(f"allhands|{person.name}|{d}")
             model.add(sum(lits) + off >= 1)
-            terms.append((off, weight))
+            terms.append(off)
     return terms
 
 
