@@ -610,11 +610,6 @@ def explain(
         lines.append(f"注：必保时段（权重 {w}）优先排满，其余时段的缺口可能因此加深" if zh
                      else f"Note: must-cover windows (weight {w}) are filled first; gaps elsewhere may be deeper "
                           "for it")
-    if all_hands and runs:  # everyone on duty those days has its price elsewhere (a helper's attack)
-        days = ("、" if zh else ", ").join(_day_label(d, day_labels, lang) for d in sorted(all_hands))
-        lines.append(f"注：全员在岗日（{days}）人人排班优先，其余时段的缺口可能因此加深" if zh
-                     else f"Note: everyone is rostered on the all-hands days ({days}) first; gaps elsewhere may be "
-                          "deeper for it")
     if any(res.clock_cut for res in [*(r for _, _, r, _ in relaxed), *([control] if control else [])]):
         lines.append(WHAT_IF_CUT[lang])
     return lines
