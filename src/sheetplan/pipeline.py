@@ -20,17 +20,15 @@ from typing import Any
 
 from .calc.calendar import minutes_of
 from .calc.campaign_service import FIXED_GROUPS, ServicePlan, plan_service
-from .calc.department_roster import DepartmentRoster, busy_days, roster_department
+from .calc.department_roster import DepartmentRoster, busy_days, floor_line, roster_department, unreachable_minimums
 from .calc.duty_demand import Need, department_requirements, warehouse_series
 from .calc.labour import Pay, roster_pay
 from .calc.outreach import calls_per_caller_per_day
 from .calc.products import ProductPlan, StockRules, TierRules, plan_products
 from .calc.roster import FixedAssignment, Gap
-from .calc.roster_checks import hour_conflicts
 from .calc.roster_days import CRITICAL_KINDS, day_worst, graded
 from .calc.roster_design import ALL_HANDS_HEAD
 from .calc.roster_explain import WHAT_IF_CUT, Idle, format_span, structural_idle
-from .calc.roster_model import shift_instances
 from .calc.shares import ShareTable, share_table
 from .calc.shifts import CoverageAudit
 from .calc.warehouse import Post, WarehouseStaffing, staff_warehouse
@@ -267,13 +265,14 @@ def _roster_jobs(plan: Plan, dem: Demand) -> tuple[list[partial], list[Problem]]
             continue
         shifts = to_roster.shift_templates(plan, dept)
         people = [to_roster.person(plan, p, s.interval_minutes) for p in staff]
+        needed = _needed_days(plan, dem, dept)
         jobs.append(partial(
             roster_department, dept, people, shifts, requirement, len(s.days), rules,
             interval_minutes=s.interval_minutes, day_labels=labels, lang=plan.lang,
             fixed=to_roster.fixed_assignments(plan, dept), requests=to_roster.requests(plan, dept),
             shift_cover=to_roster.shift_cover(plan, dept), pay_rules=to_roster.pay_rules(plan), dates=s.days,
             priority=to_roster.priority(plan, dept, list(requirement), s.interval_minutes),
-            all_hands=[d for d in to_roster.all_hands_days(plan, dept) if d in _needed_days(plan, dem, dept)],
+            all_hands=[d for d in to_roster.all_hands_days(plan, dept) if d in needed],
             ahead=roster_threads() > 1,  # what-ifs beside the cost phase: the same answers, sooner
         ))
     return jobs, problems
@@ -406,12 +405,8 @@ def _roster_problems(plan: Plan, dem: Demand, r: DepartmentRoster) -> list[Probl
     """A roster that could not be made, and every post left short, at the row that asked for it."""
     lang = plan.lang
     if r.result.status == "infeasible":  # a department with no roster at all: the gravest outcome
-        staff = {s.name: s for s in plan.staff}
-        short = [staff[c.detail.rpartition(": ")[0]] for c in r.result.conflicts
-                 if c.reason == "min_hours" and c.detail.rpartition(": ")[0] in staff]
         where = next((f.cells.get("name", "") for f in plan.fixed for c in r.result.conflicts
                       if c.fixed and (f.name, f.shift, f.post) == (c.fixed.person, c.fixed.shift_code, c.fixed.post)),
-                     short[0].cells.get("min_hours_total", "") if short else
                      plan.sheets.get("fixed" if r.result.conflicts and r.result.conflicts[0].fixed else "campaign", ""))
         return [Problem(where, msg("roster_failed", lang, dept=r.department, why=r.explanation[-1]), "critical",
                         r.department)]
@@ -513,11 +508,9 @@ def check(plan: Plan) -> list[Problem]:
         out += _idle_problems(plan, dept, idle)
         # a minimum of hours no roster can reach: said here, before any solve, at that person's
         # cell (the build rosters them without it)
-        for c in hour_conflicts(people, shift_instances(shifts, len(s.days), s.interval_minutes),
-                                to_roster.rules(plan)):
-            name, _, hours = c.detail.rpartition(": ")
-            most, _, least = hours.partition("/")
-            out.append(_floor_problem(plan, dept, name, float(most), float(least)))
+        posts = {q for q, need in requirement.items() if any(need)}
+        out += [_floor_problem(plan, dept, *f) for f in unreachable_minimums(
+            people, shifts, posts, len(s.days), s.interval_minutes, to_roster.rules(plan))]
     return out + _attendance_problems(plan, dem)
 
 
@@ -547,12 +540,10 @@ def all_hands_problems(plan: Plan, dem: Demand) -> list[Problem]:
 
 
 def _floor_problem(plan: Plan, dept: str, name: str, most: float, least: float, ruled: bool = False) -> Problem:
-    """A 活动最少小时 no roster can reach, critical at that person's cell (``ruled``: found by the
-    solver against their other rules; ``most`` is then the hours they got)."""
+    """A 活动最少小时 no roster can reach, critical at that person's cell, worded as on the roster sheet."""
     who = next((p for p in plan.staff if p.name == name and p.department == dept), None)
     return Problem(who.cells.get("min_hours_total", "") if who else plan.sheets.get("staff", ""),
-                   msg("min_hours_ruled" if ruled else "min_hours_unreachable", plan.lang, dept=dept, name=name,
-                       most=f"{most:g}", least=f"{least:g}"), "critical", dept)
+                   floor_line(dept, name, most, least, ruled, plan.lang), "critical", dept)
 
 
 def window_problems(plan: Plan, dem: Demand) -> list[Problem]:

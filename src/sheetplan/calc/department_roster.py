@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..messages import msg
 from .labour import Pay, PayRules, roster_pay, total
 from .roster import (
     FixedAssignment,
@@ -23,7 +24,7 @@ from .roster import (
     explain,
     solve_roster,
 )
-from .roster_checks import hour_conflicts
+from .roster_checks import hour_conflicts, minimum_of
 from .roster_explain import Idle, WhatIfJob, WhatIfs, idle_people, pct_covered, what_if_rosters
 from .roster_model import shift_instances
 from .roster_premium import Premium
@@ -124,11 +125,7 @@ def roster_department(
         req.setdefault(f.post, [0] * n)
     # a minimum of hours no roster can reach made the whole department infeasible (43 people, no
     # shift, a helper's attack): those people are rostered without it, and it is said
-    floors = [(name, float(most), float(least), False) for c in hour_conflicts(
-        people, shift_instances(shifts, horizon_days, interval_minutes), rules)
-        for name, _, hours in [c.detail.rpartition(": ")] for most, _, least in [hours.partition("/")]]
-    floors += [(p.name, 0.0, float(p.min_hours_total), False) for p in people  # no post of theirs rostered here
-               if p.min_hours_total and not set(p.posts) & set(req) and p.name not in {f[0] for f in floors}]
+    floors = unreachable_minimums(people, shifts, set(req), horizon_days, interval_minutes, rules)
     unreachable = {f[0] for f in floors}
     people = [replace(p, min_hours_total=None) if p.name in unreachable else p for p in people]
     busy = {p.name: busy_days(p, dates, interval_minutes) for p in people} if dates else {}
@@ -158,11 +155,10 @@ def roster_department(
                 shifts, requirement, horizon_days, rules, interval_minutes=interval_minutes, day_labels=day_labels,
                 lang=lang, fixed=fixed, requests=requests, shift_cover=shift_cover, priority=priority,
                 all_hands=all_hands, pay_rules=pay_rules, dates=dates, ahead=ahead)
-            worked = {p.name: sum(a.hours for a in again.result.assignments if a.person == p.name) for p in people}
-            gone = [(p.name, worked[p.name], float(p.min_hours_total), True) for p in people if p.name in culprits]
+            gone = [(p.name, sum(a.hours for a in again.result.assignments if a.person == p.name),
+                     float(p.min_hours_total), True) for p in people if p.name in culprits]
             lines = list(again.explanation)
-            lines[1:1] = [*(floor_line(name, most, least, lang) for name, most, least, _ in floors),
-                          *(floor_line(name, got, least, lang, ruled=True) for name, got, least, _ in gone)]
+            lines[1:1] = [floor_line(department, *f, lang) for f in (*floors, *gone)]
             return replace(again, explanation=lines, floors=[*floors, *again.floors, *gone])
     same = bool(first) and first[0].gaps == result.gaps and result.status != "infeasible"
     answers: WhatIfs | None = None  # None: explain re-solves around the priced roster's own gaps
@@ -200,9 +196,22 @@ def roster_department(
     idle = idle_people(result, people, shifts, req) if result.status != "infeasible" else []
     vacant = {post: list(requirement[post]) for post in unrostered if any(requirement.get(post, ()))}
     prio = {q: list(v) for q, v in (priority or {}).items() if q in req or q in vacant}
-    lines[1:1] = [floor_line(name, most, least, lang) for name, most, least, _ in floors]
+    lines[1:1] = [floor_line(department, *f, lang) for f in floors]
     return DepartmentRoster(department, list(people), req, result, lines, unrostered, list(shifts), idle,
                             pay=pays, priority=prio, unstaffed=unstaffed, vacant=vacant, floors=floors)
+
+
+def unreachable_minimums(people: Sequence[Person], shifts: Sequence[ShiftTemplate], posts: set[str],
+                         horizon_days: int, interval_minutes: int, rules: RosterRules
+                         ) -> list[tuple[str, float, float, bool]]:
+    """(name, the most hours they can reach, their minimum, False) for each person whose
+    活动最少小时 no roster can reach: by the quick bound of :func:`hour_conflicts`, or because none
+    of their posts is among the rostered ``posts`` (0 h). Both the build and `check` use it."""
+    out = [(*minimum_of(c), False) for c in hour_conflicts(
+        people, shift_instances(shifts, horizon_days, interval_minutes), rules)]
+    seen = {f[0] for f in out}
+    return out + [(p.name, 0.0, float(p.min_hours_total), False) for p in people
+                  if p.min_hours_total and not set(p.posts) & posts and p.name not in seen]
 
 
 def _proven_impossible(result: RosterResult) -> bool:
@@ -235,19 +244,12 @@ def _minimums_in_the_way(people: Sequence[Person], shifts: Sequence[ShiftTemplat
     return set(holders) if possible(set(holders)) else set()
 
 
-def floor_line(name: str, most: float, least: float, lang: str, ruled: bool = False) -> str:
-    """The sentence for a minimum of hours no roster can reach (on the roster sheet); ``ruled``:
-    found by the solver (their other rules: weekends, shift caps, days off in a row), ``most``
-    then the hours they got."""
-    if ruled:
-        return (f"「{name}」活动最少 {least:g} 小时与其其他规则（周末、班次次数、连续上班或休息天数）无法同时满足："
-                f"本次按不设最少小时排班（排了 {most:g} 小时）" if lang == "zh" else
-                f"{name}'s minimum of {least:g} h cannot be met together with their other rules (weekends, shifts "
-                f"of a kind, days in a row or off): rostered without that minimum this time ({most:g} h)")
-    return (f"「{name}」活动最少 {least:g} 小时无法达到（可上的班次最多 {most:g} 小时）：本次按不设最少小时排班"
-            if lang == "zh"
-            else f"{name}'s minimum of {least:g} h cannot be reached (the shifts open to them come to at most "
-                 f"{most:g} h): rostered without that minimum this time")
+def floor_line(dept: str, name: str, most: float, least: float, ruled: bool, lang: str) -> str:
+    """The sentence for a minimum of hours no roster can reach — the same on the roster sheet and
+    on 检查结果; ``ruled``: found by the solver (their other rules: weekends, shift caps, days off
+    in a row), ``most`` then the hours they got."""
+    return msg("min_hours_ruled" if ruled else "min_hours_unreachable", lang, dept=dept, name=name,
+               most=f"{most:g}", least=f"{least:g}")
 
 
 def _unstaffed_hours(requirement: Mapping[str, list[int]], posts: Sequence[str], shifts: Sequence[ShiftTemplate],

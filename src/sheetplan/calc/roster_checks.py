@@ -153,6 +153,13 @@ def hour_conflicts(people: Sequence[Person], instances: Sequence[_Instance], rul
     return out
 
 
+def minimum_of(c: Conflict) -> tuple[str, float, float]:
+    """(name, the most hours they can reach, their minimum) of a 'min_hours' conflict."""
+    name, _, hours = c.detail.rpartition(": ")
+    most, _, least = hours.partition("/")
+    return name, float(most), float(least)
+
+
 def _most_hours(per_day: Sequence[float], in_a_row: int | None) -> float:
     """The most hours over the days, with no run of worked days longer than ``in_a_row``."""
     if in_a_row is None or in_a_row >= len(per_day):

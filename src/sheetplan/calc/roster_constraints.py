@@ -137,7 +137,7 @@ def build_model(inp: Inputs) -> Built:
     short_terms, shortfall_const = rc.add_interval_cover(
         model, inp.requirement, inp.priority if inp.lexicographic else {}, _covering(inp), vars_by_post_inst, depth,
         rc.PRIORITY_SCALE if inp.lexicographic else 1)
-    hands = add_all_hands(model, inp, a.x) if inp.lexicographic else []
+    hands = add_all_hands(model, inp, a.x) if inp.lexicographic and inp.all_hands else []
     by_key = inp.by_key
     lits_of = {(c.day, c.shift_code, c.post): vars_by_post_inst.get((c.post, by_key[(c.day, c.shift_code)].idx), [])
                for c in inp.shift_cover if (c.day, c.shift_code) in by_key}

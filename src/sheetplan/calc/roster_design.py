@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from .roster_day_explain import Option
 from .roster_model import (
+    Assignment,
     Person,
     RosterResult,
     RosterRules,
@@ -144,18 +145,30 @@ def all_hands_lines(result: RosterResult, people: Mapping[str, Person], shifts: 
     return out
 
 
+def days_around(worked: set[int], day: int, horizon: int) -> tuple[int, int]:
+    """Days worked in a row just before and just after ``day`` (the run it would join)."""
+    before = next((k for k in range(day) if day - 1 - k not in worked), day)
+    after = next((k for k in range(horizon - day - 1) if day + 1 + k not in worked), horizon - day - 1)
+    return before, after
+
+
+def rest_clash(i: _Instance, mine: Sequence[Assignment], min_rest_hours: float) -> bool:
+    """Whether one of a person's shifts overlaps instance ``i`` or leaves less than the minimum
+    rest between them."""
+    rest = min_rest_hours - 1e-9
+    return any(a.start_hour_abs <= i.start_h < a.end_hour_abs + rest or i.start_h <= a.start_hour_abs < i.end_h + rest
+               for a in mine)
+
+
 def _rule_off(result: RosterResult, person: Person, options: Sequence[_Instance], rules: RosterRules, zh: bool
               ) -> str:
     """Which of the person's rules keeps them off a day they could otherwise work, as the roster
     stands: the days in a row around it, the campaign's hour cap, the rest next to their shifts
     before and after; the rules in general when none of these alone does."""
     mine = [a for a in result.assignments if a.person == person.name]
-    worked = {a.day for a in mine}
     day = options[0].day
     most = person.most_in_a_row(rules)
-    before = next((k for k in range(day) if day - 1 - k not in worked), day)
-    after = next((k for k in range(result.horizon_days - day - 1) if day + 1 + k not in worked),
-                 result.horizon_days - day - 1)
+    before, after = days_around({a.day for a in mine}, day, result.horizon_days)
     if most is not None and before + after + 1 > most:
         return (f"最多连续上班 {most} 天（前后已连上 {before + after} 天）" if zh
                 else f"at most {most} day{'s' if most != 1 else ''} in a row ({before + after} worked around it)")
@@ -164,9 +177,7 @@ def _rule_off(result: RosterResult, person: Person, options: Sequence[_Instance]
     if cap is not None and hours + min(i.hours for i in options) > cap + 1e-9:
         return (f"活动最多小时 {cap:g}（已排 {hours:g} 小时）" if zh
                 else f"at most {cap:g} hours over the campaign ({hours:g} rostered)")
-    rest = rules.min_rest_hours - 1e-9
-    if all(any(a.start_hour_abs <= i.start_h < a.end_hour_abs + rest or i.start_h <= a.start_hour_abs < i.end_h + rest
-               for a in mine) for i in options):
+    if all(rest_clash(i, mine, rules.min_rest_hours) for i in options):
         return (f"最短休息 {rules.min_rest_hours:g} 小时（与前后的班次之间）" if zh
                 else f"the minimum rest of {rules.min_rest_hours:g} h (next to their shifts before and after)")
     return "排班规则所限（休息、连续上班或工时）" if zh else "the rules (rest, days in a row or hours)"

@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sheetplan.calc.roster_checks import minimum_of
 from sheetplan.calc.roster_day_explain import on_shift, personal_relaxations, shift_gap_runs, wish_lines
 from sheetplan.calc.roster_design import all_hands_lines, design_text, design_uses, is_design, shift_designs
 from sheetplan.calc.roster_gap_reasons import gap_reasons
@@ -224,13 +225,12 @@ def conflict_text(c: Conflict, rules: RosterRules, people: Mapping[str, Person],
                 if lang == "zh" else
                 f"the roster is too big (about {size} assignment variables, at most {limit}): use fewer shift "
                 "templates, a shorter campaign or fewer posts, or split the department into teams")
-    if f is None and c.reason == "min_hours":  # detail: 'name: most/least'
-        name, _, hours = c.detail.rpartition(": ")
-        most, _, least = hours.partition("/")
-        return (f"「{name}」活动最少 {least} 小时无法达到：其可上的班次（去掉不可上班的日子，每天一个）"
-                f"最多 {most} 小时；请改小「活动最少小时」或减少其不可上班日期" if lang == "zh" else
-                f"{name}'s minimum of {least} h cannot be reached: the shifts open to them (one a day, on the days "
-                f"they are available) come to at most {most} h; lower their minimum hours or their days off")
+    if f is None and c.reason == "min_hours":
+        name, most, least = minimum_of(c)
+        return (f"「{name}」活动最少 {least:g} 小时无法达到：其可上的班次（去掉不可上班的日子，每天一个）"
+                f"最多 {most:g} 小时；请改小「活动最少小时」或减少其不可上班日期" if lang == "zh" else
+                f"{name}'s minimum of {least:g} h cannot be reached: the shifts open to them (one a day, on the days "
+                f"they are available) come to at most {most:g} h; lower their minimum hours or their days off")
     if f is None and c.reason == "budget":
         return ("求解器在求解预算内未找到任何方案：请调大「排班求解预算」" if lang == "zh" else
                 "the solver found no roster within its budget: raise the roster solver budget")
@@ -481,8 +481,9 @@ def explain(
             f"{short:g} person-hours short ({_STATUS_EN[status]})"
         ]
     lines += wish_lines(result, requests, day_labels, lang)
-    is_duty = duty(requirement, shift_cover, shift_instances(shifts, result.horizon_days, result.interval_minutes))
-    lines += all_hands_lines(result, by_name, shifts, day_labels, lang, rules, is_duty)
+    if result.all_hands_off:
+        is_duty = duty(requirement, shift_cover, shift_instances(shifts, result.horizon_days, result.interval_minutes))
+        lines += all_hands_lines(result, by_name, shifts, day_labels, lang, rules, is_duty)
     runs = _runs(result)
     shift_runs = shift_gap_runs(result, shift_cover, day_labels, lang)
     if not runs and not shift_runs and not missing:
@@ -602,9 +603,9 @@ def explain(
         rest = len(runs) + len(shift_runs) - max_lines
         lines.append(f"……另有 {rest} 处缺口未列出" if zh else f"… and {rest} more gaps")
     # a window filled first can push a gap elsewhere, deeper: say so where such gaps are listed
-    outside = [run for run in runs if not any((priority or {}).get(run.post, [1.0] * run.end)[t] > 1
-                                              for t in range(run.start, run.end))]
-    weights = sorted({w for row in (priority or {}).values() for w in row if w > 1})
+    prio = priority or {}
+    outside = [run for run in runs if not any(w > 1 for w in prio.get(run.post, ())[run.start:run.end])]
+    weights = sorted({w for row in prio.values() for w in row if w > 1})
     if weights and outside:
         w = "/".join(f"{x:g}" for x in weights)
         lines.append(f"注：必保时段（权重 {w}）优先排满，其余时段的缺口可能因此加深" if zh

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+from .roster_design import days_around, rest_clash
 from .roster_model import Assignment, Person, RosterResult, RosterRules, ShiftTemplate, _Instance, block_reason
 
 # why someone with the skill is not on the post at that hour, in the order a sentence lists them
@@ -21,10 +22,7 @@ _BLOCKS = ("unavailable", "off", "window", "day_hours", "max_shifts", "total_hou
 def _clash(i: _Instance, mine: Sequence[Assignment], rules: RosterRules) -> bool:
     """Whether one of the person's shifts rules out instance ``i``: the same day (one shift a day)
     or less than the minimum rest between them."""
-    rest = rules.min_rest_hours - 1e-9
-    return any((rules.one_shift_per_day and a.day == i.day)
-               or a.start_hour_abs <= i.start_h < a.end_hour_abs + rest
-               or i.start_h <= a.start_hour_abs < i.end_h + rest for a in mine)
+    return (rules.one_shift_per_day and any(a.day == i.day for a in mine)) or rest_clash(i, mine, rules.min_rest_hours)
 
 
 def _why(person: Person, mine: Sequence[Assignment], covering: Sequence[_Instance], post: str, t: int,
@@ -41,15 +39,11 @@ def _why(person: Person, mine: Sequence[Assignment], covering: Sequence[_Instanc
         return "shifts"
     worked = {a.day for a in mine}
     most = person.most_in_a_row(rules)
+    hours, cap = sum(a.hours for a in mine), person.max_hours_total
     for i in free:
-        before = next((k for k in range(i.day) if i.day - 1 - k not in worked), i.day)
-        after = next((k for k in range(horizon - i.day - 1) if i.day + 1 + k not in worked), horizon - i.day - 1)
-        if most is not None and before + after + 1 > most:
+        if most is not None and sum(days_around(worked, i.day, horizon)) + 1 > most:
             continue
-        cap = person.max_hours_total
-        if cap is not None and sum(a.hours for a in mine) + i.hours > cap + 1e-9:
-            return "hours"
-        return "rules"
+        return "hours" if cap is not None and hours + i.hours > cap + 1e-9 else "rules"
     return "row"
 
 

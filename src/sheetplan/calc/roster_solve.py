@@ -215,10 +215,10 @@ def solve_roster(
                        clock_cut=built.clock_cut)
     solver, code, bound, short_proven = outcome
     result = _result(solver, code, bound, built, pb, short_proven, solver.status_name(code), premium)
-    # a shift that is no real duty leaves them off, as the model counts it
-    is_duty = duty(pb.requirement, pb.shift_cover, pb.instances)
-    worked = {(a.person, a.day) for a in result.assignments if is_duty(a.post, pb.by_key[(a.day, a.shift_code)])}
-    result.all_hands_off = [(p.name, d) for d in sorted(days) for p in pb.people if (p.name, d) not in worked]
+    if days:  # a shift that is no real duty leaves them off, as the model counts it
+        is_duty = duty(pb.requirement, pb.shift_cover, pb.instances)
+        worked = {(a.person, a.day) for a in result.assignments if is_duty(a.post, pb.by_key[(a.day, a.shift_code)])}
+        result.all_hands_off = [(p.name, d) for d in sorted(days) for p in pb.people if (p.name, d) not in worked]
     return result
 
 

@@ -311,8 +311,9 @@ def _day_columns(ws, r: StoredRoster, stored: Stored) -> tuple[list[int], int, P
     if missing is None:
         return cols, home, None
     for row in sorted(range(max(1, home - HEADER_MOVES), home + HEADER_MOVES + 1), key=lambda x: abs(x - home)):
-        if row != home and found_in(row)[1] is None:
-            return found_in(row)[0], row, None
+        moved, gone = found_in(row) if row != home else (cols, missing)
+        if gone is None:
+            return moved, row, None
     col = cols[-1] + 1 if cols else published[len(cols)]  # named where it would be now: after the day before
     cell = f"{ws.title}!{get_column_letter(col)}{home}"
     return published, home, Problem(cell, msg("grid_day_missing", stored.lang, day=missing), "error")
@@ -560,7 +561,8 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
     listed = {(e.person, e.day) for e in log if not e.why}  # kept edits 改动记录 lists already
     wanted: dict[str, list[tuple[Edited, tuple[str, str, str, str, str], dt.date]]] = defaultdict(list)
     carried_at: set[str] = set()  # the cells of decisions carried from an earlier round
-    published_posts: set[str] = set()  # the posts of the departments as published (a post gone since?)
+    # each department's posts as published (as the plan names it now): a post gone since?
+    published_posts: dict[str, set[str]] = defaultdict(set)
 
     def not_kept(where: str, entry: tuple[str, str, str, str, str], why: str, key: str = "edit_not_kept") -> None:
         problems.append(Problem(where, msg(key, lang, why=why), "warning", department=entry[0]))
@@ -572,6 +574,7 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
         # reading problem named with its file, as the edits are
         found = Counter(q.department for p in d.roster.people if (q := find(d.roster, p.name)) is not None)
         dept_now = found.most_common(1)[0][0] if found else d.roster.department
+        published_posts[dept_now].update(q for p in d.roster.people for q in p.posts)
         if part != "held":  # said once, with the edits
             problems += [replace(p, where=f"{source} {p.where}", department=dept_now)
                          for p in d.problems if p not in unread]
@@ -649,10 +652,9 @@ def keep_edits(plan: m.Plan, stored: Stored, depts: list[DeptEdits], source: str
                 continue
             wanted[person.department].append((Edited(person.name, index[date], e.shift_code, e.post, where),
                                                entry, date))
-            published_posts.update(q for p in d.roster.people for q in p.posts)
     fixed = list(plan.fixed)
     for dept, items in wanted.items():
-        for e, entry, date, why in _judge(plan, dept, items, fixed, off, published_posts):
+        for e, entry, date, why in _judge(plan, dept, items, fixed, off, published_posts[dept]):
             if why:
                 not_kept(e.where, entry, why)
                 continue
